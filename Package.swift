@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "planwatch",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "planwatch", targets: ["planwatch"]),
+        .library(name: "ImprovementPlan", targets: ["ImprovementPlan"]),
+        .library(name: "PlanStore", targets: ["PlanStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // SQL migrations, embedded in the binary.
+        .target(
+            name: "Schema",
+            path: "Schema",
+            exclude: ["README.md"],
+            resources: [.embedInCode("0001_initial.sql")]
+        ),
+        // Seed plan files, embedded so `planwatch demo` works from an installed binary.
+        .target(
+            name: "Seeds",
+            path: "seeds",
+            exclude: ["README.md"],
+            resources: [
+                .embedInCode("dundee-2021.json"),
+                .embedInCode("west-dunbartonshire-2022.json"),
+                .embedInCode("glasgow-city.json"),
+                .embedInCode("stirling.json"),
+                .embedInCode("inverclyde-2017.json"),
+            ]
+        ),
+        .target(name: "ImprovementPlan"),
+        .target(
+            name: "PlanStore",
+            dependencies: [
+                "ImprovementPlan", "Schema",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "PlanFormats", dependencies: ["ImprovementPlan"]),
+        .target(
+            name: "PlanWatchCLI",
+            dependencies: [
+                "ImprovementPlan", "PlanStore", "PlanFormats", "Seeds",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "planwatch", dependencies: ["PlanWatchCLI"]),
+        .testTarget(name: "ImprovementPlanTests", dependencies: ["ImprovementPlan"]),
+        .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ImprovementPlan", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "ImprovementPlan"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

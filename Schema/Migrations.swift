@@ -1,0 +1,19 @@
+/// The SQL migrations of the planwatch database, in the order they apply.
+///
+/// Each is embedded in the binary from the `.sql` file beside this one, so an
+/// installed `planwatch` needs no files beside it.
+public enum Migrations {
+    /// One migration: its identifier (recorded in the database) and its SQL.
+    public struct Migration: Sendable {
+        public let identifier: String
+        public let sql: String
+    }
+
+    /// Every migration, oldest first. Append; never edit or reorder.
+    /// (SwiftPM names an embedded `0001_x.sql` `_001_x_sql`: a leading digit becomes `_`.)
+    public static let all: [Migration] = [
+        Migration(identifier: "0001_initial", sql: text(PackageResources._001_initial_sql)),
+    ]
+
+    private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+}

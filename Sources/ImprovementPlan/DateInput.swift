@@ -1,0 +1,123 @@
+import Foundation
+
+/// Reads the date forms a person types or a spreadsheet holds.
+///
+/// Accepted: `2025-03-31`, `31/03/2025` (UK order), `31 March 2025`,
+/// `31 Mar 2025`, `31st March 2025`, and relative forms `today`, `yesterday`,
+/// `tomorrow`, `+30d`, `-2w`, `+3m`, `+1y`. `March 2025` (a month-only
+/// timescale, the last day of that month) is accepted only where
+/// `allowMonthOnly` is set, as the spreadsheet importer does.
+public enum DateInput {
+    /// Why a piece of text is not a date.
+    public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
+        case empty
+        case impossible(String)
+        case unrecognised(String)
+
+        public var description: String {
+            switch self {
+            case .empty: return "a date is required"
+            case .impossible(let text): return "'\(text)' is not a real date"
+            case .unrecognised(let text):
+                return "'\(text)' is not a date (use 2025-03-31, 31/03/2025, 31 March 2025, today, +30d or -2w)"
+            }
+        }
+    }
+
+    static let monthNames: [String: Int] = {
+        let names = ["january", "february", "march", "april", "may", "june", "july",
+                     "august", "september", "october", "november", "december"]
+        var table: [String: Int] = [:]
+        for (index, name) in names.enumerated() {
+            table[name] = index + 1
+            table[String(name.prefix(3))] = index + 1
+        }
+        table["sept"] = 9
+        return table
+    }()
+
+    /// Parses `text`, taking relative forms from `today`.
+    public static func parse(_ text: String, today: CalendarDate, allowMonthOnly: Bool = false) throws(Problem) -> CalendarDate {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw .empty }
+        let lower = trimmed.lowercased()
+        switch lower {
+        case "today": return today
+        case "yesterday": return today.adding(days: -1)
+        case "tomorrow": return today.adding(days: 1)
+        default: break
+        }
+        if let relative = try relative(lower, today: today) { return relative }
+        if let iso = try isoForm(trimmed) { return iso }
+        if let slashed = try slashForm(trimmed) { return slashed }
+        if let worded = try wordForm(lower, original: trimmed, allowMonthOnly: allowMonthOnly) { return worded }
+        throw .unrecognised(trimmed)
+    }
+
+    private static func relative(_ text: String, today: CalendarDate) throws(Problem) -> CalendarDate? {
+        guard let sign = text.first, sign == "+" || sign == "-", text.count >= 3,
+              let unit = text.last, "dwmy".contains(unit)
+        else { return nil }
+        let digits = text.dropFirst().dropLast()
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.count <= 5, let amount = Int(digits) else {
+            return nil
+        }
+        let signed = sign == "-" ? -amount : amount
+        switch unit {
+        case "d": return today.adding(days: signed)
+        case "w": return today.adding(days: 7 * signed)
+        case "m": return today.adding(months: signed)
+        default: return today.adding(months: 12 * signed)
+        }
+    }
+
+    private static func numbers(_ text: String, separator: Character) -> [Int]? {
+        let parts = text.split(separator: separator, omittingEmptySubsequences: false)
+        guard parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else {
+            return nil
+        }
+        return parts.compactMap { Int($0) }
+    }
+
+    private static func isoForm(_ text: String) throws(Problem) -> CalendarDate? {
+        guard text.count == 10, let n = numbers(text, separator: "-"), n.count == 3,
+              text.split(separator: "-")[0].count == 4
+        else { return nil }
+        guard let date = CalendarDate(year: n[0], month: n[1], day: n[2]) else { throw .impossible(text) }
+        return date
+    }
+
+    private static func slashForm(_ text: String) throws(Problem) -> CalendarDate? {
+        guard let n = numbers(text, separator: "/"), n.count == 3 else { return nil }
+        let yearText = text.split(separator: "/")[2]
+        guard yearText.count == 4 || yearText.count == 2 else { return nil }
+        let year = yearText.count == 2 ? 2000 + n[2] : n[2]
+        guard let date = CalendarDate(year: year, month: n[1], day: n[0]) else { throw .impossible(text) }
+        return date
+    }
+
+    private static func wordForm(_ lower: String, original: String, allowMonthOnly: Bool) throws(Problem) -> CalendarDate? {
+        let words = lower.replacingOccurrences(of: ",", with: " ").split(separator: " ").map(String.init)
+        func yearValue(_ word: String) -> Int? {
+            guard word.count == 4, word.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return Int(word)
+        }
+        if words.count == 3, let month = monthNames[words[1].trimmingCharacters(in: ["."])],
+           let year = yearValue(words[2]) {
+            var dayWord = words[0]
+            for suffix in ["st", "nd", "rd", "th"] where dayWord.hasSuffix(suffix) {
+                dayWord.removeLast(2)
+            }
+            guard dayWord.count <= 2, dayWord.allSatisfy({ $0.isASCII && $0.isNumber }), let day = Int(dayWord) else {
+                return nil
+            }
+            guard let date = CalendarDate(year: year, month: month, day: day) else { throw .impossible(original) }
+            return date
+        }
+        if allowMonthOnly, words.count == 2, let month = monthNames[words[0].trimmingCharacters(in: ["."])],
+           let year = yearValue(words[1]) {
+            return CalendarDate.lastDay(ofMonth: month, year: year)
+        }
+        return nil
+    }
+}

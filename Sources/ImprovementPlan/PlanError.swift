@@ -1,0 +1,50 @@
+import Foundation
+
+/// Everything that can be wrong with what a user asked the domain to record.
+///
+/// Each message names the field or record and the value, so the user can act
+/// on it: "due: '2025-02-30' is not a real date".
+public enum PlanError: Error, Equatable, Sendable, LocalizedError, CustomStringConvertible {
+    /// A value is not one the field accepts.
+    case invalidValue(field: String, value: String, expected: String)
+    /// A date field could not be read.
+    case invalidDate(field: String, problem: DateInput.Problem)
+    /// A required field is missing or empty.
+    case missing(field: String)
+    /// A referenced record does not exist.
+    case notFound(entity: String, key: String)
+    /// A record with this natural key exists already.
+    case duplicate(entity: String, key: String)
+    /// The request breaks one of the product's rules.
+    case refused(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidValue(field, value, expected):
+            return "\(field): '\(value)' is not valid (expected \(expected))"
+        case let .invalidDate(field, problem):
+            return "\(field): \(problem)"
+        case let .missing(field):
+            return "\(field): a value is required"
+        case let .notFound(entity, key):
+            return "no \(entity) '\(key)'"
+        case let .duplicate(entity, key):
+            return "\(entity) '\(key)' already exists"
+        case let .refused(reason):
+            return reason
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
+
+extension DateInput {
+    /// Parses a date for a named field, turning a problem into a `PlanError`.
+    public static func parse(field: String, _ text: String, today: CalendarDate, allowMonthOnly: Bool = false) throws(PlanError) -> CalendarDate {
+        do {
+            return try parse(text, today: today, allowMonthOnly: allowMonthOnly)
+        } catch {
+            throw .invalidDate(field: field, problem: error)
+        }
+    }
+}

@@ -1,0 +1,127 @@
+/// The plan file of PRODUCT.md section 5: one JSON document holding
+/// partnerships, link assignments, quality indicators, inspections, grades,
+/// findings, plans, actions, updates, extensions and reviews, each referring
+/// to the others by natural key (an action as `inspection/ref`).
+public struct PlanFile: Codable, Sendable, Equatable {
+    public static let formatName = "planwatch-plan-file"
+    public static let currentVersion = 1
+
+    public var format: String
+    public var version: Int
+    public var qualityIndicators: [QualityIndicator]
+    public var partnerships: [Partnership]
+    public var linkAssignments: [LinkAssignment]
+    public var inspections: [Inspection]
+    public var evaluations: [Evaluation]
+    public var findings: [Finding]
+    public var plans: [ActionPlan]
+    public var actions: [Action]
+    public var updates: [Update]
+    public var extensions: [Extension]
+    public var reviews: [Review]
+
+    /// A progress update, naming its action as `inspection/ref`.
+    public struct Update: Codable, Sendable, Hashable {
+        public var action: String
+        public var date: CalendarDate
+        public var author: String
+        public var note: String
+        public var status: ActionStatus?
+        public var percent: Int?
+        public var evidence: String?
+
+        public init(action: String, date: CalendarDate, author: String, note: String, status: ActionStatus? = nil,
+                    percent: Int? = nil, evidence: String? = nil) {
+            self.action = action; self.date = date; self.author = author; self.note = note
+            self.status = status; self.percent = percent; self.evidence = evidence
+        }
+    }
+
+    /// A deadline extension, naming its action as `inspection/ref`.
+    public struct Extension: Codable, Sendable, Hashable {
+        public var action: String
+        public var from: CalendarDate
+        public var to: CalendarDate
+        public var reason: String
+        public var agreedBy: String?
+        public var recorded: CalendarDate
+
+        public init(action: String, from: CalendarDate, to: CalendarDate, reason: String, agreedBy: String?, recorded: CalendarDate) {
+            self.action = action; self.from = from; self.to = to; self.reason = reason
+            self.agreedBy = agreedBy; self.recorded = recorded
+        }
+    }
+
+    /// A linking review, naming the actions discussed as `inspection/ref`.
+    public struct Review: Codable, Sendable, Hashable {
+        public var partnership: String
+        public var date: CalendarDate
+        public var inspector: String?
+        public var kind: ReviewKind
+        public var summary: String
+        public var actions: [String]
+        public var confidence: Confidence?
+        public var next: CalendarDate?
+
+        public init(partnership: String, date: CalendarDate, inspector: String?, kind: ReviewKind, summary: String,
+                    actions: [String] = [], confidence: Confidence? = nil, next: CalendarDate? = nil) {
+            self.partnership = partnership; self.date = date; self.inspector = inspector; self.kind = kind
+            self.summary = summary; self.actions = actions; self.confidence = confidence; self.next = next
+        }
+
+        enum CodingKeys: String, CodingKey { case partnership, date, inspector, kind, summary, actions, confidence, next }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(partnership: try c.decode(String.self, forKey: .partnership),
+                      date: try c.decode(CalendarDate.self, forKey: .date),
+                      inspector: try c.decodeIfPresent(String.self, forKey: .inspector),
+                      kind: try c.decode(ReviewKind.self, forKey: .kind),
+                      summary: try c.decode(String.self, forKey: .summary),
+                      actions: try c.value(.actions, or: []),
+                      confidence: try c.decodeIfPresent(Confidence.self, forKey: .confidence),
+                      next: try c.decodeIfPresent(CalendarDate.self, forKey: .next))
+        }
+    }
+
+    public init(qualityIndicators: [QualityIndicator] = [], partnerships: [Partnership] = [],
+                linkAssignments: [LinkAssignment] = [], inspections: [Inspection] = [], evaluations: [Evaluation] = [],
+                findings: [Finding] = [], plans: [ActionPlan] = [], actions: [Action] = [], updates: [Update] = [],
+                extensions: [Extension] = [], reviews: [Review] = []) {
+        self.format = PlanFile.formatName; self.version = PlanFile.currentVersion
+        self.qualityIndicators = qualityIndicators; self.partnerships = partnerships
+        self.linkAssignments = linkAssignments; self.inspections = inspections; self.evaluations = evaluations
+        self.findings = findings; self.plans = plans; self.actions = actions; self.updates = updates
+        self.extensions = extensions; self.reviews = reviews
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, qualityIndicators, partnerships, linkAssignments, inspections, evaluations
+        case findings, plans, actions, updates, extensions, reviews
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.format = try c.decode(String.self, forKey: .format)
+        self.version = try c.decode(Int.self, forKey: .version)
+        guard format == PlanFile.formatName else {
+            throw DecodingError.dataCorruptedError(forKey: .format, in: c,
+                debugDescription: "format is '\(format)', expected '\(PlanFile.formatName)'")
+        }
+        guard version <= PlanFile.currentVersion else {
+            throw DecodingError.dataCorruptedError(forKey: .version, in: c,
+                debugDescription: "version \(version) is newer than this planwatch reads (\(PlanFile.currentVersion))")
+        }
+        qualityIndicators = try c.value(.qualityIndicators, or: [])
+        partnerships = try c.value(.partnerships, or: [])
+        linkAssignments = try c.value(.linkAssignments, or: [])
+        inspections = try c.value(.inspections, or: [])
+        evaluations = try c.value(.evaluations, or: [])
+        findings = try c.value(.findings, or: [])
+        plans = try c.value(.plans, or: [])
+        actions = try c.value(.actions, or: [])
+        updates = try c.value(.updates, or: [])
+        extensions = try c.value(.extensions, or: [])
+        reviews = try c.value(.reviews, or: [])
+    }
+}

@@ -1,0 +1,185 @@
+/// The thresholds of PRODUCT.md section 3; every report takes them as flags.
+public struct Thresholds: Hashable, Sendable, Codable {
+    /// An open action due within this many days of the as-of date is due soon.
+    public var dueSoonDays: Int
+    /// An open action with no update for more than this many days is stale.
+    public var staleDays: Int
+    /// Percent complete this many points below the share of time elapsed is behind schedule.
+    public var behindMargin: Int
+
+    public static let standard = Thresholds(dueSoonDays: 28, staleDays: 90, behindMargin: 20)
+
+    public init(dueSoonDays: Int, staleDays: Int, behindMargin: Int) {
+        self.dueSoonDays = dueSoonDays; self.staleDays = staleDays; self.behindMargin = behindMargin
+    }
+}
+
+/// Red, amber, green for open actions; complete and withdrawn shown as such.
+public enum RAG: String, Codable, CaseIterable, Sendable, Comparable {
+    case red, amber, green, complete, withdrawn
+
+    private var order: Int { RAG.allCases.firstIndex(of: self) ?? 0 }
+    public static func < (lhs: RAG, rhs: RAG) -> Bool { lhs.order < rhs.order }
+}
+
+/// How long an overdue action has been overdue.
+public enum AgeingBucket: String, Codable, CaseIterable, Sendable {
+    case upTo30 = "1-30"
+    case upTo90 = "31-90"
+    case upTo180 = "91-180"
+    case over180 = "over 180"
+
+    public init(daysOverdue: Int) {
+        switch daysOverdue {
+        case ...30: self = .upTo30
+        case 31...90: self = .upTo90
+        case 91...180: self = .upTo180
+        default: self = .over180
+        }
+    }
+}
+
+/// A reason an action needs attention; shown in the `flags` column.
+public enum ActionFlag: String, Codable, CaseIterable, Sendable {
+    case overdue
+    case dueSoon = "due-soon"
+    case slipped
+    case completedLate = "completed-late"
+    case stale
+    case behindSchedule = "behind-schedule"
+    case noDeadline = "no-deadline"
+}
+
+/// The facts about an action that the rules read.
+public struct ActionFacts: Hashable, Sendable {
+    public var status: ActionStatus
+    public var percent: Int
+    public var start: CalendarDate?
+    public var originalDue: CalendarDate?
+    public var due: CalendarDate?
+    public var completed: CalendarDate?
+    /// The latest progress update, or the day the action was recorded.
+    public var lastActivity: CalendarDate
+
+    public init(status: ActionStatus, percent: Int, start: CalendarDate?, originalDue: CalendarDate?,
+                due: CalendarDate?, completed: CalendarDate?, lastActivity: CalendarDate) {
+        self.status = status; self.percent = percent; self.start = start; self.originalDue = originalDue
+        self.due = due; self.completed = completed; self.lastActivity = lastActivity
+    }
+
+    public init(_ action: Action, lastUpdate: CalendarDate?) {
+        self.init(status: action.status, percent: action.percent, start: action.start,
+                  originalDue: action.originalDue, due: action.due, completed: action.completed,
+                  lastActivity: max(action.created, lastUpdate ?? action.created))
+    }
+}
+
+/// What the rules of PRODUCT.md section 3 say about one action on one day.
+public struct Classification: Hashable, Sendable {
+    public var isOpen: Bool
+    public var daysOverdue: Int?
+    public var bucket: AgeingBucket?
+    public var flags: [ActionFlag]
+    public var rag: RAG
+
+    public var isOverdue: Bool { daysOverdue != nil }
+    public func has(_ flag: ActionFlag) -> Bool { flags.contains(flag) }
+}
+
+/// The rules of PRODUCT.md section 3, one definition each. Every report and
+/// count goes through these functions.
+public enum Rules {
+    /// Open = not started or in progress.
+    public static func isOpen(_ status: ActionStatus) -> Bool { status.isOpen }
+
+    /// Days overdue as of `asOf`, or nil when not overdue. Due today is not
+    /// overdue; due yesterday is one day overdue.
+    public static func daysOverdue(_ facts: ActionFacts, asOf: CalendarDate) -> Int? {
+        guard facts.status.isOpen, let due = facts.due, due < asOf else { return nil }
+        return due.days(until: asOf)
+    }
+
+    /// Open and due between `asOf` and `asOf + days`, both included.
+    public static func isDueSoon(_ facts: ActionFacts, asOf: CalendarDate, within days: Int) -> Bool {
+        guard facts.status.isOpen, let due = facts.due else { return false }
+        return asOf <= due && due <= asOf.adding(days: days)
+    }
+
+    /// The current deadline is later than the original one, or the action
+    /// was completed after its deadline (completing late is a slip too).
+    public static func isSlipped(_ facts: ActionFacts) -> Bool {
+        guard let due = facts.due, let original = facts.originalDue else { return false }
+        return due > original || isCompletedLate(facts)
+    }
+
+    /// Completed after its current deadline.
+    public static func isCompletedLate(_ facts: ActionFacts) -> Bool {
+        guard facts.status == .complete, let done = facts.completed, let due = facts.due else { return false }
+        return done > due
+    }
+
+    /// Open with no update for more than `days` days (an update exactly
+    /// `days` ago still counts as recent).
+    public static func isStale(_ facts: ActionFacts, asOf: CalendarDate, days: Int) -> Bool {
+        facts.status.isOpen && facts.lastActivity.days(until: asOf) > days
+    }
+
+    /// Open, with a start date and a deadline, and percent complete more than
+    /// `margin` points below the share of the start→deadline period elapsed.
+    public static func isBehindSchedule(_ facts: ActionFacts, asOf: CalendarDate, margin: Int) -> Bool {
+        guard facts.status.isOpen, let start = facts.start, let due = facts.due, asOf > start else { return false }
+        let span = start.days(until: due)
+        let elapsed = start.days(until: asOf)
+        // expected share = elapsed / span (capped at 100%); compare in whole numbers.
+        if span <= 0 || elapsed >= span {
+            return facts.percent < 100 - margin
+        }
+        return (facts.percent + margin) * span < 100 * elapsed
+    }
+
+    /// Classifies one action on one day.
+    public static func classify(_ facts: ActionFacts, asOf: CalendarDate, thresholds: Thresholds = .standard) -> Classification {
+        var flags: [ActionFlag] = []
+        let open = facts.status.isOpen
+        let overdue = daysOverdue(facts, asOf: asOf)
+        if overdue != nil { flags.append(.overdue) }
+        if isDueSoon(facts, asOf: asOf, within: thresholds.dueSoonDays) { flags.append(.dueSoon) }
+        if isSlipped(facts) { flags.append(.slipped) }
+        if isCompletedLate(facts) { flags.append(.completedLate) }
+        if isStale(facts, asOf: asOf, days: thresholds.staleDays) { flags.append(.stale) }
+        if isBehindSchedule(facts, asOf: asOf, margin: thresholds.behindMargin) { flags.append(.behindSchedule) }
+        if facts.due == nil && facts.status != .withdrawn { flags.append(.noDeadline) }
+
+        let rag: RAG
+        switch facts.status {
+        case .complete: rag = .complete
+        case .withdrawn: rag = .withdrawn
+        case .notStarted, .inProgress:
+            if overdue != nil {
+                rag = .red
+            } else if flags.contains(where: { [.dueSoon, .slipped, .stale, .behindSchedule].contains($0) }) {
+                rag = .amber
+            } else {
+                rag = .green
+            }
+        }
+        return Classification(isOpen: open, daysOverdue: overdue, bucket: overdue.map(AgeingBucket.init(daysOverdue:)),
+                              flags: flags, rag: rag)
+    }
+
+    /// A plan is late when it was not submitted by its due date (as of `asOf`).
+    /// Submitted on the due date is on time; unsubmitted on the due date is not yet late.
+    public static func isPlanLate(due: CalendarDate?, submitted: CalendarDate?, asOf: CalendarDate) -> Bool {
+        guard let due else { return false }
+        if let submitted { return submitted > due }
+        return asOf > due
+    }
+
+    /// The follow-up is overdue when the next linking review date has passed
+    /// without a review on or after it.
+    public static func isFollowUpOverdue(nextReview: CalendarDate?, lastReview: CalendarDate?, asOf: CalendarDate) -> Bool {
+        guard let next = nextReview, next < asOf else { return false }
+        if let last = lastReview, last >= next { return false }
+        return true
+    }
+}

@@ -1,0 +1,30 @@
+/// Writing CSV (RFC 4180). Reading CSV is the importer's job and uses a CSV library.
+public enum CSV {
+    /// Quotes a cell when it holds a comma, quote or line break, and
+    /// neutralises a cell a spreadsheet would run as a formula (one starting
+    /// with `=`, `+`, `-`, `@`, tab or carriage return) by prefixing `'`.
+    public static func cell(_ value: String) -> String {
+        var text = value
+        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+            // A plain negative number or an ISO date is data, not a formula.
+            if !isPlainNumber(text) { text = "'" + text }
+        }
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+
+    static func isPlainNumber(_ text: String) -> Bool {
+        guard text.first == "-" || text.first == "+" else { return false }
+        let rest = text.dropFirst()
+        return !rest.isEmpty && rest.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+    }
+
+    /// One CSV record with its CRLF line end.
+    public static func line(_ cells: [String]) -> String {
+        cells.map(cell).joined(separator: ",") + "\r\n"
+    }
+}
+
+import Foundation

@@ -1,0 +1,75 @@
+import Crypto
+import Foundation
+import GRDB
+import ImprovementPlan
+
+/// One entry of the audit trail: who changed what, when, from what to what.
+public struct AuditEntry: Codable, Hashable, Sendable {
+    public var seq: Int64
+    public var at: String
+    public var actor: String
+    public var command: String
+    public var entity: String
+    public var key: String
+    public var operation: String
+    public var before: String?
+    public var after: String?
+    public var prevHash: String
+    public var hash: String
+
+    /// The hash an entry must carry: SHA-256 over the previous entry's hash
+    /// and this entry's fields, each length-prefixed so no two entries share
+    /// a canonical form.
+    public static func chainHash(prevHash: String, seq: Int64, at: String, actor: String, command: String,
+                                 entity: String, key: String, operation: String, before: String?, after: String?) -> String {
+        let fields = [prevHash, String(seq), at, actor, command, entity, key, operation, before ?? "\u{0}", after ?? "\u{0}"]
+        let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "\n")
+        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The hash the first entry chains to.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    init(row: Row) throws {
+        seq = try row.required("seq"); at = try row.required("at"); actor = try row.required("actor")
+        command = try row.required("command"); entity = try row.required("entity"); key = try row.required("entity_key")
+        operation = try row.required("operation"); before = row["before"]; after = row["after"]
+        prevHash = try row.required("prev_hash"); hash = try row.required("hash")
+    }
+}
+
+/// Writes audit entries inside the transaction of the change they record.
+struct AuditWriter {
+    let actor: String
+    let command: String
+    let timestamp: String
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func json<T: Encodable>(_ value: T?) throws -> String? {
+        guard let value else { return nil }
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Appends one entry, chained to the last one.
+    func record<T: Encodable>(_ db: Database, entity: String, key: String, before: T?, after: T?) throws {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")
+        let seq: Int64 = (last?["seq"] ?? 0) + 1
+        let prevHash: String = last?["hash"] ?? AuditEntry.genesis
+        let beforeJSON = try AuditWriter.json(before)
+        let afterJSON = try AuditWriter.json(after)
+        let operation = before == nil ? "insert" : "update"
+        let hash = AuditEntry.chainHash(prevHash: prevHash, seq: seq, at: timestamp, actor: actor, command: command,
+                                        entity: entity, key: key, operation: operation, before: beforeJSON, after: afterJSON)
+        try db.execute(
+            sql: """
+                INSERT INTO audit_entry (seq, at, actor, command, entity, entity_key, operation, before, after, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [seq, timestamp, actor, command, entity, key, operation, beforeJSON, afterJSON, prevHash, hash])
+    }
+}

@@ -1,0 +1,233 @@
+import GRDB
+import ImprovementPlan
+
+/// Recording an inspection and what follows it: partnerships, link
+/// inspectors, quality indicators, inspections, grades, findings, plans.
+extension PlanStore {
+    /// Keys are lower-case letters, digits and hyphens: `dundee`, `dundee-2021`.
+    static func checkKey(_ key: String, field: String) throws {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        guard !key.isEmpty, key.count <= 64, key.allSatisfy({ allowed.contains($0) }), key.first != "-" else {
+            throw PlanError.invalidValue(field: field, value: key, expected: "lower-case letters, digits and hyphens, like 'dundee-2021'")
+        }
+    }
+
+    static func checkText(_ text: String, field: String) throws {
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw PlanError.missing(field: field) }
+    }
+
+    /// Makes a new database ready: the known quality indicators.
+    public func initialise() throws {
+        try write { db, audit in
+            for qi in QualityIndicator.known {
+                try PlanStore.insertQualityIndicator(db, audit, qi, skipExisting: true)
+            }
+        }
+    }
+
+    public func addPartnership(_ partnership: Partnership) throws {
+        try PlanStore.checkKey(partnership.key, field: "partnership key")
+        try PlanStore.checkText(partnership.name, field: "name")
+        try write { db, audit in try PlanStore.insertPartnership(db, audit, partnership) }
+    }
+
+    static func insertPartnership(_ db: Database, _ audit: AuditWriter, _ p: Partnership) throws {
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM partnership WHERE key = ?)", arguments: [p.key]) == true {
+            throw PlanError.duplicate(entity: "partnership", key: p.key)
+        }
+        try db.execute(sql: """
+            INSERT INTO partnership (key, name, council, health_board, police_division, other_partners)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [p.key, p.name, p.council, p.healthBoard, p.policeDivision, JSONColumn.encode(p.otherPartners)])
+        try audit.record(db, entity: "partnership", key: p.key, before: Partnership?.none, after: p)
+    }
+
+    /// Assigns a link inspector from a date; the previous current assignment ends the day before.
+    public func linkInspector(partnership: String, inspector: String, from: CalendarDate) throws {
+        try PlanStore.checkText(inspector, field: "inspector")
+        try write { db, audit in
+            try PlanStore.insertLink(db, audit, LinkAssignment(partnership: partnership, inspector: inspector, from: from))
+        }
+    }
+
+    static func insertLink(_ db: Database, _ audit: AuditWriter, _ link: LinkAssignment) throws {
+        let pid = try Lookup.partnershipID(db, link.partnership)
+        let rows = try Row.fetchAll(db, sql: Select.link + " WHERE l.partnership_id = ? ORDER BY l.from_date", arguments: [pid])
+        let existing = try rows.map(LinkAssignment.init(row:))
+        if existing.contains(where: { $0.from == link.from }) {
+            throw PlanError.duplicate(entity: "link assignment", key: "\(link.partnership) from \(link.from)")
+        }
+        if let current = existing.last, current.to == nil, link.to == nil {
+            guard link.from > current.from else {
+                throw PlanError.refused("from: \(link.from) is not after the current assignment's start (\(current.from))")
+            }
+            var ended = current
+            ended.to = link.from.adding(days: -1)
+            try db.execute(sql: "UPDATE link_assignment SET to_date = ? WHERE partnership_id = ? AND from_date = ?",
+                           arguments: [ended.to, pid, current.from])
+            try audit.record(db, entity: "link_assignment", key: "\(link.partnership)@\(current.from)", before: current, after: ended)
+        }
+        try db.execute(sql: "INSERT INTO link_assignment (partnership_id, inspector, from_date, to_date) VALUES (?, ?, ?, ?)",
+                       arguments: [pid, link.inspector, link.from, link.to])
+        try audit.record(db, entity: "link_assignment", key: "\(link.partnership)@\(link.from)", before: LinkAssignment?.none, after: link)
+    }
+
+    public func addQualityIndicator(_ qi: QualityIndicator) throws {
+        try PlanStore.checkText(qi.name, field: "name")
+        try write { db, audit in try PlanStore.insertQualityIndicator(db, audit, qi, skipExisting: false) }
+    }
+
+    static func insertQualityIndicator(_ db: Database, _ audit: AuditWriter, _ qi: QualityIndicator, skipExisting: Bool) throws {
+        let sameCode = try qi.code.map { try Row.fetchOne(db, sql: Select.qi + " WHERE q.code = ?", arguments: [$0]) } ?? nil
+        let sameName = try Row.fetchOne(db, sql: Select.qi + " WHERE lower(q.name) = lower(?)", arguments: [qi.name])
+        if let existing = sameCode ?? sameName {
+            if skipExisting, try QualityIndicator(row: existing) == qi { return }
+            throw PlanError.duplicate(entity: "quality indicator", key: qi.reference)
+        }
+        try db.execute(sql: "INSERT INTO quality_indicator (code, name, framework) VALUES (?, ?, ?)",
+                       arguments: [qi.code, qi.name, qi.framework])
+        try audit.record(db, entity: "quality_indicator", key: qi.reference, before: QualityIndicator?.none, after: qi)
+    }
+
+    /// Records an inspection and opens its (draft) action plan.
+    public func recordInspection(_ inspection: Inspection) throws {
+        try PlanStore.checkInspection(inspection)
+        try write { db, audit in try PlanStore.insertInspection(db, audit, inspection) }
+    }
+
+    static func checkInspection(_ inspection: Inspection) throws {
+        try checkKey(inspection.key, field: "inspection key")
+        try checkText(inspection.title, field: "title")
+        if let start = inspection.fieldworkStart, let end = inspection.fieldworkEnd, end < start {
+            throw PlanError.refused("fieldwork: ends \(end) before it starts \(start)")
+        }
+        if let published = inspection.published, let due = inspection.planDue, due < published {
+            throw PlanError.refused("plan-due: \(due) is before publication \(published)")
+        }
+    }
+
+    static func insertInspection(_ db: Database, _ audit: AuditWriter, _ i: Inspection) throws {
+        let pid = try Lookup.partnershipID(db, i.partnership)
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inspection WHERE key = ?)", arguments: [i.key]) == true {
+            throw PlanError.duplicate(entity: "inspection", key: i.key)
+        }
+        try db.execute(sql: """
+            INSERT INTO inspection (key, partnership_id, title, lead_inspectorate, scrutiny_partners, fieldwork_start,
+              fieldwork_end, published, plan_due, confidence, escalation, summary, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [i.key, pid, i.title, i.leadInspectorate, JSONColumn.encode(i.scrutinyPartners),
+                             i.fieldworkStart, i.fieldworkEnd, i.published, i.planDue, i.confidence, i.escalation,
+                             i.summary, i.source])
+        let inspectionID = db.lastInsertedRowID
+        try audit.record(db, entity: "inspection", key: i.key, before: Inspection?.none, after: i)
+        let plan = ActionPlan(inspection: i.key)
+        try db.execute(sql: "INSERT INTO action_plan (inspection_id, status) VALUES (?, 'draft')", arguments: [inspectionID])
+        try audit.record(db, entity: "action_plan", key: i.key, before: ActionPlan?.none, after: plan)
+    }
+
+    /// Grades one quality indicator; grading it again replaces the grade (audited).
+    public func grade(inspection: String, qi: String, grade: Grade) throws {
+        try write { db, audit in try PlanStore.upsertEvaluation(db, audit, Evaluation(inspection: inspection, qi: qi, grade: grade)) }
+    }
+
+    static func upsertEvaluation(_ db: Database, _ audit: AuditWriter, _ e: Evaluation) throws {
+        let iid = try Lookup.inspectionID(db, e.inspection)
+        let qid = try Lookup.qiID(db, e.qi)
+        let ref = try String.fetchOne(db, sql: "SELECT coalesce(code, name) FROM quality_indicator WHERE id = ?", arguments: [qid]) ?? e.qi
+        var stored = e
+        stored.qi = ref
+        let key = "\(e.inspection)/\(ref)"
+        let old = try Int.fetchOne(db, sql: "SELECT grade FROM evaluation WHERE inspection_id = ? AND qi_id = ?", arguments: [iid, qid])
+        if let old {
+            if old == e.grade.value { return }
+            try db.execute(sql: "UPDATE evaluation SET grade = ? WHERE inspection_id = ? AND qi_id = ?",
+                           arguments: [e.grade.value, iid, qid])
+            var before = stored
+            before.grade = Grade(old) ?? e.grade
+            try audit.record(db, entity: "evaluation", key: key, before: before, after: stored)
+        } else {
+            try db.execute(sql: "INSERT INTO evaluation (inspection_id, qi_id, grade) VALUES (?, ?, ?)",
+                           arguments: [iid, qid, e.grade.value])
+            try audit.record(db, entity: "evaluation", key: key, before: Evaluation?.none, after: stored)
+        }
+    }
+
+    /// Adds a finding as the inspection's next numbered one; returns it with its id.
+    @discardableResult
+    public func addFinding(inspection: String, kind: FindingKind, text: String, qi: String?, themes: [String]) throws -> Finding {
+        try PlanStore.checkText(text, field: "text")
+        return try write { db, audit in
+            let iid = try Lookup.inspectionID(db, inspection)
+            let next = try Int.fetchOne(db, sql: "SELECT coalesce(max(number), 0) + 1 FROM finding WHERE inspection_id = ?", arguments: [iid]) ?? 1
+            let finding = Finding(inspection: inspection, number: next, kind: kind, text: text, qi: qi, themes: themes)
+            return try PlanStore.insertFinding(db, audit, finding)
+        }
+    }
+
+    static func insertFinding(_ db: Database, _ audit: AuditWriter, _ f: Finding) throws -> Finding {
+        let iid = try Lookup.inspectionID(db, f.inspection)
+        let qid = try f.qi.map { try Lookup.qiID(db, $0) }
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM finding WHERE inspection_id = ? AND text = ?)", arguments: [iid, f.text]) == true {
+            throw PlanError.duplicate(entity: "finding", key: "\(f.inspection): \(f.text.prefix(60))")
+        }
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM finding WHERE inspection_id = ? AND number = ?)", arguments: [iid, f.number]) == true {
+            throw PlanError.duplicate(entity: "finding", key: "\(f.inspection) #\(f.number)")
+        }
+        try db.execute(sql: "INSERT INTO finding (inspection_id, number, kind, text, qi_id, themes) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [iid, f.number, f.kind, f.text, qid, JSONColumn.encode(f.themes)])
+        var stored = f
+        stored.id = db.lastInsertedRowID
+        if let qid { stored.qi = try String.fetchOne(db, sql: "SELECT coalesce(code, name) FROM quality_indicator WHERE id = ?", arguments: [qid]) }
+        try audit.record(db, entity: "finding", key: "\(f.inspection)#\(f.number)", before: Finding?.none, after: stored)
+        return stored
+    }
+
+    /// Records the plan's submission to the Care Inspectorate.
+    public func submitPlan(inspection: String, on date: CalendarDate) throws {
+        try write { db, audit in
+            guard let plan = try Lookup.plan(db, inspection: inspection) else { throw PlanError.notFound(entity: "inspection", key: inspection) }
+            guard plan.status == .draft else {
+                throw PlanError.refused("the plan for \(inspection) is already \(plan.status.rawValue)")
+            }
+            let published = try CalendarDate.fetchOne(db, sql: "SELECT published FROM inspection WHERE key = ?", arguments: [inspection])
+            if let published, date < published {
+                throw PlanError.refused("date: \(date) is before the inspection was published (\(published))")
+            }
+            var after = plan
+            after.status = .submitted
+            after.submitted = date
+            try PlanStore.savePlan(db, audit, before: plan, after: after)
+        }
+    }
+
+    /// Records the Care Inspectorate's agreement of a submitted plan.
+    public func agreePlan(inspection: String, on date: CalendarDate, by: String) throws {
+        try PlanStore.checkText(by, field: "by")
+        try write { db, audit in
+            guard let plan = try Lookup.plan(db, inspection: inspection) else { throw PlanError.notFound(entity: "inspection", key: inspection) }
+            guard plan.status == .submitted, let submitted = plan.submitted else {
+                throw PlanError.refused("the plan for \(inspection) is \(plan.status.rawValue); only a submitted plan can be agreed")
+            }
+            guard date >= submitted else {
+                throw PlanError.refused("date: \(date) is before the plan was submitted (\(submitted))")
+            }
+            var after = plan
+            after.status = .agreed
+            after.agreed = date
+            after.agreedBy = by
+            try PlanStore.savePlan(db, audit, before: plan, after: after)
+        }
+    }
+
+    static func savePlan(_ db: Database, _ audit: AuditWriter, before: ActionPlan?, after: ActionPlan) throws {
+        let iid = try Lookup.inspectionID(db, after.inspection)
+        try db.execute(sql: """
+            INSERT INTO action_plan (inspection_id, status, submitted_on, agreed_on, agreed_by) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (inspection_id) DO UPDATE SET status = excluded.status, submitted_on = excluded.submitted_on,
+              agreed_on = excluded.agreed_on, agreed_by = excluded.agreed_by
+            """, arguments: [iid, after.status, after.submitted, after.agreed, after.agreedBy])
+        try audit.record(db, entity: "action_plan", key: after.inspection, before: before, after: after)
+    }
+}
+
+import Foundation

@@ -1,0 +1,287 @@
+import Foundation
+import GRDB
+import ImprovementPlan
+
+/// What an import did: records added and records already there unchanged.
+public struct ImportSummary: Codable, Sendable, Equatable {
+    public var added: [String: Int] = [:]
+    public var unchanged: [String: Int] = [:]
+
+    public var totalAdded: Int { added.values.reduce(0, +) }
+    public var totalUnchanged: Int { unchanged.values.reduce(0, +) }
+
+    mutating func count(_ entity: String, added wasAdded: Bool) {
+        if wasAdded { added[entity, default: 0] += 1 } else { unchanged[entity, default: 0] += 1 }
+    }
+}
+
+/// Reading and writing whole plan files (PRODUCT.md section 5).
+extension PlanStore {
+    /// Merges a plan file by natural key, all or nothing. A record that
+    /// exists with the same values is left alone; one that exists with
+    /// different values stops the import with a message naming it.
+    @discardableResult
+    public func importPlanFile(_ file: PlanFile, today: CalendarDate) throws -> ImportSummary {
+        try write { db, audit in
+            var summary = ImportSummary()
+            for (n, qi) in file.qualityIndicators.enumerated() {
+                try at("qualityIndicators[\(n)]") {
+                    let existing = try (qi.code.map { try Row.fetchOne(db, sql: Select.qi + " WHERE q.code = ?", arguments: [$0]) } ?? nil)
+                        ?? Row.fetchOne(db, sql: Select.qi + " WHERE lower(q.name) = lower(?)", arguments: [qi.name])
+                    if let existing {
+                        try same("quality indicator", qi.reference, try QualityIndicator(row: existing), qi)
+                        summary.count("qualityIndicators", added: false)
+                    } else {
+                        try PlanStore.checkText(qi.name, field: "name")
+                        try PlanStore.insertQualityIndicator(db, audit, qi, skipExisting: false)
+                        summary.count("qualityIndicators", added: true)
+                    }
+                }
+            }
+            for (n, p) in file.partnerships.enumerated() {
+                try at("partnerships[\(n)] (\(p.key))") {
+                    if let row = try Row.fetchOne(db, sql: Select.partnership + " WHERE p.key = ?", arguments: [p.key]) {
+                        try same("partnership", p.key, try Partnership(row: row), p)
+                        summary.count("partnerships", added: false)
+                    } else {
+                        try PlanStore.checkKey(p.key, field: "key")
+                        try PlanStore.checkText(p.name, field: "name")
+                        try PlanStore.insertPartnership(db, audit, p)
+                        summary.count("partnerships", added: true)
+                    }
+                }
+            }
+            for (n, link) in file.linkAssignments.enumerated() {
+                try at("linkAssignments[\(n)]") {
+                    let pid = try Lookup.partnershipID(db, link.partnership)
+                    if let row = try Row.fetchOne(db, sql: Select.link + " WHERE l.partnership_id = ? AND l.from_date = ?", arguments: [pid, link.from]) {
+                        try same("link assignment", "\(link.partnership) from \(link.from)", try LinkAssignment(row: row), link)
+                        summary.count("linkAssignments", added: false)
+                    } else {
+                        try PlanStore.checkText(link.inspector, field: "inspector")
+                        try PlanStore.insertLink(db, audit, link)
+                        summary.count("linkAssignments", added: true)
+                    }
+                }
+            }
+            for (n, inspection) in file.inspections.enumerated() {
+                try at("inspections[\(n)] (\(inspection.key))") {
+                    if let row = try Row.fetchOne(db, sql: Select.inspection + " WHERE i.key = ?", arguments: [inspection.key]) {
+                        try same("inspection", inspection.key, try Inspection(row: row), inspection)
+                        summary.count("inspections", added: false)
+                    } else {
+                        try PlanStore.checkInspection(inspection)
+                        try PlanStore.insertInspection(db, audit, inspection)
+                        summary.count("inspections", added: true)
+                    }
+                }
+            }
+            for (n, evaluation) in file.evaluations.enumerated() {
+                try at("evaluations[\(n)] (\(evaluation.inspection) \(evaluation.qi))") {
+                    let iid = try Lookup.inspectionID(db, evaluation.inspection)
+                    let qid = try Lookup.qiID(db, evaluation.qi)
+                    if let old = try Int.fetchOne(db, sql: "SELECT grade FROM evaluation WHERE inspection_id = ? AND qi_id = ?", arguments: [iid, qid]) {
+                        guard old == evaluation.grade.value else {
+                            throw PlanError.refused("conflicts with the database: grade is \(old) there, \(evaluation.grade.value) in the file")
+                        }
+                        summary.count("evaluations", added: false)
+                    } else {
+                        try PlanStore.upsertEvaluation(db, audit, evaluation)
+                        summary.count("evaluations", added: true)
+                    }
+                }
+            }
+            for (n, finding) in file.findings.enumerated() {
+                try at("findings[\(n)] (\(finding.inspection) #\(finding.number))") {
+                    let iid = try Lookup.inspectionID(db, finding.inspection)
+                    if let row = try Row.fetchOne(db, sql: Select.finding + " WHERE f.inspection_id = ? AND f.number = ?", arguments: [iid, finding.number]) {
+                        var stored = try Finding(row: row)
+                        stored.id = finding.id
+                        try same("finding", "\(finding.inspection) #\(finding.number)", stored, finding)
+                        summary.count("findings", added: false)
+                    } else {
+                        try PlanStore.checkText(finding.text, field: "text")
+                        guard finding.number > 0 else {
+                            throw PlanError.invalidValue(field: "number", value: String(finding.number), expected: "a number from 1")
+                        }
+                        var clean = finding
+                        clean.id = nil
+                        _ = try PlanStore.insertFinding(db, audit, clean)
+                        summary.count("findings", added: true)
+                    }
+                }
+            }
+            for (n, plan) in file.plans.enumerated() {
+                try at("plans[\(n)] (\(plan.inspection))") {
+                    guard let stored = try Lookup.plan(db, inspection: plan.inspection) else {
+                        throw PlanError.notFound(entity: "inspection", key: plan.inspection)
+                    }
+                    if stored == plan {
+                        summary.count("plans", added: false)
+                    } else if stored == ActionPlan(inspection: plan.inspection) {
+                        try PlanStore.checkPlan(plan)
+                        try PlanStore.savePlan(db, audit, before: stored, after: plan)
+                        summary.count("plans", added: true)
+                    } else {
+                        try same("plan", plan.inspection, stored, plan)
+                    }
+                }
+            }
+            for (n, action) in file.actions.enumerated() {
+                try at("actions[\(n)] (\(action.qualifiedRef))") {
+                    let iid = try Lookup.inspectionID(db, action.inspection)
+                    if let row = try Row.fetchOne(db, sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", arguments: [iid, action.ref]) {
+                        var stored = try Action(row: row)
+                        stored.id = action.id
+                        try same("action", action.qualifiedRef, stored, action)
+                        summary.count("actions", added: false)
+                    } else {
+                        try PlanStore.checkImportedAction(action)
+                        var clean = action
+                        clean.id = nil
+                        _ = try PlanStore.insertAction(db, audit, clean)
+                        summary.count("actions", added: true)
+                    }
+                }
+            }
+            for (n, update) in file.updates.enumerated() {
+                try at("updates[\(n)] (\(update.action) \(update.date))") {
+                    let id = try Lookup.actionID(db, update.action)
+                    let existing = try Row.fetchAll(db, sql: Select.update + " WHERE u.action_id = ? AND u.on_date = ?", arguments: [id, update.date])
+                        .map(PlanFile.Update.init(row:))
+                    if existing.contains(update) {
+                        summary.count("updates", added: false)
+                    } else {
+                        try PlanStore.checkText(update.note, field: "note")
+                        try PlanStore.checkText(update.author, field: "author")
+                        if let percent = update.percent, !(0...100).contains(percent) {
+                            throw PlanError.invalidValue(field: "percent", value: String(percent), expected: "a whole number from 0 to 100")
+                        }
+                        try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp)
+                        summary.count("updates", added: true)
+                    }
+                }
+            }
+            for (n, ext) in file.extensions.enumerated() {
+                try at("extensions[\(n)] (\(ext.action) to \(ext.to))") {
+                    let id = try Lookup.actionID(db, ext.action)
+                    let existing = try Row.fetchAll(db, sql: Select.extensionRow + " WHERE x.action_id = ? AND x.to_due = ?", arguments: [id, ext.to])
+                        .map(PlanFile.Extension.init(row:))
+                    if let stored = existing.first {
+                        try same("extension", "\(ext.action) to \(ext.to)", stored, ext)
+                        summary.count("extensions", added: false)
+                    } else {
+                        try PlanStore.checkText(ext.reason, field: "reason")
+                        guard ext.to > ext.from else { throw PlanError.refused("to: \(ext.to) is not after from \(ext.from)") }
+                        try PlanStore.insertExtension(db, audit, actionID: id, ext)
+                        summary.count("extensions", added: true)
+                    }
+                }
+            }
+            for (n, review) in file.reviews.enumerated() {
+                try at("reviews[\(n)] (\(review.partnership) \(review.date))") {
+                    let pid = try Lookup.partnershipID(db, review.partnership)
+                    if let row = try Row.fetchOne(db, sql: Select.review + " WHERE r.partnership_id = ? AND r.on_date = ? AND r.kind = ?",
+                                                  arguments: [pid, review.date, review.kind]) {
+                        let stored = try LinkingReview(row: row)
+                        let refs = try JSONDecoder().decode([String?].self, from: Data(((row["action_refs"] as String?) ?? "[]").utf8)).compactMap { $0 }
+                        let asFile = PlanFile.Review(partnership: stored.partnership, date: stored.date, inspector: stored.inspector,
+                                                     kind: stored.kind, summary: stored.summary, actions: refs.sorted(),
+                                                     confidence: stored.confidence, next: stored.next)
+                        var incoming = review
+                        incoming.actions.sort()
+                        if incoming.inspector == nil { incoming.inspector = asFile.inspector }
+                        try same("linking review", "\(review.partnership) \(review.kind.rawValue) on \(review.date)", asFile, incoming)
+                        summary.count("reviews", added: false)
+                    } else {
+                        try PlanStore.checkText(review.summary, field: "summary")
+                        if let next = review.next, next <= review.date {
+                            throw PlanError.refused("next: \(next) is not after the review date \(review.date)")
+                        }
+                        _ = try PlanStore.insertReview(db, audit, review)
+                        summary.count("reviews", added: true)
+                    }
+                }
+            }
+            return summary
+        }
+    }
+
+    static func checkPlan(_ plan: ActionPlan) throws {
+        if plan.status != .draft, plan.submitted == nil { throw PlanError.missing(field: "submitted") }
+        if plan.status == .agreed, plan.agreed == nil { throw PlanError.missing(field: "agreed") }
+        if let submitted = plan.submitted, let agreed = plan.agreed, agreed < submitted {
+            throw PlanError.refused("agreed: \(agreed) is before submitted \(submitted)")
+        }
+    }
+
+    static func checkImportedAction(_ a: Action) throws {
+        try checkText(a.ref, field: "ref")
+        try checkText(a.title, field: "title")
+        try checkText(a.owner, field: "owner")
+        try checkText(a.agency, field: "agency")
+        guard (0...100).contains(a.percent) else {
+            throw PlanError.invalidValue(field: "percent", value: String(a.percent), expected: "a whole number from 0 to 100")
+        }
+        if (a.originalDue == nil) != (a.due == nil) { throw PlanError.refused("due and originalDue must both be given or both left out") }
+        if let due = a.due, let original = a.originalDue, due < original {
+            throw PlanError.refused("due: \(due) is before originalDue \(original)")
+        }
+        if (a.status == .complete) != (a.completed != nil) {
+            throw PlanError.refused("completed: a date is given exactly when the status is complete")
+        }
+    }
+
+    /// The whole database as a plan file, every list in natural-key order.
+    public func exportPlanFile() throws -> PlanFile {
+        try read { db in
+            var file = PlanFile()
+            file.qualityIndicators = try Row.fetchAll(db, sql: Select.qi + " ORDER BY q.code IS NULL, q.code, q.name").map(QualityIndicator.init(row:))
+            file.partnerships = try Row.fetchAll(db, sql: Select.partnership + " ORDER BY p.key").map(Partnership.init(row:))
+            file.linkAssignments = try Row.fetchAll(db, sql: Select.link + " ORDER BY p.key, l.from_date").map(LinkAssignment.init(row:))
+            file.inspections = try Row.fetchAll(db, sql: Select.inspection + " ORDER BY i.key").map(Inspection.init(row:))
+            file.evaluations = try Row.fetchAll(db, sql: Select.evaluation + " ORDER BY i.key, q.code IS NULL, q.code, q.name").map(Evaluation.init(row:))
+            file.findings = try Row.fetchAll(db, sql: Select.finding + " ORDER BY i.key, f.number").map(Finding.init(row:)).map {
+                var f = $0; f.id = nil; return f
+            }
+            file.plans = try Row.fetchAll(db, sql: Select.plan + " ORDER BY i.key").map(ActionPlan.init(row:))
+            file.actions = try Row.fetchAll(db, sql: Select.action + " ORDER BY i.key, a.id").map(Action.init(row:)).map {
+                var a = $0; a.id = nil; return a
+            }
+            file.updates = try Row.fetchAll(db, sql: Select.update + " ORDER BY i.key, a.id, u.on_date, u.id").map(PlanFile.Update.init(row:))
+            file.extensions = try Row.fetchAll(db, sql: Select.extensionRow + " ORDER BY i.key, a.id, x.to_due").map(PlanFile.Extension.init(row:))
+            file.reviews = try Row.fetchAll(db, sql: Select.review + " ORDER BY p.key, r.on_date, r.kind").map { row in
+                let review = try LinkingReview(row: row)
+                let refs = try JSONDecoder().decode([String?].self, from: Data(((row["action_refs"] as String?) ?? "[]").utf8)).compactMap { $0 }
+                return PlanFile.Review(partnership: review.partnership, date: review.date, inspector: review.inspector,
+                                       kind: review.kind, summary: review.summary, actions: refs.sorted(),
+                                       confidence: review.confidence, next: review.next)
+            }
+            return file
+        }
+    }
+}
+
+/// Runs `body`, prefixing any refusal with where in the file it happened.
+private func at(_ place: String, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as PlanError {
+        throw PlanError.refused("\(place): \(error)")
+    }
+}
+
+/// Refuses when a stored record and the file's record of the same key differ,
+/// naming the fields that differ.
+private func same<T: Encodable & Equatable>(_ entity: String, _ key: String, _ stored: T, _ incoming: T) throws {
+    guard stored != incoming else { return }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let a = (try? JSONSerialization.jsonObject(with: encoder.encode(stored))) as? [String: Any] ?? [:]
+    let b = (try? JSONSerialization.jsonObject(with: encoder.encode(incoming))) as? [String: Any] ?? [:]
+    let fields = Set(a.keys).union(b.keys).sorted().filter { key in
+        let left = a[key].map { "\($0)" }, right = b[key].map { "\($0)" }
+        return left != right
+    }
+    throw PlanError.refused("conflicts with the \(entity) '\(key)' already in the database (differs in: \(fields.joined(separator: ", ")))")
+}

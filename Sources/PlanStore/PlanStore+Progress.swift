@@ -1,0 +1,304 @@
+import GRDB
+import ImprovementPlan
+
+/// What a user gives to add an action; the store derives the rest.
+public struct NewAction: Sendable {
+    /// Finding ids the action answers; they fix its inspection.
+    public var findings: [Int64]
+    /// The inspection, when no finding is named.
+    public var inspection: String?
+    /// The plan reference; the next free number when nil.
+    public var ref: String?
+    public var title: String
+    public var description: String?
+    public var owner: String
+    public var agency: String
+    public var supportingAgencies: [String]
+    public var start: CalendarDate?
+    /// Nil for an "Ongoing" action with no deadline.
+    public var due: CalendarDate?
+    public var measure: String?
+
+    public init(findings: [Int64], inspection: String?, ref: String?, title: String, description: String? = nil,
+                owner: String, agency: String, supportingAgencies: [String] = [], start: CalendarDate? = nil,
+                due: CalendarDate?, measure: String? = nil) {
+        self.findings = findings; self.inspection = inspection; self.ref = ref; self.title = title
+        self.description = description; self.owner = owner; self.agency = agency
+        self.supportingAgencies = supportingAgencies; self.start = start; self.due = due; self.measure = measure
+    }
+}
+
+/// Recording progress: actions, updates, extensions, completion, withdrawal, reviews.
+extension PlanStore {
+    @discardableResult
+    public func addAction(_ new: NewAction, today: CalendarDate) throws -> Action {
+        try PlanStore.checkText(new.title, field: "title")
+        try PlanStore.checkText(new.owner, field: "owner")
+        try PlanStore.checkText(new.agency, field: "agency")
+        if let ref = new.ref { try PlanStore.checkText(ref, field: "ref") }
+        if let start = new.start, let due = new.due, due < start {
+            throw PlanError.refused("due: \(due) is before the start date \(start)")
+        }
+        return try write { db, audit in
+            var inspection = new.inspection
+            var numbers: [Int] = []
+            for findingID in new.findings {
+                guard let row = try Row.fetchOne(db, sql: Select.finding + " WHERE f.id = ?", arguments: [findingID]) else {
+                    throw PlanError.notFound(entity: "finding", key: String(findingID))
+                }
+                let finding = try Finding(row: row)
+                if let chosen = inspection, chosen != finding.inspection {
+                    throw PlanError.refused("finding \(findingID) belongs to \(finding.inspection), not \(chosen)")
+                }
+                inspection = finding.inspection
+                numbers.append(finding.number)
+            }
+            guard let inspection else { throw PlanError.missing(field: "finding (or inspection)") }
+            let iid = try Lookup.inspectionID(db, inspection)
+            let ref = try new.ref ?? PlanStore.nextRef(db, inspectionID: iid)
+            let action = Action(inspection: inspection, ref: ref, findings: numbers.sorted(), title: new.title,
+                                description: new.description, owner: new.owner, agency: new.agency,
+                                supportingAgencies: new.supportingAgencies, start: new.start, originalDue: new.due,
+                                measure: new.measure, created: today)
+            return try PlanStore.insertAction(db, audit, action)
+        }
+    }
+
+    static func nextRef(_ db: Database, inspectionID: Int64) throws -> String {
+        var number = try Int.fetchOne(db, sql: "SELECT count(*) + 1 FROM action WHERE inspection_id = ?", arguments: [inspectionID]) ?? 1
+        while try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE inspection_id = ? AND ref = ?)",
+                                arguments: [inspectionID, String(number)]) == true {
+            number += 1
+        }
+        return String(number)
+    }
+
+    static func insertAction(_ db: Database, _ audit: AuditWriter, _ a: Action) throws -> Action {
+        let iid = try Lookup.inspectionID(db, a.inspection)
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE inspection_id = ? AND ref = ?)", arguments: [iid, a.ref]) == true {
+            throw PlanError.duplicate(entity: "action", key: a.qualifiedRef)
+        }
+        guard (0...100).contains(a.percent) else {
+            throw PlanError.invalidValue(field: "percent", value: String(a.percent), expected: "a whole number from 0 to 100")
+        }
+        try db.execute(sql: """
+            INSERT INTO action (inspection_id, ref, title, description, owner, lead_agency, supporting_agencies, start_on,
+              original_due, current_due, measure, status, percent, completed_on, evidence, self_rag, created_on)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [iid, a.ref, a.title, a.description, a.owner, a.agency, JSONColumn.encode(a.supportingAgencies),
+                             a.start, a.originalDue, a.due, a.measure, a.status, a.percent, a.completed, a.evidence,
+                             a.selfAssessment, a.created])
+        let id = db.lastInsertedRowID
+        for number in a.findings {
+            let fid = try Lookup.findingID(db, inspection: a.inspection, number: number)
+            try db.execute(sql: "INSERT INTO action_finding (action_id, finding_id) VALUES (?, ?)", arguments: [id, fid])
+        }
+        var stored = a
+        stored.id = id
+        try audit.record(db, entity: "action", key: String(id), before: Action?.none, after: stored)
+        return stored
+    }
+
+    static func saveAction(_ db: Database, _ audit: AuditWriter, before: Action, after: Action) throws {
+        guard let id = after.id else { throw StoreError.corrupt("action without id") }
+        try db.execute(sql: """
+            UPDATE action SET current_due = ?, status = ?, percent = ?, completed_on = ?, evidence = ? WHERE id = ?
+            """, arguments: [after.due, after.status, after.percent, after.completed, after.evidence, id])
+        try audit.record(db, entity: "action", key: String(id), before: before, after: after)
+    }
+
+    static func insertUpdate(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ u: PlanFile.Update, recordedAt: String) throws {
+        try db.execute(sql: """
+            INSERT INTO progress_update (action_id, on_date, author, note, new_status, new_percent, evidence, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [actionID, u.date, u.author, u.note, u.status, u.percent, u.evidence, recordedAt])
+        try audit.record(db, entity: "progress_update", key: String(actionID), before: PlanFile.Update?.none, after: u)
+    }
+
+    static func checkNotFuture(_ date: CalendarDate, today: CalendarDate, field: String) throws {
+        if date > today { throw PlanError.refused("\(field): \(date) is in the future (today is \(today))") }
+    }
+
+    /// The state an action moves to when an update carries a status or percent.
+    static func applying(_ update: PlanFile.Update, to action: Action) throws -> Action {
+        var after = action
+        let ref = action.qualifiedRef
+        if action.status == .withdrawn, update.status != nil || update.percent != nil {
+            throw PlanError.refused("action \(action.id.map(String.init) ?? ref) (\(ref)) is withdrawn; its status and percent cannot change")
+        }
+        if let percent = update.percent {
+            guard (0...100).contains(percent) else {
+                throw PlanError.invalidValue(field: "percent", value: String(percent), expected: "a whole number from 0 to 100")
+            }
+            after.percent = percent
+            if update.status == nil, action.status == .notStarted, percent > 0 { after.status = .inProgress }
+        }
+        if let status = update.status {
+            after.status = status
+            switch status {
+            case .complete:
+                if action.status != .complete { after.completed = update.date }
+                if update.percent == nil { after.percent = 100 }
+                if let evidence = update.evidence { after.evidence = evidence }
+            case .notStarted, .inProgress:
+                after.completed = nil
+            case .withdrawn:
+                after.completed = nil
+            }
+        }
+        return after
+    }
+
+    /// Appends a progress update (author = the actor) and applies its status and percent.
+    @discardableResult
+    public func recordProgress(action reference: String, date: CalendarDate, note: String, status: ActionStatus? = nil,
+                               percent: Int? = nil, evidence: String? = nil, today: CalendarDate) throws -> Action {
+        try PlanStore.checkText(note, field: "note")
+        try PlanStore.checkNotFuture(date, today: today, field: "date")
+        if let percent, !(0...100).contains(percent) {
+            throw PlanError.invalidValue(field: "percent", value: String(percent), expected: "a whole number from 0 to 100")
+        }
+        if status == .complete, evidence == nil {
+            throw PlanError.missing(field: "evidence (an action is completed with evidence; use 'planwatch complete')")
+        }
+        return try write { db, audit in
+            let id = try Lookup.actionID(db, reference)
+            let before = try Lookup.action(db, id: id)
+            let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: note,
+                                         status: status, percent: percent, evidence: evidence)
+            let after = try PlanStore.applying(update, to: before)
+            try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp)
+            if after != before { try PlanStore.saveAction(db, audit, before: before, after: after) }
+            return after
+        }
+    }
+
+    /// Moves an open action's deadline later; the original deadline is kept.
+    @discardableResult
+    public func extendDeadline(action reference: String, to newDue: CalendarDate, reason: String, agreedBy: String?,
+                               today: CalendarDate) throws -> Action {
+        try PlanStore.checkText(reason, field: "reason")
+        return try write { db, audit in
+            let id = try Lookup.actionID(db, reference)
+            let before = try Lookup.action(db, id: id)
+            guard before.status.isOpen else {
+                throw PlanError.refused("action \(id) (\(before.qualifiedRef)) is \(before.status.rawValue); only an open action's deadline can be extended")
+            }
+            guard let current = before.due else {
+                throw PlanError.refused("action \(id) (\(before.qualifiedRef)) has no deadline to extend")
+            }
+            guard newDue > current else {
+                throw PlanError.refused("to: \(newDue) is not after the current deadline \(current)")
+            }
+            let ext = PlanFile.Extension(action: before.qualifiedRef, from: current, to: newDue, reason: reason,
+                                         agreedBy: agreedBy, recorded: today)
+            try PlanStore.insertExtension(db, audit, actionID: id, ext)
+            var after = before
+            after.due = newDue
+            try PlanStore.saveAction(db, audit, before: before, after: after)
+            return after
+        }
+    }
+
+    static func insertExtension(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ x: PlanFile.Extension) throws {
+        try db.execute(sql: """
+            INSERT INTO deadline_extension (action_id, from_due, to_due, reason, agreed_by, recorded_on) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [actionID, x.from, x.to, x.reason, x.agreedBy, x.recorded])
+        try audit.record(db, entity: "deadline_extension", key: String(actionID), before: PlanFile.Extension?.none, after: x)
+    }
+
+    /// Marks an action complete with its evidence, as a progress update.
+    @discardableResult
+    public func completeAction(_ reference: String, date: CalendarDate, evidence: String, note: String?,
+                               today: CalendarDate) throws -> Action {
+        try PlanStore.checkText(evidence, field: "evidence")
+        try PlanStore.checkNotFuture(date, today: today, field: "date")
+        return try write { db, audit in
+            let id = try Lookup.actionID(db, reference)
+            let before = try Lookup.action(db, id: id)
+            switch before.status {
+            case .withdrawn:
+                throw PlanError.refused("action \(id) (\(before.qualifiedRef)) is withdrawn; a withdrawn action cannot be completed")
+            case .complete:
+                throw PlanError.refused("action \(id) (\(before.qualifiedRef)) is already complete (\(before.completed?.iso ?? "no date"))")
+            case .notStarted, .inProgress:
+                break
+            }
+            let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: note ?? "Completed",
+                                         status: .complete, percent: 100, evidence: evidence)
+            let after = try PlanStore.applying(update, to: before)
+            try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp)
+            try PlanStore.saveAction(db, audit, before: before, after: after)
+            return after
+        }
+    }
+
+    /// Withdraws an open action with a reason, as a progress update.
+    @discardableResult
+    public func withdrawAction(_ reference: String, reason: String, date: CalendarDate, today: CalendarDate) throws -> Action {
+        try PlanStore.checkText(reason, field: "reason")
+        try PlanStore.checkNotFuture(date, today: today, field: "date")
+        return try write { db, audit in
+            let id = try Lookup.actionID(db, reference)
+            let before = try Lookup.action(db, id: id)
+            guard before.status.isOpen else {
+                throw PlanError.refused("action \(id) (\(before.qualifiedRef)) is \(before.status.rawValue); only an open action can be withdrawn")
+            }
+            let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: reason, status: .withdrawn)
+            let after = try PlanStore.applying(update, to: before)
+            try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp)
+            try PlanStore.saveAction(db, audit, before: before, after: after)
+            return after
+        }
+    }
+
+    /// Records a linking review; the inspector defaults to the partnership's
+    /// current link inspector.
+    @discardableResult
+    public func addReview(_ review: PlanFile.Review) throws -> LinkingReview {
+        try PlanStore.checkText(review.summary, field: "summary")
+        if let next = review.next, next <= review.date {
+            throw PlanError.refused("next: \(next) is not after the review date \(review.date)")
+        }
+        return try write { db, audit in try PlanStore.insertReview(db, audit, review) }
+    }
+
+    static func insertReview(_ db: Database, _ audit: AuditWriter, _ r: PlanFile.Review) throws -> LinkingReview {
+        let pid = try Lookup.partnershipID(db, r.partnership)
+        var stored = r
+        if stored.inspector == nil {
+            stored.inspector = try String.fetchOne(db, sql: """
+                SELECT inspector FROM link_assignment WHERE partnership_id = ? AND from_date <= ?
+                  AND (to_date IS NULL OR to_date >= ?) ORDER BY from_date DESC LIMIT 1
+                """, arguments: [pid, r.date, r.date])
+        }
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM linking_review WHERE partnership_id = ? AND on_date = ? AND kind = ?)",
+                             arguments: [pid, r.date, r.kind]) == true {
+            throw PlanError.duplicate(entity: "linking review", key: "\(r.partnership) \(r.kind.rawValue) on \(r.date)")
+        }
+        var actionIDs: [Int64] = []
+        for reference in r.actions {
+            let id = try Lookup.actionID(db, reference)
+            let action = try Row.fetchOne(db, sql: Select.action + " WHERE a.id = ?", arguments: [id])
+            let owner: String? = action?["partnership_key"]
+            guard owner == r.partnership else {
+                throw PlanError.refused("actions: action \(reference) belongs to \(owner ?? "another partnership"), not \(r.partnership)")
+            }
+            if !actionIDs.contains(id) { actionIDs.append(id) }
+        }
+        try db.execute(sql: """
+            INSERT INTO linking_review (partnership_id, on_date, inspector, kind, summary, confidence, next_due)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [pid, r.date, stored.inspector, r.kind, r.summary, r.confidence, r.next])
+        let id = db.lastInsertedRowID
+        for actionID in actionIDs {
+            try db.execute(sql: "INSERT INTO review_action (review_id, action_id) VALUES (?, ?)", arguments: [id, actionID])
+        }
+        try audit.record(db, entity: "linking_review", key: "\(r.partnership)@\(r.date)/\(r.kind.rawValue)",
+                         before: PlanFile.Review?.none, after: stored)
+        return LinkingReview(id: id, partnership: r.partnership, date: r.date, inspector: stored.inspector, kind: r.kind,
+                             summary: r.summary, actions: actionIDs.sorted(), confidence: r.confidence, next: r.next)
+    }
+}
+
+import Foundation

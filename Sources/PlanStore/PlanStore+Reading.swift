@@ -1,0 +1,220 @@
+import GRDB
+import ImprovementPlan
+
+/// Which actions a listing or report covers. Every field narrows; nil means all.
+public struct ActionFilter: Sendable, Equatable {
+    public var partnership: String?
+    public var inspection: String?
+    public var owner: String?
+    public var agency: String?
+    public var status: ActionStatus?
+
+    public init(partnership: String? = nil, inspection: String? = nil, owner: String? = nil, agency: String? = nil,
+                status: ActionStatus? = nil) {
+        self.partnership = partnership; self.inspection = inspection; self.owner = owner; self.agency = agency
+        self.status = status
+    }
+
+    /// The WHERE clause (after `AND`) and its arguments. Owner and agency match
+    /// without regard to case.
+    func sql() -> (String, StatementArguments) {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let partnership { clauses.append("p.key = ?"); arguments += [partnership] }
+        if let inspection { clauses.append("i.key = ?"); arguments += [inspection] }
+        if let owner { clauses.append("a.owner = ? COLLATE NOCASE"); arguments += [owner] }
+        if let agency { clauses.append("a.lead_agency = ? COLLATE NOCASE"); arguments += [agency] }
+        if let status { clauses.append("a.status = ?"); arguments += [status] }
+        return (clauses.map { " AND " + $0 }.joined(), arguments)
+    }
+}
+
+/// An inspection with everything recorded against it.
+public struct InspectionDetail: Codable, Sendable {
+    public var inspection: Inspection
+    public var evaluations: [Evaluation]
+    public var findings: [Finding]
+    public var plan: ActionPlan?
+    public var actions: Int
+}
+
+/// A partnership with its link inspectors, inspections and reviews.
+public struct PartnershipDetail: Codable, Sendable {
+    public var partnership: Partnership
+    public var links: [LinkAssignment]
+    public var inspections: [Inspection]
+    public var reviews: [LinkingReview]
+}
+
+/// An action with its findings, updates, extensions and audit history.
+public struct ActionDetail: Codable, Sendable {
+    public var action: Action
+    public var row: ActionRow
+    public var findings: [Finding]
+    public var updates: [PlanFile.Update]
+    public var extensions: [PlanFile.Extension]
+    public var history: [AuditEntry]
+}
+
+extension PlanStore {
+    public func partnerships() throws -> [Partnership] {
+        try read { db in try Row.fetchAll(db, sql: Select.partnership + " ORDER BY p.key").map(Partnership.init(row:)) }
+    }
+
+    public func partnershipDetail(_ key: String) throws -> PartnershipDetail {
+        try read { db in
+            let pid = try Lookup.partnershipID(db, key)
+            guard let row = try Row.fetchOne(db, sql: Select.partnership + " WHERE p.id = ?", arguments: [pid]) else {
+                throw PlanError.notFound(entity: "partnership", key: key)
+            }
+            return PartnershipDetail(
+                partnership: try Partnership(row: row),
+                links: try Row.fetchAll(db, sql: Select.link + " WHERE l.partnership_id = ? ORDER BY l.from_date", arguments: [pid])
+                    .map(LinkAssignment.init(row:)),
+                inspections: try Row.fetchAll(db, sql: Select.inspection + " WHERE i.partnership_id = ? ORDER BY i.published, i.key",
+                                              arguments: [pid]).map(Inspection.init(row:)),
+                reviews: try Row.fetchAll(db, sql: Select.review + " WHERE r.partnership_id = ? ORDER BY r.on_date", arguments: [pid])
+                    .map(LinkingReview.init(row:)))
+        }
+    }
+
+    public func qualityIndicators() throws -> [QualityIndicator] {
+        try read { db in
+            try Row.fetchAll(db, sql: Select.qi + " ORDER BY q.code IS NULL, q.code, q.name").map(QualityIndicator.init(row:))
+        }
+    }
+
+    public func inspections(partnership: String? = nil) throws -> [Inspection] {
+        try read { db in
+            if let partnership { _ = try Lookup.partnershipID(db, partnership) }
+            return try Row.fetchAll(db, sql: Select.inspection + " WHERE (? IS NULL OR p.key = ?) ORDER BY p.key, i.published, i.key",
+                                    arguments: [partnership, partnership]).map(Inspection.init(row:))
+        }
+    }
+
+    public func inspectionDetail(_ key: String) throws -> InspectionDetail {
+        try read { db in
+            let iid = try Lookup.inspectionID(db, key)
+            guard let row = try Row.fetchOne(db, sql: Select.inspection + " WHERE i.id = ?", arguments: [iid]) else {
+                throw PlanError.notFound(entity: "inspection", key: key)
+            }
+            return InspectionDetail(
+                inspection: try Inspection(row: row),
+                evaluations: try Row.fetchAll(db, sql: Select.evaluation + " WHERE e.inspection_id = ? ORDER BY q.code IS NULL, q.code, q.name",
+                                              arguments: [iid]).map(Evaluation.init(row:)),
+                findings: try Row.fetchAll(db, sql: Select.finding + " WHERE f.inspection_id = ? ORDER BY f.number", arguments: [iid])
+                    .map(Finding.init(row:)),
+                plan: try Lookup.plan(db, inspection: key),
+                actions: try Int.fetchOne(db, sql: "SELECT count(*) FROM action WHERE inspection_id = ?", arguments: [iid]) ?? 0)
+        }
+    }
+
+    public func findings(inspection: String? = nil) throws -> [Finding] {
+        try read { db in
+            if let inspection { _ = try Lookup.inspectionID(db, inspection) }
+            return try Row.fetchAll(db, sql: Select.finding + " WHERE (? IS NULL OR i.key = ?) ORDER BY i.key, f.number",
+                                    arguments: [inspection, inspection]).map(Finding.init(row:))
+        }
+    }
+
+    public func reviews(partnership: String? = nil) throws -> [LinkingReview] {
+        try read { db in
+            if let partnership { _ = try Lookup.partnershipID(db, partnership) }
+            return try Row.fetchAll(db, sql: Select.review + " WHERE (? IS NULL OR p.key = ?) ORDER BY p.key, r.on_date",
+                                    arguments: [partnership, partnership]).map(LinkingReview.init(row:))
+        }
+    }
+
+    /// Checks that the filter's keys exist, so a typo is an error, not an empty report.
+    func checkFilter(_ db: Database, _ filter: ActionFilter) throws {
+        if let partnership = filter.partnership { _ = try Lookup.partnershipID(db, partnership) }
+        if let inspection = filter.inspection { _ = try Lookup.inspectionID(db, inspection) }
+    }
+
+    /// Streams the actions a filter selects, classified as of `asOf`, one row
+    /// at a time from an SQLite cursor. `extraWhere` narrows further in SQL.
+    public func forEachActionRow(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
+                                 extraWhere: String = "", extraArguments: StatementArguments = [],
+                                 orderBy: String = "p.key, i.key, a.id", _ body: (ActionRow) throws -> Void) throws {
+        try read { db in
+            try checkFilter(db, filter)
+            let (clause, arguments) = filter.sql()
+            let cursor = try Row.fetchCursor(db, sql: Select.action + " WHERE 1" + clause + extraWhere + " ORDER BY " + orderBy,
+                                             arguments: arguments + extraArguments)
+            while let row = try cursor.next() {
+                let action = try Action(row: row)
+                guard let id = action.id else { continue }
+                try body(ActionRow(action: action, id: id, partnership: try row.required("partnership_key"),
+                                   lastUpdate: row["last_update"], asOf: asOf, thresholds: thresholds))
+            }
+        }
+    }
+
+    public func actionRows(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> [ActionRow] {
+        var rows: [ActionRow] = []
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds) { rows.append($0) }
+        return rows
+    }
+
+    public func actionDetail(_ reference: String, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> ActionDetail {
+        try read { db in
+            let id = try Lookup.actionID(db, reference)
+            guard let row = try Row.fetchOne(db, sql: Select.action + " WHERE a.id = ?", arguments: [id]) else {
+                throw PlanError.notFound(entity: "action", key: reference)
+            }
+            let action = try Action(row: row)
+            let actionRow = ActionRow(action: action, id: id, partnership: try row.required("partnership_key"),
+                                      lastUpdate: row["last_update"], asOf: asOf, thresholds: thresholds)
+            return ActionDetail(
+                action: action, row: actionRow,
+                findings: try Row.fetchAll(db, sql: Select.finding + """
+                     WHERE f.id IN (SELECT finding_id FROM action_finding WHERE action_id = ?) ORDER BY f.number
+                    """, arguments: [id]).map(Finding.init(row:)),
+                updates: try Row.fetchAll(db, sql: Select.update + " WHERE u.action_id = ? ORDER BY u.on_date, u.id", arguments: [id])
+                    .map(PlanFile.Update.init(row:)),
+                extensions: try Row.fetchAll(db, sql: Select.extensionRow + " WHERE x.action_id = ? ORDER BY x.to_due", arguments: [id])
+                    .map(PlanFile.Extension.init(row:)),
+                history: try Row.fetchAll(db, sql: """
+                    SELECT * FROM audit_entry WHERE entity IN ('action', 'progress_update', 'deadline_extension')
+                      AND entity_key = ? ORDER BY seq
+                    """, arguments: [String(id)]).map(AuditEntry.init(row:)))
+        }
+    }
+
+    /// Open actions whose current deadline is before `asOf`, most overdue first.
+    public func overdueReport(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> OverdueReport {
+        var rows: [ActionRow] = []
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds,
+                             extraWhere: " AND a.status IN ('not-started', 'in-progress') AND a.current_due < ?",
+                             extraArguments: [asOf], orderBy: "a.current_due, p.key, a.id") { row in
+            if row.daysOverdue != nil { rows.append(row) }
+        }
+        return OverdueReport(asOf: asOf, rows: rows)
+    }
+
+    /// One summary per partnership, from all its actions and its latest inspection.
+    public func partnershipSummaries(asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> [PartnershipSummary] {
+        let partnerships = try self.partnerships()
+        var rowsByPartnership: [String: [ActionRow]] = [:]
+        try forEachActionRow(ActionFilter(), asOf: asOf, thresholds: thresholds) { rowsByPartnership[$0.partnership, default: []].append($0) }
+        return try read { db in
+            try partnerships.map { p in
+                let latest = try Row.fetchOne(db, sql: Select.inspection + """
+                     WHERE p.key = ? ORDER BY i.published IS NULL, i.published DESC, i.key DESC LIMIT 1
+                    """, arguments: [p.key]).map(Inspection.init(row:))
+                let plan = try latest.flatMap { try Lookup.plan(db, inspection: $0.key) }
+                return PartnershipSummary(
+                    partnership: p.key, name: p.name, inspection: latest?.key, rows: rowsByPartnership[p.key] ?? [],
+                    planStatus: latest == nil ? "no inspection" : PartnershipSummary.planStanding(plan, due: latest?.planDue, asOf: asOf),
+                    confidence: latest?.confidence, escalation: latest?.escalation)
+            }
+        }
+    }
+
+    /// The audit trail, oldest first.
+    public func auditEntries() throws -> [AuditEntry] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM audit_entry ORDER BY seq").map(AuditEntry.init(row:)) }
+    }
+}
+
+import Foundation

@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import ImprovementPlan
+import Schema
+
+/// The planwatch database: the one place that knows SQLite.
+///
+/// Every write method is one `BEGIN IMMEDIATE` transaction that also appends
+/// its audit entries, so a change and its record land together or not at all.
+/// Methods are named after what the user means (`recordInspection`,
+/// `extendDeadline`), not after tables.
+public struct PlanStore: Sendable {
+    let writer: any DatabaseWriter
+    /// Where the database lives (`:memory:` for tests).
+    public let path: String
+    /// Who is making changes, written into every audit entry.
+    public var actor: String
+    /// The command being run, written into every audit entry.
+    public var command: String
+    /// The clock for audit timestamps (UTC instants).
+    var now: @Sendable () -> Date
+
+    /// Opens the database at `path`. With `create`, a missing file is made
+    /// (readable by its owner only); without it, a missing file is an error.
+    public static func open(path: String, create: Bool = false, actor: String, command: String) throws -> PlanStore {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: path) {
+            guard create else { throw StoreError.missingDatabase(path: path) }
+            guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreError.notAPlanwatchDatabase(path: path, reason: "the file cannot be created")
+            }
+        } else {
+            try checkHeader(path: path)
+        }
+        var config = Configuration()
+        config.journalMode = .wal
+        config.busyMode = .timeout(15)
+        config.foreignKeysEnabled = true
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+        } catch let error as DatabaseError {
+            throw StoreError.notAPlanwatchDatabase(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+        let store = PlanStore(writer: queue, path: path, actor: actor, command: command, now: { Date() })
+        try store.migrate()
+        return store
+    }
+
+    /// A private in-memory database, migrated: for tests and dry runs.
+    public static func inMemory(actor: String = "test", command: String = "test") throws -> PlanStore {
+        let queue = try DatabaseQueue(configuration: Configuration())
+        let store = PlanStore(writer: queue, path: ":memory:", actor: actor, command: command, now: { Date() })
+        try store.migrate()
+        return store
+    }
+
+    /// A copy of this store writing with a fixed clock (for reproducible tests).
+    public func withClock(_ clock: @escaping @Sendable () -> Date) -> PlanStore {
+        var copy = self
+        copy.now = clock
+        return copy
+    }
+
+    static func checkHeader(path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw StoreError.notAPlanwatchDatabase(path: path, reason: "the file cannot be read")
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        if !header.isEmpty && header != Data("SQLite format 3\u{0}".utf8) {
+            throw StoreError.notAPlanwatchDatabase(path: path, reason: "it is not an SQLite file")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in Migrations.all {
+            migrator.registerMigration(migration.identifier) { db in
+                try db.execute(sql: migration.sql)
+            }
+        }
+        return migrator
+    }
+
+    /// The schema versions this planwatch knows, oldest first.
+    public static var knownSchemaVersions: [String] { Migrations.all.map(\.identifier) }
+
+    /// Brings an older database up to date; refuses one from a newer planwatch
+    /// without touching it.
+    func migrate() throws {
+        let migrator = PlanStore.migrator
+        try writer.writeWithoutTransaction { db in
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+            if !tables.isEmpty && !tables.contains("grdb_migrations") {
+                throw StoreError.notAPlanwatchDatabase(path: path, reason: "it holds other tables")
+            }
+            if try migrator.hasBeenSuperseded(db) {
+                let applied = try migrator.appliedIdentifiers(db).sorted()
+                throw StoreError.newerSchema(path: path, found: applied, known: PlanStore.knownSchemaVersions)
+            }
+        }
+        try migrator.migrate(writer)
+    }
+
+    /// The schema versions applied to this database.
+    public func schemaVersions() throws -> [String] {
+        try writer.read { db in try PlanStore.migrator.appliedIdentifiers(db).sorted() }
+    }
+
+    /// Runs `body` in one immediate transaction with an audit writer.
+    func write<T>(_ body: (Database, AuditWriter) throws -> T) throws -> T {
+        let audit = AuditWriter(actor: actor, command: command, timestamp: PlanStore.timestamp(now()))
+        do {
+            return try writer.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db, audit)
+                    return .commit
+                }
+                guard let result else { throw StoreError.corrupt("transaction returned nothing") }
+                return result
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // The schema's own checks are the last line of defence; name what they refused.
+            throw PlanError.refused("the database refused the change: \(error.message ?? "constraint failed")")
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.read(body)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}

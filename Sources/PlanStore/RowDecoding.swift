@@ -1,0 +1,166 @@
+import GRDB
+import ImprovementPlan
+
+/// The SELECTs that read each entity back with its natural keys, and the
+/// decoders that turn their rows into domain values.
+enum Select {
+    static let partnership = "SELECT p.* FROM partnership p"
+
+    static let link = """
+        SELECT l.*, p.key AS partnership_key FROM link_assignment l JOIN partnership p ON p.id = l.partnership_id
+        """
+
+    static let qi = "SELECT q.* FROM quality_indicator q"
+
+    static let inspection = """
+        SELECT i.*, p.key AS partnership_key FROM inspection i JOIN partnership p ON p.id = i.partnership_id
+        """
+
+    static let evaluation = """
+        SELECT e.grade, i.key AS inspection_key, coalesce(q.code, q.name) AS qi_ref, q.code AS qi_code
+        FROM evaluation e JOIN inspection i ON i.id = e.inspection_id JOIN quality_indicator q ON q.id = e.qi_id
+        """
+
+    static let finding = """
+        SELECT f.*, i.key AS inspection_key, coalesce(q.code, q.name) AS qi_ref
+        FROM finding f JOIN inspection i ON i.id = f.inspection_id LEFT JOIN quality_indicator q ON q.id = f.qi_id
+        """
+
+    static let plan = """
+        SELECT pl.*, i.key AS inspection_key FROM action_plan pl JOIN inspection i ON i.id = pl.inspection_id
+        """
+
+    /// Actions with their inspection, partnership, finding numbers and last update date.
+    static let action = """
+        SELECT a.*, i.key AS inspection_key, p.key AS partnership_key,
+               (SELECT json_group_array(f.number) FROM action_finding af JOIN finding f ON f.id = af.finding_id
+                 WHERE af.action_id = a.id) AS finding_numbers,
+               (SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id) AS last_update
+        FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
+        """
+
+    static let update = """
+        SELECT u.*, i.key || '/' || a.ref AS action_ref FROM progress_update u
+        JOIN action a ON a.id = u.action_id JOIN inspection i ON i.id = a.inspection_id
+        """
+
+    static let extensionRow = """
+        SELECT x.*, i.key || '/' || a.ref AS action_ref FROM deadline_extension x
+        JOIN action a ON a.id = x.action_id JOIN inspection i ON i.id = a.inspection_id
+        """
+
+    static let review = """
+        SELECT r.*, p.key AS partnership_key,
+               (SELECT json_group_array(i.key || '/' || a.ref) FROM review_action ra JOIN action a ON a.id = ra.action_id
+                  JOIN inspection i ON i.id = a.inspection_id WHERE ra.review_id = r.id) AS action_refs,
+               (SELECT json_group_array(ra.action_id) FROM review_action ra WHERE ra.review_id = r.id) AS action_ids
+        FROM linking_review r JOIN partnership p ON p.id = r.partnership_id
+        """
+}
+
+extension Partnership {
+    init(row: Row) throws {
+        self.init(key: try row.required("key"), name: try row.required("name"), council: row["council"],
+                  healthBoard: row["health_board"], policeDivision: row["police_division"],
+                  otherPartners: JSONColumn.decode(row["other_partners"]))
+    }
+}
+
+extension LinkAssignment {
+    init(row: Row) throws {
+        self.init(partnership: try row.required("partnership_key"), inspector: try row.required("inspector"),
+                  from: try row.required("from_date"), to: row["to_date"])
+    }
+}
+
+extension QualityIndicator {
+    init(row: Row) throws {
+        self.init(code: row["code"], name: try row.required("name"), framework: row["framework"])
+    }
+}
+
+extension Inspection {
+    init(row: Row) throws {
+        self.init(key: try row.required("key"), partnership: try row.required("partnership_key"),
+                  title: try row.required("title"), leadInspectorate: try row.required("lead_inspectorate"),
+                  scrutinyPartners: JSONColumn.decode(row["scrutiny_partners"]),
+                  fieldworkStart: row["fieldwork_start"], fieldworkEnd: row["fieldwork_end"],
+                  published: row["published"], planDue: row["plan_due"], confidence: row["confidence"],
+                  escalation: try row.required("escalation"), summary: row["summary"], source: row["source"])
+        // A stored plan_due of NULL stays NULL even when published is set.
+        self.planDue = row["plan_due"]
+    }
+}
+
+extension Evaluation {
+    init(row: Row) throws {
+        let value: Int = try row.required("grade")
+        guard let grade = Grade(value) else { throw StoreError.corrupt("grade \(value)") }
+        self.init(inspection: try row.required("inspection_key"), qi: try row.required("qi_ref"), grade: grade)
+    }
+}
+
+extension Finding {
+    init(row: Row) throws {
+        self.init(id: row["id"], inspection: try row.required("inspection_key"), number: try row.required("number"),
+                  kind: try row.required("kind"), text: try row.required("text"), qi: row["qi_ref"],
+                  themes: JSONColumn.decode(row["themes"]))
+    }
+}
+
+extension ActionPlan {
+    init(row: Row) throws {
+        self.init(inspection: try row.required("inspection_key"), status: try row.required("status"),
+                  submitted: row["submitted_on"], agreed: row["agreed_on"], agreedBy: row["agreed_by"])
+    }
+}
+
+extension Action {
+    init(row: Row) throws {
+        let numbers = JSONColumn.decodeInts(row["finding_numbers"])
+        self.init(id: row["id"], inspection: try row.required("inspection_key"), ref: try row.required("ref"),
+                  findings: numbers.sorted(), title: try row.required("title"), description: row["description"],
+                  owner: try row.required("owner"), agency: try row.required("lead_agency"),
+                  supportingAgencies: JSONColumn.decode(row["supporting_agencies"]), start: row["start_on"],
+                  originalDue: row["original_due"], due: row["current_due"], measure: row["measure"],
+                  status: try row.required("status"), percent: try row.required("percent"),
+                  completed: row["completed_on"], evidence: row["evidence"], selfAssessment: row["self_rag"],
+                  created: try row.required("created_on"))
+        self.due = row["current_due"]
+    }
+}
+
+extension PlanFile.Update {
+    init(row: Row) throws {
+        self.init(action: try row.required("action_ref"), date: try row.required("on_date"),
+                  author: try row.required("author"), note: try row.required("note"), status: row["new_status"],
+                  percent: row["new_percent"], evidence: row["evidence"])
+    }
+}
+
+extension PlanFile.Extension {
+    init(row: Row) throws {
+        self.init(action: try row.required("action_ref"), from: try row.required("from_due"),
+                  to: try row.required("to_due"), reason: try row.required("reason"), agreedBy: row["agreed_by"],
+                  recorded: try row.required("recorded_on"))
+    }
+}
+
+extension LinkingReview {
+    init(row: Row) throws {
+        self.init(id: row["id"], partnership: try row.required("partnership_key"), date: try row.required("on_date"),
+                  inspector: row["inspector"], kind: try row.required("kind"), summary: try row.required("summary"),
+                  actions: JSONColumn.decodeInts(row["action_ids"]).map(Int64.init).sorted(),
+                  confidence: row["confidence"], next: row["next_due"])
+    }
+}
+
+extension JSONColumn {
+    static func decodeInts(_ text: String?) -> [Int] {
+        guard let text, let data = text.data(using: .utf8),
+              let list = try? JSONDecoder().decode([Int?].self, from: data) else { return [] }
+        return list.compactMap { $0 }
+    }
+}
+
+import Foundation

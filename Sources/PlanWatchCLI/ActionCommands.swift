@@ -1,0 +1,133 @@
+import ArgumentParser
+import ImprovementPlan
+import PlanFormats
+import PlanStore
+
+/// `planwatch action add|list|show`.
+struct ActionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "action", abstract: "Actions of the joint action plans.", subcommands: [Add.self, List.self, Show.self])
+
+    struct Add: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add an action answering one or more findings. Leave out --due (or say --due ongoing) for an action with no deadline.",
+            discussion: """
+                Example:
+                  planwatch action add --finding 3 --ref 2.1 --title "Commission school counselling" --owner "Head of Service, Education" --agency "Dundee City Council" --due 2023-03-31 --measure "Waiting time under 6 weeks"
+                """)
+        static let auditName = "action add"
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("finding"), help: "Id of a finding it answers (repeat or separate with commas).") var findings: [String] = []
+        @Option(help: "The inspection, when no finding is named.") var inspection: String?
+        @Option(help: "Plan reference, e.g. 1.2 (default: the next number).") var ref: String?
+        @Option(help: "What will be done.") var title: String
+        @Option(help: "More detail.") var description: String?
+        @Option(help: "The lead officer or role.") var owner: String
+        @Option(help: "The lead agency.") var agency: String
+        @Option(name: .customLong("supporting"), help: "A supporting agency (repeat or separate with commas).") var supporting: [String] = []
+        @Option(help: ArgumentHelp("Start date.", valueName: "date")) var start: String?
+        @Option(help: ArgumentHelp("Deadline; 'ongoing' or 'none' for none.", valueName: "date")) var due: String?
+        @Option(help: "Measure of success.") var measure: String?
+
+        func run(context: Context) throws {
+            var findingIDs: [Int64] = []
+            for text in splitList(findings) {
+                guard let id = Int64(text) else {
+                    throw PlanError.invalidValue(field: "finding", value: text, expected: "a finding id, as 'finding list' shows")
+                }
+                findingIDs.append(id)
+            }
+            var deadline: CalendarDate?
+            if let due, !["ongoing", "none", "tbc", "n/a"].contains(due.lowercased()) {
+                deadline = try parseDate(due, field: "due", today: context.today)
+            }
+            let action = try context.store.addAction(NewAction(
+                findings: findingIDs, inspection: inspection, ref: ref, title: title, description: description, owner: owner,
+                agency: agency, supportingAgencies: splitList(supporting),
+                start: try parseOptionalDate(start, field: "start", today: context.today), due: deadline, measure: measure),
+                today: context.today)
+            context.done("Added action \(action.id.map(String.init) ?? "?") (\(action.qualifiedRef)), due \(action.due?.iso ?? "— no deadline")")
+        }
+    }
+
+    struct List: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List actions with their RAG status and flags.",
+            discussion: "Example:\n  planwatch action list --partnership dundee --rag red --as-of 2023-06-30")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @OptionGroup var thresholds: ThresholdOptions
+        @Option(help: "Only this partnership.") var partnership: String?
+        @Option(help: "Only this inspection.") var inspection: String?
+        @Option(help: "Only this owner.") var owner: String?
+        @Option(help: "Only this lead agency.") var agency: String?
+        @Option(help: "Only this status: \(ActionStatus.choices).") var status: String?
+        @Option(help: "Only this RAG: red, amber, green, complete, withdrawn.") var rag: String?
+
+        func run(context: Context) throws {
+            let ragFilter = try rag.map { text -> RAG in
+                guard let value = RAG(rawValue: text.lowercased()) else {
+                    throw PlanError.invalidValue(field: "rag", value: text, expected: "one of red, amber, green, complete, withdrawn")
+                }
+                return value
+            }
+            let filter = ActionFilter(partnership: partnership, inspection: inspection, owner: owner, agency: agency,
+                                      status: try status.map { try ActionStatus.require($0) })
+            let rows = try context.store.actionRows(filter, asOf: try list.date(today: context.today), thresholds: thresholds.thresholds)
+                .filter { ragFilter == nil || $0.rag == ragFilter }
+            try context.emit(rows, format: list.format, table: { ActionTables.list(rows) }, empty: "No actions match.")
+        }
+    }
+
+    struct Show: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show an action: its findings, progress updates, extensions and history.",
+            discussion: "ACTION is an id (7) or inspection/ref (dundee-2021/1.2).\nExample:\n  planwatch action show 7")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @OptionGroup var thresholds: ThresholdOptions
+        @Argument(help: "The action: id or inspection/ref.") var action: String
+
+        func run(context: Context) throws {
+            let detail = try context.store.actionDetail(action, asOf: try list.date(today: context.today), thresholds: thresholds.thresholds)
+            if list.format == .json { return context.print(try JSONOutput.encode(detail)) }
+            let a = detail.action, row = detail.row
+            var lines = [context.style.bold("Action \(row.id) (\(a.qualifiedRef)): \(a.title)")]
+            if let description = a.description { lines.append(description) }
+            lines.append("Owner:        \(a.owner), \(a.agency)" + (a.supportingAgencies.isEmpty ? "" : " (with \(a.supportingAgencies.joined(separator: ", ")))"))
+            if let start = a.start { lines.append("Start:        \(start)") }
+            var due = "Deadline:     \(a.due?.iso ?? "none (not SMART)")"
+            if let original = a.originalDue, original != a.due { due += " (originally \(original))" }
+            lines.append(due)
+            if let measure = a.measure { lines.append("Measure:      \(measure)") }
+            var status = "Status:       \(a.status.rawValue), \(a.percent)%"
+            if let completed = a.completed { status += ", completed \(completed)" }
+            lines.append(status)
+            if let evidence = a.evidence { lines.append("Evidence:     \(evidence)") }
+            lines.append("RAG:          \(row.rag.rawValue)" + (row.flags.isEmpty ? "" : " (\(row.flags.map(\.rawValue).joined(separator: ", ")))"))
+            if let own = a.selfAssessment { lines.append("Self-assessed: \(own.rawValue)") }
+            context.print(lines.map(Sanitise.block).joined(separator: "\n") + "\n")
+            if !detail.findings.isEmpty {
+                context.print("\n" + context.style.bold("Answers") + "\n")
+                for f in detail.findings { context.print(Sanitise.line("  #\(f.number) (\(f.kind.label)) \(f.text)") + "\n") }
+            }
+            context.print("\n" + context.style.bold("Progress updates") + "\n")
+            var updates = Table(columns: [.init("date"), .init("author"), .init("note", maxWidth: 60), .init("status"),
+                                          .init("%", alignRight: true), .init("evidence", maxWidth: 30)])
+            for u in detail.updates {
+                updates.append([u.date.iso, u.author, u.note, u.status?.rawValue ?? "", u.percent.map(String.init) ?? "", u.evidence ?? ""])
+            }
+            context.emit(updates, format: list.format)
+            context.print("\n" + context.style.bold("Deadline extensions") + "\n")
+            var extensions = Table(columns: [.init("recorded"), .init("from"), .init("to"), .init("reason", maxWidth: 60), .init("agreedBy")])
+            for x in detail.extensions { extensions.append([x.recorded.iso, x.from.iso, x.to.iso, x.reason, x.agreedBy ?? ""]) }
+            context.emit(extensions, format: list.format)
+            context.print("\n" + context.style.bold("History") + "\n")
+            var history = Table(columns: [.init("seq", alignRight: true), .init("at"), .init("actor"), .init("command"), .init("change")])
+            for entry in detail.history {
+                history.append([String(entry.seq), entry.at, entry.actor, entry.command, "\(entry.operation) \(entry.entity)"])
+            }
+            context.emit(history, format: list.format)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import ImprovementPlan
+import PlanFormats
+import PlanStore
+import Seeds
+
+/// `planwatch demo`: the seed inspections, loaded and reported on.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Load the five seed inspections into a database and print the overdue report and a line per partnership.",
+        discussion: """
+            The seed actions, updates and reviews are illustrative (their source says so). Loading twice changes nothing.
+            Example:
+              planwatch demo --db demo.sqlite --as-of 2024-01-31
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The database file (default: planwatch-demo.sqlite).", valueName: "path"))
+    var db: String = "planwatch-demo.sqlite"
+    @Option(name: .long, help: ArgumentHelp("Who loads the seeds, for the audit trail.", valueName: "name"))
+    var actor: String?
+    @OptionGroup var list: ListOptions
+
+    func run() throws {
+        var global = GlobalOptions()
+        global.actor = actor
+        let store = try PlanStore.open(path: db, create: true, actor: global.actorName, command: "demo")
+        try store.initialise()
+        let today = CalendarDate.today()
+        var added = 0
+        for seed in Seeds.files {
+            let file = try PlanFileReader.decode(Data(seed.json.utf8), name: "seed \(seed.name)")
+            added += try store.importPlanFile(file, today: today).totalAdded
+        }
+        let context = Context(store: store, today: today, style: Context.terminalStyle())
+        let asOf = try list.date(today: today)
+        if list.format == .table || list.format == .markdown {
+            context.print((added == 0 ? "Seed data already loaded in \(db)" : "Loaded \(Seeds.files.count) seed inspections into \(db) (\(added) records)") + "\n\n")
+        }
+        ReportCommand.printOverdue(try store.overdueReport(ActionFilter(), asOf: asOf), format: list.format, context: context)
+        let summaries = try store.partnershipSummaries(asOf: asOf)
+        if list.format == .table || list.format == .markdown {
+            let title = "Partnerships as of \(asOf)"
+            context.print("\n" + (list.format == .markdown ? "## \(title)\n\n" : context.style.bold(title) + "\n"))
+        }
+        try context.emit(summaries, format: list.format, table: { ActionTables.summaries(summaries) })
+    }
+}

@@ -1,0 +1,229 @@
+import ArgumentParser
+import ImprovementPlan
+import PlanFormats
+import PlanStore
+
+/// `planwatch inspection add|grade|list|show`.
+struct InspectionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspection", abstract: "Joint inspections and their grades.",
+        subcommands: [Add.self, Grade.self, List.self, Show.self])
+
+    struct Add: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record an inspection; its action plan is opened as a draft, due 42 days after publication.",
+            discussion: """
+                Example:
+                  planwatch inspection add dundee-2021 --partnership dundee --title "Services for children at risk of harm" --fieldwork 2021-07-12..2021-11-05 --published 2022-02-01 --confidence confident
+                """)
+        static let auditName = "inspection add"
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Short key, e.g. dundee-2021.") var key: String
+        @Option(help: "The partnership key.") var partnership: String
+        @Option(help: "Programme or report title.") var title: String
+        @Option(name: .customLong("lead"), help: "Lead inspectorate.") var lead: String = "Care Inspectorate"
+        @Option(name: .customLong("scrutiny-partner"), help: "A scrutiny partner (repeat or separate with commas).")
+        var scrutinyPartners: [String] = []
+        @Option(help: ArgumentHelp("Fieldwork dates, START..END.", valueName: "dates")) var fieldwork: String?
+        @Option(help: ArgumentHelp("Publication date.", valueName: "date")) var published: String?
+        @Option(name: .customLong("plan-due"), help: ArgumentHelp("When the joint action plan is due (default: publication + 42 days).", valueName: "date"))
+        var planDue: String?
+        @Option(help: "Statement of confidence: \(Confidence.choices).") var confidence: String?
+        @Option(help: "Escalation: \(Escalation.choices).") var escalation: String = "none"
+        @Option(help: "A summary of the report.") var summary: String?
+        @Option(help: "Report URL or citation.") var source: String?
+
+        func run(context: Context) throws {
+            var start: CalendarDate?, end: CalendarDate?
+            if let fieldwork {
+                let parts = fieldwork.components(separatedBy: "..")
+                guard parts.count == 2 else {
+                    throw PlanError.invalidValue(field: "fieldwork", value: fieldwork, expected: "START..END, e.g. 2021-07-12..2021-11-05")
+                }
+                start = try parseDate(parts[0], field: "fieldwork start", today: context.today)
+                end = try parseDate(parts[1], field: "fieldwork end", today: context.today)
+            }
+            let inspection = Inspection(
+                key: key, partnership: partnership, title: title, leadInspectorate: lead,
+                scrutinyPartners: splitList(scrutinyPartners), fieldworkStart: start, fieldworkEnd: end,
+                published: try parseOptionalDate(published, field: "published", today: context.today),
+                planDue: try parseOptionalDate(planDue, field: "plan-due", today: context.today),
+                confidence: try confidence.map { try Confidence.require($0) },
+                escalation: try Escalation.require(escalation), summary: summary, source: source)
+            try context.store.recordInspection(inspection)
+            context.done("Added inspection \(key) for \(partnership)" + (inspection.planDue.map { "; action plan due \($0)" } ?? ""))
+        }
+    }
+
+    struct Grade: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the grade given to a quality indicator (grading again replaces it, audited).",
+            discussion: "Example:\n  planwatch inspection grade dundee-2021 --qi 2.1 --grade good")
+        static let auditName = "inspection grade"
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The inspection key.") var key: String
+        @Option(help: "The quality indicator's code or name.") var qi: String
+        @Option(help: "1–6 or unsatisfactory, weak, adequate, good, very good, excellent.") var grade: String
+
+        func run(context: Context) throws {
+            let value = try ImprovementPlan.Grade.require(grade)
+            try context.store.grade(inspection: key, qi: qi, grade: value)
+            context.done("Graded \(key) QI \(qi): \(value)")
+        }
+    }
+
+    struct List: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List inspections.", discussion: "Example:\n  planwatch inspection list --partnership dundee")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @Option(help: "Only this partnership.") var partnership: String?
+
+        func run(context: Context) throws {
+            let inspections = try context.store.inspections(partnership: partnership)
+            try context.emit(inspections, format: list.format, table: {
+                var table = Table(columns: [.init("key"), .init("partnership"), .init("title", maxWidth: 48), .init("published"),
+                                            .init("planDue"), .init("confidence"), .init("escalation")])
+                for i in inspections {
+                    table.append([i.key, i.partnership, i.title, i.published?.iso ?? "", i.planDue?.iso ?? "",
+                                  i.confidence?.rawValue ?? "", i.escalation.rawValue])
+                }
+                return table
+            })
+        }
+    }
+
+    struct Show: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show an inspection: dates, grades, findings and its plan.",
+            discussion: "Example:\n  planwatch inspection show dundee-2021")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @Argument(help: "The inspection key.") var key: String
+
+        func run(context: Context) throws {
+            let detail = try context.store.inspectionDetail(key)
+            if list.format == .json { return context.print(try JSONOutput.encode(detail)) }
+            let i = detail.inspection
+            var lines = [context.style.bold("\(i.key): \(i.title)"), "Partnership:  \(i.partnership)",
+                         "Led by:       \(i.leadInspectorate)" + (i.scrutinyPartners.isEmpty ? "" : " with \(i.scrutinyPartners.joined(separator: ", "))")]
+            if i.fieldworkStart != nil || i.fieldworkEnd != nil {
+                lines.append("Fieldwork:    \(i.fieldworkStart?.iso ?? "?") to \(i.fieldworkEnd?.iso ?? "?")")
+            }
+            lines.append("Published:    \(i.published?.iso ?? "not recorded")")
+            lines.append("Confidence:   \(i.confidence?.rawValue ?? "not recorded")")
+            lines.append("Escalation:   \(i.escalation.rawValue)")
+            if let plan = detail.plan {
+                var text = "Action plan:  \(plan.status.rawValue)"
+                if let due = i.planDue { text += ", due \(due)" }
+                if let submitted = plan.submitted { text += ", submitted \(submitted)" }
+                if let agreed = plan.agreed { text += ", agreed \(agreed)" + (plan.agreedBy.map { " by \($0)" } ?? "") }
+                if Rules.isPlanLate(due: i.planDue, submitted: plan.submitted, asOf: try list.date(today: context.today)) {
+                    text += " (late)"
+                }
+                lines.append(text + "; \(detail.actions) action\(detail.actions == 1 ? "" : "s")")
+            }
+            if let summary = i.summary { lines.append("Summary:      \(summary)") }
+            if let source = i.source { lines.append("Source:       \(source)") }
+            context.print(lines.map(Sanitise.line).joined(separator: "\n") + "\n\n" + context.style.bold("Grades") + "\n")
+            var grades = Table(columns: [.init("qi"), .init("grade"), .init("label")])
+            for e in detail.evaluations { grades.append([e.qi, String(e.grade.value), e.grade.label]) }
+            context.emit(grades, format: list.format)
+            context.print("\n" + context.style.bold("Findings") + "\n")
+            context.emit(FindingCommand.table(detail.findings), format: list.format)
+        }
+    }
+}
+
+/// `planwatch finding add|list`.
+struct FindingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finding", abstract: "Key strengths and areas for improvement of an inspection.",
+        subcommands: [Add.self, List.self])
+
+    static func table(_ findings: [Finding]) -> Table {
+        var table = Table(columns: [.init("id", alignRight: true), .init("inspection"), .init("#", alignRight: true),
+                                    .init("kind"), .init("qi"), .init("text", maxWidth: 70), .init("themes")])
+        for f in findings {
+            table.append([f.id.map(String.init) ?? "", f.inspection, String(f.number), f.kind.rawValue, f.qi ?? "", f.text,
+                          f.themes.joined(separator: ", ")])
+        }
+        return table
+    }
+
+    struct Add: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a finding to an inspection; prints its id for 'action add --finding'.",
+            discussion: """
+                Kinds: strength, improvement, priority (a priority area for improvement).
+                Example:
+                  planwatch finding add dundee-2021 --kind improvement --qi 2.1 --theme "mental health" --text "Support for young people's mental health was limited"
+                """)
+        static let auditName = "finding add"
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The inspection key.") var inspection: String
+        @Option(help: "strength, improvement or priority.") var kind: String
+        @Option(help: "The finding, in your words.") var text: String
+        @Option(help: "The quality indicator it relates to.") var qi: String?
+        @Option(name: .customLong("theme"), help: "A theme tag (repeat or separate with commas).") var themes: [String] = []
+
+        func run(context: Context) throws {
+            let finding = try context.store.addFinding(inspection: inspection, kind: try FindingKind.require(kind), text: text,
+                                                       qi: qi, themes: splitList(themes))
+            context.done("Added finding \(finding.id.map(String.init) ?? "?") (\(inspection) #\(finding.number), \(finding.kind.label))")
+        }
+    }
+
+    struct List: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List findings.", discussion: "Example:\n  planwatch finding list --inspection dundee-2021")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @Option(help: "Only this inspection.") var inspection: String?
+
+        func run(context: Context) throws {
+            let findings = try context.store.findings(inspection: inspection)
+            try context.emit(findings, format: list.format, table: { FindingCommand.table(findings) })
+        }
+    }
+}
+
+/// `planwatch plan submit|agree`.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan", abstract: "The joint action plan owed after an inspection.",
+        subcommands: [Submit.self, Agree.self])
+
+    struct Submit: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record that the plan was sent to the Care Inspectorate.",
+            discussion: "Example:\n  planwatch plan submit dundee-2021 --date 2022-03-10")
+        static let auditName = "plan submit"
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The inspection key.") var inspection: String
+        @Option(help: ArgumentHelp("Date submitted (default: today).", valueName: "date")) var date: String?
+
+        func run(context: Context) throws {
+            let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+            try context.store.submitPlan(inspection: inspection, on: day)
+            context.done("Plan for \(inspection) submitted on \(day)")
+        }
+    }
+
+    struct Agree: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record that the Care Inspectorate agreed the submitted plan.",
+            discussion: "Example:\n  planwatch plan agree dundee-2021 --date 2022-04-01 --by \"Link inspector\"")
+        static let auditName = "plan agree"
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The inspection key.") var inspection: String
+        @Option(help: ArgumentHelp("Date agreed (default: today).", valueName: "date")) var date: String?
+        @Option(help: "Who agreed it.") var by: String
+
+        func run(context: Context) throws {
+            let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+            try context.store.agreePlan(inspection: inspection, on: day, by: by)
+            context.done("Plan for \(inspection) agreed on \(day) by \(by)")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import ImprovementPlan
+import PlanFormats
+import PlanStore
+
+/// Options every command takes: which database, and who is acting.
+public struct GlobalOptions: ParsableArguments, Sendable {
+    @Option(name: .long, help: ArgumentHelp("The database file (env PLANWATCH_DB).", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("Who is making the change, for the audit trail (env PLANWATCH_ACTOR; default: your login name).", valueName: "name"))
+    var actor: String?
+
+    public init() {}
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// --db, then PLANWATCH_DB, then planwatch.sqlite in the current folder.
+    func databasePath(default fallback: String = "planwatch.sqlite") -> String {
+        db ?? environment["PLANWATCH_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+    }
+
+    /// --actor, then PLANWATCH_ACTOR, then the login name.
+    var actorName: String {
+        if let actor, !actor.trimmingCharacters(in: .whitespaces).isEmpty { return actor }
+        if let env = environment["PLANWATCH_ACTOR"], !env.isEmpty { return env }
+        if let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty { return user }
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "unknown"
+    }
+}
+
+/// How a listing or report is printed.
+public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case table, json, csv, markdown
+}
+
+/// Options of every listing and report: format and the day it is computed for.
+public struct ListOptions: ParsableArguments, Sendable {
+    @Option(name: .long, help: "Output format: table, json, csv or markdown.")
+    var format: OutputFormat = .table
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Compute as of this date (default: today).", valueName: "date"))
+    var asOf: String?
+
+    public init() {}
+
+    func date(today: CalendarDate) throws -> CalendarDate {
+        guard let asOf else { return today }
+        return try DateInput.parse(field: "as-of", asOf, today: today)
+    }
+}
+
+/// The thresholds of the rules, as flags on the reports.
+public struct ThresholdOptions: ParsableArguments, Sendable {
+    @Option(name: .customLong("due-soon-days"), help: "Days ahead that count as due soon.")
+    var dueSoonDays: Int = Thresholds.standard.dueSoonDays
+
+    @Option(name: .customLong("stale-days"), help: "Days without an update after which an open action is stale.")
+    var staleDays: Int = Thresholds.standard.staleDays
+
+    @Option(name: .customLong("behind-margin"), help: "Percentage points behind the elapsed share of time that count as behind schedule.")
+    var behindMargin: Int = Thresholds.standard.behindMargin
+
+    public init() {}
+
+    public func validate() throws {
+        guard dueSoonDays >= 0 else { throw ValidationError("due-soon-days: '\(dueSoonDays)' must be 0 or more") }
+        guard staleDays >= 0 else { throw ValidationError("stale-days: '\(staleDays)' must be 0 or more") }
+        guard (0...100).contains(behindMargin) else { throw ValidationError("behind-margin: '\(behindMargin)' must be 0 to 100") }
+    }
+
+    var thresholds: Thresholds { Thresholds(dueSoonDays: dueSoonDays, staleDays: staleDays, behindMargin: behindMargin) }
+}
+
+/// Reads a date a user typed for a named option.
+func parseDate(_ text: String, field: String, today: CalendarDate) throws -> CalendarDate {
+    try DateInput.parse(field: field, text, today: today)
+}
+
+/// Reads an optional date a user typed for a named option.
+func parseOptionalDate(_ text: String?, field: String, today: CalendarDate) throws -> CalendarDate? {
+    guard let text else { return nil }
+    return try DateInput.parse(field: field, text, today: today)
+}
+
+/// Splits `3,4,7` or repeated options into a list, dropping blanks.
+func splitList(_ values: [String]) -> [String] {
+    values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}

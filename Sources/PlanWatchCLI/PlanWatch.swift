@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import ImprovementPlan
+import PlanStore
+
+/// The `planwatch` command: follows improvement plans after a joint inspection.
+public struct PlanWatch: ParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "planwatch",
+        abstract: "Follow the joint action plans that come after an inspection of services for children at risk of harm.",
+        discussion: """
+            Example — log an inspection and follow its plan:
+              planwatch init
+              planwatch partnership add dundee --name "Dundee City" --council "Dundee City Council"
+              planwatch inspection add dundee-2021 --partnership dundee --title "Services for children at risk of harm" --published 2022-02-01
+              planwatch report overdue --as-of 2023-06-30
+            """,
+        version: version,
+        subcommands: [
+            InitCommand.self, PartnershipCommand.self, QICommand.self, InspectionCommand.self, FindingCommand.self,
+            PlanCommand.self, ActionCommand.self, UpdateCommand.self, ExtendCommand.self, CompleteCommand.self,
+            WithdrawCommand.self, ReviewCommand.self, ReportCommand.self, ImportCommand.self, ExportCommand.self,
+            DemoCommand.self,
+        ]
+    )
+
+    public init() {}
+
+    /// Runs the command line and exits: one line on standard error for any
+    /// problem, status 0 on success, 1 for refused input, 64 for bad usage.
+    public static func runMain(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Foundation.exit(0)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)  // --help, --version: printed to standard output
+            }
+            let message = describe(error)
+            FileHandle.standardError.write(Data("planwatch: \(message)\n".utf8))
+            Foundation.exit(error is PlanError || error is StoreError ? 1 : code.rawValue)
+        }
+    }
+
+    /// The one line a user sees for an error.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as PlanError: return error.description
+        case let error as StoreError: return error.description
+        default:
+            let text = message(for: error)
+            let first = text.split(separator: "\n").first.map(String.init) ?? text
+            return first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first
+        }
+    }
+}
+
+/// `planwatch init`: make a new database.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a planwatch database (readable by you only), with the known quality indicators.",
+        discussion: "Example:\n  planwatch init --db dundee.sqlite")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let path = global.databasePath()
+        let existed = FileManager.default.fileExists(atPath: path)
+        let store = try PlanStore.open(path: path, create: true, actor: global.actorName, command: "init")
+        try store.initialise()
+        if existed {
+            print("\(path) is already a planwatch database (schema \(try store.schemaVersions().last ?? "?"))")
+            return
+        }
+        print("Created \(path) with \(QualityIndicator.known.count) quality indicators")
+    }
+}

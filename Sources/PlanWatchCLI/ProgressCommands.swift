@@ -1,0 +1,100 @@
+import ArgumentParser
+import ImprovementPlan
+import PlanStore
+
+/// `planwatch update ACTION`: a progress update.
+struct UpdateCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Record a progress update on an action (updates are never edited: a correction is a new update).",
+        discussion: """
+            ACTION is an id (7) or inspection/ref (dundee-2021/1.2). The author is --actor.
+            Example:
+              planwatch update 7 --note "Pilot running in two localities" --status in-progress --percent 40
+            """)
+    static let auditName = "update"
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The action: id or inspection/ref.") var action: String
+    @Option(help: "What happened.") var note: String
+    @Option(help: "New status: \(ActionStatus.choices).") var status: String?
+    @Option(help: "New percent complete, 0–100.") var percent: String?
+    @Option(help: "Evidence: text or a link.") var evidence: String?
+    @Option(help: ArgumentHelp("Date of the update (default: today).", valueName: "date")) var date: String?
+
+    func run(context: Context) throws {
+        let newStatus = try status.map { try ActionStatus.require($0) }
+        var newPercent: Int?
+        if let percent {
+            guard let value = Int(percent.trimmingCharacters(in: CharacterSet(charactersIn: " %"))), (0...100).contains(value) else {
+                throw PlanError.invalidValue(field: "percent", value: percent, expected: "a whole number from 0 to 100")
+            }
+            newPercent = value
+        }
+        let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+        let after = try context.store.recordProgress(action: action, date: day, note: note, status: newStatus,
+                                                     percent: newPercent, evidence: evidence, today: context.today)
+        context.done("Updated action \(after.id.map(String.init) ?? action) (\(after.qualifiedRef)): \(after.status.rawValue), \(after.percent)%")
+    }
+}
+
+/// `planwatch extend ACTION --to DATE --reason ...`.
+struct ExtendCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extend",
+        abstract: "Move an open action's deadline later, with a reason; the original deadline is kept.",
+        discussion: "Example:\n  planwatch extend 7 --to 2023-09-30 --reason \"Recruitment delayed\" --agreed-by \"Chief Officers Group\"")
+    static let auditName = "extend"
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The action: id or inspection/ref.") var action: String
+    @Option(help: ArgumentHelp("The new deadline.", valueName: "date")) var to: String
+    @Option(help: "Why the deadline moves.") var reason: String
+    @Option(name: .customLong("agreed-by"), help: "Who agreed the extension.") var agreedBy: String?
+
+    func run(context: Context) throws {
+        let newDue = try parseDate(to, field: "to", today: context.today)
+        let after = try context.store.extendDeadline(action: action, to: newDue, reason: reason, agreedBy: agreedBy, today: context.today)
+        context.done("Extended action \(after.id.map(String.init) ?? action) (\(after.qualifiedRef)) to \(newDue) (originally \(after.originalDue?.iso ?? "?"))")
+    }
+}
+
+/// `planwatch complete ACTION --evidence ...`.
+struct CompleteCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "complete",
+        abstract: "Mark an action complete, with the evidence that shows it.",
+        discussion: "Example:\n  planwatch complete 7 --evidence \"Audit of 40 records: risk identified in 85%\" --date 2023-03-20")
+    static let auditName = "complete"
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The action: id or inspection/ref.") var action: String
+    @Option(help: "What shows it is done: text or a link.") var evidence: String
+    @Option(help: "A note for the progress update.") var note: String?
+    @Option(help: ArgumentHelp("Date completed (default: today).", valueName: "date")) var date: String?
+
+    func run(context: Context) throws {
+        let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+        let after = try context.store.completeAction(action, date: day, evidence: evidence, note: note, today: context.today)
+        let late = after.due.map { day > $0 } ?? false
+        context.done("Completed action \(after.id.map(String.init) ?? action) (\(after.qualifiedRef)) on \(day)" + (late ? ", after its deadline \(after.due?.iso ?? "")" : ""))
+    }
+}
+
+/// `planwatch withdraw ACTION --reason ...`.
+struct WithdrawCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "withdraw",
+        abstract: "Withdraw an open action, with a reason; it then appears in no count but 'withdrawn'.",
+        discussion: "Example:\n  planwatch withdraw 7 --reason \"Superseded by action 2.3\"")
+    static let auditName = "withdraw"
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The action: id or inspection/ref.") var action: String
+    @Option(help: "Why it is withdrawn.") var reason: String
+    @Option(help: ArgumentHelp("Date withdrawn (default: today).", valueName: "date")) var date: String?
+
+    func run(context: Context) throws {
+        let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+        let after = try context.store.withdrawAction(action, reason: reason, date: day, today: context.today)
+        context.done("Withdrew action \(after.id.map(String.init) ?? action) (\(after.qualifiedRef))")
+    }
+}
+
+import Foundation

@@ -1,0 +1,63 @@
+import ArgumentParser
+import ImprovementPlan
+import PlanFormats
+import PlanStore
+
+/// `planwatch review add|list`: the linking arrangements.
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review", abstract: "Linking reviews: where a link inspector checks a partnership's progress.",
+        subcommands: [Add.self, List.self])
+
+    static func table(_ reviews: [LinkingReview]) -> Table {
+        var table = Table(columns: [.init("partnership"), .init("date"), .init("kind"), .init("inspector", maxWidth: 30),
+                                    .init("summary", maxWidth: 60), .init("actions"), .init("confidence"), .init("next")])
+        for r in reviews {
+            table.append([r.partnership, r.date.iso, r.kind.rawValue, r.inspector ?? "", r.summary,
+                          r.actions.map(String.init).joined(separator: ","), r.confidence?.rawValue ?? "", r.next?.iso ?? ""])
+        }
+        return table
+    }
+
+    struct Add: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a linking review (meeting, progress-review or written-return).",
+            discussion: """
+                The inspector defaults to the partnership's link inspector on that date.
+                Example:
+                  planwatch review add dundee --date 2023-05-10 --kind meeting --summary "Reviewed mental health actions" --actions 3,4,7 --confidence confident --next 2023-11-10
+                """)
+        static let auditName = "review add"
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The partnership key.") var partnership: String
+        @Option(help: ArgumentHelp("Date of the review (default: today).", valueName: "date")) var date: String?
+        @Option(help: "meeting, progress-review or written-return.") var kind: String
+        @Option(help: "What was found.") var summary: String
+        @Option(help: "The inspector (default: the current link inspector).") var inspector: String?
+        @Option(help: "Actions discussed: ids or inspection/ref, separated by commas.") var actions: [String] = []
+        @Option(help: "View on confidence: \(Confidence.choices).") var confidence: String?
+        @Option(help: ArgumentHelp("When the next review is due.", valueName: "date")) var next: String?
+
+        func run(context: Context) throws {
+            let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+            let review = try context.store.addReview(PlanFile.Review(
+                partnership: partnership, date: day, inspector: inspector, kind: try ReviewKind.require(kind), summary: summary,
+                actions: splitList(actions), confidence: try confidence.map { try Confidence.require($0) },
+                next: try parseOptionalDate(next, field: "next", today: context.today)))
+            context.done("Recorded \(review.kind.rawValue) with \(partnership) on \(day)" + (review.next.map { "; next review due \($0)" } ?? ""))
+        }
+    }
+
+    struct List: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List linking reviews.", discussion: "Example:\n  planwatch review list --partnership dundee")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @Option(help: "Only this partnership.") var partnership: String?
+
+        func run(context: Context) throws {
+            let reviews = try context.store.reviews(partnership: partnership)
+            try context.emit(reviews, format: list.format, table: { ReviewCommand.table(reviews) })
+        }
+    }
+}

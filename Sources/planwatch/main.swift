@@ -1,0 +1,3 @@
+import PlanWatchCLI
+
+PlanWatch.runMain()
