@@ -1,6 +1,8 @@
 -- planwatch schema, version 1.
 -- Dates are calendar dates stored as 'YYYY-MM-DD' text; timestamps are UTC
 -- ISO 8601 text. Every table is STRICT; every foreign key names its ON DELETE.
+-- A date column holds a real day: date(x, '+0 days') normalises 2025-02-30 to
+-- 2025-03-02, so comparing it with x rejects impossible dates.
 
 CREATE TABLE partnership (
     id              INTEGER PRIMARY KEY,
@@ -17,8 +19,8 @@ CREATE TABLE link_assignment (
     id             INTEGER PRIMARY KEY,
     partnership_id INTEGER NOT NULL REFERENCES partnership(id) ON DELETE CASCADE,
     inspector      TEXT NOT NULL CHECK (trim(inspector) <> ''),
-    from_date      TEXT NOT NULL CHECK (from_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(from_date) IS from_date),
-    to_date        TEXT CHECK (to_date IS NULL OR (to_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(to_date) IS to_date AND to_date >= from_date)),
+    from_date      TEXT NOT NULL CHECK (from_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(from_date, '+0 days') IS from_date),
+    to_date        TEXT CHECK (to_date IS NULL OR (to_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(to_date, '+0 days') IS to_date AND to_date >= from_date)),
     UNIQUE (partnership_id, from_date)
 ) STRICT;
 CREATE INDEX link_assignment_partnership ON link_assignment(partnership_id, from_date);
@@ -38,10 +40,10 @@ CREATE TABLE inspection (
     title             TEXT NOT NULL CHECK (trim(title) <> ''),
     lead_inspectorate TEXT NOT NULL,
     scrutiny_partners TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(scrutiny_partners) AND json_type(scrutiny_partners) = 'array'),
-    fieldwork_start   TEXT CHECK (fieldwork_start IS NULL OR (fieldwork_start GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(fieldwork_start) IS fieldwork_start)),
-    fieldwork_end     TEXT CHECK (fieldwork_end IS NULL OR (fieldwork_end GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(fieldwork_end) IS fieldwork_end)),
-    published         TEXT CHECK (published IS NULL OR (published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(published) IS published)),
-    plan_due          TEXT CHECK (plan_due IS NULL OR (plan_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(plan_due) IS plan_due)),
+    fieldwork_start   TEXT CHECK (fieldwork_start IS NULL OR (fieldwork_start GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(fieldwork_start, '+0 days') IS fieldwork_start)),
+    fieldwork_end     TEXT CHECK (fieldwork_end IS NULL OR (fieldwork_end GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(fieldwork_end, '+0 days') IS fieldwork_end)),
+    published         TEXT CHECK (published IS NULL OR (published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(published, '+0 days') IS published)),
+    plan_due          TEXT CHECK (plan_due IS NULL OR (plan_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(plan_due, '+0 days') IS plan_due)),
     confidence        TEXT CHECK (confidence IS NULL OR confidence IN ('confident', 'not-yet-confident', 'needs-external-support')),
     escalation        TEXT NOT NULL DEFAULT 'none'
                       CHECK (escalation IN ('none', 'progress-review', 'formal-monitoring', 'external-support')),
@@ -75,8 +77,8 @@ CREATE INDEX finding_qi ON finding(qi_id);
 CREATE TABLE action_plan (
     inspection_id INTEGER PRIMARY KEY REFERENCES inspection(id) ON DELETE CASCADE,
     status        TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'submitted', 'agreed', 'closed')),
-    submitted_on  TEXT CHECK (submitted_on IS NULL OR (submitted_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(submitted_on) IS submitted_on)),
-    agreed_on     TEXT CHECK (agreed_on IS NULL OR (agreed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(agreed_on) IS agreed_on)),
+    submitted_on  TEXT CHECK (submitted_on IS NULL OR (submitted_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(submitted_on, '+0 days') IS submitted_on)),
+    agreed_on     TEXT CHECK (agreed_on IS NULL OR (agreed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(agreed_on, '+0 days') IS agreed_on)),
     agreed_by     TEXT,
     CHECK (status = 'draft' OR submitted_on IS NOT NULL),
     CHECK (status NOT IN ('agreed', 'closed') OR agreed_on IS NOT NULL OR status = 'closed'),
@@ -92,17 +94,17 @@ CREATE TABLE action (
     owner               TEXT NOT NULL CHECK (trim(owner) <> ''),
     lead_agency         TEXT NOT NULL CHECK (trim(lead_agency) <> ''),
     supporting_agencies TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(supporting_agencies) AND json_type(supporting_agencies) = 'array'),
-    start_on            TEXT CHECK (start_on IS NULL OR (start_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(start_on) IS start_on)),
-    original_due        TEXT CHECK (original_due IS NULL OR (original_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(original_due) IS original_due)),
-    current_due         TEXT CHECK (current_due IS NULL OR (current_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(current_due) IS current_due)),
+    start_on            TEXT CHECK (start_on IS NULL OR (start_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(start_on, '+0 days') IS start_on)),
+    original_due        TEXT CHECK (original_due IS NULL OR (original_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(original_due, '+0 days') IS original_due)),
+    current_due         TEXT CHECK (current_due IS NULL OR (current_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(current_due, '+0 days') IS current_due)),
     measure             TEXT,
     status              TEXT NOT NULL DEFAULT 'not-started'
                         CHECK (status IN ('not-started', 'in-progress', 'complete', 'withdrawn')),
     percent             INTEGER NOT NULL DEFAULT 0 CHECK (percent BETWEEN 0 AND 100),
-    completed_on        TEXT CHECK (completed_on IS NULL OR (completed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(completed_on) IS completed_on)),
+    completed_on        TEXT CHECK (completed_on IS NULL OR (completed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(completed_on, '+0 days') IS completed_on)),
     evidence            TEXT,
     self_rag            TEXT CHECK (self_rag IS NULL OR self_rag IN ('red', 'amber', 'green')),
-    created_on          TEXT NOT NULL CHECK (created_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(created_on) IS created_on),
+    created_on          TEXT NOT NULL CHECK (created_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(created_on, '+0 days') IS created_on),
     UNIQUE (inspection_id, ref),
     CHECK ((original_due IS NULL) = (current_due IS NULL)),
     CHECK (current_due IS NULL OR current_due >= original_due),
@@ -124,7 +126,7 @@ CREATE INDEX action_finding_finding ON action_finding(finding_id);
 CREATE TABLE progress_update (
     id          INTEGER PRIMARY KEY,
     action_id   INTEGER NOT NULL REFERENCES action(id) ON DELETE RESTRICT,
-    on_date     TEXT NOT NULL CHECK (on_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(on_date) IS on_date),
+    on_date     TEXT NOT NULL CHECK (on_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(on_date, '+0 days') IS on_date),
     author      TEXT NOT NULL CHECK (trim(author) <> ''),
     note        TEXT NOT NULL CHECK (trim(note) <> ''),
     new_status  TEXT CHECK (new_status IS NULL OR new_status IN ('not-started', 'in-progress', 'complete', 'withdrawn')),
@@ -141,11 +143,11 @@ BEGIN SELECT RAISE(ABORT, 'progress updates are append-only'); END;
 CREATE TABLE deadline_extension (
     id          INTEGER PRIMARY KEY,
     action_id   INTEGER NOT NULL REFERENCES action(id) ON DELETE RESTRICT,
-    from_due    TEXT NOT NULL CHECK (from_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(from_due) IS from_due),
-    to_due      TEXT NOT NULL CHECK (to_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(to_due) IS to_due),
+    from_due    TEXT NOT NULL CHECK (from_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(from_due, '+0 days') IS from_due),
+    to_due      TEXT NOT NULL CHECK (to_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(to_due, '+0 days') IS to_due),
     reason      TEXT NOT NULL CHECK (trim(reason) <> ''),
     agreed_by   TEXT,
-    recorded_on TEXT NOT NULL CHECK (recorded_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(recorded_on) IS recorded_on),
+    recorded_on TEXT NOT NULL CHECK (recorded_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(recorded_on, '+0 days') IS recorded_on),
     CHECK (to_due > from_due)
 ) STRICT;
 CREATE INDEX deadline_extension_action ON deadline_extension(action_id, to_due);
@@ -153,12 +155,12 @@ CREATE INDEX deadline_extension_action ON deadline_extension(action_id, to_due);
 CREATE TABLE linking_review (
     id             INTEGER PRIMARY KEY,
     partnership_id INTEGER NOT NULL REFERENCES partnership(id) ON DELETE CASCADE,
-    on_date        TEXT NOT NULL CHECK (on_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(on_date) IS on_date),
+    on_date        TEXT NOT NULL CHECK (on_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(on_date, '+0 days') IS on_date),
     inspector      TEXT,
     kind           TEXT NOT NULL CHECK (kind IN ('meeting', 'progress-review', 'written-return')),
     summary        TEXT NOT NULL CHECK (trim(summary) <> ''),
     confidence     TEXT CHECK (confidence IS NULL OR confidence IN ('confident', 'not-yet-confident', 'needs-external-support')),
-    next_due       TEXT CHECK (next_due IS NULL OR (next_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(next_due) IS next_due AND next_due > on_date)),
+    next_due       TEXT CHECK (next_due IS NULL OR (next_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(next_due, '+0 days') IS next_due AND next_due > on_date)),
     UNIQUE (partnership_id, on_date, kind)
 ) STRICT;
 CREATE INDEX linking_review_next ON linking_review(next_due);

@@ -89,8 +89,9 @@ public enum DateInput {
 
     private static func slashForm(_ text: String) throws(Problem) -> CalendarDate? {
         guard let n = numbers(text, separator: "/"), n.count == 3 else { return nil }
-        let yearText = text.split(separator: "/")[2]
-        guard yearText.count == 4 || yearText.count == 2 else { return nil }
+        let parts = text.split(separator: "/")
+        let yearText = parts[2]
+        guard parts[0].count <= 2, parts[1].count <= 2, yearText.count == 4 || yearText.count == 2 else { return nil }
         let year = yearText.count == 2 ? 2000 + n[2] : n[2]
         guard let date = CalendarDate(year: year, month: n[1], day: n[0]) else { throw .impossible(text) }
         return date

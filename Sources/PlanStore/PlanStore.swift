@@ -24,7 +24,8 @@ public struct PlanStore: Sendable {
     /// (readable by its owner only); without it, a missing file is an error.
     public static func open(path: String, create: Bool = false, actor: String, command: String) throws -> PlanStore {
         let manager = FileManager.default
-        if !manager.fileExists(atPath: path) {
+        let isNew = !manager.fileExists(atPath: path)
+        if isNew {
             guard create else { throw StoreError.missingDatabase(path: path) }
             guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
                 throw StoreError.notAPlanwatchDatabase(path: path, reason: "the file cannot be created")
@@ -32,13 +33,17 @@ public struct PlanStore: Sendable {
         } else {
             try checkHeader(path: path)
         }
+        // WAL is set once, when the file is made: the mode is stored in the file.
+        // (GRDB's `journalMode = .wal` would also write to the file on every open,
+        // so a refused command would not leave the file byte-for-byte as it was.)
         var config = Configuration()
-        config.journalMode = .wal
         config.busyMode = .timeout(15)
         config.foreignKeysEnabled = true
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
+            if isNew { try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") } }
         } catch let error as DatabaseError {
             throw StoreError.notAPlanwatchDatabase(path: path, reason: error.message ?? "\(error.resultCode)")
         }

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// Runs the built `planwatch` binary as a user would, on a temporary database.
+struct Harness {
+    let folder: URL
+    var db: String { folder.appendingPathComponent("plan.sqlite").path }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("planwatch-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: folder) }
+
+    /// The binary: $PLANWATCH_BIN, or `planwatch` beside the test bundle.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["PLANWATCH_BIN"] { return path }
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" {
+            let candidate = url.deletingLastPathComponent().appendingPathComponent("planwatch")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+            url = url.deletingLastPathComponent()
+        }
+        return ".build/debug/planwatch"
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], env: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Harness.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["PLANWATCH_DB"] = db
+        environment["PLANWATCH_ACTOR"] = "tester"
+        environment["NO_COLOR"] = "1"
+        for (key, value) in env { environment[key] = value }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs and expects success, recording the output when it fails.
+    @discardableResult
+    func ok(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try run(arguments)
+        #expect(result.status == 0, "planwatch \(arguments.joined(separator: " ")) failed: \(result.stderr)", sourceLocation: sourceLocation)
+        return result.stdout
+    }
+
+    /// The database file's bytes (and its WAL, if any).
+    func snapshot() throws -> Data {
+        var data = try Data(contentsOf: URL(fileURLWithPath: db))
+        if let wal = FileManager.default.contents(atPath: db + "-wal") { data.append(wal) }
+        return data
+    }
+
+    /// A database with one partnership, inspection, finding (id 1) and action (id 1, due 2023-03-31).
+    func logged() throws {
+        try ok(["init"])
+        try ok(["partnership", "add", "dundee", "--name", "Dundee City", "--council", "Dundee City Council",
+                "--health-board", "NHS Tayside", "--police-division", "Tayside"])
+        try ok(["partnership", "link", "dundee", "--inspector", "Link inspector (Tayside)", "--from", "2022-01-01"])
+        try ok(["inspection", "add", "dundee-2021", "--partnership", "dundee", "--title", "Services for children at risk of harm",
+                "--fieldwork", "2021-07-12..2021-11-05", "--published", "2022-02-01", "--confidence", "confident"])
+        try ok(["inspection", "grade", "dundee-2021", "--qi", "2.1", "--grade", "good"])
+        try ok(["finding", "add", "dundee-2021", "--kind", "improvement", "--qi", "2.1", "--theme", "mental health",
+                "--text", "Mental health support was limited"])
+        try ok(["action", "add", "--finding", "1", "--ref", "2.1", "--title", "Commission counselling",
+                "--owner", "Head of Service, Education", "--agency", "Dundee City Council", "--due", "2023-03-31",
+                "--start", "2022-04-01", "--measure", "Waiting time under 6 weeks"])
+    }
+}

@@ -1,0 +1,53 @@
+import Testing
+@testable import ImprovementPlan
+
+@Suite("Calendar dates and date input")
+struct DateTests {
+    let today = CalendarDate(year: 2025, month: 3, day: 31)!
+
+    @Test("day numbers round-trip across leap years and centuries")
+    func dayNumbers() {
+        for number in stride(from: -800_000, through: 800_000, by: 997) {
+            #expect(CalendarDate(dayNumber: number).dayNumber == number)
+        }
+        #expect(CalendarDate(year: 1970, month: 1, day: 1)?.dayNumber == 0)
+        #expect(CalendarDate(year: 2024, month: 2, day: 29) != nil)
+        #expect(CalendarDate(year: 2025, month: 2, day: 29) == nil)
+        #expect(CalendarDate(year: 1900, month: 2, day: 29) == nil)
+        #expect(CalendarDate(year: 2000, month: 2, day: 29) != nil)
+    }
+
+    @Test("accepted forms", arguments: [
+        ("2025-03-31", "2025-03-31"), ("31/03/2025", "2025-03-31"), ("1/4/2025", "2025-04-01"), ("31 March 2025", "2025-03-31"),
+        ("31 Mar 2025", "2025-03-31"), ("1st April 2025", "2025-04-01"), ("today", "2025-03-31"), ("+30d", "2025-04-30"),
+        ("-2w", "2025-03-17"), ("+1m", "2025-04-30"), ("yesterday", "2025-03-30"), (" 2025-03-31 ", "2025-03-31"),
+    ])
+    func accepted(input: String, expected: String) throws {
+        #expect(try DateInput.parse(input, today: today).iso == expected)
+    }
+
+    @Test("month-only timescale is the month's last day, only where allowed")
+    func monthOnly() throws {
+        #expect(try DateInput.parse("February 2024", today: today, allowMonthOnly: true).iso == "2024-02-29")
+        #expect(throws: DateInput.Problem.unrecognised("March 2025")) { try DateInput.parse("March 2025", today: today) }
+    }
+
+    @Test("impossible and unreadable dates are refused with the text", arguments: [
+        ("2025-02-30", DateInput.Problem.impossible("2025-02-30")), ("31/02/2025", .impossible("31/02/2025")),
+        ("30 February 2025", .impossible("30 February 2025")), ("2025-13-01", .impossible("2025-13-01")),
+        ("soon", .unrecognised("soon")), ("", .empty), ("2025/03/31", .unrecognised("2025/03/31")), ("+d", .unrecognised("+d")),
+    ])
+    func refused(input: String, problem: DateInput.Problem) {
+        #expect(throws: problem) { try DateInput.parse(input, today: today) }
+    }
+
+    @Test("grades read as numbers or words")
+    func grades() {
+        #expect(Grade.parse("good")?.value == 4)
+        #expect(Grade.parse("Very Good")?.value == 5)
+        #expect(Grade.parse("6")?.label == "excellent")
+        #expect(Grade.parse("7") == nil)
+        #expect(Grade.parse("0") == nil)
+        #expect(Grade.parse("great") == nil)
+    }
+}

@@ -1,0 +1,103 @@
+import Testing
+@testable import ImprovementPlan
+
+private func d(_ text: String) -> CalendarDate {
+    guard let date = CalendarDate(iso: text) else { Issue.record("bad test date \(text)"); return CalendarDate(dayNumber: 0) }
+    return date
+}
+
+private func facts(_ status: ActionStatus = .inProgress, percent: Int = 0, start: String? = nil, original: String? = "2025-03-31",
+                   due: String? = nil, completed: String? = nil, last: String = "2025-03-01") -> ActionFacts {
+    ActionFacts(status: status, percent: percent, start: start.map(d), originalDue: original.map(d),
+                due: (due ?? original).map(d), completed: completed.map(d), lastActivity: d(last))
+}
+
+@Suite("Rules of PRODUCT.md section 3")
+struct RulesTests {
+    @Test("overdue: due today is not overdue, due yesterday is one day overdue", arguments: [
+        ("2025-03-31", nil as Int?), ("2025-04-01", 1), ("2025-03-30", nil), ("2025-05-01", 31),
+    ])
+    func overdueBoundaries(asOf: String, expected: Int?) {
+        #expect(Rules.daysOverdue(facts(), asOf: d(asOf)) == expected)
+    }
+
+    @Test("only open actions can be overdue", arguments: [ActionStatus.complete, .withdrawn])
+    func closedNeverOverdue(status: ActionStatus) {
+        let c = Rules.classify(facts(status, completed: status == .complete ? "2025-04-10" : nil), asOf: d("2026-01-01"))
+        #expect(c.daysOverdue == nil)
+        #expect(c.rag == (status == .complete ? .complete : .withdrawn))
+    }
+
+    @Test("not started counts as open and can be overdue")
+    func notStartedOverdue() {
+        #expect(Rules.classify(facts(.notStarted), asOf: d("2025-04-01")).rag == .red)
+    }
+
+    @Test("ageing buckets", arguments: [(1, AgeingBucket.upTo30), (30, .upTo30), (31, .upTo90), (90, .upTo90),
+                                        (91, .upTo180), (180, .upTo180), (181, .over180)])
+    func buckets(days: Int, bucket: AgeingBucket) {
+        #expect(AgeingBucket(daysOverdue: days) == bucket)
+    }
+
+    @Test("due soon: from today to today + N days, both ends included", arguments: [
+        ("2025-03-31", true), ("2025-03-03", true), ("2025-03-02", false), ("2025-04-01", false),
+    ])
+    func dueSoon(asOf: String, expected: Bool) {
+        #expect(Rules.isDueSoon(facts(), asOf: d(asOf), within: 28) == expected)
+    }
+
+    @Test("slipped: extended, or completed after the deadline")
+    func slipped() {
+        #expect(!Rules.isSlipped(facts()))
+        #expect(Rules.isSlipped(facts(due: "2025-06-30")))
+        #expect(Rules.isSlipped(facts(.complete, completed: "2025-04-01")))
+        #expect(!Rules.isSlipped(facts(.complete, completed: "2025-03-31")))
+        let late = Rules.classify(facts(.complete, completed: "2025-04-01"), asOf: d("2025-05-01"))
+        #expect(late.flags.contains(.slipped) && late.flags.contains(.completedLate) && late.rag == .complete)
+    }
+
+    @Test("stale: more than N days since the last update", arguments: [("2025-05-30", false), ("2025-05-31", true)])
+    func stale(asOf: String, expected: Bool) {
+        // last activity 2025-03-01; 90 days later is 2025-05-30.
+        #expect(Rules.isStale(facts(original: "2026-01-01"), asOf: d(asOf), days: 90) == expected)
+    }
+
+    @Test("behind schedule: more than 20 points below the elapsed share")
+    func behind() {
+        // 100-day span from 2025-01-01 to 2025-04-11; on day 50, 50% elapsed.
+        let base = (start: "2025-01-01", due: "2025-04-11", asOf: "2025-02-20")
+        #expect(!Rules.isBehindSchedule(facts(percent: 30, start: base.start, original: base.due), asOf: d(base.asOf), margin: 20))
+        #expect(Rules.isBehindSchedule(facts(percent: 29, start: base.start, original: base.due), asOf: d(base.asOf), margin: 20))
+        #expect(!Rules.isBehindSchedule(facts(percent: 0, original: base.due), asOf: d(base.asOf), margin: 20), "no start date")
+        #expect(!Rules.isBehindSchedule(facts(.complete, percent: 0, start: base.start, original: base.due, completed: "2025-02-01"),
+                                        asOf: d(base.asOf), margin: 20))
+    }
+
+    @Test("no deadline: never overdue, flagged, still open")
+    func noDeadline() {
+        let c = Rules.classify(facts(original: nil, last: "2026-01-01"), asOf: d("2026-02-01"))
+        #expect(c.daysOverdue == nil && c.flags == [.noDeadline] && c.rag == .green)
+    }
+
+    @Test("RAG: red beats amber; amber for due soon, slipped, stale, behind; green otherwise")
+    func rag() {
+        #expect(Rules.classify(facts(due: "2025-06-30"), asOf: d("2025-07-01")).rag == .red)
+        #expect(Rules.classify(facts(), asOf: d("2025-03-15")).rag == .amber)
+        #expect(Rules.classify(facts(original: "2025-12-31", due: "2026-01-31"), asOf: d("2025-03-15")).rag == .amber)
+        #expect(Rules.classify(facts(original: "2025-12-31"), asOf: d("2025-03-15")).rag == .green)
+    }
+
+    @Test("a plan is late when not submitted by its due date", arguments: [
+        (nil as String?, "2025-03-15", false), (nil, "2025-03-16", true), ("2025-03-15", "2025-06-01", false), ("2025-03-16", "2025-06-01", true),
+    ])
+    func latePlan(submitted: String?, asOf: String, expected: Bool) {
+        #expect(Rules.isPlanLate(due: d("2025-03-15"), submitted: submitted.map(d), asOf: d(asOf)) == expected)
+    }
+
+    @Test("follow-up overdue when the next review date passed without a review")
+    func followUp() {
+        #expect(!Rules.isFollowUpOverdue(nextReview: d("2025-06-01"), lastReview: d("2025-01-01"), asOf: d("2025-06-01")))
+        #expect(Rules.isFollowUpOverdue(nextReview: d("2025-06-01"), lastReview: d("2025-01-01"), asOf: d("2025-06-02")))
+        #expect(!Rules.isFollowUpOverdue(nextReview: d("2025-06-01"), lastReview: d("2025-06-01"), asOf: d("2025-07-01")))
+    }
+}
