@@ -126,6 +126,9 @@ extension PlanStore {
         if action.status == .withdrawn, update.status != nil || update.percent != nil {
             throw PlanError.refused("action \(action.id.map(String.init) ?? ref) (\(ref)) is withdrawn; its status and percent cannot change")
         }
+        if action.status == .complete, update.status == nil, let percent = update.percent, percent < 100 {
+            throw PlanError.refused("action \(action.id.map(String.init) ?? ref) (\(ref)) is complete; to reopen it give --status in-progress")
+        }
         if let percent = update.percent {
             guard (0...100).contains(percent) else {
                 throw PlanError.invalidValue(field: "percent", value: String(percent), expected: "a whole number from 0 to 100")

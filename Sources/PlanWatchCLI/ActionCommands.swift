@@ -6,7 +6,8 @@ import PlanStore
 /// `planwatch action add|list|show`.
 struct ActionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "action", abstract: "Actions of the joint action plans.", subcommands: [Add.self, List.self, Show.self])
+        commandName: "action", abstract: "Actions of the joint action plans.",
+        discussion: "Example:\n  planwatch action list --rag red", subcommands: [Add.self, List.self, Show.self])
 
     struct Add: StoreCommand {
         static let configuration = CommandConfiguration(

@@ -86,9 +86,11 @@ struct ImportCommand: StoreCommand {
         } else {
             summary = try context.store.importPlanFile(planFile, today: context.today)
         }
-        let added = summary.added.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        context.done((dryRun ? "Would import " : "Imported ") + (added.isEmpty ? "nothing new" : added)
-                     + " (\(summary.totalUnchanged) already present)")
+        let added = summary.added.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        let total = summary.totalAdded
+        context.done((dryRun ? "Would import " : "Imported ")
+                     + (total == 0 ? "nothing new" : "\(total) record\(total == 1 ? "" : "s") (\(added))")
+                     + "; \(summary.totalUnchanged) already present")
     }
 }
 

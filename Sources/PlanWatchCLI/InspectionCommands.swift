@@ -7,6 +7,7 @@ import PlanStore
 struct InspectionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspection", abstract: "Joint inspections and their grades.",
+        discussion: "Example:\n  planwatch inspection grade dundee-2021 --qi 2.1 --grade good",
         subcommands: [Add.self, Grade.self, List.self, Show.self])
 
     struct Add: StoreCommand {
@@ -139,6 +140,7 @@ struct InspectionCommand: ParsableCommand {
 struct FindingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "finding", abstract: "Key strengths and areas for improvement of an inspection.",
+        discussion: "Example:\n  planwatch finding list --inspection dundee-2021",
         subcommands: [Add.self, List.self])
 
     static func table(_ findings: [Finding]) -> Table {
@@ -192,6 +194,7 @@ struct FindingCommand: ParsableCommand {
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan", abstract: "The joint action plan owed after an inspection.",
+        discussion: "Example:\n  planwatch plan submit dundee-2021 --date 2022-03-10",
         subcommands: [Submit.self, Agree.self])
 
     struct Submit: StoreCommand {

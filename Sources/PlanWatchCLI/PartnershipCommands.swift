@@ -8,6 +8,7 @@ struct PartnershipCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "partnership",
         abstract: "Community planning partnerships and their link inspectors.",
+        discussion: "Example:\n  planwatch partnership add dundee --name \"Dundee City\"\n  planwatch partnership show dundee",
         subcommands: [Add.self, List.self, Show.self, Link.self])
 
     struct Add: StoreCommand {
@@ -105,7 +106,8 @@ struct PartnershipCommand: ParsableCommand {
 /// `planwatch qi add|list`.
 struct QICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "qi", abstract: "Quality indicators that inspections grade.", subcommands: [Add.self, List.self])
+        commandName: "qi", abstract: "Quality indicators that inspections grade.",
+        discussion: "Example:\n  planwatch qi list", subcommands: [Add.self, List.self])
 
     struct Add: StoreCommand {
         static let configuration = CommandConfiguration(

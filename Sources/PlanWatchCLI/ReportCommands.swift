@@ -6,7 +6,8 @@ import PlanStore
 /// `planwatch report ...`.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Reports on the action plans.", subcommands: [Overdue.self, Progress.self])
+        commandName: "report", abstract: "Reports on the action plans.",
+        discussion: "Example:\n  planwatch report overdue --as-of 2023-06-30", subcommands: [Overdue.self, Progress.self])
 
     struct Overdue: StoreCommand {
         static let configuration = CommandConfiguration(

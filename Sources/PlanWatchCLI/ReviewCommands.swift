@@ -7,6 +7,7 @@ import PlanStore
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review", abstract: "Linking reviews: where a link inspector checks a partnership's progress.",
+        discussion: "Example:\n  planwatch review list --partnership dundee",
         subcommands: [Add.self, List.self])
 
     static func table(_ reviews: [LinkingReview]) -> Table {

@@ -41,6 +41,15 @@ struct BadInputTests {
         (["report", "overdue", "--partnership", "nowhere"], "no partnership 'nowhere'"),
         (["action", "list", "--format", "xml"], "xml"),
         (["import", "missing.json"], "no file 'missing.json'"),
+        (["partnership", "link", "dundee", "--inspector", "x", "--from", "2021-12-31"], "is not after the current assignment's start"),
+        (["qi", "add", "--code", "2.1", "--name", "Another"], "quality indicator '2.1' already exists"),
+        (["finding", "add", "dundee-2021", "--kind", "improvement", "--text", "Mental health support was limited"], "finding 'dundee-2021: Mental health support was limited' already exists"),
+        (["inspection", "add", "d-2", "--partnership", "dundee", "--title", "t", "--fieldwork", "2021-07-12"], "fieldwork: '2021-07-12' is not valid"),
+        (["plan", "submit", "dundee-2021", "--date", "2022-01-01"], "before the inspection was published"),
+        (["action", "add", "--title", "t", "--owner", "o", "--agency", "a"], "finding (or inspection): a value is required"),
+        (["action", "list", "--rag", "purple"], "rag: 'purple' is not valid"),
+        (["complete", "1", "--evidence", " "], "evidence: a value is required"),
+        (["update", "1", "--note", ""], "note: a value is required"),
     ]
 
     @Test("each bad input", arguments: 0..<BadInputTests.cases.count)

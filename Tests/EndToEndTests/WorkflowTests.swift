@@ -82,7 +82,8 @@ struct WorkflowTests {
     }
 
     @Test("every command's help shows an example", arguments: [
-        ["init"], ["partnership", "add"], ["partnership", "list"], ["partnership", "show"], ["partnership", "link"],
+        [], ["init"], ["partnership"], ["qi"], ["inspection"], ["finding"], ["plan"], ["action"], ["review"], ["report"],
+        ["partnership", "add"], ["partnership", "list"], ["partnership", "show"], ["partnership", "link"],
         ["qi", "add"], ["qi", "list"], ["inspection", "add"], ["inspection", "grade"], ["inspection", "list"],
         ["inspection", "show"], ["finding", "add"], ["finding", "list"], ["plan", "submit"], ["plan", "agree"],
         ["action", "add"], ["action", "list"], ["action", "show"], ["update"], ["extend"], ["complete"], ["withdraw"],
