@@ -43,39 +43,6 @@ public struct Action: Codable, Hashable, Sendable {
     public var qualifiedRef: String { "\(inspection)/\(ref)" }
 }
 
-/// A dated report of progress on an action. Append-only: a correction is a
-/// new update.
-public struct ProgressUpdate: Codable, Hashable, Sendable {
-    public var action: Int64
-    public var date: CalendarDate
-    public var author: String
-    public var note: String
-    public var status: ActionStatus?
-    public var percent: Int?
-    public var evidence: String?
-
-    public init(action: Int64, date: CalendarDate, author: String, note: String,
-                status: ActionStatus? = nil, percent: Int? = nil, evidence: String? = nil) {
-        self.action = action; self.date = date; self.author = author; self.note = note
-        self.status = status; self.percent = percent; self.evidence = evidence
-    }
-}
-
-/// A revised deadline for an action; the original is kept.
-public struct DeadlineExtension: Codable, Hashable, Sendable {
-    public var action: Int64
-    public var from: CalendarDate
-    public var to: CalendarDate
-    public var reason: String
-    public var agreedBy: String?
-    public var recorded: CalendarDate
-
-    public init(action: Int64, from: CalendarDate, to: CalendarDate, reason: String, agreedBy: String?, recorded: CalendarDate) {
-        self.action = action; self.from = from; self.to = to; self.reason = reason
-        self.agreedBy = agreedBy; self.recorded = recorded
-    }
-}
-
 /// A link inspector's review of a partnership's progress.
 public struct LinkingReview: Codable, Hashable, Sendable {
     public var id: Int64?

@@ -20,37 +20,9 @@ public struct PlanFile: Codable, Sendable, Equatable {
     public var extensions: [Extension]
     public var reviews: [Review]
 
-    /// A progress update, naming its action as `inspection/ref`.
-    public struct Update: Codable, Sendable, Hashable {
-        public var action: String
-        public var date: CalendarDate
-        public var author: String
-        public var note: String
-        public var status: ActionStatus?
-        public var percent: Int?
-        public var evidence: String?
-
-        public init(action: String, date: CalendarDate, author: String, note: String, status: ActionStatus? = nil,
-                    percent: Int? = nil, evidence: String? = nil) {
-            self.action = action; self.date = date; self.author = author; self.note = note
-            self.status = status; self.percent = percent; self.evidence = evidence
-        }
-    }
-
-    /// A deadline extension, naming its action as `inspection/ref`.
-    public struct Extension: Codable, Sendable, Hashable {
-        public var action: String
-        public var from: CalendarDate
-        public var to: CalendarDate
-        public var reason: String
-        public var agreedBy: String?
-        public var recorded: CalendarDate
-
-        public init(action: String, from: CalendarDate, to: CalendarDate, reason: String, agreedBy: String?, recorded: CalendarDate) {
-            self.action = action; self.from = from; self.to = to; self.reason = reason
-            self.agreedBy = agreedBy; self.recorded = recorded
-        }
-    }
+    /// Progress updates and extensions name their action as `inspection/ref`.
+    public typealias Update = ProgressUpdate
+    public typealias Extension = DeadlineExtension
 
     /// A linking review, naming the actions discussed as `inspection/ref`.
     public struct Review: Codable, Sendable, Hashable {
@@ -123,5 +95,39 @@ public struct PlanFile: Codable, Sendable, Equatable {
         updates = try c.value(.updates, or: [])
         extensions = try c.value(.extensions, or: [])
         reviews = try c.value(.reviews, or: [])
+    }
+}
+
+/// A dated report of progress on an action, naming it as `inspection/ref`.
+/// Append-only: a correction is a new update.
+public struct ProgressUpdate: Codable, Sendable, Hashable {
+    public var action: String
+    public var date: CalendarDate
+    public var author: String
+    public var note: String
+    public var status: ActionStatus?
+    public var percent: Int?
+    public var evidence: String?
+
+    public init(action: String, date: CalendarDate, author: String, note: String, status: ActionStatus? = nil,
+                percent: Int? = nil, evidence: String? = nil) {
+        self.action = action; self.date = date; self.author = author; self.note = note
+        self.status = status; self.percent = percent; self.evidence = evidence
+    }
+}
+
+/// A revised deadline for an action, naming it as `inspection/ref`; the
+/// original deadline is kept on the action.
+public struct DeadlineExtension: Codable, Sendable, Hashable {
+    public var action: String
+    public var from: CalendarDate
+    public var to: CalendarDate
+    public var reason: String
+    public var agreedBy: String?
+    public var recorded: CalendarDate
+
+    public init(action: String, from: CalendarDate, to: CalendarDate, reason: String, agreedBy: String?, recorded: CalendarDate) {
+        self.action = action; self.from = from; self.to = to; self.reason = reason
+        self.agreedBy = agreedBy; self.recorded = recorded
     }
 }
