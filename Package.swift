@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "ImprovementPlanTests", dependencies: ["ImprovementPlan"]),
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ImprovementPlan", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "ImprovementPlan"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "ImprovementPlan"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

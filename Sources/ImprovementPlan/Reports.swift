@@ -14,81 +14,224 @@ public struct ActionRow: Codable, Hashable, Sendable {
     public var percent: Int
     public var rag: RAG
     public var daysOverdue: Int?
+    /// Days from the report date to the current deadline, for open actions not yet overdue.
+    public var daysLeft: Int?
     public var ageing: AgeingBucket?
     public var flags: [ActionFlag]
     public var lastUpdate: CalendarDate?
+    /// Days since the latest update (or since the action was recorded).
+    public var daysSinceUpdate: Int
     public var selfAssessment: SelfAssessment?
 
     public init(action: Action, id: Int64, partnership: String, lastUpdate: CalendarDate?,
                 asOf: CalendarDate, thresholds: Thresholds) {
-        let c = Rules.classify(ActionFacts(action, lastUpdate: lastUpdate), asOf: asOf, thresholds: thresholds)
+        let facts = ActionFacts(action, lastUpdate: lastUpdate)
+        let c = Rules.classify(facts, asOf: asOf, thresholds: thresholds)
         self.id = id; self.ref = action.ref; self.partnership = partnership; self.inspection = action.inspection
         self.title = action.title; self.owner = action.owner; self.agency = action.agency; self.due = action.due
         self.originalDue = action.originalDue; self.status = action.status; self.percent = action.percent
         self.rag = c.rag; self.daysOverdue = c.daysOverdue; self.ageing = c.bucket; self.flags = c.flags
-        self.lastUpdate = lastUpdate; self.selfAssessment = action.selfAssessment
+        if action.status.isOpen, let due = action.due, due >= asOf { self.daysLeft = asOf.days(until: due) }
+        self.lastUpdate = lastUpdate; self.daysSinceUpdate = max(0, facts.lastActivity.days(until: asOf))
+        self.selfAssessment = action.selfAssessment
+    }
+
+    public func has(_ flag: ActionFlag) -> Bool { flags.contains(flag) }
+}
+
+/// Totals of the overdue report per ageing bucket, overall and per
+/// partnership, counted from the rows as they stream past.
+public struct OverdueTotals: Codable, Hashable, Sendable {
+    /// Overdue actions of one partnership, per bucket.
+    public struct Group: Codable, Hashable, Sendable {
+        public var partnership: String
+        public var total: Int
+        public var totals: [String: Int]
+    }
+
+    public var total = 0
+    public var totals: [String: Int] = OverdueTotals.emptyBuckets
+    public var partnerships: [Group] = []
+
+    static var emptyBuckets: [String: Int] {
+        Dictionary(uniqueKeysWithValues: AgeingBucket.allCases.map { ($0.rawValue, 0) })
+    }
+
+    public init() {}
+
+    /// Counts one overdue row. Rows arrive grouped by partnership.
+    public mutating func add(_ row: ActionRow) {
+        guard let bucket = row.ageing else { return }
+        total += 1
+        totals[bucket.rawValue, default: 0] += 1
+        if partnerships.last?.partnership != row.partnership {
+            partnerships.append(Group(partnership: row.partnership, total: 0, totals: OverdueTotals.emptyBuckets))
+        }
+        partnerships[partnerships.count - 1].total += 1
+        partnerships[partnerships.count - 1].totals[bucket.rawValue, default: 0] += 1
     }
 }
 
-/// The overdue report: overdue actions, most overdue first, with totals per
-/// ageing bucket. The totals are counted from the rows, so they always agree.
-public struct OverdueReport: Codable, Sendable {
-    public var asOf: CalendarDate
-    public var rows: [ActionRow]
-    public var totals: [String: Int]
-    public var total: Int
-
-    public init(asOf: CalendarDate, rows: [ActionRow]) {
-        self.asOf = asOf
-        self.rows = rows
-        var totals: [String: Int] = [:]
-        for bucket in AgeingBucket.allCases { totals[bucket.rawValue] = 0 }
-        for row in rows { if let bucket = row.ageing { totals[bucket.rawValue, default: 0] += 1 } }
-        self.totals = totals
-        self.total = rows.count
+/// The plan's standing as of a day: "draft", "late", "submitted",
+/// "submitted late", "agreed", "agreed late", "closed", or "missing".
+public func planStanding(_ plan: ActionPlan?, due: CalendarDate?, asOf: CalendarDate) -> String {
+    guard let plan else { return "missing" }
+    let late = Rules.isPlanLate(due: due, submitted: plan.submitted, asOf: asOf)
+    switch plan.status {
+    case .draft: return late ? "late" : "draft"
+    case .submitted, .agreed, .closed: return plan.status.rawValue + (late ? " late" : "")
     }
 }
 
-/// One line per partnership: where its latest plan stands.
-public struct PartnershipSummary: Codable, Hashable, Sendable {
+/// One partnership's standing in the progress report, counted from its
+/// action rows as they stream past (so counts and lists always agree).
+public struct PartnershipProgress: Codable, Hashable, Sendable {
     public var partnership: String
     public var name: String
     public var inspection: String?
-    public var actions: Int
-    public var open: Int
-    public var complete: Int
-    public var withdrawn: Int
-    public var red: Int
-    public var amber: Int
-    public var green: Int
-    public var overdue: Int
-    public var noDeadline: Int
+    /// Actions not withdrawn.
+    public var actions = 0
+    public var notStarted = 0
+    public var inProgress = 0
+    public var complete = 0
+    public var withdrawn = 0
+    /// Mean percent complete of the actions not withdrawn (0 when there are none).
+    public var percentComplete = 0
+    public var red = 0
+    public var amber = 0
+    public var green = 0
+    public var overdue = 0
+    public var dueSoon = 0
+    public var slipped = 0
+    public var stale = 0
+    public var noDeadline = 0
     public var planStatus: String
+    public var planDue: CalendarDate?
+    public var planSubmitted: CalendarDate?
+    public var lastReview: CalendarDate?
+    public var nextReview: CalendarDate?
+    public var followUpOverdue = false
     public var confidence: Confidence?
     public var escalation: Escalation?
 
-    public init(partnership: String, name: String, inspection: String?, rows: [ActionRow], planStatus: String,
-                confidence: Confidence?, escalation: Escalation?) {
-        self.partnership = partnership; self.name = name; self.inspection = inspection
-        self.actions = rows.filter { $0.status != .withdrawn }.count
-        self.open = rows.filter { $0.status.isOpen }.count
-        self.complete = rows.filter { $0.status == .complete }.count
-        self.withdrawn = rows.filter { $0.status == .withdrawn }.count
-        self.red = rows.filter { $0.rag == .red }.count
-        self.amber = rows.filter { $0.rag == .amber }.count
-        self.green = rows.filter { $0.rag == .green }.count
-        self.overdue = rows.filter { $0.daysOverdue != nil }.count
-        self.noDeadline = rows.filter { $0.flags.contains(.noDeadline) }.count
-        self.planStatus = planStatus; self.confidence = confidence; self.escalation = escalation
+    private var percentSum = 0
+
+    enum CodingKeys: String, CodingKey {
+        case partnership, name, inspection, actions, notStarted, inProgress, complete, withdrawn, percentComplete
+        case red, amber, green, overdue, dueSoon, slipped, stale, noDeadline, planStatus, planDue, planSubmitted
+        case lastReview, nextReview, followUpOverdue, confidence, escalation
     }
 
-    /// "submitted", "agreed", "late", "due", "missing": the plan's standing as of a day.
-    public static func planStanding(_ plan: ActionPlan?, due: CalendarDate?, asOf: CalendarDate) -> String {
-        guard let plan else { return "missing" }
-        let late = Rules.isPlanLate(due: due, submitted: plan.submitted, asOf: asOf)
-        switch plan.status {
-        case .draft: return late ? "late" : "draft"
-        case .submitted, .agreed, .closed: return plan.status.rawValue + (late ? " late" : "")
+    public init(partnership: String, name: String, inspection: Inspection?, plan: ActionPlan?,
+                lastReview: CalendarDate?, nextReview: CalendarDate?, asOf: CalendarDate) {
+        self.partnership = partnership; self.name = name; self.inspection = inspection?.key
+        self.planStatus = inspection == nil ? "no inspection" : planStanding(plan, due: inspection?.planDue, asOf: asOf)
+        self.planDue = inspection?.planDue; self.planSubmitted = plan?.submitted
+        self.lastReview = lastReview; self.nextReview = nextReview
+        self.followUpOverdue = Rules.isFollowUpOverdue(nextReview: nextReview, lastReview: lastReview, asOf: asOf)
+        self.confidence = inspection?.confidence; self.escalation = inspection?.escalation
+    }
+
+    /// Counts one action of this partnership.
+    public mutating func add(_ row: ActionRow) {
+        switch row.status {
+        case .withdrawn: withdrawn += 1; return
+        case .notStarted: notStarted += 1
+        case .inProgress: inProgress += 1
+        case .complete: complete += 1
         }
+        actions += 1
+        percentSum += row.percent
+        percentComplete = percentSum / actions
+        switch row.rag {
+        case .red: red += 1
+        case .amber: amber += 1
+        case .green: green += 1
+        case .complete, .withdrawn: break
+        }
+        if row.has(.overdue) { overdue += 1 }
+        if row.has(.dueSoon) { dueSoon += 1 }
+        if row.has(.slipped) { slipped += 1 }
+        if row.has(.stale) { stale += 1 }
+        if row.has(.noDeadline) { noDeadline += 1 }
+    }
+}
+
+/// One owner's (and agency's) overdue and due-soon actions.
+public struct OwnerDigest: Codable, Hashable, Sendable {
+    public var owner: String
+    public var agency: String
+    public var overdue: [ActionRow] = []
+    public var dueSoon: [ActionRow] = []
+
+    public init(owner: String, agency: String) {
+        self.owner = owner
+        self.agency = agency
+    }
+}
+
+/// One partnership's linking arrangements.
+public struct LinkingRow: Codable, Hashable, Sendable {
+    public var partnership: String
+    public var name: String
+    public var inspector: String?
+    public var inspectorSince: CalendarDate?
+    public var lastReview: CalendarDate?
+    public var lastReviewKind: ReviewKind?
+    public var nextReview: CalendarDate?
+    public var followUpOverdue: Bool
+    /// Inspections whose plan is late as of the report's date.
+    public var latePlans: [String]
+    public var confidence: Confidence?
+    public var escalation: Escalation?
+
+    public init(partnership: String, name: String, inspector: String?, inspectorSince: CalendarDate?,
+                lastReview: LinkingReview?, nextReview: CalendarDate?, latePlans: [String], confidence: Confidence?,
+                escalation: Escalation?, asOf: CalendarDate) {
+        self.partnership = partnership; self.name = name; self.inspector = inspector; self.inspectorSince = inspectorSince
+        self.lastReview = lastReview?.date; self.lastReviewKind = lastReview?.kind; self.nextReview = nextReview
+        self.followUpOverdue = Rules.isFollowUpOverdue(nextReview: nextReview, lastReview: lastReview?.date, asOf: asOf)
+        self.latePlans = latePlans; self.confidence = confidence; self.escalation = escalation
+    }
+}
+
+/// One dated event in a partnership's story.
+public struct TimelineEntry: Codable, Hashable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        case published, planSubmitted = "plan-submitted", planAgreed = "plan-agreed", update, `extension`, review
+    }
+
+    public var date: CalendarDate
+    public var kind: Kind
+    /// The action it concerns (`inspection/ref`), if any.
+    public var action: String?
+    public var text: String
+
+    public init(date: CalendarDate, kind: Kind, action: String?, text: String) {
+        self.date = date; self.kind = kind; self.action = action; self.text = text
+    }
+}
+
+/// `planwatch follow`: a partnership's story on one screen.
+public struct FollowView: Codable, Sendable {
+    public var asOf: CalendarDate
+    public var partnership: Partnership
+    public var inspector: String?
+    public var inspection: Inspection?
+    public var evaluations: [Evaluation]
+    public var plan: ActionPlan?
+    public var planStatus: String
+    public var progress: PartnershipProgress
+    public var red: [ActionRow]
+    public var amber: [ActionRow]
+    public var timeline: [TimelineEntry]
+    public var dueNext: [ActionRow]
+
+    public init(asOf: CalendarDate, partnership: Partnership, inspector: String?, inspection: Inspection?,
+                evaluations: [Evaluation], plan: ActionPlan?, progress: PartnershipProgress, red: [ActionRow],
+                amber: [ActionRow], timeline: [TimelineEntry], dueNext: [ActionRow]) {
+        self.asOf = asOf; self.partnership = partnership; self.inspector = inspector; self.inspection = inspection
+        self.evaluations = evaluations; self.plan = plan; self.planStatus = progress.planStatus; self.progress = progress
+        self.red = red; self.amber = amber; self.timeline = timeline; self.dueNext = dueNext
     }
 }

@@ -1,63 +1,83 @@
 import ImprovementPlan
 
-/// The tables every action listing and report shares, so one column means
-/// the same thing everywhere.
-public enum ActionTables {
-    static func text(_ date: CalendarDate?) -> String { date?.iso ?? "" }
+/// Which columns a listing of actions shows and how each row fills them.
+/// The same layout makes the text table, the Markdown table and the
+/// streamed CSV, so a column means the same thing in every format.
+public struct RowLayout: Sendable {
+    public var columns: [Table.Column]
+    public var cells: @Sendable (ActionRow) -> [String]
 
+    public init(columns: [Table.Column], cells: @escaping @Sendable (ActionRow) -> [String]) {
+        self.columns = columns
+        self.cells = cells
+    }
+
+    public func table(_ rows: [ActionRow]) -> Table {
+        Table(columns: columns, rows: rows.map(cells))
+    }
+
+    static func date(_ date: CalendarDate?) -> String { date?.iso ?? "" }
     static func due(_ row: ActionRow) -> String { row.due?.iso ?? "no deadline" }
+    static func flags(_ row: ActionRow, without: ActionFlag? = nil) -> String {
+        row.flags.filter { $0 != without }.map(\.rawValue).joined(separator: " ")
+    }
 
     /// `action list`: every action with its RAG and flags.
-    public static func list(_ rows: [ActionRow]) -> Table {
-        var table = Table(columns: [
-            .init("id", alignRight: true), .init("partnership"), .init("ref"), .init("title", maxWidth: 48),
-            .init("owner", maxWidth: 32), .init("agency", maxWidth: 24), .init("due"), .init("status"),
-            .init("%", alignRight: true), .init("rag", isRAG: true), .init("flags"),
-        ])
-        for row in rows {
-            table.append([String(row.id), row.partnership, row.ref, row.title, row.owner, row.agency, due(row),
-                          row.status.rawValue, String(row.percent), row.rag.rawValue,
-                          row.flags.map(\.rawValue).joined(separator: " ")])
-        }
-        return table
+    public static let list = RowLayout(columns: [
+        .init("id", alignRight: true), .init("partnership"), .init("ref"), .init("title", wrap: true),
+        .init("owner", wrap: true), .init("agency", wrap: true), .init("due"), .init("status"),
+        .init("%", alignRight: true), .init("rag", isRAG: true), .init("flags", wrap: true),
+    ]) { row in
+        [String(row.id), row.partnership, row.ref, row.title, row.owner, row.agency, due(row), row.status.rawValue,
+         String(row.percent), row.rag.rawValue, flags(row)]
     }
 
-    /// `report overdue`: overdue actions with days overdue, ageing and owners.
-    public static func overdue(_ rows: [ActionRow]) -> Table {
-        var table = Table(columns: [
-            .init("id", alignRight: true), .init("partnership"), .init("ref"), .init("title", maxWidth: 44),
-            .init("owner", maxWidth: 32), .init("agency", maxWidth: 24), .init("due"), .init("originalDue"),
-            .init("daysOverdue", alignRight: true), .init("ageing"), .init("lastUpdate"), .init("flags"),
-        ])
-        for row in rows {
-            table.append([String(row.id), row.partnership, row.ref, row.title, row.owner, row.agency, due(row),
-                          text(row.originalDue), row.daysOverdue.map(String.init) ?? "", row.ageing?.rawValue ?? "",
-                          text(row.lastUpdate), row.flags.filter { $0 != .overdue }.map(\.rawValue).joined(separator: " ")])
-        }
-        return table
+    /// `report overdue`: days overdue, ageing, both deadlines, last update.
+    public static let overdue = RowLayout(columns: [
+        .init("id", alignRight: true), .init("partnership"), .init("ref"), .init("title", wrap: true),
+        .init("owner", wrap: true), .init("agency", wrap: true), .init("due"), .init("originalDue"),
+        .init("daysOverdue", alignRight: true), .init("ageing"), .init("lastUpdate"), .init("flags", wrap: true),
+    ]) { row in
+        [String(row.id), row.partnership, row.ref, row.title, row.owner, row.agency, due(row), date(row.originalDue),
+         row.daysOverdue.map(String.init) ?? "", row.ageing?.rawValue ?? "", date(row.lastUpdate), flags(row, without: .overdue)]
     }
 
-    /// The overdue report's totals per ageing bucket.
-    public static func ageingTotals(_ report: OverdueReport) -> Table {
-        var table = Table(columns: AgeingBucket.allCases.map { .init("\($0.rawValue) days", alignRight: true) }
-                          + [.init("total", alignRight: true)])
-        table.append(AgeingBucket.allCases.map { String(report.totals[$0.rawValue] ?? 0) } + [String(report.total)])
-        return table
+    /// `report due-soon`: what falls due next.
+    public static let dueSoon = RowLayout(columns: [
+        .init("id", alignRight: true), .init("partnership"), .init("ref"), .init("title", wrap: true),
+        .init("owner", wrap: true), .init("agency", wrap: true), .init("due"), .init("daysLeft", alignRight: true),
+        .init("status"), .init("%", alignRight: true), .init("lastUpdate"), .init("flags", wrap: true),
+    ]) { row in
+        [String(row.id), row.partnership, row.ref, row.title, row.owner, row.agency, due(row),
+         row.daysLeft.map(String.init) ?? "", row.status.rawValue, String(row.percent),
+         date(row.lastUpdate), flags(row, without: .dueSoon)]
     }
 
-    /// One line per partnership.
-    public static func summaries(_ summaries: [PartnershipSummary]) -> Table {
-        var table = Table(columns: [
-            .init("partnership"), .init("inspection"), .init("actions", alignRight: true), .init("open", alignRight: true),
-            .init("complete", alignRight: true), .init("red", alignRight: true), .init("amber", alignRight: true),
-            .init("green", alignRight: true), .init("overdue", alignRight: true), .init("noDeadline", alignRight: true),
-            .init("plan"), .init("confidence"), .init("escalation"),
-        ])
-        for s in summaries {
-            table.append([s.partnership, s.inspection ?? "", String(s.actions), String(s.open), String(s.complete),
-                          String(s.red), String(s.amber), String(s.green), String(s.overdue), String(s.noDeadline),
-                          s.planStatus, s.confidence?.rawValue ?? "", s.escalation?.rawValue ?? ""])
-        }
-        return table
+    /// `report stale`: how long each open action has gone without an update.
+    public static let stale = RowLayout(columns: [
+        .init("id", alignRight: true), .init("partnership"), .init("ref"), .init("title", wrap: true),
+        .init("owner", wrap: true), .init("agency", wrap: true), .init("due"), .init("status"), .init("%", alignRight: true),
+        .init("lastUpdate"), .init("daysSinceUpdate", alignRight: true), .init("rag", isRAG: true),
+    ]) { row in
+        [String(row.id), row.partnership, row.ref, row.title, row.owner, row.agency, due(row), row.status.rawValue,
+         String(row.percent), row.lastUpdate?.iso ?? "never", String(row.daysSinceUpdate), row.rag.rawValue]
+    }
+
+    /// An owner's section of `report owners`.
+    public static let owner = RowLayout(columns: [
+        .init("id", alignRight: true), .init("partnership"), .init("ref"), .init("title", wrap: true), .init("due"),
+        .init("daysOverdue", alignRight: true), .init("status"), .init("%", alignRight: true), .init("rag", isRAG: true),
+    ]) { row in
+        [String(row.id), row.partnership, row.ref, row.title, due(row), row.daysOverdue.map(String.init) ?? "",
+         row.status.rawValue, String(row.percent), row.rag.rawValue]
+    }
+
+    /// `report owners --format csv`: one row per action, owner first.
+    public static let ownerCSV = RowLayout(columns: [
+        .init("owner"), .init("agency"), .init("section"), .init("id"), .init("partnership"), .init("ref"), .init("title"),
+        .init("due"), .init("daysOverdue"), .init("status"), .init("percent"), .init("rag"),
+    ]) { row in
+        [row.owner, row.agency, row.has(.overdue) ? "overdue" : "due soon", String(row.id), row.partnership, row.ref,
+         row.title, due(row), row.daysOverdue.map(String.init) ?? "", row.status.rawValue, String(row.percent), row.rag.rawValue]
     }
 }

@@ -9,3 +9,19 @@ public enum JSONOutput {
         return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 }
+
+extension JSONOutput {
+    /// A value encoded as a JSON fragment to sit inside a document that is
+    /// being streamed: lines after the first indented by `indent` spaces.
+    public static func fragment<T: Encodable>(_ value: T, indent: Int) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let text = String(decoding: try encoder.encode(value), as: UTF8.self)
+        return text.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: indent))
+    }
+
+    /// A string as a JSON string literal.
+    public static func quoted(_ text: String) -> String {
+        (try? fragment(text, indent: 0)) ?? "\"\""
+    }
+}

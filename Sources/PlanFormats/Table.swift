@@ -8,11 +8,11 @@ public struct Table: Sendable, Equatable {
         public var title: String
         public var alignRight: Bool
         public var isRAG: Bool
-        /// On a terminal, longer text is cut to this many characters (with an ellipsis).
-        public var maxWidth: Int?
+        /// On a terminal narrower than the table, this column's text wraps onto more lines.
+        public var wrap: Bool
 
-        public init(_ title: String, alignRight: Bool = false, isRAG: Bool = false, maxWidth: Int? = nil) {
-            self.title = title; self.alignRight = alignRight; self.isRAG = isRAG; self.maxWidth = maxWidth
+        public init(_ title: String, alignRight: Bool = false, isRAG: Bool = false, wrap: Bool = false) {
+            self.title = title; self.alignRight = alignRight; self.isRAG = isRAG; self.wrap = wrap
         }
     }
 
@@ -31,10 +31,13 @@ public struct Table: Sendable, Equatable {
 public struct TextStyle: Sendable, Equatable {
     public var color: Bool
     public var terminal: Bool
+    /// The terminal's width in columns; wrap columns wrap to fit it. Nil: no limit.
+    public var width: Int?
 
-    public init(color: Bool, terminal: Bool) {
+    public init(color: Bool, terminal: Bool, width: Int? = nil) {
         self.color = color
         self.terminal = terminal
+        self.width = width
     }
 
     public static let plain = TextStyle(color: false, terminal: false)
@@ -57,29 +60,34 @@ public struct TextStyle: Sendable, Equatable {
 }
 
 extension Table {
-    /// An aligned text table; empty tables say so instead.
+    /// An aligned text table; empty tables say so instead. With a width,
+    /// wrap columns are narrowed (widest first, to no less than 16) and
+    /// their text wrapped so the table fits.
     public func renderText(style: TextStyle, empty: String = "(none)") -> String {
         guard !rows.isEmpty else { return empty + "\n" }
         let cells: [[String]] = rows.map { row in
-            columns.indices.map { index in
-                let value = Sanitise.line(index < row.count ? row[index] : "")
-                if style.terminal, let limit = columns[index].maxWidth, value.count > limit {
-                    return String(value.prefix(limit - 1)) + "…"
-                }
-                return value
-            }
+            columns.indices.map { index in Sanitise.line(index < row.count ? row[index] : "") }
         }
         var widths = columns.map(\.title.count)
         for row in cells {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
         }
+        if let limit = style.width {
+            var overflow = widths.reduce(0, +) + 2 * (widths.count - 1) - limit
+            while overflow > 0 {
+                let candidates = columns.indices.filter { columns[$0].wrap && widths[$0] > 16 }
+                guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
+                let cut = min(overflow, widths[widest] - 16)
+                widths[widest] -= cut
+                overflow -= cut
+            }
+        }
         func line(_ row: [String], header: Bool) -> String {
             var parts: [String] = []
             for (index, cell) in row.enumerated() {
                 let column = columns[index]
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
-                let last = index == row.count - 1
-                var text = column.alignRight ? padding + cell : cell + (last ? "" : padding)
+                let padding = String(repeating: " ", count: max(0, widths[index] - cell.count))
+                var text = column.alignRight ? padding + cell : cell + padding
                 if header { text = style.bold(text) }
                 if !header, style.color, column.isRAG, let code = TextStyle.colour(for: cell) {
                     text = code + text + TextStyle.reset
@@ -91,8 +99,41 @@ extension Table {
             return text
         }
         var output = line(columns.map(\.title), header: true) + "\n"
-        for row in cells { output += line(row, header: false) + "\n" }
+        for row in cells {
+            let wrapped = row.enumerated().map { index, cell in
+                cell.count > widths[index] ? Table.wrap(cell, width: widths[index]) : [cell]
+            }
+            let height = wrapped.map(\.count).max() ?? 1
+            for lineIndex in 0..<height {
+                output += line(wrapped.map { lineIndex < $0.count ? $0[lineIndex] : "" }, header: false) + "\n"
+            }
+        }
         return output
+    }
+
+    /// Splits text into lines of at most `width` characters, at spaces where it can.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [text] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            var word = word
+            while word.count > width {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(word.prefix(width)))
+                word = String(word.dropFirst(width))
+            }
+            if current.isEmpty {
+                current = word
+            } else if current.count + 1 + word.count <= width {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
     }
 
     /// RFC 4180 CSV with a header row; formula-like cells neutralised.

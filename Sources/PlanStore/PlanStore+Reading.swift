@@ -181,36 +181,6 @@ extension PlanStore {
         }
     }
 
-    /// Open actions whose current deadline is before `asOf`, most overdue first.
-    public func overdueReport(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> OverdueReport {
-        var rows: [ActionRow] = []
-        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds,
-                             extraWhere: " AND a.status IN ('not-started', 'in-progress') AND a.current_due < ?",
-                             extraArguments: [asOf], orderBy: "a.current_due, p.key, a.id") { row in
-            if row.daysOverdue != nil { rows.append(row) }
-        }
-        return OverdueReport(asOf: asOf, rows: rows)
-    }
-
-    /// One summary per partnership, from all its actions and its latest inspection.
-    public func partnershipSummaries(asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> [PartnershipSummary] {
-        let partnerships = try self.partnerships()
-        var rowsByPartnership: [String: [ActionRow]] = [:]
-        try forEachActionRow(ActionFilter(), asOf: asOf, thresholds: thresholds) { rowsByPartnership[$0.partnership, default: []].append($0) }
-        return try read { db in
-            try partnerships.map { p in
-                let latest = try Row.fetchOne(db, sql: Select.inspection + """
-                     WHERE p.key = ? ORDER BY i.published IS NULL, i.published DESC, i.key DESC LIMIT 1
-                    """, arguments: [p.key]).map(Inspection.init(row:))
-                let plan = try latest.flatMap { try Lookup.plan(db, inspection: $0.key) }
-                return PartnershipSummary(
-                    partnership: p.key, name: p.name, inspection: latest?.key, rows: rowsByPartnership[p.key] ?? [],
-                    planStatus: latest == nil ? "no inspection" : PartnershipSummary.planStanding(plan, due: latest?.planDue, asOf: asOf),
-                    confidence: latest?.confidence, escalation: latest?.escalation)
-            }
-        }
-    }
-
     /// The audit trail, oldest first.
     public func auditEntries() throws -> [AuditEntry] {
         try read { db in try Row.fetchAll(db, sql: "SELECT * FROM audit_entry ORDER BY seq").map(AuditEntry.init(row:)) }

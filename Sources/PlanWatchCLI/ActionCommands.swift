@@ -76,7 +76,7 @@ struct ActionCommand: ParsableCommand {
                                       status: try status.map { try ActionStatus.require($0) })
             let rows = try context.store.actionRows(filter, asOf: try list.date(today: context.today), thresholds: thresholds.thresholds)
                 .filter { ragFilter == nil || $0.rag == ragFilter }
-            try context.emit(rows, format: list.format, table: { ActionTables.list(rows) }, empty: "No actions match.")
+            try context.emit(rows, format: list.format, table: { RowLayout.list.table(rows) }, empty: "No actions match.")
         }
     }
 
@@ -113,14 +113,14 @@ struct ActionCommand: ParsableCommand {
                 for f in detail.findings { context.print(Sanitise.line("  #\(f.number) (\(f.kind.label)) \(f.text)") + "\n") }
             }
             context.print("\n" + context.style.bold("Progress updates") + "\n")
-            var updates = Table(columns: [.init("date"), .init("author"), .init("note", maxWidth: 60), .init("status"),
-                                          .init("%", alignRight: true), .init("evidence", maxWidth: 30)])
+            var updates = Table(columns: [.init("date"), .init("author"), .init("note", wrap: true), .init("status"),
+                                          .init("%", alignRight: true), .init("evidence", wrap: true)])
             for u in detail.updates {
                 updates.append([u.date.iso, u.author, u.note, u.status?.rawValue ?? "", u.percent.map(String.init) ?? "", u.evidence ?? ""])
             }
             context.emit(updates, format: list.format)
             context.print("\n" + context.style.bold("Deadline extensions") + "\n")
-            var extensions = Table(columns: [.init("recorded"), .init("from"), .init("to"), .init("reason", maxWidth: 60), .init("agreedBy")])
+            var extensions = Table(columns: [.init("recorded"), .init("from"), .init("to"), .init("reason", wrap: true), .init("agreedBy")])
             for x in detail.extensions { extensions.append([x.recorded.iso, x.from.iso, x.to.iso, x.reason, x.agreedBy ?? ""]) }
             context.emit(extensions, format: list.format)
             context.print("\n" + context.style.bold("History") + "\n")

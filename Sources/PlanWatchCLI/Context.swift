@@ -4,16 +4,48 @@ import ImprovementPlan
 import PlanFormats
 import PlanStore
 
+/// Standard output with a buffer, so a report of a million rows is not a
+/// million system calls. Flushed when full and when the command ends.
+final class OutputBuffer {
+    private var buffer: [UInt8] = []
+    private let limit = 1 << 16
+
+    init() { buffer.reserveCapacity(limit) }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= limit { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Foundation.write(STDOUT_FILENO, raw.baseAddress?.advanced(by: offset), raw.count - offset)
+                if written <= 0 { break }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit { flush() }
+}
+
 /// What a command is given to run: the open store, today's date and where to print.
-public struct Context: Sendable {
+public struct Context {
     public var store: PlanStore
     public var today: CalendarDate
     public var style: TextStyle
+    let output = OutputBuffer()
 
-    /// Writes to standard output.
+    /// Writes to standard output (buffered; see `flush`).
     public func print(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        output.write(text)
     }
+
+    public func flush() { output.flush() }
 
     /// One line of confirmation after a change.
     public func done(_ text: String) {
@@ -39,11 +71,24 @@ public struct Context: Sendable {
         }
     }
 
+    /// Colour only on a terminal and without NO_COLOR; wrap to the terminal's width.
     static func terminalStyle() -> TextStyle {
+        let environment = ProcessInfo.processInfo.environment
         let terminal = isatty(STDOUT_FILENO) == 1
-        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-        let dumb = ProcessInfo.processInfo.environment["TERM"] == "dumb"
-        return TextStyle(color: terminal && !noColor && !dumb, terminal: terminal)
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        let dumb = environment["TERM"] == "dumb"
+        var width: Int?
+        if terminal {
+            var size = winsize()
+            if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { width = Int(size.ws_col) }
+            if width == nil, let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { width = columns }
+        }
+        return TextStyle(color: terminal && !noColor && !dumb, terminal: terminal, width: width)
+    }
+
+    /// A heading: bold on a terminal, `## ` in Markdown.
+    func heading(_ text: String, format: OutputFormat) {
+        print(format == .markdown ? "## \(text)\n\n" : style.bold(text) + "\n")
     }
 }
 
@@ -62,6 +107,8 @@ extension StoreCommand {
     public func run() throws {
         let store = try PlanStore.open(path: global.databasePath(), create: false, actor: global.actorName,
                                        command: Self.auditName)
-        try run(context: Context(store: store, today: CalendarDate.today(), style: Context.terminalStyle()))
+        let context = Context(store: store, today: CalendarDate.today(), style: Context.terminalStyle())
+        defer { context.flush() }
+        try run(context: context)
     }
 }

@@ -9,7 +9,7 @@ import Seeds
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Load the five seed inspections into a database and print the overdue report and a line per partnership.",
+        abstract: "Load the five seed inspections into a database and print the overdue report, the progress report and the story of the partnership with the most red actions.",
         discussion: """
             The seed actions, updates and reviews are illustrative (their source says so). Loading twice changes nothing.
             Example:
@@ -34,16 +34,20 @@ struct DemoCommand: ParsableCommand {
             added += try store.importPlanFile(file, today: today).totalAdded
         }
         let context = Context(store: store, today: today, style: Context.terminalStyle())
+        defer { context.flush() }
         let asOf = try list.date(today: today)
         if list.format == .table || list.format == .markdown {
             context.print((added == 0 ? "Seed data already loaded in \(db)" : "Loaded \(Seeds.files.count) seed inspections into \(db) (\(added) records)") + "\n\n")
         }
-        ReportCommand.printOverdue(try store.overdueReport(ActionFilter(), asOf: asOf), format: list.format, context: context)
-        let summaries = try store.partnershipSummaries(asOf: asOf)
-        if list.format == .table || list.format == .markdown {
-            let title = "Partnerships as of \(asOf)"
-            context.print("\n" + (list.format == .markdown ? "## \(title)\n\n" : context.style.bold(title) + "\n"))
+        try ReportCommand.overdue(context: context, filter: ActionFilter(), asOf: asOf, format: list.format, thresholds: .standard)
+        guard list.format == .table || list.format == .markdown else { return }
+        context.print("\n")
+        try ReportCommand.progress(context: context, filter: ActionFilter(), asOf: asOf, format: list.format, thresholds: .standard)
+        // The partnership with the most red actions, told as its story.
+        let lines = try store.progressReport(ActionFilter(), asOf: asOf)
+        if let worst = lines.max(by: { ($0.red, $1.partnership) < ($1.red, $0.partnership) }), worst.red > 0 {
+            context.print("\n")
+            FollowCommand.render(try store.follow(partnership: worst.partnership, asOf: asOf, since: nil), format: list.format, context: context)
         }
-        try context.emit(summaries, format: list.format, table: { ActionTables.summaries(summaries) })
     }
 }

@@ -83,7 +83,7 @@ struct InspectionCommand: ParsableCommand {
         func run(context: Context) throws {
             let inspections = try context.store.inspections(partnership: partnership)
             try context.emit(inspections, format: list.format, table: {
-                var table = Table(columns: [.init("key"), .init("partnership"), .init("title", maxWidth: 48), .init("published"),
+                var table = Table(columns: [.init("key"), .init("partnership"), .init("title", wrap: true), .init("published"),
                                             .init("planDue"), .init("confidence"), .init("escalation")])
                 for i in inspections {
                     table.append([i.key, i.partnership, i.title, i.published?.iso ?? "", i.planDue?.iso ?? "",
@@ -145,7 +145,7 @@ struct FindingCommand: ParsableCommand {
 
     static func table(_ findings: [Finding]) -> Table {
         var table = Table(columns: [.init("id", alignRight: true), .init("inspection"), .init("#", alignRight: true),
-                                    .init("kind"), .init("qi"), .init("text", maxWidth: 70), .init("themes")])
+                                    .init("kind"), .init("qi"), .init("text", wrap: true), .init("themes")])
         for f in findings {
             table.append([f.id.map(String.init) ?? "", f.inspection, String(f.number), f.kind.rawValue, f.qi ?? "", f.text,
                           f.themes.joined(separator: ", ")])

@@ -75,7 +75,7 @@ struct PartnershipCommand: ParsableCommand {
             for link in detail.links { links.append([link.inspector, link.from.iso, link.to?.iso ?? "current"]) }
             context.emit(links, format: list.format)
             context.print("\n" + context.style.bold("Inspections") + "\n")
-            var inspections = Table(columns: [.init("key"), .init("title", maxWidth: 50), .init("published"), .init("confidence")])
+            var inspections = Table(columns: [.init("key"), .init("title", wrap: true), .init("published"), .init("confidence")])
             for i in detail.inspections {
                 inspections.append([i.key, i.title, i.published?.iso ?? "", i.confidence?.rawValue ?? ""])
             }

@@ -1,66 +1,244 @@
 import ArgumentParser
+import Foundation
 import ImprovementPlan
 import PlanFormats
 import PlanStore
 
+/// The filters every report takes.
+struct FilterOptions: ParsableArguments {
+    @Option(help: "Only this partnership.") var partnership: String?
+    @Option(help: "Only this inspection.") var inspection: String?
+    @Option(help: "Only this owner (any case).") var owner: String?
+    @Option(help: "Only this lead agency (any case).") var agency: String?
+
+    var filter: ActionFilter { ActionFilter(partnership: partnership, inspection: inspection, owner: owner, agency: agency) }
+}
+
+/// Prints a stream of action rows in any format without holding them all:
+/// CSV and JSON rows are written as they arrive; text and Markdown tables,
+/// which need every row to size their columns, collect them.
+struct RowStream {
+    let context: Context
+    let format: OutputFormat
+    let layout: RowLayout
+    /// JSON fields that sort before `rows`, already encoded.
+    let jsonHead: [(String, String)]
+    private var collected: [ActionRow] = []
+    private var count = 0
+
+    init(context: Context, format: OutputFormat, layout: RowLayout, jsonHead: [(String, String)]) {
+        self.context = context; self.format = format; self.layout = layout; self.jsonHead = jsonHead
+        switch format {
+        case .csv: context.print(CSV.line(layout.columns.map(\.title)))
+        case .json:
+            context.print("{\n" + jsonHead.map { "  \(JSONOutput.quoted($0.0)) : \($0.1),\n" }.joined() + "  \"rows\" : [")
+        case .table, .markdown: break
+        }
+    }
+
+    mutating func add(_ row: ActionRow) throws {
+        switch format {
+        case .csv: context.print(CSV.line(layout.cells(row)))
+        case .json: context.print((count == 0 ? "\n    " : ",\n    ") + (try JSONOutput.fragment(row, indent: 4)))
+        case .table, .markdown: collected.append(row)
+        }
+        count += 1
+    }
+
+    /// Rows collected for a text or Markdown table (empty for CSV and JSON).
+    var rows: [ActionRow] { collected }
+
+    /// Ends the JSON document with fields that sort after `rows`.
+    func finishJSON(_ tail: [(String, String)]) {
+        guard format == .json else { return }
+        context.print((count == 0 ? "]" : "\n  ]") + tail.map { ",\n  \(JSONOutput.quoted($0.0)) : \($0.1)" }.joined() + "\n}\n")
+    }
+}
+
 /// `planwatch report ...`.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Reports on the action plans.",
-        discussion: "Example:\n  planwatch report overdue --as-of 2023-06-30", subcommands: [Overdue.self, Progress.self])
+        commandName: "report", abstract: "Reports on the action plans, each with --as-of, filters and --format.",
+        discussion: "Example:\n  planwatch report overdue --as-of 2023-06-30",
+        subcommands: [Overdue.self, DueSoon.self, Stale.self, Progress.self, Owners.self, Linking.self])
 
     struct Overdue: StoreCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Open actions past their current deadline, most overdue first, with days overdue, ageing and owners.",
+            abstract: "Open actions past their current deadline, by partnership, with days overdue, ageing and owners.",
             discussion: """
-                An action due on D is overdue from D+1; withdrawn and complete actions are never overdue.
+                An action due on D is overdue from D+1; complete and withdrawn actions are never overdue.
                 Example:
                   planwatch report overdue --partnership dundee --as-of 2023-06-30 --format csv
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
+        @OptionGroup var filters: FilterOptions
         @OptionGroup var thresholds: ThresholdOptions
-        @Option(help: "Only this partnership.") var partnership: String?
-        @Option(help: "Only this inspection.") var inspection: String?
-        @Option(help: "Only this owner.") var owner: String?
-        @Option(help: "Only this lead agency.") var agency: String?
 
         func run(context: Context) throws {
-            let asOf = try list.date(today: context.today)
-            let report = try context.store.overdueReport(
-                ActionFilter(partnership: partnership, inspection: inspection, owner: owner, agency: agency),
-                asOf: asOf, thresholds: thresholds.thresholds)
-            ReportCommand.printOverdue(report, format: list.format, context: context)
+            try ReportCommand.overdue(context: context, filter: filters.filter, asOf: try list.date(today: context.today),
+                                      format: list.format, thresholds: thresholds.thresholds)
         }
     }
 
-    static func printOverdue(_ report: OverdueReport, format: OutputFormat, context: Context) {
-        switch format {
-        case .json:
-            context.print((try? JSONOutput.encode(report)) ?? "{}\n")
-        case .csv:
-            context.print(ActionTables.overdue(report.rows).renderCSV())
-        case .table, .markdown:
-            let title = "Overdue actions as of \(report.asOf): \(report.total)"
-            context.print(format == .markdown ? "## \(title)\n\n" : context.style.bold(title) + "\n")
-            if report.rows.isEmpty { return }
-            context.emit(ActionTables.overdue(report.rows), format: format)
+    static func overdue(context: Context, filter: ActionFilter, asOf: CalendarDate, format: OutputFormat, thresholds: Thresholds) throws {
+        var stream = RowStream(context: context, format: format, layout: .overdue, jsonHead: [("asOf", JSONOutput.quoted(asOf.iso))])
+        var totals = OverdueTotals()
+        try context.store.forEachOverdue(filter, asOf: asOf, thresholds: thresholds) { row in
+            totals.add(row)
+            try stream.add(row)
+        }
+        stream.finishJSON([("total", String(totals.total)), ("totals", try JSONOutput.fragment(totals.totals, indent: 2)),
+                           ("totalsByPartnership", try JSONOutput.fragment(totals.partnerships, indent: 2))])
+        guard format == .table || format == .markdown else { return }
+        context.heading("Overdue actions as of \(asOf): \(totals.total)", format: format)
+        guard totals.total > 0 else { return }
+        for group in totals.partnerships {
             context.print("\n")
-            context.emit(ActionTables.ageingTotals(report), format: format)
+            context.heading("\(group.partnership): \(group.total) overdue", format: format)
+            context.emit(RowLayout.overdue.table(stream.rows.filter { $0.partnership == group.partnership }), format: format)
+        }
+        context.print("\n")
+        context.heading("Days overdue", format: format)
+        context.emit(ReportTables.ageing(totals), format: format)
+    }
+
+    struct DueSoon: StoreCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "due-soon",
+            abstract: "Open actions due within the next N days (from the as-of date, both ends included), soonest first.",
+            discussion: "Example:\n  planwatch report due-soon --within 28 --as-of 2023-06-01")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @OptionGroup var filters: FilterOptions
+        @OptionGroup var thresholds: ThresholdOptions
+        @Option(help: "How many days ahead (default: --due-soon-days, 28).") var within: Int?
+
+        func validate() throws {
+            if let within, within < 0 { throw ValidationError("within: '\(within)' must be 0 or more") }
+        }
+
+        func run(context: Context) throws {
+            var limits = thresholds.thresholds
+            if let within { limits.dueSoonDays = within }
+            let asOf = try list.date(today: context.today)
+            var stream = RowStream(context: context, format: list.format, layout: .dueSoon, jsonHead: [("asOf", JSONOutput.quoted(asOf.iso))])
+            var total = 0
+            try context.store.forEachDueSoon(filters.filter, asOf: asOf, thresholds: limits) { row in
+                total += 1
+                try stream.add(row)
+            }
+            stream.finishJSON([("total", String(total)), ("within", String(limits.dueSoonDays))])
+            guard list.format == .table || list.format == .markdown else { return }
+            context.heading("Due within \(limits.dueSoonDays) days of \(asOf): \(total)", format: list.format)
+            if total > 0 { context.emit(RowLayout.dueSoon.table(stream.rows), format: list.format) }
+        }
+    }
+
+    struct Stale: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open actions with no progress update for more than N days (the day an action was recorded counts as an update).",
+            discussion: "Example:\n  planwatch report stale --days 90 --as-of 2023-06-01")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @OptionGroup var filters: FilterOptions
+        @OptionGroup var thresholds: ThresholdOptions
+        @Option(help: "Days without an update (default: --stale-days, 90).") var days: Int?
+
+        func validate() throws {
+            if let days, days < 0 { throw ValidationError("days: '\(days)' must be 0 or more") }
+        }
+
+        func run(context: Context) throws {
+            var limits = thresholds.thresholds
+            if let days { limits.staleDays = days }
+            let asOf = try list.date(today: context.today)
+            var stream = RowStream(context: context, format: list.format, layout: .stale,
+                                   jsonHead: [("asOf", JSONOutput.quoted(asOf.iso)), ("days", String(limits.staleDays))])
+            var total = 0
+            try context.store.forEachStale(filters.filter, asOf: asOf, thresholds: limits) { row in
+                total += 1
+                try stream.add(row)
+            }
+            stream.finishJSON([("total", String(total))])
+            guard list.format == .table || list.format == .markdown else { return }
+            context.heading("No update for more than \(limits.staleDays) days as of \(asOf): \(total)", format: list.format)
+            if total > 0 { context.emit(RowLayout.stale.table(stream.rows), format: list.format) }
         }
     }
 
     struct Progress: StoreCommand {
         static let configuration = CommandConfiguration(
-            abstract: "One line per partnership: actions by status and RAG, overdue, no deadline, plan status, confidence.",
-            discussion: "Example:\n  planwatch report progress --as-of 2023-06-30")
+            abstract: "One line per partnership: actions by status, percent complete, RAG, overdue, slipped, no deadline, plan status, reviews, confidence, escalation.",
+            discussion: "Example:\n  planwatch report progress --as-of 2023-06-30 --format markdown")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
+        @OptionGroup var filters: FilterOptions
         @OptionGroup var thresholds: ThresholdOptions
 
         func run(context: Context) throws {
-            let summaries = try context.store.partnershipSummaries(asOf: try list.date(today: context.today), thresholds: thresholds.thresholds)
-            try context.emit(summaries, format: list.format, table: { ActionTables.summaries(summaries) })
+            let asOf = try list.date(today: context.today)
+            try ReportCommand.progress(context: context, filter: filters.filter, asOf: asOf, format: list.format,
+                                       thresholds: thresholds.thresholds)
+        }
+    }
+
+    static func progress(context: Context, filter: ActionFilter, asOf: CalendarDate, format: OutputFormat, thresholds: Thresholds) throws {
+        let lines = try context.store.progressReport(filter, asOf: asOf, thresholds: thresholds)
+        if format == .table || format == .markdown { context.heading("Progress by partnership as of \(asOf)", format: format) }
+        try context.emit(lines, format: format, table: { ReportTables.progress(lines) })
+    }
+
+    struct Owners: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per owner and agency: their overdue and due-soon actions, ready to paste into an email or committee paper.",
+            discussion: "Example:\n  planwatch report owners --partnership dundee --format markdown")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @OptionGroup var filters: FilterOptions
+        @OptionGroup var thresholds: ThresholdOptions
+
+        func run(context: Context) throws {
+            let asOf = try list.date(today: context.today)
+            let digests = try context.store.ownerDigests(filters.filter, asOf: asOf, thresholds: thresholds.thresholds)
+            switch list.format {
+            case .json:
+                context.print(try JSONOutput.encode(digests))
+            case .csv:
+                context.print(RowLayout.ownerCSV.table(digests.flatMap { $0.overdue + $0.dueSoon }).renderCSV())
+            case .table, .markdown:
+                context.heading("Overdue and due within \(thresholds.dueSoonDays) days, by owner, as of \(asOf)", format: list.format)
+                if digests.isEmpty { context.print("Nothing overdue or due soon.\n") }
+                for digest in digests {
+                    context.print("\n")
+                    context.heading("\(digest.owner) (\(digest.agency)): \(digest.overdue.count) overdue, \(digest.dueSoon.count) due soon",
+                                    format: list.format)
+                    if !digest.overdue.isEmpty {
+                        context.print(list.format == .markdown ? "Overdue:\n\n" : "Overdue\n")
+                        context.emit(RowLayout.owner.table(digest.overdue), format: list.format)
+                    }
+                    if !digest.dueSoon.isEmpty {
+                        context.print(list.format == .markdown ? "\nDue soon:\n\n" : "Due soon\n")
+                        context.emit(RowLayout.owner.table(digest.dueSoon), format: list.format)
+                    }
+                }
+            }
+        }
+    }
+
+    struct Linking: StoreCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per partnership: current link inspector, last review, next review due or overdue, late plans, escalation.",
+            discussion: "Example:\n  planwatch report linking --as-of 2024-01-31")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @OptionGroup var filters: FilterOptions
+
+        func run(context: Context) throws {
+            let asOf = try list.date(today: context.today)
+            let rows = try context.store.linkingReport(filters.filter, asOf: asOf)
+            if list.format == .table || list.format == .markdown { context.heading("Linking arrangements as of \(asOf)", format: list.format) }
+            try context.emit(rows, format: list.format, table: { ReportTables.linking(rows) })
         }
     }
 }

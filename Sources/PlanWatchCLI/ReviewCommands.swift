@@ -11,8 +11,8 @@ struct ReviewCommand: ParsableCommand {
         subcommands: [Add.self, List.self])
 
     static func table(_ reviews: [LinkingReview]) -> Table {
-        var table = Table(columns: [.init("partnership"), .init("date"), .init("kind"), .init("inspector", maxWidth: 30),
-                                    .init("summary", maxWidth: 60), .init("actions"), .init("confidence"), .init("next")])
+        var table = Table(columns: [.init("partnership"), .init("date"), .init("kind"), .init("inspector", wrap: true),
+                                    .init("summary", wrap: true), .init("actions"), .init("confidence"), .init("next")])
         for r in reviews {
             table.append([r.partnership, r.date.iso, r.kind.rawValue, r.inspector ?? "", r.summary,
                           r.actions.map(String.init).joined(separator: ","), r.confidence?.rawValue ?? "", r.next?.iso ?? ""])

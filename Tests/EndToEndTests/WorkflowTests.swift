@@ -55,7 +55,7 @@ struct WorkflowTests {
         try h.ok(["complete", "1", "--evidence", "Contract signed", "--date", "2023-07-15"])
         #expect(try h.ok(["report", "overdue", "--as-of", "2023-08-01", "--format", "json"]).contains("\"total\" : 0"))
         let progress = try h.ok(["report", "progress", "--as-of", "2023-08-01", "--format", "csv"])
-        #expect(progress.contains("dundee,dundee-2021,2,1,1,0,0,1,0,1,agreed,confident,none"))
+        #expect(progress.contains("dundee,dundee-2021,2,1,0,1,1,50,0,0,1,0,1,1,agreed,2023-05-10,2023-11-10,confident,none"))
         #expect(try h.ok(["partnership", "show", "dundee"]).contains("Link inspector (Tayside)"))
         #expect(try h.ok(["inspection", "show", "dundee-2021"]).contains("good"))
         #expect(try h.ok(["review", "list", "--format", "csv"]).contains("Counselling delayed"))
@@ -87,7 +87,8 @@ struct WorkflowTests {
         ["qi", "add"], ["qi", "list"], ["inspection", "add"], ["inspection", "grade"], ["inspection", "list"],
         ["inspection", "show"], ["finding", "add"], ["finding", "list"], ["plan", "submit"], ["plan", "agree"],
         ["action", "add"], ["action", "list"], ["action", "show"], ["update"], ["extend"], ["complete"], ["withdraw"],
-        ["review", "add"], ["review", "list"], ["report", "overdue"], ["report", "progress"], ["import"], ["export"], ["demo"],
+        ["review", "add"], ["review", "list"], ["report", "overdue"], ["report", "progress"], ["report", "due-soon"],
+        ["report", "stale"], ["report", "owners"], ["report", "linking"], ["follow"], ["import"], ["export"], ["demo"],
     ])
     func help(command: [String]) throws {
         let h = try Harness()

@@ -27,3 +27,25 @@ struct FormatTests {
         #expect(table.renderCSV() == "id,rag\r\n7,red\r\n12,green\r\n")
     }
 }
+
+@Suite("Terminal wrapping")
+struct WrapTests {
+    @Test("a table wider than the terminal wraps its wrap columns at word boundaries")
+    func wraps() {
+        let table = Table(columns: [.init("id"), .init("title", wrap: true)],
+                          rows: [["1", "Commission additional counselling for children at risk of harm"]])
+        let text = table.renderText(style: TextStyle(color: false, terminal: true, width: 30))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.allSatisfy { $0.count <= 30 })
+        #expect(lines.count > 2)
+        #expect(text.contains("1   Commission additional"))
+        #expect(Table.wrap("alpha beta gamma", width: 10) == ["alpha beta", "gamma"])
+        #expect(Table.wrap("abcdefghijkl", width: 5) == ["abcde", "fghij", "kl"])
+    }
+
+    @Test("without a width nothing wraps")
+    func noWidth() {
+        let table = Table(columns: [.init("title", wrap: true)], rows: [["a long title that stays on one line"]])
+        #expect(table.renderText(style: .plain) == "title\na long title that stays on one line\n")
+    }
+}

@@ -1,0 +1,66 @@
+import ImprovementPlan
+
+/// Tables for the reports that are not lists of actions.
+public enum ReportTables {
+    static func date(_ date: CalendarDate?) -> String { date?.iso ?? "" }
+
+    /// The overdue report's totals per ageing bucket: one row per partnership and a total.
+    public static func ageing(_ totals: OverdueTotals) -> Table {
+        var table = Table(columns: [.init("partnership")] + AgeingBucket.allCases.map { .init("\($0.rawValue) days", alignRight: true) }
+                          + [.init("total", alignRight: true)])
+        for group in totals.partnerships {
+            table.append([group.partnership] + AgeingBucket.allCases.map { String(group.totals[$0.rawValue] ?? 0) } + [String(group.total)])
+        }
+        table.append(["all"] + AgeingBucket.allCases.map { String(totals.totals[$0.rawValue] ?? 0) } + [String(totals.total)])
+        return table
+    }
+
+    /// `report progress`: one line per partnership.
+    public static func progress(_ lines: [PartnershipProgress]) -> Table {
+        var table = Table(columns: [
+            .init("partnership"), .init("inspection"), .init("actions", alignRight: true), .init("notStarted", alignRight: true),
+            .init("inProgress", alignRight: true), .init("complete", alignRight: true), .init("withdrawn", alignRight: true),
+            .init("%", alignRight: true), .init("red", alignRight: true), .init("amber", alignRight: true),
+            .init("green", alignRight: true), .init("overdue", alignRight: true), .init("slipped", alignRight: true),
+            .init("noDeadline", alignRight: true), .init("plan"), .init("lastReview"), .init("nextReview"),
+            .init("confidence"), .init("escalation"),
+        ])
+        for p in lines {
+            let next = p.nextReview.map { $0.iso + (p.followUpOverdue ? " (overdue)" : "") } ?? ""
+            table.append([p.partnership, p.inspection ?? "", String(p.actions), String(p.notStarted), String(p.inProgress),
+                          String(p.complete), String(p.withdrawn), String(p.percentComplete), String(p.red), String(p.amber),
+                          String(p.green), String(p.overdue), String(p.slipped), String(p.noDeadline), p.planStatus,
+                          date(p.lastReview), next, p.confidence?.rawValue ?? "", p.escalation?.rawValue ?? ""])
+        }
+        return table
+    }
+
+    /// `report linking`: the linking arrangements per partnership.
+    public static func linking(_ rows: [LinkingRow]) -> Table {
+        var table = Table(columns: [
+            .init("partnership"), .init("linkInspector", wrap: true), .init("since"), .init("lastReview"), .init("kind"),
+            .init("nextReview"), .init("followUp"), .init("latePlans", wrap: true), .init("confidence"), .init("escalation"),
+        ])
+        for r in rows {
+            let followUp = r.nextReview == nil ? "none set" : (r.followUpOverdue ? "overdue" : "on track")
+            table.append([r.partnership, r.inspector ?? "none", date(r.inspectorSince), date(r.lastReview),
+                          r.lastReviewKind?.rawValue ?? "", date(r.nextReview), followUp, r.latePlans.joined(separator: " "),
+                          r.confidence?.rawValue ?? "", r.escalation?.rawValue ?? ""])
+        }
+        return table
+    }
+
+    /// The grades of an inspection.
+    public static func grades(_ evaluations: [Evaluation]) -> Table {
+        var table = Table(columns: [.init("qi", wrap: true), .init("grade", alignRight: true), .init("label")])
+        for e in evaluations { table.append([e.qi, String(e.grade.value), e.grade.label]) }
+        return table
+    }
+
+    /// A dated timeline.
+    public static func timeline(_ entries: [TimelineEntry]) -> Table {
+        var table = Table(columns: [.init("date"), .init("event"), .init("action"), .init("what", wrap: true)])
+        for e in entries { table.append([e.date.iso, e.kind.rawValue, e.action ?? "", e.text]) }
+        return table
+    }
+}

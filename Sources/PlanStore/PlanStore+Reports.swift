@@ -1,0 +1,225 @@
+import GRDB
+import ImprovementPlan
+
+/// The report queries. Each selects its candidate rows in SQL (with the
+/// indexes on status and current deadline) and streams them through the
+/// domain's classification, which has the final word on every rule.
+extension PlanStore {
+    static let openClause = " AND a.status IN ('not-started', 'in-progress')"
+
+    /// Overdue actions, grouped by partnership, most overdue first within each.
+    public func forEachOverdue(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
+                               _ body: (ActionRow) throws -> Void) throws {
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds,
+                             extraWhere: PlanStore.openClause + " AND a.current_due < ?", extraArguments: [asOf],
+                             orderBy: "p.key, a.current_due, a.id") { row in
+            if row.has(.overdue) { try body(row) }
+        }
+    }
+
+    /// Open actions due between `asOf` and `asOf + thresholds.dueSoonDays`, soonest first.
+    public func forEachDueSoon(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
+                               _ body: (ActionRow) throws -> Void) throws {
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds,
+                             extraWhere: PlanStore.openClause + " AND a.current_due BETWEEN ? AND ?",
+                             extraArguments: [asOf, asOf.adding(days: thresholds.dueSoonDays)],
+                             orderBy: "a.current_due, p.key, a.id") { row in
+            if row.has(.dueSoon) { try body(row) }
+        }
+    }
+
+    /// Open actions with no update for more than `thresholds.staleDays` days, longest idle first.
+    public func forEachStale(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
+                             _ body: (ActionRow) throws -> Void) throws {
+        let cutoff = asOf.adding(days: -thresholds.staleDays)
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds,
+                             extraWhere: PlanStore.openClause + """
+                                 AND max(a.created_on, coalesce((SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id), a.created_on)) < ?
+                                """, extraArguments: [cutoff],
+                             orderBy: "max(a.created_on, coalesce(last_update, a.created_on)), p.key, a.id") { row in
+            if row.has(.stale) { try body(row) }
+        }
+    }
+
+    /// The latest inspection of a partnership: the most recently published, then by key.
+    static func latestInspection(_ db: Database, partnership: String) throws -> Inspection? {
+        try Row.fetchOne(db, sql: Select.inspection + """
+             WHERE p.key = ? ORDER BY i.published IS NULL, i.published DESC, i.key DESC LIMIT 1
+            """, arguments: [partnership]).map(Inspection.init(row:))
+    }
+
+    /// The latest linking review on or before `asOf`.
+    static func lastReview(_ db: Database, partnership: String, asOf: CalendarDate) throws -> LinkingReview? {
+        try Row.fetchOne(db, sql: Select.review + " WHERE p.key = ? AND r.on_date <= ? ORDER BY r.on_date DESC, r.id DESC LIMIT 1",
+                         arguments: [partnership, asOf]).map(LinkingReview.init(row:))
+    }
+
+    /// The link inspector assigned on `asOf`, and since when.
+    static func linkInspector(_ db: Database, partnership: String, asOf: CalendarDate) throws -> LinkAssignment? {
+        try Row.fetchOne(db, sql: Select.link + """
+             WHERE p.key = ? AND l.from_date <= ? AND (l.to_date IS NULL OR l.to_date >= ?) ORDER BY l.from_date DESC LIMIT 1
+            """, arguments: [partnership, asOf, asOf]).map(LinkAssignment.init(row:))
+    }
+
+    /// The partnerships a report covers: one when the filter names it, else all.
+    func reportPartnerships(_ db: Database, _ filter: ActionFilter) throws -> [Partnership] {
+        try checkFilter(db, filter)
+        var sql = Select.partnership
+        var arguments: StatementArguments = []
+        if let key = filter.partnership {
+            sql += " WHERE p.key = ?"; arguments += [key]
+        } else if let inspection = filter.inspection {
+            sql += " WHERE p.id = (SELECT partnership_id FROM inspection WHERE key = ?)"; arguments += [inspection]
+        }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY p.key", arguments: arguments).map(Partnership.init(row:))
+    }
+
+    /// One line per partnership, counted from every action the filter selects.
+    public func progressReport(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> [PartnershipProgress] {
+        var lines: [String: PartnershipProgress] = [:]
+        let partnerships = try read { db in
+            let partnerships = try reportPartnerships(db, filter)
+            for p in partnerships {
+                let inspection = try filter.inspection.map { key in
+                    try Row.fetchOne(db, sql: Select.inspection + " WHERE i.key = ?", arguments: [key]).map(Inspection.init(row:))
+                } ?? PlanStore.latestInspection(db, partnership: p.key)
+                let plan = try inspection.flatMap { try Lookup.plan(db, inspection: $0.key) }
+                let review = try PlanStore.lastReview(db, partnership: p.key, asOf: asOf)
+                lines[p.key] = PartnershipProgress(partnership: p.key, name: p.name, inspection: inspection, plan: plan,
+                                                   lastReview: review?.date, nextReview: review?.next, asOf: asOf)
+            }
+            return partnerships
+        }
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds) { row in lines[row.partnership]?.add(row) }
+        return partnerships.compactMap { lines[$0.key] }
+    }
+
+    /// Per owner and agency: their overdue and due-soon actions.
+    public func ownerDigests(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> [OwnerDigest] {
+        var digests: [OwnerDigest] = []
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds,
+                             extraWhere: PlanStore.openClause + " AND a.current_due <= ?",
+                             extraArguments: [asOf.adding(days: thresholds.dueSoonDays)],
+                             orderBy: "a.owner COLLATE NOCASE, a.lead_agency COLLATE NOCASE, a.current_due, a.id") { row in
+            guard row.has(.overdue) || row.has(.dueSoon) else { return }
+            if digests.last.map({ $0.owner.lowercased() != row.owner.lowercased() || $0.agency.lowercased() != row.agency.lowercased() }) ?? true {
+                digests.append(OwnerDigest(owner: row.owner, agency: row.agency))
+            }
+            if row.has(.overdue) { digests[digests.count - 1].overdue.append(row) } else { digests[digests.count - 1].dueSoon.append(row) }
+        }
+        return digests
+    }
+
+    /// Per partnership: link inspector, last and next review, late plans, escalation.
+    public func linkingReport(_ filter: ActionFilter, asOf: CalendarDate) throws -> [LinkingRow] {
+        try read { db in
+            try reportPartnerships(db, filter).map { p in
+                let link = try PlanStore.linkInspector(db, partnership: p.key, asOf: asOf)
+                let review = try PlanStore.lastReview(db, partnership: p.key, asOf: asOf)
+                let inspections = try Row.fetchAll(db, sql: Select.inspection + " WHERE p.key = ? ORDER BY i.key", arguments: [p.key])
+                    .map(Inspection.init(row:))
+                var late: [String] = []
+                for inspection in inspections {
+                    let plan = try Lookup.plan(db, inspection: inspection.key)
+                    if Rules.isPlanLate(due: inspection.planDue, submitted: plan?.submitted, asOf: asOf) { late.append(inspection.key) }
+                }
+                let latest = try PlanStore.latestInspection(db, partnership: p.key)
+                return LinkingRow(partnership: p.key, name: p.name, inspector: link?.inspector, inspectorSince: link?.from,
+                                  lastReview: review, nextReview: review?.next, latePlans: late,
+                                  confidence: review?.confidence ?? latest?.confidence, escalation: latest?.escalation,
+                                  asOf: asOf)
+            }
+        }
+    }
+
+    /// A partnership's story: latest inspection, plan, actions by RAG, timeline and what is due next.
+    public func follow(partnership key: String, asOf: CalendarDate, since: CalendarDate?, thresholds: Thresholds = .standard,
+                       dueNextLimit: Int = 5) throws -> FollowView {
+        let filter = ActionFilter(partnership: key)
+        guard let progress = try progressReport(filter, asOf: asOf, thresholds: thresholds).first else {
+            throw PlanError.notFound(entity: "partnership", key: key)
+        }
+        var red: [ActionRow] = [], amber: [ActionRow] = [], dueNext: [ActionRow] = []
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds,
+                             extraWhere: PlanStore.openClause, orderBy: "a.current_due IS NULL, a.current_due, a.id") { row in
+            switch row.rag {
+            case .red: red.append(row)
+            case .amber: amber.append(row)
+            default: break
+            }
+            if let due = row.due, due >= asOf, dueNext.count < dueNextLimit { dueNext.append(row) }
+        }
+        return try read { db in
+            let partnership = try Partnership(row: try Row.fetchOne(db, sql: Select.partnership + " WHERE p.key = ?", arguments: [key])
+                                              ?? { throw PlanError.notFound(entity: "partnership", key: key) }())
+            let inspection = try PlanStore.latestInspection(db, partnership: key)
+            let evaluations = try inspection.map { i in
+                try Row.fetchAll(db, sql: Select.evaluation + " WHERE i.key = ? ORDER BY q.code IS NULL, q.code, q.name",
+                                 arguments: [i.key]).map(Evaluation.init(row:))
+            } ?? []
+            let plan = try inspection.flatMap { try Lookup.plan(db, inspection: $0.key) }
+            let start = since ?? inspection?.published
+            let timeline = try PlanStore.timeline(db, partnership: key, from: start, to: asOf, inspection: inspection, plan: plan)
+            return FollowView(asOf: asOf, partnership: partnership,
+                              inspector: try PlanStore.linkInspector(db, partnership: key, asOf: asOf)?.inspector,
+                              inspection: inspection, evaluations: evaluations, plan: plan, progress: progress, red: red,
+                              amber: amber, timeline: timeline, dueNext: dueNext)
+        }
+    }
+
+    /// Dated events of one partnership between two days (both included).
+    static func timeline(_ db: Database, partnership: String, from: CalendarDate?, to: CalendarDate,
+                         inspection: Inspection?, plan: ActionPlan?) throws -> [TimelineEntry] {
+        let lower = from ?? CalendarDate(dayNumber: -719_162)  // 0001-01-01
+        func inRange(_ date: CalendarDate?) -> Bool { date.map { $0 >= lower && $0 <= to } ?? false }
+        var entries: [TimelineEntry] = []
+        if let inspection, let published = inspection.published, inRange(published) {
+            entries.append(TimelineEntry(date: published, kind: .published, action: nil, text: "Inspection \(inspection.key) published"))
+        }
+        if let plan, let inspection {
+            if let submitted = plan.submitted, inRange(submitted) {
+                entries.append(TimelineEntry(date: submitted, kind: .planSubmitted, action: nil, text: "Action plan for \(inspection.key) submitted"))
+            }
+            if let agreed = plan.agreed, inRange(agreed) {
+                entries.append(TimelineEntry(date: agreed, kind: .planAgreed, action: nil,
+                                             text: "Action plan agreed" + (plan.agreedBy.map { " by \($0)" } ?? "")))
+            }
+        }
+        let updates = try Row.fetchAll(db, sql: Select.update + """
+             JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND u.on_date BETWEEN ? AND ? ORDER BY u.on_date, u.id
+            """, arguments: [partnership, lower, to]).map(ProgressUpdate.init(row:))
+        for u in updates {
+            var text = u.note
+            var changes: [String] = []
+            if let status = u.status { changes.append(status.rawValue) }
+            if let percent = u.percent { changes.append("\(percent)%") }
+            if !changes.isEmpty { text += " [\(changes.joined(separator: ", "))]" }
+            entries.append(TimelineEntry(date: u.date, kind: .update, action: u.action, text: text))
+        }
+        let extensions = try Row.fetchAll(db, sql: Select.extensionRow + """
+             JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND x.recorded_on BETWEEN ? AND ? ORDER BY x.recorded_on, x.id
+            """, arguments: [partnership, lower, to]).map(DeadlineExtension.init(row:))
+        for x in extensions {
+            entries.append(TimelineEntry(date: x.recorded, kind: .extension, action: x.action,
+                                         text: "Deadline \(x.from) → \(x.to): \(x.reason)" + (x.agreedBy.map { " (agreed by \($0))" } ?? "")))
+        }
+        let reviews = try Row.fetchAll(db, sql: Select.review + " WHERE p.key = ? AND r.on_date BETWEEN ? AND ? ORDER BY r.on_date, r.id",
+                                       arguments: [partnership, lower, to]).map(LinkingReview.init(row:))
+        for r in reviews {
+            var text = "\(r.kind.rawValue.replacingOccurrences(of: "-", with: " ").capitalizedFirst): \(r.summary)"
+            if let confidence = r.confidence { text += " [\(confidence.rawValue)]" }
+            if let next = r.next { text += " Next review \(next)." }
+            entries.append(TimelineEntry(date: r.date, kind: .review, action: nil, text: text))
+        }
+        let order: [TimelineEntry.Kind] = [.published, .planSubmitted, .planAgreed, .review, .extension, .update]
+        return entries.enumerated().sorted { a, b in
+            if a.element.date != b.element.date { return a.element.date < b.element.date }
+            let ka = order.firstIndex(of: a.element.kind) ?? 0, kb = order.firstIndex(of: b.element.kind) ?? 0
+            return ka != kb ? ka < kb : a.offset < b.offset
+        }.map(\.element)
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import ImprovementPlan
+import PlanFormats
+import PlanStore
+
+/// `planwatch follow PARTNERSHIP`: the partnership's story on one screen.
+struct FollowCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "follow",
+        abstract: "A partnership's story: latest inspection and grades, the plan, actions by RAG with the reds listed, a dated timeline, and what is due next.",
+        discussion: """
+            The timeline runs from the latest inspection's publication (or --since) to the as-of date.
+            --format markdown gives a report a link inspector can file; --format csv gives the timeline.
+            Example:
+              planwatch follow dundee --as-of 2024-01-31 --format markdown > dundee-2024-01.md
+            """)
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var list: ListOptions
+    @OptionGroup var thresholds: ThresholdOptions
+    @Argument(help: "The partnership key.") var partnership: String
+    @Option(help: ArgumentHelp("Start the timeline at this date.", valueName: "date")) var since: String?
+
+    func run(context: Context) throws {
+        let view = try context.store.follow(partnership: partnership, asOf: try list.date(today: context.today),
+                                            since: try parseOptionalDate(since, field: "since", today: context.today),
+                                            thresholds: thresholds.thresholds)
+        FollowCommand.render(view, format: list.format, context: context)
+    }
+
+    static func render(_ view: FollowView, format: OutputFormat, context: Context) {
+        switch format {
+        case .json:
+            context.print((try? JSONOutput.encode(view)) ?? "{}\n")
+            return
+        case .csv:
+            context.print(ReportTables.timeline(view.timeline).renderCSV())
+            return
+        case .table, .markdown:
+            break
+        }
+        let md = format == .markdown
+        let p = view.partnership
+        let title = "\(p.name) (\(p.key)): follow-up as of \(view.asOf)"
+        context.print(md ? "# \(title)\n\n" : context.style.bold(title) + "\n")
+        var facts: [(String, String)] = []
+        facts.append(("Link inspector", view.inspector ?? "none assigned"))
+        if let i = view.inspection {
+            facts.append(("Inspection", "\(i.key): \(i.title)"))
+            if i.fieldworkStart != nil || i.fieldworkEnd != nil {
+                facts.append(("Fieldwork", "\(i.fieldworkStart?.iso ?? "?") to \(i.fieldworkEnd?.iso ?? "?")"))
+            }
+            facts.append(("Published", i.published?.iso ?? "not recorded"))
+            facts.append(("Confidence", i.confidence?.rawValue ?? "not recorded"))
+            facts.append(("Escalation", i.escalation.rawValue))
+            var plan = view.planStatus
+            if let due = i.planDue { plan += ", due \(due)" }
+            if let submitted = view.plan?.submitted { plan += ", submitted \(submitted)" }
+            if let agreed = view.plan?.agreed { plan += ", agreed \(agreed)" }
+            facts.append(("Action plan", plan))
+        } else {
+            facts.append(("Inspection", "none recorded"))
+        }
+        let pr = view.progress
+        facts.append(("Actions", "\(pr.actions) (\(pr.complete) complete, \(pr.inProgress) in progress, \(pr.notStarted) not started; \(pr.withdrawn) withdrawn), \(pr.percentComplete)% complete on average"))
+        facts.append(("RAG", "\(pr.red) red, \(pr.amber) amber, \(pr.green) green; \(pr.slipped) slipped, \(pr.noDeadline) with no deadline"))
+        var reviews = "last \(pr.lastReview?.iso ?? "none")"
+        if let next = pr.nextReview { reviews += ", next due \(next)" + (pr.followUpOverdue ? " (overdue)" : "") }
+        facts.append(("Linking reviews", reviews))
+        for (label, value) in facts {
+            let clean = Sanitise.line(value)
+            context.print(md ? "- **\(label)**: \(clean)\n" : "\(label + ":")\(String(repeating: " ", count: max(1, 17 - label.count)))\(clean)\n")
+        }
+        if !view.evaluations.isEmpty {
+            context.print("\n")
+            context.heading("Grades", format: format)
+            context.emit(ReportTables.grades(view.evaluations), format: format)
+        }
+        context.print("\n")
+        context.heading("Red: overdue (\(view.red.count))", format: format)
+        context.emit(RowLayout.overdue.table(view.red), format: format, empty: "None.")
+        context.print("\n")
+        context.heading("Amber (\(view.amber.count))", format: format)
+        context.emit(RowLayout.list.table(view.amber), format: format, empty: "None.")
+        context.print("\n")
+        context.heading("Timeline" + (view.timeline.first.map { " since \($0.date)" } ?? ""), format: format)
+        context.emit(ReportTables.timeline(view.timeline), format: format, empty: "Nothing recorded in this period.")
+        context.print("\n")
+        context.heading("Due next", format: format)
+        context.emit(RowLayout.dueSoon.table(view.dueNext), format: format, empty: "Nothing with a deadline ahead.")
+    }
+}

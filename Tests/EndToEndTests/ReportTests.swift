@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+/// The seed data at a fixed date, shared by the report tests.
+private let asOf = "2025-01-31"
+
+private func seeded() throws -> Harness {
+    let h = try Harness()
+    let result = try h.run(["demo", "--db", h.db, "--format", "csv"])
+    #expect(result.status == 0, "\(result.stderr)")
+    return h
+}
+
+private func json(_ text: String) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(text.utf8))
+}
+
+@Suite("reports on the seed data", .serialized)
+struct ReportTests {
+    static let reports: [[String]] = [
+        ["report", "overdue"], ["report", "due-soon", "--within", "90"], ["report", "stale"], ["report", "progress"],
+        ["report", "owners", "--due-soon-days", "90"], ["report", "linking"], ["follow", "west-dunbartonshire"], ["follow", "dundee"],
+    ]
+    static let formats = ["table", "json", "csv", "markdown"]
+
+    /// Golden files pin each report in each format. Set PLANWATCH_UPDATE_GOLDEN=1 to rewrite them after a deliberate change.
+    @Test("each report in each format matches its golden file", arguments: reports)
+    func golden(report: [String]) throws {
+        let h = try seeded()
+        defer { h.cleanUp() }
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+        for format in ReportTests.formats {
+            let output = try h.ok(report + ["--as-of", asOf, "--format", format])
+            let name = report.filter { !$0.hasPrefix("--") && Int($0) == nil }.joined(separator: "-") + "." + format
+            let file = folder.appendingPathComponent(name)
+            if ProcessInfo.processInfo.environment["PLANWATCH_UPDATE_GOLDEN"] == "1" {
+                try Data(output.utf8).write(to: file)
+                continue
+            }
+            let expected = try String(contentsOf: file, encoding: .utf8)
+            #expect(output == expected, "\(name) differs from its golden file")
+        }
+    }
+
+    @Test("every total equals the number of rows it summarises")
+    func totalsAgree() throws {
+        let h = try seeded()
+        defer { h.cleanUp() }
+        let actions = try json(try h.ok(["action", "list", "--as-of", asOf, "--format", "json"])) as? [[String: Any]] ?? []
+        #expect(actions.count == 15)
+
+        let overdue = try json(try h.ok(["report", "overdue", "--as-of", asOf, "--format", "json"])) as? [String: Any] ?? [:]
+        let overdueRows = overdue["rows"] as? [[String: Any]] ?? []
+        #expect(overdue["total"] as? Int == overdueRows.count)
+        #expect((overdue["totals"] as? [String: Int])?.values.reduce(0, +) == overdueRows.count)
+        #expect((overdue["totalsByPartnership"] as? [[String: Any]])?.compactMap { $0["total"] as? Int }.reduce(0, +) == overdueRows.count)
+        #expect(overdueRows.count == actions.filter { $0["rag"] as? String == "red" }.count)
+
+        let soon = try json(try h.ok(["report", "due-soon", "--within", "90", "--as-of", asOf, "--format", "json"])) as? [String: Any] ?? [:]
+        #expect(soon["total"] as? Int == (soon["rows"] as? [Any])?.count)
+        let stale = try json(try h.ok(["report", "stale", "--as-of", asOf, "--format", "json"])) as? [String: Any] ?? [:]
+        #expect(stale["total"] as? Int == (stale["rows"] as? [Any])?.count)
+        #expect(stale["total"] as? Int == actions.filter { ($0["flags"] as? [String])?.contains("stale") == true }.count)
+
+        let progress = try json(try h.ok(["report", "progress", "--as-of", asOf, "--format", "json"])) as? [[String: Any]] ?? []
+        #expect(progress.count == 5)
+        for line in progress {
+            let key = line["partnership"] as? String
+            let mine = actions.filter { $0["partnership"] as? String == key }
+            let counted = { (name: String) in line[name] as? Int ?? -1 }
+            #expect(counted("actions") == mine.filter { $0["status"] as? String != "withdrawn" }.count)
+            #expect(counted("actions") == counted("notStarted") + counted("inProgress") + counted("complete"))
+            #expect(counted("withdrawn") == mine.filter { $0["status"] as? String == "withdrawn" }.count)
+            #expect(counted("red") + counted("amber") + counted("green") == counted("notStarted") + counted("inProgress"))
+            for rag in ["red", "amber", "green"] {
+                #expect(counted(rag) == mine.filter { $0["rag"] as? String == rag }.count, "\(key ?? "") \(rag)")
+            }
+            #expect(counted("overdue") == counted("red"))
+            #expect(counted("noDeadline") == mine.filter { ($0["flags"] as? [String])?.contains("no-deadline") == true }.count)
+        }
+
+        let owners = try json(try h.ok(["report", "owners", "--as-of", asOf, "--format", "json"])) as? [[String: Any]] ?? []
+        let ownerOverdue = owners.map { ($0["overdue"] as? [Any])?.count ?? 0 }.reduce(0, +)
+        let ownerSoon = owners.map { ($0["dueSoon"] as? [Any])?.count ?? 0 }.reduce(0, +)
+        #expect(ownerOverdue == overdueRows.count)
+        let soon28 = try json(try h.ok(["report", "due-soon", "--as-of", asOf, "--format", "json"])) as? [String: Any] ?? [:]
+        #expect(ownerSoon == soon28["total"] as? Int)
+
+        let linking = try json(try h.ok(["report", "linking", "--as-of", asOf, "--format", "json"])) as? [[String: Any]] ?? []
+        #expect(linking.count == 5)
+    }
+
+    @Test("boundaries in the reports: due today, due tomorrow, withdrawn, completed late, extended, no deadline")
+    func boundaries() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.logged()  // action 1: due 2023-03-31
+        let add = { (title: String, due: String) throws -> Void in
+            _ = try h.ok(["action", "add", "--inspection", "dundee-2021", "--title", title, "--owner", "Owner", "--agency", "Agency", "--due", due])
+        }
+        try add("Due today", "2023-06-01")          // 2
+        try add("Due tomorrow", "2023-06-02")       // 3
+        try add("Withdrawn", "2023-01-01")          // 4
+        try add("Completed late", "2023-01-01")     // 5
+        try add("Extended", "2023-01-01")           // 6
+        try add("Ongoing", "ongoing")               // 7
+        try h.ok(["withdraw", "4", "--reason", "Not needed", "--date", "2023-02-01"])
+        try h.ok(["complete", "5", "--evidence", "Done", "--date", "2023-02-01"])
+        try h.ok(["extend", "6", "--to", "2023-07-01", "--reason", "Delay"])
+        try h.ok(["complete", "1", "--evidence", "Done", "--date", "2023-03-01"])
+        let day = "2023-06-01"
+        let overdue = try h.ok(["report", "overdue", "--as-of", day, "--format", "csv"])
+        #expect(!overdue.contains("Due today") && !overdue.contains("Withdrawn") && !overdue.contains("Completed late")
+                && !overdue.contains("Ongoing") && !overdue.contains("Extended"))
+        #expect(try h.ok(["report", "overdue", "--as-of", "2023-06-02", "--format", "csv"]).contains("Due today"))
+        let soon = try h.ok(["report", "due-soon", "--as-of", day, "--within", "1", "--format", "csv"])
+        #expect(soon.contains("Due today") && soon.contains("Due tomorrow") && !soon.contains("Extended"))
+        #expect(!(try h.ok(["report", "due-soon", "--as-of", day, "--within", "0", "--format", "csv"])).contains("Due tomorrow"))
+        let list = try json(try h.ok(["action", "list", "--as-of", day, "--format", "json"])) as? [[String: Any]] ?? []
+        let byTitle = Dictionary(uniqueKeysWithValues: list.map { ($0["title"] as? String ?? "", $0) })
+        #expect(byTitle["Completed late"]?["rag"] as? String == "complete")
+        #expect((byTitle["Completed late"]?["flags"] as? [String]) == ["slipped", "completed-late"])
+        #expect((byTitle["Extended"]?["flags"] as? [String])?.contains("slipped") == true && byTitle["Extended"]?["rag"] as? String == "amber")
+        #expect((byTitle["Ongoing"]?["flags"] as? [String]) == ["no-deadline"])
+        #expect(byTitle["Withdrawn"]?["flags"] as? [String] == [])
+        let progress = try json(try h.ok(["report", "progress", "--as-of", day, "--format", "json"])) as? [[String: Any]] ?? []
+        #expect(progress.first?["withdrawn"] as? Int == 1 && progress.first?["actions"] as? Int == 6)
+        #expect(progress.first?["noDeadline"] as? Int == 1 && progress.first?["overdue"] as? Int == 0)
+    }
+
+    @Test("a review that has come due without a new one makes the follow-up overdue")
+    func followUpOverdue() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.logged()
+        try h.ok(["review", "add", "dundee", "--date", "2023-01-10", "--kind", "meeting", "--summary", "First", "--next", "2023-04-10"])
+        let onTime = try json(try h.ok(["report", "linking", "--as-of", "2023-04-10", "--format", "json"])) as? [[String: Any]]
+        #expect(onTime?.first?["followUpOverdue"] as? Bool == false)
+        let late = try json(try h.ok(["report", "linking", "--as-of", "2023-04-11", "--format", "json"])) as? [[String: Any]]
+        #expect(late?.first?["followUpOverdue"] as? Bool == true)
+        #expect(late?.first?["latePlans"] as? [String] == ["dundee-2021"])
+        let story = try h.ok(["follow", "dundee", "--as-of", "2023-04-11"])
+        #expect(story.contains("next due 2023-04-10 (overdue)") && story.contains("Meeting: First"))
+        let since = try h.ok(["follow", "dundee", "--as-of", "2023-04-11", "--since", "2023-02-01", "--format", "csv"])
+        #expect(!since.contains("First"))
+    }
+}
