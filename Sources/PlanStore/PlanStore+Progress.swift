@@ -115,7 +115,7 @@ extension PlanStore {
         try audit.record(db, entity: "progress_update", key: String(actionID), before: PlanFile.Update?.none, after: u)
     }
 
-    static func checkNotFuture(_ date: CalendarDate, today: CalendarDate, field: String) throws {
+    public static func checkNotFuture(_ date: CalendarDate, today: CalendarDate, field: String) throws {
         if date > today { throw PlanError.refused("\(field): \(date) is in the future (today is \(today))") }
     }
 
@@ -179,7 +179,7 @@ extension PlanStore {
     /// Moves an open action's deadline later; the original deadline is kept.
     @discardableResult
     public func extendDeadline(action reference: String, to newDue: CalendarDate, reason: String, agreedBy: String?,
-                               today: CalendarDate) throws -> Action {
+                               on today: CalendarDate) throws -> Action {
         try PlanStore.checkText(reason, field: "reason")
         return try write { db, audit in
             let id = try Lookup.actionID(db, reference)

@@ -74,9 +74,24 @@ struct ActionCommand: ParsableCommand {
             }
             let filter = ActionFilter(partnership: partnership, inspection: inspection, owner: owner, agency: agency,
                                       status: try status.map { try ActionStatus.require($0) })
-            let rows = try context.store.actionRows(filter, asOf: try list.date(today: context.today), thresholds: thresholds.thresholds)
-                .filter { ragFilter == nil || $0.rag == ragFilter }
-            try context.emit(rows, format: list.format, table: { RowLayout.list.table(rows) }, empty: "No actions match.")
+            // CSV and JSON stream row by row; tables collect the rows to size their columns.
+            var rows: [ActionRow] = []
+            var count = 0
+            if list.format == .csv { context.print(CSV.line(RowLayout.list.columns.map(\.title))) }
+            if list.format == .json { context.print("[") }
+            try context.store.forEachActionRow(filter, asOf: try list.date(today: context.today), thresholds: thresholds.thresholds) { row in
+                guard ragFilter == nil || row.rag == ragFilter else { return }
+                switch list.format {
+                case .csv: context.print(CSV.line(RowLayout.list.cells(row)))
+                case .json: context.print((count == 0 ? "\n  " : ",\n  ") + (try JSONOutput.fragment(row, indent: 2)))
+                case .table, .markdown: rows.append(row)
+                }
+                count += 1
+            }
+            if list.format == .json { context.print(count == 0 ? "]\n" : "\n]\n") }
+            if list.format == .table || list.format == .markdown {
+                context.emit(RowLayout.list.table(rows), format: list.format, empty: "No actions match.")
+            }
         }
     }
 

@@ -11,7 +11,7 @@ public struct PlanWatch: ParsableCommand {
         commandName: "planwatch",
         abstract: "Follow the joint action plans that come after an inspection of services for children at risk of harm.",
         discussion: """
-            Example — log an inspection and follow its plan:
+            Example: log an inspection and follow its plan.
               planwatch init
               planwatch partnership add dundee --name "Dundee City" --council "Dundee City Council"
               planwatch inspection add dundee-2021 --partnership dundee --title "Services for children at risk of harm" --published 2022-02-01

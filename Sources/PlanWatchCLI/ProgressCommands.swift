@@ -49,10 +49,13 @@ struct ExtendCommand: StoreCommand {
     @Option(help: ArgumentHelp("The new deadline.", valueName: "date")) var to: String
     @Option(help: "Why the deadline moves.") var reason: String
     @Option(name: .customLong("agreed-by"), help: "Who agreed the extension.") var agreedBy: String?
+    @Option(help: ArgumentHelp("Date the extension was agreed (default: today).", valueName: "date")) var date: String?
 
     func run(context: Context) throws {
         let newDue = try parseDate(to, field: "to", today: context.today)
-        let after = try context.store.extendDeadline(action: action, to: newDue, reason: reason, agreedBy: agreedBy, today: context.today)
+        let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+        try PlanStore.checkNotFuture(day, today: context.today, field: "date")
+        let after = try context.store.extendDeadline(action: action, to: newDue, reason: reason, agreedBy: agreedBy, on: day)
         context.done("Extended action \(after.id.map(String.init) ?? action) (\(after.qualifiedRef)) to \(newDue) (originally \(after.originalDue?.iso ?? "?"))")
     }
 }
