@@ -103,6 +103,24 @@ struct ReportCommand: ParsableCommand {
         context.emit(ReportTables.ageing(totals), format: format)
     }
 
+    /// A report that is one list of actions: streamed as CSV or JSON
+    /// (`asOf`, head fields, `rows`, `total`, tail fields), or a titled table.
+    static func listing(context: Context, format: OutputFormat, layout: RowLayout, asOf: CalendarDate,
+                        jsonHead: [(String, String)], jsonTail: [(String, String)], title: (Int) -> String,
+                        produce: ((ActionRow) throws -> Void) throws -> Void) throws {
+        var stream = RowStream(context: context, format: format, layout: layout,
+                               jsonHead: [("asOf", JSONOutput.quoted(asOf.iso))] + jsonHead)
+        var total = 0
+        try produce { row in
+            total += 1
+            try stream.add(row)
+        }
+        stream.finishJSON([("total", String(total))] + jsonTail)
+        guard format == .table || format == .markdown else { return }
+        context.heading(title(total), format: format)
+        if total > 0 { context.emit(layout.table(stream.rows), format: format) }
+    }
+
     struct DueSoon: StoreCommand {
         static let configuration = CommandConfiguration(
             commandName: "due-soon",
@@ -122,16 +140,11 @@ struct ReportCommand: ParsableCommand {
             var limits = thresholds.thresholds
             if let within { limits.dueSoonDays = within }
             let asOf = try list.date(today: context.today)
-            var stream = RowStream(context: context, format: list.format, layout: .dueSoon, jsonHead: [("asOf", JSONOutput.quoted(asOf.iso))])
-            var total = 0
-            try context.store.forEachDueSoon(filters.filter, asOf: asOf, thresholds: limits) { row in
-                total += 1
-                try stream.add(row)
+            try ReportCommand.listing(context: context, format: list.format, layout: .dueSoon, asOf: asOf,
+                                      jsonHead: [], jsonTail: [("within", String(limits.dueSoonDays))],
+                                      title: { "Due within \(limits.dueSoonDays) days of \(asOf): \($0)" }) { body in
+                try context.store.forEachDueSoon(filters.filter, asOf: asOf, thresholds: limits, body)
             }
-            stream.finishJSON([("total", String(total)), ("within", String(limits.dueSoonDays))])
-            guard list.format == .table || list.format == .markdown else { return }
-            context.heading("Due within \(limits.dueSoonDays) days of \(asOf): \(total)", format: list.format)
-            if total > 0 { context.emit(RowLayout.dueSoon.table(stream.rows), format: list.format) }
         }
     }
 
@@ -153,17 +166,11 @@ struct ReportCommand: ParsableCommand {
             var limits = thresholds.thresholds
             if let days { limits.staleDays = days }
             let asOf = try list.date(today: context.today)
-            var stream = RowStream(context: context, format: list.format, layout: .stale,
-                                   jsonHead: [("asOf", JSONOutput.quoted(asOf.iso)), ("days", String(limits.staleDays))])
-            var total = 0
-            try context.store.forEachStale(filters.filter, asOf: asOf, thresholds: limits) { row in
-                total += 1
-                try stream.add(row)
+            try ReportCommand.listing(context: context, format: list.format, layout: .stale, asOf: asOf,
+                                      jsonHead: [("days", String(limits.staleDays))], jsonTail: [],
+                                      title: { "No update for more than \(limits.staleDays) days as of \(asOf): \($0)" }) { body in
+                try context.store.forEachStale(filters.filter, asOf: asOf, thresholds: limits, body)
             }
-            stream.finishJSON([("total", String(total))])
-            guard list.format == .table || list.format == .markdown else { return }
-            context.heading("No update for more than \(limits.staleDays) days as of \(asOf): \(total)", format: list.format)
-            if total > 0 { context.emit(RowLayout.stale.table(stream.rows), format: list.format) }
         }
     }
 
