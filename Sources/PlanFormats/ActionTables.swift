@@ -16,6 +16,15 @@ public struct RowLayout: Sendable {
         Table(columns: columns, rows: rows.map(cells))
     }
 
+    /// The same layout without one column (a section already headed by it).
+    public func without(_ title: String) -> RowLayout {
+        guard let index = columns.firstIndex(where: { $0.title == title }) else { return self }
+        let cells = self.cells
+        return RowLayout(columns: columns.enumerated().filter { $0.offset != index }.map(\.element)) { row in
+            cells(row).enumerated().filter { $0.offset != index }.map(\.element)
+        }
+    }
+
     static func date(_ date: CalendarDate?) -> String { date?.iso ?? "" }
     static func due(_ row: ActionRow) -> String { row.due?.iso ?? "no deadline" }
     static func flags(_ row: ActionRow, without: ActionFlag? = nil) -> String {

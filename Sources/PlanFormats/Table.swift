@@ -61,7 +61,7 @@ public struct TextStyle: Sendable, Equatable {
 
 extension Table {
     /// An aligned text table; empty tables say so instead. With a width,
-    /// wrap columns are narrowed (widest first, to no less than 16) and
+    /// wrap columns are narrowed (widest first, to no less than 12) and
     /// their text wrapped so the table fits.
     public func renderText(style: TextStyle, empty: String = "(none)") -> String {
         guard !rows.isEmpty else { return empty + "\n" }
@@ -75,9 +75,9 @@ extension Table {
         if let limit = style.width {
             var overflow = widths.reduce(0, +) + 2 * (widths.count - 1) - limit
             while overflow > 0 {
-                let candidates = columns.indices.filter { columns[$0].wrap && widths[$0] > 16 }
+                let candidates = columns.indices.filter { columns[$0].wrap && widths[$0] > 12 }
                 guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
-                let cut = min(overflow, widths[widest] - 16)
+                let cut = min(overflow, widths[widest] - 12)
                 widths[widest] -= cut
                 overflow -= cut
             }

@@ -77,15 +77,15 @@ struct FollowCommand: StoreCommand {
         }
         context.print("\n")
         context.heading("Red: overdue (\(view.red.count))", format: format)
-        context.emit(RowLayout.overdue.table(view.red), format: format, empty: "None.")
+        context.emit(RowLayout.overdue.without("partnership").table(view.red), format: format, empty: "None.")
         context.print("\n")
         context.heading("Amber (\(view.amber.count))", format: format)
-        context.emit(RowLayout.list.table(view.amber), format: format, empty: "None.")
+        context.emit(RowLayout.list.without("partnership").table(view.amber), format: format, empty: "None.")
         context.print("\n")
         context.heading("Timeline" + (view.timeline.first.map { " since \($0.date)" } ?? ""), format: format)
         context.emit(ReportTables.timeline(view.timeline), format: format, empty: "Nothing recorded in this period.")
         context.print("\n")
         context.heading("Due next", format: format)
-        context.emit(RowLayout.dueSoon.table(view.dueNext), format: format, empty: "Nothing with a deadline ahead.")
+        context.emit(RowLayout.dueSoon.without("partnership").table(view.dueNext), format: format, empty: "Nothing with a deadline ahead.")
     }
 }

@@ -96,7 +96,8 @@ struct ReportCommand: ParsableCommand {
         for group in totals.partnerships {
             context.print("\n")
             context.heading("\(group.partnership): \(group.total) overdue", format: format)
-            context.emit(RowLayout.overdue.table(stream.rows.filter { $0.partnership == group.partnership }), format: format)
+            let rows = stream.rows.filter { $0.partnership == group.partnership }
+            context.emit(RowLayout.overdue.without("partnership").table(rows), format: format)
         }
         context.print("\n")
         context.heading("Days overdue", format: format)
