@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // SQL migrations, embedded in the binary.
@@ -44,7 +45,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "PlanFormats", dependencies: ["ImprovementPlan"]),
+        .target(name: "PlanFormats", dependencies: ["ImprovementPlan", .product(name: "CSV", package: "CSV.swift")]),
         .target(
             name: "PlanWatchCLI",
             dependencies: [
@@ -56,7 +57,7 @@ let package = Package(
         .testTarget(name: "ImprovementPlanTests", dependencies: ["ImprovementPlan"]),
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ImprovementPlan", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "ImprovementPlan"], exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "ImprovementPlan"], exclude: ["Golden", "Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,6 +17,8 @@ public enum PlanError: Error, Equatable, Sendable, LocalizedError, CustomStringC
     case duplicate(entity: String, key: String)
     /// The request breaks one of the product's rules.
     case refused(String)
+    /// Several problems found in one pass over a file, one line each.
+    case problems([String])
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum PlanError: Error, Equatable, Sendable, LocalizedError, CustomStringC
             return "\(entity) '\(key)' already exists"
         case let .refused(reason):
             return reason
+        case let .problems(lines):
+            return lines.joined(separator: "\n")
         }
     }
 

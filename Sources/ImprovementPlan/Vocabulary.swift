@@ -40,8 +40,11 @@ public enum ActionStatus: String, Vocabulary {
     public static let fieldName = "status"
     public static let aliases: [String: ActionStatus] = [
         "completed": .complete, "done": .complete, "closed": .complete,
-        "ongoing": .inProgress, "started": .inProgress, "underway": .inProgress,
-        "not-yet-started": .notStarted, "new": .notStarted, "open": .notStarted,
+        "ongoing": .inProgress, "started": .inProgress, "underway": .inProgress, "under-way": .inProgress,
+        "on-track": .inProgress, "delayed": .inProgress, "behind": .inProgress, "at-risk": .inProgress,
+        "off-track": .inProgress, "overdue": .inProgress, "partially-complete": .inProgress,
+        "not-yet-started": .notStarted, "new": .notStarted, "open": .notStarted, "planned": .notStarted,
+        "achieved": .complete, "met": .complete, "finished": .complete,
         "cancelled": .withdrawn, "canceled": .withdrawn,
     ]
 

@@ -25,3 +25,8 @@ extension JSONOutput {
         (try? fragment(text, indent: 0)) ?? "\"\""
     }
 }
+
+/// Facts about this build that outputs name.
+public enum PlanFormatsInfo {
+    public static let version = "0.1.0"
+}

@@ -21,8 +21,8 @@ extension PlanStore {
     /// exists with the same values is left alone; one that exists with
     /// different values stops the import with a message naming it.
     @discardableResult
-    public func importPlanFile(_ file: PlanFile, today: CalendarDate) throws -> ImportSummary {
-        try write { db, audit in
+    public func importPlanFile(_ file: PlanFile, today: CalendarDate, dryRun: Bool = false) throws -> ImportSummary {
+        try write(dryRun: dryRun) { db, audit in
             var summary = ImportSummary()
             for (n, qi) in file.qualityIndicators.enumerated() {
                 try at("qualityIndicators[\(n)]") {

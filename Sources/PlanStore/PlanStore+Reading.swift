@@ -133,9 +133,9 @@ extension PlanStore {
 
     /// Streams the actions a filter selects, classified as of `asOf`, one row
     /// at a time from an SQLite cursor. `extraWhere` narrows further in SQL.
-    public func forEachActionRow(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
-                                 extraWhere: String = "", extraArguments: StatementArguments = [],
-                                 orderBy: String = "p.key, i.key, a.id", _ body: (ActionRow) throws -> Void) throws {
+    public func forEachAction(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
+                              extraWhere: String = "", extraArguments: StatementArguments = [],
+                              orderBy: String = "p.key, i.key, a.id", _ body: (Action, ActionRow) throws -> Void) throws {
         try read { db in
             try checkFilter(db, filter)
             let (clause, arguments) = filter.sql()
@@ -144,9 +144,55 @@ extension PlanStore {
             while let row = try cursor.next() {
                 let action = try Action(row: row)
                 guard let id = action.id else { continue }
-                try body(ActionRow(action: action, id: id, partnership: try row.required("partnership_key"),
-                                   lastUpdate: row["last_update"], asOf: asOf, thresholds: thresholds))
+                try body(action, ActionRow(action: action, id: id, partnership: try row.required("partnership_key"),
+                                           lastUpdate: row["last_update"], asOf: asOf, thresholds: thresholds))
             }
+        }
+    }
+
+    /// The same stream, as report rows only.
+    public func forEachActionRow(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
+                                 extraWhere: String = "", extraArguments: StatementArguments = [],
+                                 orderBy: String = "p.key, i.key, a.id", _ body: (ActionRow) throws -> Void) throws {
+        try forEachAction(filter, asOf: asOf, thresholds: thresholds, extraWhere: extraWhere, extraArguments: extraArguments,
+                          orderBy: orderBy) { _, row in try body(row) }
+    }
+
+    /// Finding texts by inspection and number, for exports that name the area for improvement.
+    public func findingTexts(_ filter: ActionFilter) throws -> [String: [Int: String]] {
+        try read { db in
+            var texts: [String: [Int: String]] = [:]
+            for finding in try Row.fetchAll(db, sql: Select.finding).map(Finding.init(row:))
+            where filter.inspection == nil || filter.inspection == finding.inspection {
+                texts[finding.inspection, default: [:]][finding.number] = finding.text
+            }
+            return texts
+        }
+    }
+
+    /// How many times each action's deadline has been extended.
+    public func extensionCounts() throws -> [Int64: Int] {
+        try read { db in
+            var counts: [Int64: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT action_id, count(*) AS n FROM deadline_extension GROUP BY action_id") {
+                counts[row["action_id"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    /// The latest progress note of each action (for the spreadsheet export).
+    public func latestNotes(_ filter: ActionFilter) throws -> [Int64: String] {
+        try read { db in
+            let (clause, arguments) = filter.sql()
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT u.action_id, u.note FROM progress_update u
+                JOIN action a ON a.id = u.action_id JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
+                WHERE u.id = (SELECT u2.id FROM progress_update u2 WHERE u2.action_id = u.action_id ORDER BY u2.on_date DESC, u2.id DESC LIMIT 1)
+                """ + clause, arguments: arguments)
+            var notes: [Int64: String] = [:]
+            for row in rows { notes[row["action_id"]] = row["note"] }
+            return notes
         }
     }
 

@@ -113,15 +113,16 @@ public struct PlanStore: Sendable {
         try writer.read { db in try PlanStore.migrator.appliedIdentifiers(db).sorted() }
     }
 
-    /// Runs `body` in one immediate transaction with an audit writer.
-    func write<T>(_ body: (Database, AuditWriter) throws -> T) throws -> T {
+    /// Runs `body` in one immediate transaction with an audit writer. With
+    /// `dryRun` the transaction is rolled back: everything is checked, nothing kept.
+    func write<T>(dryRun: Bool = false, _ body: (Database, AuditWriter) throws -> T) throws -> T {
         let audit = AuditWriter(actor: actor, command: command, timestamp: PlanStore.timestamp(now()))
         do {
             return try writer.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db, audit)
-                    return .commit
+                    return dryRun ? .rollback : .commit
                 }
                 guard let result else { throw StoreError.corrupt("transaction returned nothing") }
                 return result

@@ -54,37 +54,52 @@ enum PlanFileReader {
     }
 }
 
-/// `planwatch import FILE.json`.
+/// `planwatch import FILE.json` and `planwatch import FILE.csv --inspection KEY`.
 struct ImportCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a plan file (JSON), merging by natural key; all or nothing.",
+        abstract: "Import a plan file (JSON) or a council's action-plan spreadsheet (CSV); all or nothing.",
         discussion: """
-            Records already in the database with the same values are left alone; a record with the same key but
-            different values stops the import, naming it. Nothing is written unless everything imports.
-            Example:
+            A plan file is merged by natural key: records already present with the same values are left alone, and a
+            record with the same key but different values stops the import, naming it.
+            A spreadsheet saved as CSV is read into one inspection: headings are matched loosely (Ref, Area for
+            improvement, Action, Lead officer/Owner, Lead agency, Timescale/Target date/Due, Measure of success, RAG,
+            Progress/Update, Status, ...); each distinct area for improvement becomes a finding; a progress cell
+            becomes the action's first update, dated --date. Every problem is listed with its row and column.
+            Nothing is written unless everything imports.
+            Examples:
               planwatch import dundee-plan.json
+              planwatch import "Action plan 2022.csv" --inspection dundee-2021 --dry-run
             """)
     static let auditName = "import"
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The plan file.") var file: String
+    @Argument(help: "The plan file (.json) or spreadsheet (.csv).") var file: String
+    @Option(help: "The inspection a spreadsheet's actions belong to (required for CSV).") var inspection: String?
+    @Option(help: "Lead agency for rows of a spreadsheet that has no lead agency column.") var agency: String?
+    @Option(help: ArgumentHelp("Date of the spreadsheet's progress notes and of recording its actions (default: today).", valueName: "date"))
+    var date: String?
     @Flag(name: .customLong("dry-run"), help: "Check the file and say what would be imported, writing nothing.") var dryRun = false
 
     func run(context: Context) throws {
-        if file.lowercased().hasSuffix(".csv") {
-            throw PlanError.refused("\(file): spreadsheet (CSV) import is not available in this version; import a JSON plan file")
-        }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw PlanError.notFound(entity: "file", key: file)
         }
-        let planFile = try PlanFileReader.decode(data, name: file)
         let summary: ImportSummary
-        if dryRun {
-            let scratch = try PlanStore.inMemory(actor: context.store.actor, command: "import --dry-run")
-            try scratch.importPlanFile(try context.store.exportPlanFile(), today: context.today)
-            summary = try scratch.importPlanFile(planFile, today: context.today)
+        if file.lowercased().hasSuffix(".csv") || inspection != nil {
+            guard let inspection else {
+                throw PlanError.missing(field: "inspection (a spreadsheet is imported into one inspection: --inspection KEY)")
+            }
+            let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+            try PlanStore.checkNotFuture(day, today: context.today, field: "date")
+            let sheet = try ActionSheet.read(data, today: day, defaultAgency: agency)
+            let bar = ProgressBar(total: sheet.rows.count)
+            summary = try context.store.importSheet(sheet.rows, inspection: inspection, refHeading: sheet.columns[.ref] ?? "Ref",
+                                                    date: day, dryRun: dryRun, progress: bar.map { bar in { bar.show($0, $1) } })
+            bar?.finish()
+            if !sheet.ignored.isEmpty { context.done("Columns not used: " + sheet.ignored.map { "'\($0)'" }.joined(separator: ", ")) }
         } else {
-            summary = try context.store.importPlanFile(planFile, today: context.today)
+            let planFile = try PlanFileReader.decode(data, name: file)
+            summary = try context.store.importPlanFile(planFile, today: context.today, dryRun: dryRun)
         }
         let added = summary.added.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         let total = summary.totalAdded
@@ -94,19 +109,89 @@ struct ImportCommand: StoreCommand {
     }
 }
 
-/// `planwatch export --format json`.
+/// A progress bar on standard error, shown only when it is a terminal and the file is large.
+final class ProgressBar {
+    let total: Int
+    private var shown = -1
+
+    /// Nil when there is nothing worth showing (a small file, or standard error not a terminal).
+    init?(total: Int, threshold: Int = 2_000) {
+        guard total >= threshold, isatty(STDERR_FILENO) == 1 else { return nil }
+        self.total = total
+    }
+
+    func show(_ done: Int, _ total: Int) {
+        let percent = total == 0 ? 100 : done * 100 / total
+        guard percent != shown else { return }
+        shown = percent
+        let width = 30
+        let filled = percent * width / 100
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        FileHandle.standardError.write(Data("\rImporting [\(bar)] \(percent)% (\(done)/\(total) rows)".utf8))
+    }
+
+    func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+}
+
+/// `planwatch export --format json|csv|ics`.
 struct ExportCommand: StoreCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv, ics }
+
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export the whole database as a plan file (JSON) on standard output.",
-        discussion: "Example:\n  planwatch export --format json > backup-plan.json")
+        abstract: "Export on standard output: the whole database as a plan file (json), one row per action (csv), or open actions' deadlines as a calendar (ics).",
+        discussion: """
+            json is lossless: importing it into an empty database and exporting again gives the same bytes.
+            csv has the spreadsheet importer's headings plus derived fields (RAG, days overdue, flags); cells a
+            spreadsheet would run as formulas are neutralised. ics has one all-day event per open action's current
+            deadline, with a stable UID so importing a newer export updates the event.
+            Examples:
+              planwatch export --format json > plan.json
+              planwatch export --format csv --inspection dundee-2021 > dundee.csv
+              planwatch export --format ics --owner "Chief Social Work Officer" > deadlines.ics
+            """)
     @OptionGroup var global: GlobalOptions
-    @Option(help: "json (csv and ics come later).") var format: String = "json"
+    @Option(help: "json, csv or ics.") var format: Format = .json
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Derive RAG and flags as of this date (default: today).", valueName: "date"))
+    var asOf: String?
+    @OptionGroup var filters: FilterOptions
 
     func run(context: Context) throws {
-        guard format == "json" else {
-            throw PlanError.invalidValue(field: "format", value: format, expected: "json")
+        let day = try parseOptionalDate(asOf, field: "as-of", today: context.today) ?? context.today
+        let filter = filters.filter
+        switch format {
+        case .json:
+            guard filter == ActionFilter() else {
+                throw PlanError.refused("filters: a plan file holds the whole database; --partnership, --inspection, --owner and --agency apply to csv and ics")
+            }
+            context.print(try JSONOutput.encode(try context.store.exportPlanFile()))
+        case .csv:
+            let areas = try context.store.findingTexts(filter)
+            let notes = try context.store.latestNotes(filter)
+            context.print(CSV.line(ActionExport.headings))
+            try context.store.forEachAction(filter, asOf: day) { action, row in
+                let area = action.findings.first.flatMap { areas[action.inspection]?[$0] }
+                context.print(CSV.line(ActionExport.cells(action, row, area: area, note: notes[row.id])))
+            }
+        case .ics:
+            let counts = try context.store.extensionCounts()
+            var entries: [ICalendar.Entry] = []
+            try context.store.forEachAction(filter, asOf: day, extraWhere: " AND a.status IN ('not-started', 'in-progress') AND a.current_due IS NOT NULL",
+                                            orderBy: "a.current_due, p.key, a.id") { action, row in
+                entries.append(ICalendar.Entry(action: action, row: row, extensions: counts[row.id] ?? 0))
+            }
+            let stamp: String
+            if asOf != nil {
+                stamp = day.iso.replacingOccurrences(of: "-", with: "") + "T000000Z"
+            } else {
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.timeZone = TimeZone(identifier: "UTC")
+                formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+                stamp = formatter.string(from: Date())
+            }
+            let name = ["planwatch deadlines", filter.partnership, filter.inspection, filter.owner, filter.agency].compactMap { $0 }.joined(separator: " - ")
+            context.print(ICalendar.render(entries, stamp: stamp, name: name))
         }
-        context.print(try JSONOutput.encode(try context.store.exportPlanFile()))
     }
 }

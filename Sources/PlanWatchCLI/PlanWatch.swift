@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import ImprovementPlan
+import PlanFormats
 import PlanStore
 
 /// The `planwatch` command: follows improvement plans after a joint inspection.
 public struct PlanWatch: ParsableCommand {
-    public static let version = "0.1.0"
+    public static let version = PlanFormatsInfo.version
 
     public static let configuration = CommandConfiguration(
         commandName: "planwatch",

@@ -23,7 +23,7 @@ struct BadInputTests {
         (["action", "add", "--finding", "1", "--title", "t", "--owner", "o", "--agency", "a", "--due", "soonish"], "due: 'soonish' is not a date"),
         (["update", "99", "--note", "x"], "no action '99'"),
         (["update", "1", "--note", "x", "--percent", "150"], "percent: '150' is not valid"),
-        (["update", "1", "--note", "x", "--status", "finished"], "status: 'finished' is not valid"),
+        (["update", "1", "--note", "x", "--status", "paused"], "status: 'paused' is not valid"),
         (["update", "1", "--note", "x", "--date", "2025-02-30"], "date: '2025-02-30' is not a real date"),
         (["update", "1", "--note", "x", "--date", "+30d"], "is in the future"),
         (["extend", "1", "--to", "2023-03-31", "--reason", "x"], "to: 2023-03-31 is not after the current deadline 2023-03-31"),

@@ -1,0 +1,30 @@
+/// One action read from a council's action-plan spreadsheet, with the
+/// spreadsheet row it came from (for messages).
+public struct SheetRow: Equatable, Sendable {
+    public var row: Int
+    public var ref: String?
+    public var area: String?
+    public var title: String
+    public var description: String?
+    public var owner: String
+    public var agency: String
+    public var start: CalendarDate?
+    public var due: CalendarDate?
+    public var originalDue: CalendarDate?
+    public var measure: String?
+    public var status: ActionStatus?
+    public var percent: Int?
+    public var completed: CalendarDate?
+    public var evidence: String?
+    public var selfAssessment: SelfAssessment?
+    public var progress: String?
+
+    public init(row: Int, ref: String?, area: String?, title: String, description: String?, owner: String, agency: String,
+                start: CalendarDate?, due: CalendarDate?, originalDue: CalendarDate?, measure: String?, status: ActionStatus?,
+                percent: Int?, completed: CalendarDate?, evidence: String?, selfAssessment: SelfAssessment?, progress: String?) {
+        self.row = row; self.ref = ref; self.area = area; self.title = title; self.description = description
+        self.owner = owner; self.agency = agency; self.start = start; self.due = due; self.originalDue = originalDue
+        self.measure = measure; self.status = status; self.percent = percent; self.completed = completed
+        self.evidence = evidence; self.selfAssessment = selfAssessment; self.progress = progress
+    }
+}

@@ -1,0 +1,301 @@
+import CSV
+import Foundation
+import ImprovementPlan
+
+/// A problem found in a spreadsheet, located as a person sees it: the
+/// spreadsheet row (the header is usually row 1) and the column heading.
+public struct SheetProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    public var row: Int?
+    public var column: String?
+    public var message: String
+
+    public init(row: Int?, column: String?, _ message: String) {
+        self.row = row; self.column = column; self.message = message
+    }
+
+    public var description: String {
+        var place: [String] = []
+        if let row { place.append("row \(row)") }
+        if let column { place.append("column '\(column)'") }
+        return place.isEmpty ? message : place.joined(separator: ", ") + ": " + message
+    }
+}
+
+/// An action-plan spreadsheet saved as CSV, read loosely the way councils keep them.
+public struct ActionSheet: Sendable {
+    /// The columns planwatch understands, with the headings it accepts for each.
+    public enum Field: String, CaseIterable, Sendable {
+        case ref, area, title, description, owner, agency, start, due, originalDue, measure, rag, progress
+        case status, percent, completed, evidence
+
+        /// Headings accepted for the field, before normalisation (see `ActionSheet.normalise`).
+        var synonyms: [String] {
+            switch self {
+            case .ref: return ["ref", "reference", "action ref", "action reference", "action no", "action number", "no", "number", "id", "item"]
+            case .area: return ["area for improvement", "areas for improvement", "afi", "area of improvement", "improvement area",
+                                "finding", "inspection finding", "recommendation", "priority area", "issue"]
+            case .title: return ["action", "actions", "action to be taken", "improvement action", "planned action", "action required",
+                                 "action description", "what will we do", "what we will do", "agreed action", "task"]
+            case .description: return ["description", "detail", "details", "how"]
+            case .owner: return ["lead officer", "owner", "lead", "responsible officer", "responsible", "action owner", "lead person",
+                                 "officer", "responsible person", "who"]
+            case .agency: return ["lead agency", "agency", "lead partner", "organisation", "organization", "lead service", "partner agency"]
+            case .start: return ["start", "start date", "date started"]
+            case .due: return ["timescale", "timescales", "target date", "due", "due date", "deadline", "by when", "target",
+                               "target completion date", "current deadline", "revised date", "revised target date"]
+            case .originalDue: return ["original deadline", "original due", "original target date", "original timescale"]
+            case .measure: return ["measure of success", "measures of success", "success measure", "outcome", "expected outcome",
+                                   "success criteria", "how will we know", "measure", "evidence of success"]
+            case .rag: return ["rag", "rag status", "rag rating", "self assessed rag", "self assessment", "rating"]
+            case .progress: return ["progress", "update", "progress update", "progress to date", "comment", "comments", "commentary",
+                                    "latest update"]
+            case .status: return ["status", "action status", "current status"]
+            case .percent: return ["percent", "percent complete", "% complete", "%", "percentage complete", "progress %"]
+            case .completed: return ["date completed", "completed on", "actual completion date", "completed"]
+            case .evidence: return ["evidence", "evidence of completion"]
+            }
+        }
+    }
+
+    /// Words in a deadline cell that mean there is no deadline.
+    public static let noDeadlineWords: Set<String> = ["", "ongoing", "on-going", "on going", "tbc", "tba", "tbd", "n/a", "na",
+                                                       "none", "continuous", "continual", "various", "-"]
+
+    /// The longest cell accepted, in characters; a longer one is refused, not truncated.
+    public static let maxCellLength = 1_000_000
+
+    public var rows: [SheetRow]
+    /// Which heading was taken for each field.
+    public var columns: [Field: String]
+    /// Headings planwatch did not use.
+    public var ignored: [String]
+
+    /// Lower case, punctuation to spaces, spaces collapsed, plurals singular:
+    /// "Areas for Improvement:" and "area for improvement" read the same.
+    public static func normalise(_ heading: String) -> String {
+        let lowered = heading.lowercased().map { $0.isLetter || $0.isNumber || $0 == "%" ? $0 : " " }
+        return String(lowered).split(separator: " ").map { word -> String in
+            var w = String(word)
+            if w.count > 3 && w.hasSuffix("ies") { w = String(w.dropLast(3)) + "y" }
+            else if w.count > 3 && w.hasSuffix("s") && !w.hasSuffix("ss") && !w.hasSuffix("us") { w.removeLast() }
+            return w
+        }.joined(separator: " ")
+    }
+
+    /// Each accepted heading, with its field and rank (earlier synonyms rank higher,
+    /// so a sheet with both "Ref" and "Id" takes "Ref" as the reference).
+    static let headings: [String: (field: Field, rank: Int)] = {
+        var table: [String: (field: Field, rank: Int)] = [:]
+        for field in Field.allCases {
+            for (rank, synonym) in field.synonyms.enumerated() where table[normalise(synonym)] == nil {
+                table[normalise(synonym)] = (field, rank)
+            }
+        }
+        return table
+    }()
+
+    static func field(_ heading: String) -> Field? { headings[normalise(heading)]?.field }
+
+    /// Reads a file's bytes as text: UTF-8 (with or without a byte-order
+    /// mark), else Windows-1252 as older spreadsheet exports write it.
+    /// Binary files are refused rather than imported as mojibake.
+    public static func decodeText(_ data: Data) throws(SheetProblem) -> String {
+        guard !data.isEmpty else { throw SheetProblem(row: nil, column: nil, "the file is empty") }
+        if let nul = data.firstIndex(of: 0) {
+            throw SheetProblem(row: nil, column: nil, "the file is not a text spreadsheet (it holds a NUL byte at byte \(nul - data.startIndex + 1))")
+        }
+        var text: String
+        if let utf8 = String(data: data, encoding: .utf8) {
+            text = utf8
+        } else if let legacy = String(data: data, encoding: .windowsCP1252) {
+            text = legacy
+        } else {
+            throw SheetProblem(row: nil, column: nil, "the file is neither UTF-8 nor Windows-1252 text")
+        }
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        if let bad = text.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
+            throw SheetProblem(row: nil, column: nil, "the file is not a text spreadsheet (it holds control character U+\(String(format: "%04X", bad.value)))")
+        }
+        return text
+    }
+
+    /// Finds a quoted cell that is never closed, naming the row it starts in.
+    static func unterminatedQuote(_ text: String) -> Int? {
+        var row = 1, inQuotes = false, quoteRow = 1, atCellStart = true
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            if inQuotes {
+                if scalar == "\"" { inQuotes = false }
+                previous = scalar
+                continue
+            }
+            switch scalar {
+            case "\"" where atCellStart:
+                inQuotes = true; quoteRow = row; atCellStart = false
+            case ",":
+                atCellStart = true
+            case "\n":
+                if previous != "\r" { row += 1 }
+                atCellStart = true
+            case "\r":
+                row += 1; atCellStart = true
+            default:
+                atCellStart = false
+            }
+            previous = scalar
+        }
+        return inQuotes ? quoteRow : nil
+    }
+
+    /// Reads a spreadsheet. Every problem is collected, each with its row and
+    /// column, so one run shows them all. Relative dates and the completion
+    /// date of a row marked complete take `today`.
+    public static func read(_ data: Data, today: CalendarDate, defaultAgency: String? = nil) throws(PlanError) -> ActionSheet {
+        let text: String
+        do { text = try decodeText(data) } catch { throw .problems([error.description]) }
+        if let row = unterminatedQuote(text) {
+            throw .problems([SheetProblem(row: row, column: nil, "a quoted cell starts here and is never closed").description])
+        }
+        let records: [[String]]
+        do {
+            let reader = try CSVReader(string: text, hasHeaderRow: false)
+            var all: [[String]] = []
+            while let record = reader.next() { all.append(record) }
+            if let error = reader.error { throw error }
+            records = all
+        } catch {
+            throw .problems(["the file cannot be read as CSV (\(error))"])
+        }
+        func clean(_ cell: String) -> String {
+            cell.replacingOccurrences(of: "\u{00A0}", with: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // The header is the first row, among the first ten, that names an action column.
+        guard let headerIndex = records.prefix(10).firstIndex(where: { record in
+            record.contains { field($0) == .title }
+        }) else {
+            let found = records.first(where: { $0.contains { !clean($0).isEmpty } })?.map(clean).filter { !$0.isEmpty } ?? []
+            let names = found.isEmpty ? "no headings" : "columns found: " + found.map { "'\($0)'" }.joined(separator: ", ")
+            throw .problems(["no action column (a heading such as 'Action' or 'Actions to be taken'); \(names)"])
+        }
+        let header = records[headerIndex].map(clean)
+        var columns: [Field: Int] = [:]
+        var ranks: [Field: Int] = [:]
+        var ignored: [String] = []
+        for (index, heading) in header.enumerated() where !heading.isEmpty {
+            guard let match = headings[normalise(heading)] else { ignored.append(heading); continue }
+            if let previous = columns[match.field] {
+                guard match.rank < ranks[match.field, default: Int.max] else { ignored.append(heading); continue }
+                ignored.append(header[previous])
+            }
+            columns[match.field] = index
+            ranks[match.field] = match.rank
+        }
+        var problems: [SheetProblem] = []
+        if columns[.owner] == nil {
+            problems.append(SheetProblem(row: headerIndex + 1, column: nil,
+                "no owner column (a heading such as 'Lead officer' or 'Owner'); columns found: \(header.filter { !$0.isEmpty }.map { "'\($0)'" }.joined(separator: ", "))"))
+        }
+        if columns[.agency] == nil && defaultAgency == nil {
+            problems.append(SheetProblem(row: headerIndex + 1, column: nil,
+                "no lead agency column (a heading such as 'Lead agency'); add one or give --agency for every row"))
+        }
+        if !problems.isEmpty { throw .problems(problems.map(\.description)) }
+
+        var rows: [SheetRow] = []
+        var lastArea: String?
+        var refs: [String: Int] = [:]
+        for (offset, record) in records.enumerated() where offset > headerIndex {
+            let rowNumber = offset + 1
+            let cells = record.map(clean)
+            if cells.allSatisfy(\.isEmpty) { continue }
+            if let long = cells.firstIndex(where: { $0.count > maxCellLength }) {
+                let name = long < header.count && !header[long].isEmpty ? header[long] : "column \(long + 1)"
+                problems.append(SheetProblem(row: rowNumber, column: name,
+                                             "the cell holds \(cells[long].count) characters (at most \(maxCellLength))"))
+                continue
+            }
+            if cells.count > header.count, cells[header.count...].contains(where: { !$0.isEmpty }) {
+                problems.append(SheetProblem(row: rowNumber, column: nil, "\(cells.count) cells but the header has \(header.count) columns"))
+                continue
+            }
+            func cell(_ field: Field) -> String? {
+                guard let index = columns[field], index < cells.count, !cells[index].isEmpty else { return nil }
+                return cells[index]
+            }
+            func heading(_ field: Field) -> String { columns[field].map { header[$0] } ?? field.rawValue }
+            func problem(_ field: Field, _ message: String) { problems.append(SheetProblem(row: rowNumber, column: heading(field), message)) }
+            func date(_ field: Field) -> CalendarDate? {
+                guard let text = cell(field) else { return nil }
+                do { return try SheetDates.parse(text, today: today) } catch {
+                    problem(field, "'\(text)' is not a date (use 31/03/2025, 31 March 2025, March 2025 or Ongoing)")
+                    return nil
+                }
+            }
+            if let area = cell(.area) { lastArea = area }
+            guard let title = cell(.title) else {
+                problem(.title, "the action is empty")
+                continue
+            }
+            let owner = cell(.owner)
+            if owner == nil { problem(.owner, "the action has no owner") }
+            let agency = cell(.agency) ?? defaultAgency
+            if agency == nil { problem(.agency, "the action has no lead agency") }
+            var due: CalendarDate?
+            if !noDeadlineWords.contains((cell(.due) ?? "").lowercased()) { due = date(.due) }
+            let originalDue = date(.originalDue)
+            var status: ActionStatus?
+            if let text = cell(.status) {
+                status = ActionStatus.parse(text)
+                if status == nil { problem(.status, "'\(text)' is not a status (use Not started, In progress, Complete or Withdrawn)") }
+            }
+            var percent: Int?
+            if let text = cell(.percent) {
+                let digits = text.trimmingCharacters(in: CharacterSet(charactersIn: "% "))
+                if let value = Int(digits), (0...100).contains(value) { percent = value } else {
+                    problem(.percent, "'\(text)' is not a whole number from 0 to 100")
+                }
+            }
+            var rag: SelfAssessment?
+            if let text = cell(.rag) {
+                rag = SelfAssessment.parse(text)
+                if rag == nil && !["blue", "complete", "completed", "n/a"].contains(text.lowercased()) {
+                    problem(.rag, "'\(text)' is not red, amber or green")
+                }
+            }
+            let ref = cell(.ref)
+            if let ref {
+                if let first = refs[ref] { problem(.ref, "'\(ref)' is already used on row \(first)") } else { refs[ref] = rowNumber }
+            }
+            if let original = originalDue, let current = due, current < original {
+                problem(.due, "\(current) is before the original deadline \(original)")
+            }
+            rows.append(SheetRow(row: rowNumber, ref: ref, area: lastArea, title: title, description: cell(.description),
+                                 owner: owner ?? "", agency: agency ?? "", start: date(.start), due: due,
+                                 originalDue: originalDue, measure: cell(.measure), status: status, percent: percent,
+                                 completed: date(.completed), evidence: cell(.evidence), selfAssessment: rag,
+                                 progress: cell(.progress)))
+        }
+        if !problems.isEmpty { throw .problems(problems.map(\.description)) }
+        var used: [Field: String] = [:]
+        for (field, index) in columns { used[field] = header[index] }
+        return ActionSheet(rows: rows, columns: used, ignored: ignored)
+    }
+}
+
+/// The date forms of spreadsheets: those of `DateInput`, month-only
+/// timescales, "by 31 March 2025", "end of March 2025", two-digit years, and
+/// Excel serial numbers.
+public enum SheetDates {
+    public static func parse(_ text: String, today: CalendarDate) throws -> CalendarDate {
+        var t = text.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ".")))
+        for prefix in ["by end of ", "by the end of ", "end of ", "by ", "before ", "due ", "end "] where t.lowercased().hasPrefix(prefix) {
+            t = String(t.dropFirst(prefix.count))
+            break
+        }
+        if t.count == 5, let serial = Int(t), (20_000...80_000).contains(serial) {
+            // Excel's day 0 is 1899-12-30 (its 1900 leap-year bug included).
+            return CalendarDate(year: 1899, month: 12, day: 30)?.adding(days: serial) ?? today
+        }
+        return try DateInput.parse(t, today: today, allowMonthOnly: true)
+    }
+}
