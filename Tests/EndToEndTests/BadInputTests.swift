@@ -97,6 +97,13 @@ struct BadInputTests {
         ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"actions\":[{\"inspection\":\"nope\",\"ref\":\"1\",\"title\":\"t\",\"owner\":\"o\",\"agency\":\"a\",\"created\":\"2024-01-01\"}]}", "no inspection 'nope'"),
         ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"partnerships\":[{\"key\":\"dundee\",\"name\":\"Other name\"}]}", "differs in: council, healthBoard, name"),
         ("{\"format\":\"something-else\",\"version\":1}", "format is 'something-else'"),
+        ("", "not valid JSON"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"partnerships\":[{\"key\":\"x\",\"na", "not valid JSON"),
+        ("\u{0}\u{1}\u{FFFF}binary", "not valid JSON"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"actions\":\"many\"}", "actions: expected a list"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"updates\":[{\"action\":\"dundee-2021/9\",\"date\":\"2023-01-01\",\"author\":\"a\",\"note\":\"n\"}]}", "no action 'dundee-2021/9'"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"inspections\":[{\"key\":\"d-1\",\"partnership\":\"dundee\",\"title\":\"t\",\"published\":\"2022-02-30\"}]}", "inspections[0].published: '2022-02-30' is not a date"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":2}", "version 2 is newer"),
     ])
     func badPlanFiles(json: String, expected: String) throws {
         let h = try Harness()
@@ -108,6 +115,7 @@ struct BadInputTests {
         let result = try h.run(["import", file.path])
         #expect(result.status != 0)
         #expect(result.stderr.contains(expected), "stderr was: \(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "more than one line: \(result.stderr)")
         #expect(try h.snapshot() == before)
     }
 }
