@@ -21,7 +21,7 @@ let package = Package(
             name: "Schema",
             path: "Schema",
             exclude: ["README.md"],
-            resources: [.embedInCode("0001_initial.sql")]
+            resources: [.embedInCode("0001_initial.sql"), .embedInCode("0002_audit_deletions.sql")]
         ),
         // Seed plan files, embedded so `planwatch demo` works from an installed binary.
         .target(
@@ -55,7 +55,8 @@ let package = Package(
         ),
         .executableTarget(name: "planwatch", dependencies: ["PlanWatchCLI"]),
         .testTarget(name: "ImprovementPlanTests", dependencies: ["ImprovementPlan"]),
-        .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ImprovementPlan", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ImprovementPlan", .product(name: "GRDB", package: "GRDB.swift")],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan"]),
         .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "ImprovementPlan"], exclude: ["Golden", "Fixtures"]),
     ],

@@ -13,6 +13,7 @@ public enum Migrations {
     /// (SwiftPM names an embedded `0001_x.sql` `_001_x_sql`: a leading digit becomes `_`.)
     public static let all: [Migration] = [
         Migration(identifier: "0001_initial", sql: text(PackageResources._001_initial_sql)),
+        Migration(identifier: "0002_audit_deletions", sql: text(PackageResources._002_audit_deletions_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

@@ -294,9 +294,13 @@ extension PlanStore {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [pid, r.date, stored.inspector, r.kind, r.summary, r.confidence, r.next])
         let id = db.lastInsertedRowID
+        var refs: [String] = []
         for actionID in actionIDs {
             try db.execute(sql: "INSERT INTO review_action (review_id, action_id) VALUES (?, ?)", arguments: [id, actionID])
+            refs.append(try Lookup.action(db, id: actionID).qualifiedRef)
         }
+        // The audit records the actions by natural key, in order, whatever form the user named them in.
+        stored.actions = refs.sorted()
         try audit.record(db, entity: "linking_review", key: "\(r.partnership)@\(r.date)/\(r.kind.rawValue)",
                          before: PlanFile.Review?.none, after: stored)
         return LinkingReview(id: id, partnership: r.partnership, date: r.date, inspector: stored.inspector, kind: r.kind,

@@ -22,7 +22,7 @@ public struct PlanWatch: ParsableCommand {
         subcommands: [
             InitCommand.self, PartnershipCommand.self, QICommand.self, InspectionCommand.self, FindingCommand.self,
             PlanCommand.self, ActionCommand.self, UpdateCommand.self, ExtendCommand.self, CompleteCommand.self,
-            WithdrawCommand.self, ReviewCommand.self, ReportCommand.self, FollowCommand.self, ImportCommand.self, ExportCommand.self,
+            WithdrawCommand.self, ReviewCommand.self, ReportCommand.self, FollowCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, HistoryCommand.self,
             DemoCommand.self,
         ]
     )
@@ -38,6 +38,7 @@ public struct PlanWatch: ParsableCommand {
             Foundation.exit(0)
         } catch {
             let code = exitCode(for: error)
+            if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
             if code == .success {
                 exit(withError: error)  // --help, --version: printed to standard output
             }

@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+import ImprovementPlan
+
+/// One audit entry told in plain words, with its field changes.
+public struct HistoryEntry: Codable, Hashable, Sendable {
+    /// One field that changed.
+    public struct Change: Codable, Hashable, Sendable {
+        public var field: String
+        public var before: String?
+        public var after: String?
+    }
+
+    public var seq: Int64
+    public var at: String
+    public var actor: String
+    public var command: String
+    public var entity: String
+    public var key: String
+    public var operation: String
+    public var summary: String
+    public var changes: [Change]
+}
+
+/// Which part of the history to show.
+public struct HistoryFilter: Sendable {
+    public var action: String?
+    public var partnership: String?
+    public var since: CalendarDate?
+    public var actor: String?
+
+    public init(action: String? = nil, partnership: String? = nil, since: CalendarDate? = nil, actor: String? = nil) {
+        self.action = action; self.partnership = partnership; self.since = since; self.actor = actor
+    }
+}
+
+extension PlanStore {
+    /// The audit trail in plain words, oldest first, streamed.
+    public func forEachHistoryEntry(_ filter: HistoryFilter, _ body: (HistoryEntry) throws -> Void) throws {
+        try read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let reference = filter.action {
+                let id = try Lookup.actionID(db, reference)
+                clauses.append("entity IN ('action', 'progress_update', 'deadline_extension') AND entity_key = ?")
+                arguments += [String(id)]
+            }
+            if let key = filter.partnership {
+                let pid = try Lookup.partnershipID(db, key)
+                clauses.append("""
+                    ((entity = 'partnership' AND entity_key = ?)
+                     OR (entity IN ('link_assignment', 'linking_review') AND substr(entity_key, 1, length(?) + 1) = ? || '@')
+                     OR (entity IN ('inspection', 'action_plan') AND entity_key IN (SELECT key FROM inspection WHERE partnership_id = ?))
+                     OR (entity = 'evaluation' AND substr(entity_key, 1, instr(entity_key, '/') - 1) IN (SELECT key FROM inspection WHERE partnership_id = ?))
+                     OR (entity = 'finding' AND substr(entity_key, 1, instr(entity_key, '#') - 1) IN (SELECT key FROM inspection WHERE partnership_id = ?))
+                     OR (entity IN ('action', 'progress_update', 'deadline_extension') AND entity_key IN
+                         (SELECT CAST(a.id AS TEXT) FROM action a JOIN inspection i ON i.id = a.inspection_id WHERE i.partnership_id = ?)))
+                    """)
+                arguments += [key, key, key, pid, pid, pid, pid]
+            }
+            if let since = filter.since { clauses.append("at >= ?"); arguments += [since.iso] }
+            if let actor = filter.actor { clauses.append("actor = ? COLLATE NOCASE"); arguments += [actor] }
+            let sql = "SELECT * FROM audit_entry" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY seq"
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try cursor.next() {
+                try body(HistoryEntry(try AuditEntry(row: row)))
+            }
+        }
+    }
+}
+
+extension HistoryEntry {
+    init(_ entry: AuditEntry) {
+        let before = HistoryEntry.object(entry.before), after = HistoryEntry.object(entry.after)
+        seq = entry.seq; at = entry.at; actor = entry.actor; command = entry.command; entity = entry.entity
+        key = entry.key; operation = entry.operation
+        changes = []
+        if entry.operation == "update" {
+            for field in Set(before.keys).union(after.keys).sorted() {
+                let old = before[field].flatMap(HistoryEntry.text), new = after[field].flatMap(HistoryEntry.text)
+                if old != new { changes.append(Change(field: field, before: old, after: new)) }
+            }
+        }
+        summary = HistoryEntry.describe(entry, before: before, after: after, changes: changes)
+    }
+
+    static func object(_ json: String?) -> [String: Any] {
+        guard let json, let value = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [:] }
+        return value
+    }
+
+    static func text(_ value: Any) -> String? {
+        switch value {
+        case is NSNull: return nil
+        case let list as [Any]: return list.compactMap(text).joined(separator: ", ")
+        case let number as NSNumber: return number.stringValue
+        default: return "\(value)"
+        }
+    }
+
+    static func describe(_ entry: AuditEntry, before: [String: Any], after: [String: Any], changes: [Change]) -> String {
+        let value = { (name: String) -> String in (after[name] ?? before[name]).flatMap(text) ?? "" }
+        let action = entry.key
+        switch (entry.entity, entry.operation) {
+        case (_, "update"):
+            let label = entry.entity == "action" ? "action \(action) (\(value("inspection"))/\(value("ref")))" : "\(entry.entity.replacingOccurrences(of: "_", with: " ")) \(entry.key)"
+            let list = changes.map { "\($0.field) \($0.before ?? "—") → \($0.after ?? "—")" }.joined(separator: "; ")
+            return "\(label): \(list.isEmpty ? "no field changed" : list)"
+        case (_, "delete"):
+            return "removed \(entry.entity.replacingOccurrences(of: "_", with: " ")) \(entry.key) (undo)"
+        case ("partnership", _): return "added partnership \(entry.key) (\(value("name")))"
+        case ("link_assignment", _): return "assigned link inspector \(value("inspector")) to \(value("partnership")) from \(value("from"))"
+        case ("quality_indicator", _): return "added quality indicator \(value("code").isEmpty ? "" : value("code") + " ")\(value("name"))"
+        case ("inspection", _): return "recorded inspection \(entry.key) of \(value("partnership")): \(value("title"))"
+        case ("action_plan", _): return "opened the action plan for \(entry.key) (\(value("status")))"
+        case ("evaluation", _):
+            let grade = Int(value("grade")).flatMap(Grade.init).map(\.description) ?? value("grade")
+            return "graded \(value("inspection")) QI \(value("qi")): \(grade)"
+        case ("finding", _): return "added finding \(entry.key) (\(value("kind"))): \(value("text"))"
+        case ("action", _):
+            let due = value("due").isEmpty ? "no deadline" : "due \(value("due"))"
+            return "added action \(action) (\(value("inspection"))/\(value("ref"))): \(value("title")); owner \(value("owner")), \(value("agency")); \(due)"
+        case ("progress_update", _):
+            var extra: [String] = []
+            if !value("status").isEmpty { extra.append("status \(value("status"))") }
+            if !value("percent").isEmpty { extra.append("\(value("percent"))%") }
+            if !value("evidence").isEmpty { extra.append("evidence: \(value("evidence"))") }
+            return "progress on action \(action) (\(value("action"))) dated \(value("date")): \(value("note"))" + (extra.isEmpty ? "" : " [\(extra.joined(separator: ", "))]")
+        case ("deadline_extension", _):
+            return "deadline of action \(action) (\(value("action"))) \(value("from")) → \(value("to")), reason: \(value("reason"))"
+                + (value("agreedBy").isEmpty ? "" : " (agreed by \(value("agreedBy")))")
+        case ("linking_review", _):
+            return "linking review (\(value("kind"))) with \(value("partnership")) on \(value("date")): \(value("summary"))"
+        default:
+            return "\(entry.operation) \(entry.entity) \(entry.key)"
+        }
+    }
+}
