@@ -56,13 +56,13 @@ struct AuditWriter {
     }
 
     /// Appends one entry, chained to the last one.
-    func record<T: Encodable>(_ db: Database, entity: String, key: String, before: T?, after: T?) throws {
+    func record<T: Encodable>(_ db: Database, entity: String, key: String, before: T?, after: T?, operation explicit: String? = nil) throws {
         let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")
         let seq: Int64 = (last?["seq"] ?? 0) + 1
         let prevHash: String = last?["hash"] ?? AuditEntry.genesis
         let beforeJSON = try AuditWriter.json(before)
         let afterJSON = try AuditWriter.json(after)
-        let operation = before == nil ? "insert" : "update"
+        let operation = explicit ?? (before == nil ? "insert" : "update")
         let hash = AuditEntry.chainHash(prevHash: prevHash, seq: seq, at: timestamp, actor: actor, command: command,
                                         entity: entity, key: key, operation: operation, before: beforeJSON, after: afterJSON)
         try db.execute(

@@ -70,7 +70,8 @@ extension PlanStore {
 }
 
 extension HistoryEntry {
-    init(_ entry: AuditEntry) {
+    /// Tells one audit entry in plain words.
+    public init(_ entry: AuditEntry) {
         let before = HistoryEntry.object(entry.before), after = HistoryEntry.object(entry.after)
         seq = entry.seq; at = entry.at; actor = entry.actor; command = entry.command; entity = entry.entity
         key = entry.key; operation = entry.operation
@@ -108,6 +109,8 @@ extension HistoryEntry {
             return "\(label): \(list.isEmpty ? "no field changed" : list)"
         case (_, "delete"):
             return "removed \(entry.entity.replacingOccurrences(of: "_", with: " ")) \(entry.key) (undo)"
+        case ("database", _):
+            return entry.after.flatMap { try? JSONDecoder().decode(String.self, from: Data($0.utf8)) } ?? "database event"
         case ("partnership", _): return "added partnership \(entry.key) (\(value("name")))"
         case ("link_assignment", _): return "assigned link inspector \(value("inspector")) to \(value("partnership")) from \(value("from"))"
         case ("quality_indicator", _): return "added quality indicator \(value("code").isEmpty ? "" : value("code") + " ")\(value("name"))"

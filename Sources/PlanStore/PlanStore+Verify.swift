@@ -66,6 +66,7 @@ extension PlanStore {
                 previousHash = entry.hash
                 expectedSeq = entry.seq + 1
                 let id = "\(entry.entity) \(entry.key)"
+                if entry.entity == "database" { continue }  // events such as a restore, not records
                 if PlanStore.appendOnly.contains(entry.entity) {
                     switch entry.operation {
                     case "insert": appended[id, default: []].append(entry.after ?? "")

@@ -139,9 +139,11 @@ struct ActionCommand: ParsableCommand {
             for x in detail.extensions { extensions.append([x.recorded.iso, x.from.iso, x.to.iso, x.reason, x.agreedBy ?? ""]) }
             context.emit(extensions, format: list.format)
             context.print("\n" + context.style.bold("History") + "\n")
-            var history = Table(columns: [.init("seq", alignRight: true), .init("at"), .init("actor"), .init("command"), .init("change")])
-            for entry in detail.history {
-                history.append([String(entry.seq), entry.at, entry.actor, entry.command, "\(entry.operation) \(entry.entity)"])
+            var history = Table(columns: [.init("seq", alignRight: true), .init("at"), .init("actor", wrap: true), .init("command"),
+                                          .init("change", wrap: true)])
+            for entry in detail.history.map(HistoryEntry.init) {
+                history.append([String(entry.seq), String(entry.at.prefix(16)).replacingOccurrences(of: "T", with: " "), entry.actor,
+                                 entry.command, entry.summary])
             }
             context.emit(history, format: list.format)
         }

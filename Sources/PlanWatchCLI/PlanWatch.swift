@@ -22,7 +22,7 @@ public struct PlanWatch: ParsableCommand {
         subcommands: [
             InitCommand.self, PartnershipCommand.self, QICommand.self, InspectionCommand.self, FindingCommand.self,
             PlanCommand.self, ActionCommand.self, UpdateCommand.self, ExtendCommand.self, CompleteCommand.self,
-            WithdrawCommand.self, ReviewCommand.self, ReportCommand.self, FollowCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, HistoryCommand.self,
+            WithdrawCommand.self, ReviewCommand.self, ReportCommand.self, FollowCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, HistoryCommand.self, UndoCommand.self, BackupCommand.self, RestoreCommand.self,
             DemoCommand.self,
         ]
     )

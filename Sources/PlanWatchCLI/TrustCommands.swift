@@ -78,3 +78,56 @@ struct HistoryCommand: StoreCommand {
         }
     }
 }
+
+/// `planwatch undo`.
+struct UndoCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "undo",
+        abstract: "Revert your most recent change, as a new audited change (history is never deleted).",
+        discussion: """
+            The change is the last command you (--actor) ran that has not been undone. Refused, with the reason, when
+            someone else has changed the same records since, or when other records now depend on what it added.
+            A progress update is never deleted: undoing one adds a correcting update.
+            Example:
+              planwatch undo --actor "Link inspector (Tayside)"
+            """)
+    static let auditName = "undo"
+    @OptionGroup var global: GlobalOptions
+
+    func run(context: Context) throws {
+        let result = try context.store.undo(today: context.today)
+        context.done("Undid '\(result.command)' (audit entry \(result.change), \(result.at.prefix(16).replacingOccurrences(of: "T", with: " ")) UTC):")
+        for step in result.steps { context.done("  \(step)") }
+    }
+}
+
+/// `planwatch backup PATH`.
+struct BackupCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the database to a new file with SQLite's online backup API (consistent while others write); the copy is verified.",
+        discussion: "Example:\n  planwatch backup backups/planwatch-2025-03-31.sqlite")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The new file.") var path: String
+
+    func run(context: Context) throws {
+        let report = try context.store.backup(to: path)
+        context.done("Backed up to \(path) (\(report.auditEntries) audit entries; the copy verifies)")
+    }
+}
+
+/// `planwatch restore PATH`.
+struct RestoreCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Replace the database with a backup, only after the backup verifies.",
+        discussion: "Example:\n  planwatch restore backups/planwatch-2025-03-31.sqlite")
+    static let auditName = "restore"
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The backup file.") var path: String
+
+    func run(context: Context) throws {
+        let report = try context.store.restore(from: path)
+        context.done("Restored \(global.databasePath()) from \(path) (\(report.auditEntries) audit entries verified)")
+    }
+}

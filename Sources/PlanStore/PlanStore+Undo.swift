@@ -1,0 +1,209 @@
+import Foundation
+import GRDB
+import ImprovementPlan
+
+/// What `undo` reverted.
+public struct UndoResult: Codable, Sendable {
+    /// The first audit entry of the change that was undone.
+    public var change: Int64
+    public var command: String
+    public var at: String
+    /// What was done to revert it, in plain words.
+    public var steps: [String]
+}
+
+/// Reverting the most recent change an actor made, as a new audited change.
+extension PlanStore {
+    /// Reverts the actor's most recent change that has not been undone: a
+    /// record it updated gets its earlier values back, a record it added is
+    /// removed (the trail keeps it, as a 'delete' entry), and a progress
+    /// update it added — never deleted — is answered by a correcting update.
+    /// Refused, with the reason, when someone else has changed the same
+    /// records since, or when other records now depend on one it added.
+    public func undo(today: CalendarDate) throws -> UndoResult {
+        try write { db, _ in
+            let undone = Set(try String.fetchAll(db, sql: "SELECT DISTINCT command FROM audit_entry WHERE actor = ? AND command LIKE 'undo #%'",
+                                                 arguments: [actor]).compactMap { Int64($0.dropFirst(6)) })
+            // The actor's changes, newest first: one command's entries share its timestamp.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM audit_entry WHERE actor = ? AND command NOT LIKE 'undo #%' ORDER BY seq DESC
+                """, arguments: [actor])
+            var change: [AuditEntry] = []
+            for row in rows {
+                let entry = try AuditEntry(row: row)
+                if let first = change.first, first.at != entry.at || first.command != entry.command {
+                    if !undone.contains(change.last?.seq ?? 0) { break }
+                    change = []
+                }
+                change.append(entry)
+            }
+            guard let newest = change.first, let oldest = change.last, !undone.contains(oldest.seq) else {
+                throw PlanError.refused("there is nothing of \(actor)'s to undo")
+            }
+            change.reverse()
+
+            // Someone else's later change to the same records depends on this one.
+            let subjects = Set(change.map(PlanStore.subject))
+            let later = try Row.fetchAll(db, sql: "SELECT * FROM audit_entry WHERE seq > ? AND actor <> ? ORDER BY seq",
+                                         arguments: [newest.seq, actor]).map(AuditEntry.init(row:))
+            if let blocking = later.first(where: { subjects.contains(PlanStore.subject($0)) }) {
+                throw PlanError.refused("undo refused: \(blocking.actor) changed \(PlanStore.subject(blocking)) after it (audit entry \(blocking.seq), '\(blocking.command)'); they must undo or correct that first")
+            }
+
+            let audit = AuditWriter(actor: actor, command: "undo #\(oldest.seq)", timestamp: PlanStore.timestamp(now()))
+            var steps: [String] = []
+            for entry in change.reversed() {
+                do {
+                    steps.append(try PlanStore.revert(entry, db, audit, today: today))
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                    throw PlanError.refused("undo refused: other records now depend on \(entry.entity.replacingOccurrences(of: "_", with: " ")) \(entry.key) (\(error.message ?? "constraint"))")
+                }
+            }
+            return UndoResult(change: oldest.seq, command: oldest.command, at: oldest.at, steps: steps)
+        }
+    }
+
+    /// The record an entry is about, for dependency checks: an action with its
+    /// updates and extensions, an inspection with its plan, grades and findings,
+    /// a partnership with its link assignments and reviews.
+    static func subject(_ entry: AuditEntry) -> String {
+        switch entry.entity {
+        case "action", "progress_update", "deadline_extension": return "action \(entry.key)"
+        case "inspection", "action_plan": return "inspection \(entry.key)"
+        case "evaluation": return "inspection \(entry.key.split(separator: "/").first.map(String.init) ?? entry.key)"
+        case "finding": return "inspection \(entry.key.split(separator: "#").first.map(String.init) ?? entry.key)"
+        case "link_assignment", "linking_review": return "partnership \(entry.key.split(separator: "@").first.map(String.init) ?? entry.key)"
+        default: return "\(entry.entity.replacingOccurrences(of: "_", with: " ")) \(entry.key)"
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ json: String?) throws -> T {
+        guard let json else { throw StoreError.corrupt("audit entry without a value to restore") }
+        return try JSONDecoder().decode(T.self, from: Data(json.utf8))
+    }
+
+    /// Reverts one audit entry and records the reversal.
+    static func revert(_ entry: AuditEntry, _ db: Database, _ audit: AuditWriter, today: CalendarDate) throws -> String {
+        let key = entry.key
+        switch (entry.entity, entry.operation) {
+        case ("action", "update"):
+            let restored = try decode(Action.self, entry.before)
+            let id = try Lookup.actionID(db, key)
+            try saveAction(db, audit, before: try Lookup.action(db, id: id), after: restored)
+            return "action \(key) restored to its state before entry \(entry.seq)"
+        case ("progress_update", "insert"):
+            let update = try decode(ProgressUpdate.self, entry.after)
+            let id = try Lookup.actionID(db, key)
+            let action = try Lookup.action(db, id: id)
+            let correction = ProgressUpdate(action: update.action, date: max(update.date, today), author: audit.actor,
+                                            note: "Correction: the update of \(update.date) (\"\(update.note)\") was undone",
+                                            status: action.status, percent: action.percent)
+            try insertUpdate(db, audit, actionID: id, correction, recordedAt: audit.timestamp)
+            return "progress update of \(update.date) on action \(key) answered by a correcting update (updates are never deleted)"
+        case ("deadline_extension", "insert"):
+            let ext = try decode(DeadlineExtension.self, entry.after)
+            try db.execute(sql: "DELETE FROM deadline_extension WHERE action_id = ? AND to_due = ? AND from_due = ?",
+                           arguments: [Int64(key), ext.to, ext.from])
+            try audit.record(db, entity: "deadline_extension", key: key, before: ext, after: DeadlineExtension?.none, operation: "delete")
+            return "extension of action \(key) to \(ext.to) removed"
+        case ("action", "insert"):
+            let action = try decode(Action.self, entry.after)
+            let id = try Lookup.actionID(db, key)
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM progress_update WHERE action_id = ?)", arguments: [id]) == true {
+                throw PlanError.refused("undo refused: action \(key) (\(action.qualifiedRef)) has progress updates, which are never deleted; withdraw it instead")
+            }
+            let current = try Lookup.action(db, id: id)
+            try db.execute(sql: "DELETE FROM action WHERE id = ?", arguments: [id])
+            try audit.record(db, entity: "action", key: key, before: current, after: Action?.none, operation: "delete")
+            return "action \(key) (\(action.qualifiedRef)) removed"
+        case ("action_plan", "update"):
+            let restored = try decode(ActionPlan.self, entry.before)
+            try savePlan(db, audit, before: try Lookup.plan(db, inspection: key), after: restored)
+            return "plan for \(key) restored to \(restored.status.rawValue)"
+        case ("evaluation", "update"):
+            let restored = try decode(Evaluation.self, entry.before)
+            try upsertEvaluation(db, audit, restored)
+            return "grade of \(key) restored to \(restored.grade)"
+        case ("link_assignment", "update"):
+            let restored = try decode(LinkAssignment.self, entry.before)
+            let pid = try Lookup.partnershipID(db, restored.partnership)
+            try db.execute(sql: "UPDATE link_assignment SET to_date = ? WHERE partnership_id = ? AND from_date = ?",
+                           arguments: [restored.to, pid, restored.from])
+            try audit.record(db, entity: "link_assignment", key: key, before: try decode(LinkAssignment.self, entry.after), after: restored)
+            return "link assignment \(key) restored"
+        case (let entity, "insert"):
+            let (sql, arguments) = try deletion(entity: entity, key: key, db)
+            try db.execute(sql: sql, arguments: arguments)
+            try audit.record(db, entity: entity, key: key, before: entry.after.map(RawJSON.init), after: RawJSON?.none, operation: "delete")
+            return "\(entity.replacingOccurrences(of: "_", with: " ")) \(key) removed"
+        default:
+            throw PlanError.refused("undo refused: entry \(entry.seq) (\(entry.operation) \(entry.entity)) cannot be reverted")
+        }
+    }
+
+    /// The DELETE that removes a record added by an insert entry.
+    static func deletion(entity: String, key: String, _ db: Database) throws -> (String, StatementArguments) {
+        switch entity {
+        case "partnership": return ("DELETE FROM partnership WHERE key = ?", [key])
+        case "quality_indicator": return ("DELETE FROM quality_indicator WHERE id = ?", [try Lookup.qiID(db, key)])
+        case "inspection": return ("DELETE FROM inspection WHERE key = ?", [key])
+        case "action_plan": return ("DELETE FROM action_plan WHERE inspection_id = ?", [try Lookup.inspectionID(db, key)])
+        case "link_assignment":
+            let parts = key.split(separator: "@").map(String.init)
+            return ("DELETE FROM link_assignment WHERE partnership_id = ? AND from_date = ?", [try Lookup.partnershipID(db, parts.first ?? ""), parts.last ?? ""])
+        case "evaluation":
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            return ("DELETE FROM evaluation WHERE inspection_id = ? AND qi_id = ?",
+                    [try Lookup.inspectionID(db, parts.first ?? ""), try Lookup.qiID(db, parts.last ?? "")])
+        case "finding":
+            let parts = key.split(separator: "#").map(String.init)
+            return ("DELETE FROM finding WHERE inspection_id = ? AND number = ?", [try Lookup.inspectionID(db, parts.first ?? ""), Int(parts.last ?? "") ?? 0])
+        case "linking_review":
+            let partnership = String(key.prefix { $0 != "@" })
+            let rest = key.dropFirst(partnership.count + 1).split(separator: "/").map(String.init)
+            return ("DELETE FROM linking_review WHERE partnership_id = ? AND on_date = ? AND kind = ?",
+                    [try Lookup.partnershipID(db, partnership), rest.first ?? "", rest.last ?? ""])
+        default:
+            throw PlanError.refused("undo refused: \(entity) \(key) cannot be removed")
+        }
+    }
+}
+
+/// An already-encoded JSON value, written into an audit entry as it is.
+struct RawJSON: Encodable {
+    let json: String
+    init(_ json: String) { self.json = json }
+    func encode(to encoder: any Encoder) throws {
+        let value = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
+        try value.encode(to: encoder)
+    }
+}
+
+/// Any JSON value, decoded and encoded again unchanged (keys sorted on output).
+enum JSONValue: Codable {
+    case null, bool(Bool), number(Double), integer(Int64), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int64.self) { self = .integer(i) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case let .bool(b): try c.encode(b)
+        case let .integer(i): try c.encode(i)
+        case let .number(d): try c.encode(d)
+        case let .string(s): try c.encode(s)
+        case let .array(a): try c.encode(a)
+        case let .object(o): try c.encode(o)
+        }
+    }
+}
