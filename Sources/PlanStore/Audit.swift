@@ -24,7 +24,20 @@ public struct AuditEntry: Codable, Hashable, Sendable {
                                  entity: String, key: String, operation: String, before: String?, after: String?) -> String {
         let fields = [prevHash, String(seq), at, actor, command, entity, key, operation, before ?? "\u{0}", after ?? "\u{0}"]
         let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "\n")
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return hex(SHA256.hash(data: Data(canonical.utf8)))
+    }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// Lower-case hexadecimal of a digest.
+    static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The hash the first entry chains to.
@@ -57,7 +70,7 @@ struct AuditWriter {
 
     /// Appends one entry, chained to the last one.
     func record<T: Encodable>(_ db: Database, entity: String, key: String, before: T?, after: T?, operation explicit: String? = nil) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")
+        let last = try db.row(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")
         let seq: Int64 = (last?["seq"] ?? 0) + 1
         let prevHash: String = last?["hash"] ?? AuditEntry.genesis
         let beforeJSON = try AuditWriter.json(before)
@@ -65,7 +78,7 @@ struct AuditWriter {
         let operation = explicit ?? (before == nil ? "insert" : "update")
         let hash = AuditEntry.chainHash(prevHash: prevHash, seq: seq, at: timestamp, actor: actor, command: command,
                                         entity: entity, key: key, operation: operation, before: beforeJSON, after: afterJSON)
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO audit_entry (seq, at, actor, command, entity, entity_key, operation, before, after, prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -61,7 +61,7 @@ extension PlanStore {
             if let since = filter.since { clauses.append("at >= ?"); arguments += [since.iso] }
             if let actor = filter.actor { clauses.append("actor = ? COLLATE NOCASE"); arguments += [actor] }
             let sql = "SELECT * FROM audit_entry" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY seq"
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            let cursor = try db.cursor(sql: sql, arguments: arguments)
             while let row = try cursor.next() {
                 try body(HistoryEntry(try AuditEntry(row: row)))
             }

@@ -4,14 +4,14 @@ import ImprovementPlan
 /// Natural key → row id lookups, each failing with a message naming the key.
 enum Lookup {
     static func partnershipID(_ db: Database, _ key: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM partnership WHERE key = ?", arguments: [key]) else {
+        guard let id = try db.one(Int64.self, sql: "SELECT id FROM partnership WHERE key = ?", arguments: [key]) else {
             throw PlanError.notFound(entity: "partnership", key: key)
         }
         return id
     }
 
     static func inspectionID(_ db: Database, _ key: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM inspection WHERE key = ?", arguments: [key]) else {
+        guard let id = try db.one(Int64.self, sql: "SELECT id FROM inspection WHERE key = ?", arguments: [key]) else {
             throw PlanError.notFound(entity: "inspection", key: key)
         }
         return id
@@ -20,15 +20,15 @@ enum Lookup {
     /// A QI by code ("2.1") or, failing that, by name (any case).
     static func qiID(_ db: Database, _ reference: String) throws -> Int64 {
         let trimmed = reference.trimmingCharacters(in: .whitespaces)
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM quality_indicator WHERE code = ?", arguments: [trimmed])
-            ?? Int64.fetchOne(db, sql: "SELECT id FROM quality_indicator WHERE lower(name) = lower(?)", arguments: [trimmed]) {
+        if let id = try db.one(Int64.self, sql: "SELECT id FROM quality_indicator WHERE code = ?", arguments: [trimmed])
+            ?? db.one(Int64.self, sql: "SELECT id FROM quality_indicator WHERE lower(name) = lower(?)", arguments: [trimmed]) {
             return id
         }
         throw PlanError.notFound(entity: "quality indicator", key: reference)
     }
 
     static func findingID(_ db: Database, inspection: String, number: Int) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: """
+        guard let id = try db.one(Int64.self, sql: """
             SELECT f.id FROM finding f JOIN inspection i ON i.id = f.inspection_id WHERE i.key = ? AND f.number = ?
             """, arguments: [inspection, number])
         else { throw PlanError.notFound(entity: "finding", key: "\(inspection) #\(number)") }
@@ -39,14 +39,14 @@ enum Lookup {
     static func actionID(_ db: Database, _ reference: String) throws -> Int64 {
         let trimmed = reference.trimmingCharacters(in: .whitespaces)
         if let number = Int64(trimmed) {
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE id = ?)", arguments: [number]) == true {
+            if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE id = ?)", arguments: [number]) == true {
                 return number
             }
             throw PlanError.notFound(entity: "action", key: trimmed)
         }
         if let slash = trimmed.firstIndex(of: "/") {
             let inspection = String(trimmed[..<slash]), ref = String(trimmed[trimmed.index(after: slash)...])
-            if let id = try Int64.fetchOne(db, sql: """
+            if let id = try db.one(Int64.self, sql: """
                 SELECT a.id FROM action a JOIN inspection i ON i.id = a.inspection_id WHERE i.key = ? AND a.ref = ?
                 """, arguments: [inspection, ref]) {
                 return id
@@ -56,14 +56,14 @@ enum Lookup {
     }
 
     static func action(_ db: Database, id: Int64) throws -> Action {
-        guard let row = try Row.fetchOne(db, sql: Select.action + " WHERE a.id = ?", arguments: [id]) else {
+        guard let row = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id]) else {
             throw PlanError.notFound(entity: "action", key: String(id))
         }
         return try Action(row: row)
     }
 
     static func plan(_ db: Database, inspection: String) throws -> ActionPlan? {
-        try Row.fetchOne(db, sql: Select.plan + " WHERE i.key = ?", arguments: [inspection]).map(ActionPlan.init(row:))
+        try db.row(sql: Select.plan + " WHERE i.key = ?", arguments: [inspection]).map(ActionPlan.init(row:))
     }
 }
 

@@ -32,10 +32,10 @@ extension PlanStore {
     }
 
     static func insertPartnership(_ db: Database, _ audit: AuditWriter, _ p: Partnership) throws {
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM partnership WHERE key = ?)", arguments: [p.key]) == true {
+        if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM partnership WHERE key = ?)", arguments: [p.key]) == true {
             throw PlanError.duplicate(entity: "partnership", key: p.key)
         }
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO partnership (key, name, council, health_board, police_division, other_partners)
             VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [p.key, p.name, p.council, p.healthBoard, p.policeDivision, JSONColumn.encode(p.otherPartners)])
@@ -52,7 +52,7 @@ extension PlanStore {
 
     static func insertLink(_ db: Database, _ audit: AuditWriter, _ link: LinkAssignment) throws {
         let pid = try Lookup.partnershipID(db, link.partnership)
-        let rows = try Row.fetchAll(db, sql: Select.link + " WHERE l.partnership_id = ? ORDER BY l.from_date", arguments: [pid])
+        let rows = try db.rows(sql: Select.link + " WHERE l.partnership_id = ? ORDER BY l.from_date", arguments: [pid])
         let existing = try rows.map(LinkAssignment.init(row:))
         if existing.contains(where: { $0.from == link.from }) {
             throw PlanError.duplicate(entity: "link assignment", key: "\(link.partnership) from \(link.from)")
@@ -63,11 +63,11 @@ extension PlanStore {
             }
             var ended = current
             ended.to = link.from.adding(days: -1)
-            try db.execute(sql: "UPDATE link_assignment SET to_date = ? WHERE partnership_id = ? AND from_date = ?",
+            try db.run(sql: "UPDATE link_assignment SET to_date = ? WHERE partnership_id = ? AND from_date = ?",
                            arguments: [ended.to, pid, current.from])
             try audit.record(db, entity: "link_assignment", key: "\(link.partnership)@\(current.from)", before: current, after: ended)
         }
-        try db.execute(sql: "INSERT INTO link_assignment (partnership_id, inspector, from_date, to_date) VALUES (?, ?, ?, ?)",
+        try db.run(sql: "INSERT INTO link_assignment (partnership_id, inspector, from_date, to_date) VALUES (?, ?, ?, ?)",
                        arguments: [pid, link.inspector, link.from, link.to])
         try audit.record(db, entity: "link_assignment", key: "\(link.partnership)@\(link.from)", before: LinkAssignment?.none, after: link)
     }
@@ -78,13 +78,13 @@ extension PlanStore {
     }
 
     static func insertQualityIndicator(_ db: Database, _ audit: AuditWriter, _ qi: QualityIndicator, skipExisting: Bool) throws {
-        let sameCode = try qi.code.map { try Row.fetchOne(db, sql: Select.qi + " WHERE q.code = ?", arguments: [$0]) } ?? nil
-        let sameName = try Row.fetchOne(db, sql: Select.qi + " WHERE lower(q.name) = lower(?)", arguments: [qi.name])
+        let sameCode = try qi.code.map { try db.row(sql: Select.qi + " WHERE q.code = ?", arguments: [$0]) } ?? nil
+        let sameName = try db.row(sql: Select.qi + " WHERE lower(q.name) = lower(?)", arguments: [qi.name])
         if let existing = sameCode ?? sameName {
             if skipExisting, try QualityIndicator(row: existing) == qi { return }
             throw PlanError.duplicate(entity: "quality indicator", key: qi.reference)
         }
-        try db.execute(sql: "INSERT INTO quality_indicator (code, name, framework) VALUES (?, ?, ?)",
+        try db.run(sql: "INSERT INTO quality_indicator (code, name, framework) VALUES (?, ?, ?)",
                        arguments: [qi.code, qi.name, qi.framework])
         try audit.record(db, entity: "quality_indicator", key: qi.reference, before: QualityIndicator?.none, after: qi)
     }
@@ -108,10 +108,10 @@ extension PlanStore {
 
     static func insertInspection(_ db: Database, _ audit: AuditWriter, _ i: Inspection) throws {
         let pid = try Lookup.partnershipID(db, i.partnership)
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inspection WHERE key = ?)", arguments: [i.key]) == true {
+        if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM inspection WHERE key = ?)", arguments: [i.key]) == true {
             throw PlanError.duplicate(entity: "inspection", key: i.key)
         }
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO inspection (key, partnership_id, title, lead_inspectorate, scrutiny_partners, fieldwork_start,
               fieldwork_end, published, plan_due, confidence, escalation, summary, source)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -121,7 +121,7 @@ extension PlanStore {
         let inspectionID = db.lastInsertedRowID
         try audit.record(db, entity: "inspection", key: i.key, before: Inspection?.none, after: i)
         let plan = ActionPlan(inspection: i.key)
-        try db.execute(sql: "INSERT INTO action_plan (inspection_id, status) VALUES (?, 'draft')", arguments: [inspectionID])
+        try db.run(sql: "INSERT INTO action_plan (inspection_id, status) VALUES (?, 'draft')", arguments: [inspectionID])
         try audit.record(db, entity: "action_plan", key: i.key, before: ActionPlan?.none, after: plan)
     }
 
@@ -133,20 +133,20 @@ extension PlanStore {
     static func upsertEvaluation(_ db: Database, _ audit: AuditWriter, _ e: Evaluation) throws {
         let iid = try Lookup.inspectionID(db, e.inspection)
         let qid = try Lookup.qiID(db, e.qi)
-        let ref = try String.fetchOne(db, sql: "SELECT coalesce(code, name) FROM quality_indicator WHERE id = ?", arguments: [qid]) ?? e.qi
+        let ref = try db.one(String.self, sql: "SELECT coalesce(code, name) FROM quality_indicator WHERE id = ?", arguments: [qid]) ?? e.qi
         var stored = e
         stored.qi = ref
         let key = "\(e.inspection)/\(ref)"
-        let old = try Int.fetchOne(db, sql: "SELECT grade FROM evaluation WHERE inspection_id = ? AND qi_id = ?", arguments: [iid, qid])
+        let old = try db.one(Int.self, sql: "SELECT grade FROM evaluation WHERE inspection_id = ? AND qi_id = ?", arguments: [iid, qid])
         if let old {
             if old == e.grade.value { return }
-            try db.execute(sql: "UPDATE evaluation SET grade = ? WHERE inspection_id = ? AND qi_id = ?",
+            try db.run(sql: "UPDATE evaluation SET grade = ? WHERE inspection_id = ? AND qi_id = ?",
                            arguments: [e.grade.value, iid, qid])
             var before = stored
             before.grade = Grade(old) ?? e.grade
             try audit.record(db, entity: "evaluation", key: key, before: before, after: stored)
         } else {
-            try db.execute(sql: "INSERT INTO evaluation (inspection_id, qi_id, grade) VALUES (?, ?, ?)",
+            try db.run(sql: "INSERT INTO evaluation (inspection_id, qi_id, grade) VALUES (?, ?, ?)",
                            arguments: [iid, qid, e.grade.value])
             try audit.record(db, entity: "evaluation", key: key, before: Evaluation?.none, after: stored)
         }
@@ -158,7 +158,7 @@ extension PlanStore {
         try PlanStore.checkText(text, field: "text")
         return try write { db, audit in
             let iid = try Lookup.inspectionID(db, inspection)
-            let next = try Int.fetchOne(db, sql: "SELECT coalesce(max(number), 0) + 1 FROM finding WHERE inspection_id = ?", arguments: [iid]) ?? 1
+            let next = try db.one(Int.self, sql: "SELECT coalesce(max(number), 0) + 1 FROM finding WHERE inspection_id = ?", arguments: [iid]) ?? 1
             let finding = Finding(inspection: inspection, number: next, kind: kind, text: text, qi: qi, themes: themes)
             return try PlanStore.insertFinding(db, audit, finding)
         }
@@ -167,17 +167,17 @@ extension PlanStore {
     static func insertFinding(_ db: Database, _ audit: AuditWriter, _ f: Finding) throws -> Finding {
         let iid = try Lookup.inspectionID(db, f.inspection)
         let qid = try f.qi.map { try Lookup.qiID(db, $0) }
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM finding WHERE inspection_id = ? AND text = ?)", arguments: [iid, f.text]) == true {
+        if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM finding WHERE inspection_id = ? AND text = ?)", arguments: [iid, f.text]) == true {
             throw PlanError.duplicate(entity: "finding", key: "\(f.inspection): \(f.text.prefix(60))")
         }
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM finding WHERE inspection_id = ? AND number = ?)", arguments: [iid, f.number]) == true {
+        if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM finding WHERE inspection_id = ? AND number = ?)", arguments: [iid, f.number]) == true {
             throw PlanError.duplicate(entity: "finding", key: "\(f.inspection) #\(f.number)")
         }
-        try db.execute(sql: "INSERT INTO finding (inspection_id, number, kind, text, qi_id, themes) VALUES (?, ?, ?, ?, ?, ?)",
+        try db.run(sql: "INSERT INTO finding (inspection_id, number, kind, text, qi_id, themes) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [iid, f.number, f.kind, f.text, qid, JSONColumn.encode(f.themes)])
         var stored = f
         stored.id = db.lastInsertedRowID
-        if let qid { stored.qi = try String.fetchOne(db, sql: "SELECT coalesce(code, name) FROM quality_indicator WHERE id = ?", arguments: [qid]) }
+        if let qid { stored.qi = try db.one(String.self, sql: "SELECT coalesce(code, name) FROM quality_indicator WHERE id = ?", arguments: [qid]) }
         try audit.record(db, entity: "finding", key: "\(f.inspection)#\(f.number)", before: Finding?.none, after: stored)
         return stored
     }
@@ -189,7 +189,7 @@ extension PlanStore {
             guard plan.status == .draft else {
                 throw PlanError.refused("the plan for \(inspection) is already \(plan.status.rawValue)")
             }
-            let published = try CalendarDate.fetchOne(db, sql: "SELECT published FROM inspection WHERE key = ?", arguments: [inspection])
+            let published = try db.one(CalendarDate.self, sql: "SELECT published FROM inspection WHERE key = ?", arguments: [inspection])
             if let published, date < published {
                 throw PlanError.refused("date: \(date) is before the inspection was published (\(published))")
             }
@@ -221,7 +221,7 @@ extension PlanStore {
 
     static func savePlan(_ db: Database, _ audit: AuditWriter, before: ActionPlan?, after: ActionPlan) throws {
         let iid = try Lookup.inspectionID(db, after.inspection)
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO action_plan (inspection_id, status, submitted_on, agreed_on, agreed_by) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (inspection_id) DO UPDATE SET status = excluded.status, submitted_on = excluded.submitted_on,
               agreed_on = excluded.agreed_on, agreed_by = excluded.agreed_by

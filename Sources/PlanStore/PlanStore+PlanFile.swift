@@ -26,8 +26,8 @@ extension PlanStore {
             var summary = ImportSummary()
             for (n, qi) in file.qualityIndicators.enumerated() {
                 try at("qualityIndicators[\(n)]") {
-                    let existing = try (qi.code.map { try Row.fetchOne(db, sql: Select.qi + " WHERE q.code = ?", arguments: [$0]) } ?? nil)
-                        ?? Row.fetchOne(db, sql: Select.qi + " WHERE lower(q.name) = lower(?)", arguments: [qi.name])
+                    let existing = try (qi.code.map { try db.row(sql: Select.qi + " WHERE q.code = ?", arguments: [$0]) } ?? nil)
+                        ?? db.row(sql: Select.qi + " WHERE lower(q.name) = lower(?)", arguments: [qi.name])
                     if let existing {
                         try same("quality indicator", qi.reference, try QualityIndicator(row: existing), qi)
                         summary.count("qualityIndicators", added: false)
@@ -40,7 +40,7 @@ extension PlanStore {
             }
             for (n, p) in file.partnerships.enumerated() {
                 try at("partnerships[\(n)] (\(p.key))") {
-                    if let row = try Row.fetchOne(db, sql: Select.partnership + " WHERE p.key = ?", arguments: [p.key]) {
+                    if let row = try db.row(sql: Select.partnership + " WHERE p.key = ?", arguments: [p.key]) {
                         try same("partnership", p.key, try Partnership(row: row), p)
                         summary.count("partnerships", added: false)
                     } else {
@@ -54,7 +54,7 @@ extension PlanStore {
             for (n, link) in file.linkAssignments.enumerated() {
                 try at("linkAssignments[\(n)]") {
                     let pid = try Lookup.partnershipID(db, link.partnership)
-                    if let row = try Row.fetchOne(db, sql: Select.link + " WHERE l.partnership_id = ? AND l.from_date = ?", arguments: [pid, link.from]) {
+                    if let row = try db.row(sql: Select.link + " WHERE l.partnership_id = ? AND l.from_date = ?", arguments: [pid, link.from]) {
                         try same("link assignment", "\(link.partnership) from \(link.from)", try LinkAssignment(row: row), link)
                         summary.count("linkAssignments", added: false)
                     } else {
@@ -66,7 +66,7 @@ extension PlanStore {
             }
             for (n, inspection) in file.inspections.enumerated() {
                 try at("inspections[\(n)] (\(inspection.key))") {
-                    if let row = try Row.fetchOne(db, sql: Select.inspection + " WHERE i.key = ?", arguments: [inspection.key]) {
+                    if let row = try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [inspection.key]) {
                         try same("inspection", inspection.key, try Inspection(row: row), inspection)
                         summary.count("inspections", added: false)
                     } else {
@@ -80,7 +80,7 @@ extension PlanStore {
                 try at("evaluations[\(n)] (\(evaluation.inspection) \(evaluation.qi))") {
                     let iid = try Lookup.inspectionID(db, evaluation.inspection)
                     let qid = try Lookup.qiID(db, evaluation.qi)
-                    if let old = try Int.fetchOne(db, sql: "SELECT grade FROM evaluation WHERE inspection_id = ? AND qi_id = ?", arguments: [iid, qid]) {
+                    if let old = try db.one(Int.self, sql: "SELECT grade FROM evaluation WHERE inspection_id = ? AND qi_id = ?", arguments: [iid, qid]) {
                         guard old == evaluation.grade.value else {
                             throw PlanError.refused("conflicts with the database: grade is \(old) there, \(evaluation.grade.value) in the file")
                         }
@@ -94,7 +94,7 @@ extension PlanStore {
             for (n, finding) in file.findings.enumerated() {
                 try at("findings[\(n)] (\(finding.inspection) #\(finding.number))") {
                     let iid = try Lookup.inspectionID(db, finding.inspection)
-                    if let row = try Row.fetchOne(db, sql: Select.finding + " WHERE f.inspection_id = ? AND f.number = ?", arguments: [iid, finding.number]) {
+                    if let row = try db.row(sql: Select.finding + " WHERE f.inspection_id = ? AND f.number = ?", arguments: [iid, finding.number]) {
                         var stored = try Finding(row: row)
                         stored.id = finding.id
                         try same("finding", "\(finding.inspection) #\(finding.number)", stored, finding)
@@ -130,7 +130,7 @@ extension PlanStore {
             for (n, action) in file.actions.enumerated() {
                 try at("actions[\(n)] (\(action.qualifiedRef))") {
                     let iid = try Lookup.inspectionID(db, action.inspection)
-                    if let row = try Row.fetchOne(db, sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", arguments: [iid, action.ref]) {
+                    if let row = try db.row(sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", arguments: [iid, action.ref]) {
                         var stored = try Action(row: row)
                         stored.id = action.id
                         try same("action", action.qualifiedRef, stored, action)
@@ -147,7 +147,7 @@ extension PlanStore {
             for (n, update) in file.updates.enumerated() {
                 try at("updates[\(n)] (\(update.action) \(update.date))") {
                     let id = try Lookup.actionID(db, update.action)
-                    let existing = try Row.fetchAll(db, sql: Select.update + " WHERE u.action_id = ? AND u.on_date = ?", arguments: [id, update.date])
+                    let existing = try db.rows(sql: Select.update + " WHERE u.action_id = ? AND u.on_date = ?", arguments: [id, update.date])
                         .map(PlanFile.Update.init(row:))
                     if existing.contains(update) {
                         summary.count("updates", added: false)
@@ -165,7 +165,7 @@ extension PlanStore {
             for (n, ext) in file.extensions.enumerated() {
                 try at("extensions[\(n)] (\(ext.action) to \(ext.to))") {
                     let id = try Lookup.actionID(db, ext.action)
-                    let existing = try Row.fetchAll(db, sql: Select.extensionRow + " WHERE x.action_id = ? AND x.to_due = ?", arguments: [id, ext.to])
+                    let existing = try db.rows(sql: Select.extensionRow + " WHERE x.action_id = ? AND x.to_due = ?", arguments: [id, ext.to])
                         .map(PlanFile.Extension.init(row:))
                     if let stored = existing.first {
                         try same("extension", "\(ext.action) to \(ext.to)", stored, ext)
@@ -181,7 +181,7 @@ extension PlanStore {
             for (n, review) in file.reviews.enumerated() {
                 try at("reviews[\(n)] (\(review.partnership) \(review.date))") {
                     let pid = try Lookup.partnershipID(db, review.partnership)
-                    if let row = try Row.fetchOne(db, sql: Select.review + " WHERE r.partnership_id = ? AND r.on_date = ? AND r.kind = ?",
+                    if let row = try db.row(sql: Select.review + " WHERE r.partnership_id = ? AND r.on_date = ? AND r.kind = ?",
                                                   arguments: [pid, review.date, review.kind]) {
                         let stored = try LinkingReview(row: row)
                         let refs = try JSONDecoder().decode([String?].self, from: Data(((row["action_refs"] as String?) ?? "[]").utf8)).compactMap { $0 }
@@ -236,21 +236,21 @@ extension PlanStore {
     public func exportPlanFile() throws -> PlanFile {
         try read { db in
             var file = PlanFile()
-            file.qualityIndicators = try Row.fetchAll(db, sql: Select.qi + " ORDER BY q.code IS NULL, q.code, q.name").map(QualityIndicator.init(row:))
-            file.partnerships = try Row.fetchAll(db, sql: Select.partnership + " ORDER BY p.key").map(Partnership.init(row:))
-            file.linkAssignments = try Row.fetchAll(db, sql: Select.link + " ORDER BY p.key, l.from_date").map(LinkAssignment.init(row:))
-            file.inspections = try Row.fetchAll(db, sql: Select.inspection + " ORDER BY i.key").map(Inspection.init(row:))
-            file.evaluations = try Row.fetchAll(db, sql: Select.evaluation + " ORDER BY i.key, q.code IS NULL, q.code, q.name").map(Evaluation.init(row:))
-            file.findings = try Row.fetchAll(db, sql: Select.finding + " ORDER BY i.key, f.number").map(Finding.init(row:)).map {
+            file.qualityIndicators = try db.rows(sql: Select.qi + " ORDER BY q.code IS NULL, q.code, q.name").map(QualityIndicator.init(row:))
+            file.partnerships = try db.rows(sql: Select.partnership + " ORDER BY p.key").map(Partnership.init(row:))
+            file.linkAssignments = try db.rows(sql: Select.link + " ORDER BY p.key, l.from_date").map(LinkAssignment.init(row:))
+            file.inspections = try db.rows(sql: Select.inspection + " ORDER BY i.key").map(Inspection.init(row:))
+            file.evaluations = try db.rows(sql: Select.evaluation + " ORDER BY i.key, q.code IS NULL, q.code, q.name").map(Evaluation.init(row:))
+            file.findings = try db.rows(sql: Select.finding + " ORDER BY i.key, f.number").map(Finding.init(row:)).map {
                 var f = $0; f.id = nil; return f
             }
-            file.plans = try Row.fetchAll(db, sql: Select.plan + " ORDER BY i.key").map(ActionPlan.init(row:))
-            file.actions = try Row.fetchAll(db, sql: Select.action + " ORDER BY i.key, a.id").map(Action.init(row:)).map {
+            file.plans = try db.rows(sql: Select.plan + " ORDER BY i.key").map(ActionPlan.init(row:))
+            file.actions = try db.rows(sql: Select.action + " ORDER BY i.key, a.id").map(Action.init(row:)).map {
                 var a = $0; a.id = nil; return a
             }
-            file.updates = try Row.fetchAll(db, sql: Select.update + " ORDER BY i.key, a.id, u.on_date, u.id").map(PlanFile.Update.init(row:))
-            file.extensions = try Row.fetchAll(db, sql: Select.extensionRow + " ORDER BY i.key, a.id, x.to_due").map(PlanFile.Extension.init(row:))
-            file.reviews = try Row.fetchAll(db, sql: Select.review + " ORDER BY p.key, r.on_date, r.kind").map { row in
+            file.updates = try db.rows(sql: Select.update + " ORDER BY i.key, a.id, u.on_date, u.id").map(PlanFile.Update.init(row:))
+            file.extensions = try db.rows(sql: Select.extensionRow + " ORDER BY i.key, a.id, x.to_due").map(PlanFile.Extension.init(row:))
+            file.reviews = try db.rows(sql: Select.review + " ORDER BY p.key, r.on_date, r.kind").map { row in
                 let review = try LinkingReview(row: row)
                 let refs = try JSONDecoder().decode([String?].self, from: Data(((row["action_refs"] as String?) ?? "[]").utf8)).compactMap { $0 }
                 return PlanFile.Review(partnership: review.partnership, date: review.date, inspector: review.inspector,

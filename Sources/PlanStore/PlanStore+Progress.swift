@@ -43,7 +43,7 @@ extension PlanStore {
             var inspection = new.inspection
             var numbers: [Int] = []
             for findingID in new.findings {
-                guard let row = try Row.fetchOne(db, sql: Select.finding + " WHERE f.id = ?", arguments: [findingID]) else {
+                guard let row = try db.row(sql: Select.finding + " WHERE f.id = ?", arguments: [findingID]) else {
                     throw PlanError.notFound(entity: "finding", key: String(findingID))
                 }
                 let finding = try Finding(row: row)
@@ -65,8 +65,8 @@ extension PlanStore {
     }
 
     static func nextRef(_ db: Database, inspectionID: Int64) throws -> String {
-        var number = try Int.fetchOne(db, sql: "SELECT count(*) + 1 FROM action WHERE inspection_id = ?", arguments: [inspectionID]) ?? 1
-        while try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE inspection_id = ? AND ref = ?)",
+        var number = try db.one(Int.self, sql: "SELECT count(*) + 1 FROM action WHERE inspection_id = ?", arguments: [inspectionID]) ?? 1
+        while try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE inspection_id = ? AND ref = ?)",
                                 arguments: [inspectionID, String(number)]) == true {
             number += 1
         }
@@ -75,13 +75,13 @@ extension PlanStore {
 
     static func insertAction(_ db: Database, _ audit: AuditWriter, _ a: Action) throws -> Action {
         let iid = try Lookup.inspectionID(db, a.inspection)
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE inspection_id = ? AND ref = ?)", arguments: [iid, a.ref]) == true {
+        if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE inspection_id = ? AND ref = ?)", arguments: [iid, a.ref]) == true {
             throw PlanError.duplicate(entity: "action", key: a.qualifiedRef)
         }
         guard (0...100).contains(a.percent) else {
             throw PlanError.invalidValue(field: "percent", value: String(a.percent), expected: "a whole number from 0 to 100")
         }
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO action (inspection_id, ref, title, description, owner, lead_agency, supporting_agencies, start_on,
               original_due, current_due, measure, status, percent, completed_on, evidence, self_rag, created_on)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -91,7 +91,7 @@ extension PlanStore {
         let id = db.lastInsertedRowID
         for number in a.findings {
             let fid = try Lookup.findingID(db, inspection: a.inspection, number: number)
-            try db.execute(sql: "INSERT INTO action_finding (action_id, finding_id) VALUES (?, ?)", arguments: [id, fid])
+            try db.run(sql: "INSERT INTO action_finding (action_id, finding_id) VALUES (?, ?)", arguments: [id, fid])
         }
         var stored = a
         stored.id = id
@@ -101,14 +101,14 @@ extension PlanStore {
 
     static func saveAction(_ db: Database, _ audit: AuditWriter, before: Action, after: Action) throws {
         guard let id = after.id else { throw StoreError.corrupt("action without id") }
-        try db.execute(sql: """
+        try db.run(sql: """
             UPDATE action SET current_due = ?, status = ?, percent = ?, completed_on = ?, evidence = ? WHERE id = ?
             """, arguments: [after.due, after.status, after.percent, after.completed, after.evidence, id])
         try audit.record(db, entity: "action", key: String(id), before: before, after: after)
     }
 
     static func insertUpdate(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ u: PlanFile.Update, recordedAt: String) throws {
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO progress_update (action_id, on_date, author, note, new_status, new_percent, evidence, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [actionID, u.date, u.author, u.note, u.status, u.percent, u.evidence, recordedAt])
@@ -204,7 +204,7 @@ extension PlanStore {
     }
 
     static func insertExtension(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ x: PlanFile.Extension) throws {
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO deadline_extension (action_id, from_due, to_due, reason, agreed_by, recorded_on) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [actionID, x.from, x.to, x.reason, x.agreedBy, x.recorded])
         try audit.record(db, entity: "deadline_extension", key: String(actionID), before: PlanFile.Extension?.none, after: x)
@@ -270,33 +270,33 @@ extension PlanStore {
         let pid = try Lookup.partnershipID(db, r.partnership)
         var stored = r
         if stored.inspector == nil {
-            stored.inspector = try String.fetchOne(db, sql: """
+            stored.inspector = try db.one(String.self, sql: """
                 SELECT inspector FROM link_assignment WHERE partnership_id = ? AND from_date <= ?
                   AND (to_date IS NULL OR to_date >= ?) ORDER BY from_date DESC LIMIT 1
                 """, arguments: [pid, r.date, r.date])
         }
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM linking_review WHERE partnership_id = ? AND on_date = ? AND kind = ?)",
+        if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM linking_review WHERE partnership_id = ? AND on_date = ? AND kind = ?)",
                              arguments: [pid, r.date, r.kind]) == true {
             throw PlanError.duplicate(entity: "linking review", key: "\(r.partnership) \(r.kind.rawValue) on \(r.date)")
         }
         var actionIDs: [Int64] = []
         for reference in r.actions {
             let id = try Lookup.actionID(db, reference)
-            let action = try Row.fetchOne(db, sql: Select.action + " WHERE a.id = ?", arguments: [id])
+            let action = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id])
             let owner: String? = action?["partnership_key"]
             guard owner == r.partnership else {
                 throw PlanError.refused("actions: action \(reference) belongs to \(owner ?? "another partnership"), not \(r.partnership)")
             }
             if !actionIDs.contains(id) { actionIDs.append(id) }
         }
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO linking_review (partnership_id, on_date, inspector, kind, summary, confidence, next_due)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [pid, r.date, stored.inspector, r.kind, r.summary, r.confidence, r.next])
         let id = db.lastInsertedRowID
         var refs: [String] = []
         for actionID in actionIDs {
-            try db.execute(sql: "INSERT INTO review_action (review_id, action_id) VALUES (?, ?)", arguments: [id, actionID])
+            try db.run(sql: "INSERT INTO review_action (review_id, action_id) VALUES (?, ?)", arguments: [id, actionID])
             refs.append(try Lookup.action(db, id: actionID).qualifiedRef)
         }
         // The audit records the actions by natural key, in order, whatever form the user named them in.

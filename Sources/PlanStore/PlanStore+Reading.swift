@@ -58,36 +58,36 @@ public struct ActionDetail: Codable, Sendable {
 
 extension PlanStore {
     public func partnerships() throws -> [Partnership] {
-        try read { db in try Row.fetchAll(db, sql: Select.partnership + " ORDER BY p.key").map(Partnership.init(row:)) }
+        try read { db in try db.rows(sql: Select.partnership + " ORDER BY p.key").map(Partnership.init(row:)) }
     }
 
     public func partnershipDetail(_ key: String) throws -> PartnershipDetail {
         try read { db in
             let pid = try Lookup.partnershipID(db, key)
-            guard let row = try Row.fetchOne(db, sql: Select.partnership + " WHERE p.id = ?", arguments: [pid]) else {
+            guard let row = try db.row(sql: Select.partnership + " WHERE p.id = ?", arguments: [pid]) else {
                 throw PlanError.notFound(entity: "partnership", key: key)
             }
             return PartnershipDetail(
                 partnership: try Partnership(row: row),
-                links: try Row.fetchAll(db, sql: Select.link + " WHERE l.partnership_id = ? ORDER BY l.from_date", arguments: [pid])
+                links: try db.rows(sql: Select.link + " WHERE l.partnership_id = ? ORDER BY l.from_date", arguments: [pid])
                     .map(LinkAssignment.init(row:)),
-                inspections: try Row.fetchAll(db, sql: Select.inspection + " WHERE i.partnership_id = ? ORDER BY i.published, i.key",
+                inspections: try db.rows(sql: Select.inspection + " WHERE i.partnership_id = ? ORDER BY i.published, i.key",
                                               arguments: [pid]).map(Inspection.init(row:)),
-                reviews: try Row.fetchAll(db, sql: Select.review + " WHERE r.partnership_id = ? ORDER BY r.on_date", arguments: [pid])
+                reviews: try db.rows(sql: Select.review + " WHERE r.partnership_id = ? ORDER BY r.on_date", arguments: [pid])
                     .map(LinkingReview.init(row:)))
         }
     }
 
     public func qualityIndicators() throws -> [QualityIndicator] {
         try read { db in
-            try Row.fetchAll(db, sql: Select.qi + " ORDER BY q.code IS NULL, q.code, q.name").map(QualityIndicator.init(row:))
+            try db.rows(sql: Select.qi + " ORDER BY q.code IS NULL, q.code, q.name").map(QualityIndicator.init(row:))
         }
     }
 
     public func inspections(partnership: String? = nil) throws -> [Inspection] {
         try read { db in
             if let partnership { _ = try Lookup.partnershipID(db, partnership) }
-            return try Row.fetchAll(db, sql: Select.inspection + " WHERE (? IS NULL OR p.key = ?) ORDER BY p.key, i.published, i.key",
+            return try db.rows(sql: Select.inspection + " WHERE (? IS NULL OR p.key = ?) ORDER BY p.key, i.published, i.key",
                                     arguments: [partnership, partnership]).map(Inspection.init(row:))
         }
     }
@@ -95,24 +95,24 @@ extension PlanStore {
     public func inspectionDetail(_ key: String) throws -> InspectionDetail {
         try read { db in
             let iid = try Lookup.inspectionID(db, key)
-            guard let row = try Row.fetchOne(db, sql: Select.inspection + " WHERE i.id = ?", arguments: [iid]) else {
+            guard let row = try db.row(sql: Select.inspection + " WHERE i.id = ?", arguments: [iid]) else {
                 throw PlanError.notFound(entity: "inspection", key: key)
             }
             return InspectionDetail(
                 inspection: try Inspection(row: row),
-                evaluations: try Row.fetchAll(db, sql: Select.evaluation + " WHERE e.inspection_id = ? ORDER BY q.code IS NULL, q.code, q.name",
+                evaluations: try db.rows(sql: Select.evaluation + " WHERE e.inspection_id = ? ORDER BY q.code IS NULL, q.code, q.name",
                                               arguments: [iid]).map(Evaluation.init(row:)),
-                findings: try Row.fetchAll(db, sql: Select.finding + " WHERE f.inspection_id = ? ORDER BY f.number", arguments: [iid])
+                findings: try db.rows(sql: Select.finding + " WHERE f.inspection_id = ? ORDER BY f.number", arguments: [iid])
                     .map(Finding.init(row:)),
                 plan: try Lookup.plan(db, inspection: key),
-                actions: try Int.fetchOne(db, sql: "SELECT count(*) FROM action WHERE inspection_id = ?", arguments: [iid]) ?? 0)
+                actions: try db.one(Int.self, sql: "SELECT count(*) FROM action WHERE inspection_id = ?", arguments: [iid]) ?? 0)
         }
     }
 
     public func findings(inspection: String? = nil) throws -> [Finding] {
         try read { db in
             if let inspection { _ = try Lookup.inspectionID(db, inspection) }
-            return try Row.fetchAll(db, sql: Select.finding + " WHERE (? IS NULL OR i.key = ?) ORDER BY i.key, f.number",
+            return try db.rows(sql: Select.finding + " WHERE (? IS NULL OR i.key = ?) ORDER BY i.key, f.number",
                                     arguments: [inspection, inspection]).map(Finding.init(row:))
         }
     }
@@ -120,7 +120,7 @@ extension PlanStore {
     public func reviews(partnership: String? = nil) throws -> [LinkingReview] {
         try read { db in
             if let partnership { _ = try Lookup.partnershipID(db, partnership) }
-            return try Row.fetchAll(db, sql: Select.review + " WHERE (? IS NULL OR p.key = ?) ORDER BY p.key, r.on_date",
+            return try db.rows(sql: Select.review + " WHERE (? IS NULL OR p.key = ?) ORDER BY p.key, r.on_date",
                                     arguments: [partnership, partnership]).map(LinkingReview.init(row:))
         }
     }
@@ -139,7 +139,7 @@ extension PlanStore {
         try read { db in
             try checkFilter(db, filter)
             let (clause, arguments) = filter.sql()
-            let cursor = try Row.fetchCursor(db, sql: Select.action + " WHERE 1" + clause + extraWhere + " ORDER BY " + orderBy,
+            let cursor = try db.cursor(sql: Select.action + " WHERE 1" + clause + extraWhere + " ORDER BY " + orderBy,
                                              arguments: arguments + extraArguments)
             while let row = try cursor.next() {
                 let action = try Action(row: row)
@@ -162,7 +162,7 @@ extension PlanStore {
     public func findingTexts(_ filter: ActionFilter) throws -> [String: [Int: String]] {
         try read { db in
             var texts: [String: [Int: String]] = [:]
-            for finding in try Row.fetchAll(db, sql: Select.finding).map(Finding.init(row:))
+            for finding in try db.rows(sql: Select.finding).map(Finding.init(row:))
             where filter.inspection == nil || filter.inspection == finding.inspection {
                 texts[finding.inspection, default: [:]][finding.number] = finding.text
             }
@@ -174,7 +174,7 @@ extension PlanStore {
     public func extensionCounts() throws -> [Int64: Int] {
         try read { db in
             var counts: [Int64: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT action_id, count(*) AS n FROM deadline_extension GROUP BY action_id") {
+            for row in try db.rows(sql: "SELECT action_id, count(*) AS n FROM deadline_extension GROUP BY action_id") {
                 counts[row["action_id"]] = row["n"]
             }
             return counts
@@ -185,7 +185,7 @@ extension PlanStore {
     public func latestNotes(_ filter: ActionFilter) throws -> [Int64: String] {
         try read { db in
             let (clause, arguments) = filter.sql()
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.rows(sql: """
                 SELECT u.action_id, u.note FROM progress_update u
                 JOIN action a ON a.id = u.action_id JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
                 WHERE u.id = (SELECT u2.id FROM progress_update u2 WHERE u2.action_id = u.action_id ORDER BY u2.on_date DESC, u2.id DESC LIMIT 1)
@@ -205,7 +205,7 @@ extension PlanStore {
     public func actionDetail(_ reference: String, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> ActionDetail {
         try read { db in
             let id = try Lookup.actionID(db, reference)
-            guard let row = try Row.fetchOne(db, sql: Select.action + " WHERE a.id = ?", arguments: [id]) else {
+            guard let row = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id]) else {
                 throw PlanError.notFound(entity: "action", key: reference)
             }
             let action = try Action(row: row)
@@ -213,14 +213,14 @@ extension PlanStore {
                                       lastUpdate: row["last_update"], asOf: asOf, thresholds: thresholds)
             return ActionDetail(
                 action: action, row: actionRow,
-                findings: try Row.fetchAll(db, sql: Select.finding + """
+                findings: try db.rows(sql: Select.finding + """
                      WHERE f.id IN (SELECT finding_id FROM action_finding WHERE action_id = ?) ORDER BY f.number
                     """, arguments: [id]).map(Finding.init(row:)),
-                updates: try Row.fetchAll(db, sql: Select.update + " WHERE u.action_id = ? ORDER BY u.on_date, u.id", arguments: [id])
+                updates: try db.rows(sql: Select.update + " WHERE u.action_id = ? ORDER BY u.on_date, u.id", arguments: [id])
                     .map(PlanFile.Update.init(row:)),
-                extensions: try Row.fetchAll(db, sql: Select.extensionRow + " WHERE x.action_id = ? ORDER BY x.to_due", arguments: [id])
+                extensions: try db.rows(sql: Select.extensionRow + " WHERE x.action_id = ? ORDER BY x.to_due", arguments: [id])
                     .map(PlanFile.Extension.init(row:)),
-                history: try Row.fetchAll(db, sql: """
+                history: try db.rows(sql: """
                     SELECT * FROM audit_entry WHERE entity IN ('action', 'progress_update', 'deadline_extension')
                       AND entity_key = ? ORDER BY seq
                     """, arguments: [String(id)]).map(AuditEntry.init(row:)))
@@ -229,7 +229,7 @@ extension PlanStore {
 
     /// The audit trail, oldest first.
     public func auditEntries() throws -> [AuditEntry] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM audit_entry ORDER BY seq").map(AuditEntry.init(row:)) }
+        try read { db in try db.rows(sql: "SELECT * FROM audit_entry ORDER BY seq").map(AuditEntry.init(row:)) }
     }
 }
 

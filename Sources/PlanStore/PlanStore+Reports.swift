@@ -43,20 +43,20 @@ extension PlanStore {
 
     /// The latest inspection of a partnership: the most recently published, then by key.
     static func latestInspection(_ db: Database, partnership: String) throws -> Inspection? {
-        try Row.fetchOne(db, sql: Select.inspection + """
+        try db.row(sql: Select.inspection + """
              WHERE p.key = ? ORDER BY i.published IS NULL, i.published DESC, i.key DESC LIMIT 1
             """, arguments: [partnership]).map(Inspection.init(row:))
     }
 
     /// The latest linking review on or before `asOf`.
     static func lastReview(_ db: Database, partnership: String, asOf: CalendarDate) throws -> LinkingReview? {
-        try Row.fetchOne(db, sql: Select.review + " WHERE p.key = ? AND r.on_date <= ? ORDER BY r.on_date DESC, r.id DESC LIMIT 1",
+        try db.row(sql: Select.review + " WHERE p.key = ? AND r.on_date <= ? ORDER BY r.on_date DESC, r.id DESC LIMIT 1",
                          arguments: [partnership, asOf]).map(LinkingReview.init(row:))
     }
 
     /// The link inspector assigned on `asOf`, and since when.
     static func linkInspector(_ db: Database, partnership: String, asOf: CalendarDate) throws -> LinkAssignment? {
-        try Row.fetchOne(db, sql: Select.link + """
+        try db.row(sql: Select.link + """
              WHERE p.key = ? AND l.from_date <= ? AND (l.to_date IS NULL OR l.to_date >= ?) ORDER BY l.from_date DESC LIMIT 1
             """, arguments: [partnership, asOf, asOf]).map(LinkAssignment.init(row:))
     }
@@ -71,7 +71,7 @@ extension PlanStore {
         } else if let inspection = filter.inspection {
             sql += " WHERE p.id = (SELECT partnership_id FROM inspection WHERE key = ?)"; arguments += [inspection]
         }
-        return try Row.fetchAll(db, sql: sql + " ORDER BY p.key", arguments: arguments).map(Partnership.init(row:))
+        return try db.rows(sql: sql + " ORDER BY p.key", arguments: arguments).map(Partnership.init(row:))
     }
 
     /// One line per partnership, counted from every action the filter selects.
@@ -81,7 +81,7 @@ extension PlanStore {
             let partnerships = try reportPartnerships(db, filter)
             for p in partnerships {
                 let inspection = try filter.inspection.map { key in
-                    try Row.fetchOne(db, sql: Select.inspection + " WHERE i.key = ?", arguments: [key]).map(Inspection.init(row:))
+                    try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [key]).map(Inspection.init(row:))
                 } ?? PlanStore.latestInspection(db, partnership: p.key)
                 let plan = try inspection.flatMap { try Lookup.plan(db, inspection: $0.key) }
                 let review = try PlanStore.lastReview(db, partnership: p.key, asOf: asOf)
@@ -116,7 +116,7 @@ extension PlanStore {
             try reportPartnerships(db, filter).map { p in
                 let link = try PlanStore.linkInspector(db, partnership: p.key, asOf: asOf)
                 let review = try PlanStore.lastReview(db, partnership: p.key, asOf: asOf)
-                let inspections = try Row.fetchAll(db, sql: Select.inspection + " WHERE p.key = ? ORDER BY i.key", arguments: [p.key])
+                let inspections = try db.rows(sql: Select.inspection + " WHERE p.key = ? ORDER BY i.key", arguments: [p.key])
                     .map(Inspection.init(row:))
                 var late: [String] = []
                 for inspection in inspections {
@@ -150,11 +150,11 @@ extension PlanStore {
             if let due = row.due, due >= asOf, dueNext.count < dueNextLimit { dueNext.append(row) }
         }
         return try read { db in
-            let partnership = try Partnership(row: try Row.fetchOne(db, sql: Select.partnership + " WHERE p.key = ?", arguments: [key])
+            let partnership = try Partnership(row: try db.row(sql: Select.partnership + " WHERE p.key = ?", arguments: [key])
                                               ?? { throw PlanError.notFound(entity: "partnership", key: key) }())
             let inspection = try PlanStore.latestInspection(db, partnership: key)
             let evaluations = try inspection.map { i in
-                try Row.fetchAll(db, sql: Select.evaluation + " WHERE i.key = ? ORDER BY q.code IS NULL, q.code, q.name",
+                try db.rows(sql: Select.evaluation + " WHERE i.key = ? ORDER BY q.code IS NULL, q.code, q.name",
                                  arguments: [i.key]).map(Evaluation.init(row:))
             } ?? []
             let plan = try inspection.flatMap { try Lookup.plan(db, inspection: $0.key) }
@@ -185,7 +185,7 @@ extension PlanStore {
                                              text: "Action plan agreed" + (plan.agreedBy.map { " by \($0)" } ?? "")))
             }
         }
-        let updates = try Row.fetchAll(db, sql: Select.update + """
+        let updates = try db.rows(sql: Select.update + """
              JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND u.on_date BETWEEN ? AND ? ORDER BY u.on_date, u.id
             """, arguments: [partnership, lower, to]).map(ProgressUpdate.init(row:))
         for u in updates {
@@ -196,14 +196,14 @@ extension PlanStore {
             if !changes.isEmpty { text += " [\(changes.joined(separator: ", "))]" }
             entries.append(TimelineEntry(date: u.date, kind: .update, action: u.action, text: text))
         }
-        let extensions = try Row.fetchAll(db, sql: Select.extensionRow + """
+        let extensions = try db.rows(sql: Select.extensionRow + """
              JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND x.recorded_on BETWEEN ? AND ? ORDER BY x.recorded_on, x.id
             """, arguments: [partnership, lower, to]).map(DeadlineExtension.init(row:))
         for x in extensions {
             entries.append(TimelineEntry(date: x.recorded, kind: .extension, action: x.action,
                                          text: "Deadline \(x.from) → \(x.to): \(x.reason)" + (x.agreedBy.map { " (agreed by \($0))" } ?? "")))
         }
-        let reviews = try Row.fetchAll(db, sql: Select.review + " WHERE p.key = ? AND r.on_date BETWEEN ? AND ? ORDER BY r.on_date, r.id",
+        let reviews = try db.rows(sql: Select.review + " WHERE p.key = ? AND r.on_date BETWEEN ? AND ? ORDER BY r.on_date, r.id",
                                        arguments: [partnership, lower, to]).map(LinkingReview.init(row:))
         for r in reviews {
             var text = "\(r.kind.rawValue.replacingOccurrences(of: "-", with: " ").capitalizedFirst): \(r.summary)"

@@ -23,12 +23,12 @@ extension PlanStore {
                 do {
                     var numbers: [Int] = []
                     if let area = row.area {
-                        if let number = try Int.fetchOne(db, sql: "SELECT number FROM finding WHERE inspection_id = ? AND text = ?",
+                        if let number = try db.one(Int.self, sql: "SELECT number FROM finding WHERE inspection_id = ? AND text = ?",
                                                          arguments: [iid, area]) {
                             numbers = [number]
                             if !createdHere.contains(area) { summary.count("findings", added: false) }
                         } else {
-                            let next = try Int.fetchOne(db, sql: "SELECT coalesce(max(number), 0) + 1 FROM finding WHERE inspection_id = ?",
+                            let next = try db.one(Int.self, sql: "SELECT coalesce(max(number), 0) + 1 FROM finding WHERE inspection_id = ?",
                                                         arguments: [iid]) ?? 1
                             _ = try PlanStore.insertFinding(db, audit, Finding(inspection: inspection, number: next, kind: .improvement, text: area))
                             numbers = [next]
@@ -37,7 +37,7 @@ extension PlanStore {
                         }
                     }
                     let status = row.status ?? (row.progress != nil ? .inProgress : .notStarted)
-                    let existingRef = try row.ref ?? String.fetchOne(db, sql: "SELECT ref FROM action WHERE inspection_id = ? AND title = ?",
+                    let existingRef = try row.ref ?? db.one(String.self, sql: "SELECT ref FROM action WHERE inspection_id = ? AND title = ?",
                                                                       arguments: [iid, row.title])
                     let ref = try existingRef ?? PlanStore.nextRef(db, inspectionID: iid)
                     let completed = status == .complete ? (row.completed ?? date) : nil
@@ -47,7 +47,7 @@ extension PlanStore {
                                         status: status, percent: row.percent ?? (status == .complete ? 100 : 0),
                                         completed: completed, evidence: row.evidence, selfAssessment: row.selfAssessment,
                                         created: date)
-                    if let stored = try Row.fetchOne(db, sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", arguments: [iid, ref]) {
+                    if let stored = try db.row(sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", arguments: [iid, ref]) {
                         let existing = try Action(row: stored)
                         let differences = PlanStore.sheetDifferences(existing, action)
                         guard differences.isEmpty else {

@@ -22,10 +22,10 @@ extension PlanStore {
     /// records since, or when other records now depend on one it added.
     public func undo(today: CalendarDate) throws -> UndoResult {
         try write { db, _ in
-            let undone = Set(try String.fetchAll(db, sql: "SELECT DISTINCT command FROM audit_entry WHERE actor = ? AND command LIKE 'undo #%'",
+            let undone = Set(try db.all(String.self, sql: "SELECT DISTINCT command FROM audit_entry WHERE actor = ? AND command LIKE 'undo #%'",
                                                  arguments: [actor]).compactMap { Int64($0.dropFirst(6)) })
             // The actor's changes, newest first: one command's entries share its timestamp.
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.rows(sql: """
                 SELECT * FROM audit_entry WHERE actor = ? AND command NOT LIKE 'undo #%' ORDER BY seq DESC
                 """, arguments: [actor])
             var change: [AuditEntry] = []
@@ -44,7 +44,7 @@ extension PlanStore {
 
             // Someone else's later change to the same records depends on this one.
             let subjects = Set(change.map(PlanStore.subject))
-            let later = try Row.fetchAll(db, sql: "SELECT * FROM audit_entry WHERE seq > ? AND actor <> ? ORDER BY seq",
+            let later = try db.rows(sql: "SELECT * FROM audit_entry WHERE seq > ? AND actor <> ? ORDER BY seq",
                                          arguments: [newest.seq, actor]).map(AuditEntry.init(row:))
             if let blocking = later.first(where: { subjects.contains(PlanStore.subject($0)) }) {
                 throw PlanError.refused("undo refused: \(blocking.actor) changed \(PlanStore.subject(blocking)) after it (audit entry \(blocking.seq), '\(blocking.command)'); they must undo or correct that first")
@@ -102,18 +102,18 @@ extension PlanStore {
             return "progress update of \(update.date) on action \(key) answered by a correcting update (updates are never deleted)"
         case ("deadline_extension", "insert"):
             let ext = try decode(DeadlineExtension.self, entry.after)
-            try db.execute(sql: "DELETE FROM deadline_extension WHERE action_id = ? AND to_due = ? AND from_due = ?",
+            try db.run(sql: "DELETE FROM deadline_extension WHERE action_id = ? AND to_due = ? AND from_due = ?",
                            arguments: [Int64(key), ext.to, ext.from])
             try audit.record(db, entity: "deadline_extension", key: key, before: ext, after: DeadlineExtension?.none, operation: "delete")
             return "extension of action \(key) to \(ext.to) removed"
         case ("action", "insert"):
             let action = try decode(Action.self, entry.after)
             let id = try Lookup.actionID(db, key)
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM progress_update WHERE action_id = ?)", arguments: [id]) == true {
+            if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM progress_update WHERE action_id = ?)", arguments: [id]) == true {
                 throw PlanError.refused("undo refused: action \(key) (\(action.qualifiedRef)) has progress updates, which are never deleted; withdraw it instead")
             }
             let current = try Lookup.action(db, id: id)
-            try db.execute(sql: "DELETE FROM action WHERE id = ?", arguments: [id])
+            try db.run(sql: "DELETE FROM action WHERE id = ?", arguments: [id])
             try audit.record(db, entity: "action", key: key, before: current, after: Action?.none, operation: "delete")
             return "action \(key) (\(action.qualifiedRef)) removed"
         case ("action_plan", "update"):
@@ -127,13 +127,13 @@ extension PlanStore {
         case ("link_assignment", "update"):
             let restored = try decode(LinkAssignment.self, entry.before)
             let pid = try Lookup.partnershipID(db, restored.partnership)
-            try db.execute(sql: "UPDATE link_assignment SET to_date = ? WHERE partnership_id = ? AND from_date = ?",
+            try db.run(sql: "UPDATE link_assignment SET to_date = ? WHERE partnership_id = ? AND from_date = ?",
                            arguments: [restored.to, pid, restored.from])
             try audit.record(db, entity: "link_assignment", key: key, before: try decode(LinkAssignment.self, entry.after), after: restored)
             return "link assignment \(key) restored"
         case (let entity, "insert"):
             let (sql, arguments) = try deletion(entity: entity, key: key, db)
-            try db.execute(sql: sql, arguments: arguments)
+            try db.run(sql: sql, arguments: arguments)
             try audit.record(db, entity: entity, key: key, before: entry.after.map(RawJSON.init), after: RawJSON?.none, operation: "delete")
             return "\(entity.replacingOccurrences(of: "_", with: " ")) \(key) removed"
         default:

@@ -24,15 +24,15 @@ extension PlanStore {
     public func verify() throws -> VerifyReport {
         try read { db in
             var problems: [String] = []
-            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            let integrity = try db.all(String.self, sql: "PRAGMA integrity_check")
             if integrity != ["ok"] { problems.append("integrity check: \(integrity.first ?? "failed")") }
-            let foreign = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+            let foreign = try db.rows(sql: "PRAGMA foreign_key_check")
             for row in foreign.prefix(5) {
                 let table: String = row["table"] ?? "?", parent: String = row["parent"] ?? "?"
                 let rowid: Int64? = row["rowid"]
                 problems.append("foreign key: \(table) row \(rowid.map(String.init) ?? "?") refers to a missing \(parent)")
             }
-            let triggers = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+            let triggers = Set(try db.all(String.self, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
             for name in PlanStore.guardTriggers where !triggers.contains(name) {
                 problems.append("trigger \(name) is missing: the append-only guard was removed")
             }
@@ -44,7 +44,7 @@ extension PlanStore {
             var previousHash = AuditEntry.genesis
             var expectedSeq: Int64 = 1
             var count = 0
-            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY seq")
+            let cursor = try db.cursor(sql: "SELECT * FROM audit_entry ORDER BY seq")
             var chainBroken = false
             while let row = try cursor.next() {
                 let entry = try AuditEntry(row: row)
@@ -122,33 +122,33 @@ extension PlanStore {
         func put<T: Encodable>(_ entity: String, _ key: String, _ value: T) throws {
             records["\(entity) \(key)"] = try AuditWriter.json(value)
         }
-        for row in try Row.fetchAll(db, sql: Select.partnership) { let p = try Partnership(row: row); try put("partnership", p.key, p) }
-        for row in try Row.fetchAll(db, sql: Select.link) {
+        for row in try db.rows(sql: Select.partnership) { let p = try Partnership(row: row); try put("partnership", p.key, p) }
+        for row in try db.rows(sql: Select.link) {
             let l = try LinkAssignment(row: row); try put("link_assignment", "\(l.partnership)@\(l.from)", l)
         }
-        for row in try Row.fetchAll(db, sql: Select.qi) { let q = try QualityIndicator(row: row); try put("quality_indicator", q.reference, q) }
-        for row in try Row.fetchAll(db, sql: Select.inspection) { let i = try Inspection(row: row); try put("inspection", i.key, i) }
-        for row in try Row.fetchAll(db, sql: Select.plan) { let p = try ActionPlan(row: row); try put("action_plan", p.inspection, p) }
-        for row in try Row.fetchAll(db, sql: Select.evaluation) {
+        for row in try db.rows(sql: Select.qi) { let q = try QualityIndicator(row: row); try put("quality_indicator", q.reference, q) }
+        for row in try db.rows(sql: Select.inspection) { let i = try Inspection(row: row); try put("inspection", i.key, i) }
+        for row in try db.rows(sql: Select.plan) { let p = try ActionPlan(row: row); try put("action_plan", p.inspection, p) }
+        for row in try db.rows(sql: Select.evaluation) {
             let e = try Evaluation(row: row); try put("evaluation", "\(e.inspection)/\(e.qi)", e)
         }
-        for row in try Row.fetchAll(db, sql: Select.finding) {
+        for row in try db.rows(sql: Select.finding) {
             let f = try Finding(row: row); try put("finding", "\(f.inspection)#\(f.number)", f)
         }
-        for row in try Row.fetchAll(db, sql: Select.action) { let a = try Action(row: row); try put("action", String(a.id ?? 0), a) }
-        for row in try Row.fetchAll(db, sql: Select.review) {
+        for row in try db.rows(sql: Select.action) { let a = try Action(row: row); try put("action", String(a.id ?? 0), a) }
+        for row in try db.rows(sql: Select.review) {
             let r = try LinkingReview(row: row)
             let refs = try JSONDecoder().decode([String?].self, from: Data(((row["action_refs"] as String?) ?? "[]").utf8)).compactMap { $0 }
             let review = PlanFile.Review(partnership: r.partnership, date: r.date, inspector: r.inspector, kind: r.kind,
                                          summary: r.summary, actions: refs.sorted(), confidence: r.confidence, next: r.next)
             try put("linking_review", "\(r.partnership)@\(r.date)/\(r.kind.rawValue)", review)
         }
-        for row in try Row.fetchAll(db, sql: Select.update) {
+        for row in try db.rows(sql: Select.update) {
             let u = try ProgressUpdate(row: row)
             let id: Int64 = try row.required("action_id")
             appended["progress_update \(id)", default: []].append(try AuditWriter.json(u) ?? "")
         }
-        for row in try Row.fetchAll(db, sql: Select.extensionRow) {
+        for row in try db.rows(sql: Select.extensionRow) {
             let x = try DeadlineExtension(row: row)
             let id: Int64 = try row.required("action_id")
             appended["deadline_extension \(id)", default: []].append(try AuditWriter.json(x) ?? "")

@@ -96,7 +96,7 @@ public struct PlanStore: Sendable {
     func migrate() throws {
         let migrator = PlanStore.migrator
         try writer.writeWithoutTransaction { db in
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+            let tables = try db.all(String.self, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
             if !tables.isEmpty && !tables.contains("grdb_migrations") {
                 throw StoreError.notAPlanwatchDatabase(path: path, reason: "it holds other tables")
             }
