@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "planwatch", targets: ["planwatch"]),
         .library(name: "ImprovementPlan", targets: ["ImprovementPlan"]),
         .library(name: "PlanStore", targets: ["PlanStore"]),
+        .library(name: "PlanFormats", targets: ["PlanFormats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

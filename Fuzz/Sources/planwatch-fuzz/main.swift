@@ -1,0 +1,55 @@
+// A libFuzzer harness over planwatch's parsers: the date reader, the plan-file
+// (JSON) reader and the spreadsheet (CSV) reader. The target is chosen with
+// FUZZ_TARGET=dates|planfile|sheet; everything else is libFuzzer's command line.
+import Foundation
+import ImprovementPlan
+import PlanFormats
+
+enum Target: String { case dates, planfile, sheet }
+
+nonisolated(unsafe) var target = Target.dates
+let today = CalendarDate(year: 2025, month: 6, day: 1) ?? CalendarDate(dayNumber: 0)
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let data = Data(bytes: bytes, count: count)
+    switch target {
+    case .dates:
+        let text = String(decoding: data, as: UTF8.self)
+        if let date = try? DateInput.parse(text, today: today, allowMonthOnly: true) {
+            // Whatever is accepted must be a real day that round-trips through the stored form.
+            precondition(CalendarDate(iso: date.iso) == date, "accepted '\(text)' as an impossible date \(date.iso)")
+        }
+        _ = try? SheetDates.parse(text, today: today)
+        _ = CalendarDate(iso: text)
+    case .planfile:
+        if let file = try? JSONDecoder().decode(PlanFile.self, from: data) {
+            // A file that reads must write and read back to the same value.
+            let encoded = try? JSONEncoder().encode(file)
+            precondition(encoded.flatMap { try? JSONDecoder().decode(PlanFile.self, from: $0) } == file, "plan file does not round-trip")
+        }
+    case .sheet:
+        if let sheet = try? ActionSheet.read(data, today: today, defaultAgency: "Agency") {
+            for row in sheet.rows {
+                precondition(!row.title.isEmpty && !row.owner.isEmpty, "row \(row.row) accepted without an action or owner")
+            }
+        }
+    }
+    return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+guard let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"], let chosen = Target(rawValue: name) else {
+    FileHandle.standardError.write(Data("set FUZZ_TARGET to dates, planfile or sheet\n".utf8))
+    exit(2)
+}
+target = chosen
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOne))
