@@ -4,6 +4,21 @@ public enum CSV {
     /// neutralises a cell a spreadsheet would run as a formula (one starting
     /// with `=`, `+`, `-`, `@`, tab or carriage return) by prefixing `'`.
     public static func cell(_ value: String) -> String {
+        // Most cells need nothing done: one pass over the bytes says so.
+        var plain = true
+        var copy = value
+        copy.withUTF8 { bytes in
+            if let first = bytes.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+                || first == UInt8(ascii: "@") || first == 9 || first == 13 {
+                plain = false
+                return
+            }
+            for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 10 || byte == 13 {
+                plain = false
+                return
+            }
+        }
+        if plain { return value }
         var text = value
         if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             // A plain negative number or an ISO date is data, not a formula.

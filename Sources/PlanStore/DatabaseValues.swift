@@ -26,7 +26,7 @@ enum JSONColumn {
     }
 
     static func decode(_ text: String?) -> [String] {
-        guard let text, let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
+        guard let text, text != "[]", let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
         return list
     }
 }

@@ -135,11 +135,12 @@ extension PlanStore {
     /// at a time from an SQLite cursor. `extraWhere` narrows further in SQL.
     public func forEachAction(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
                               extraWhere: String = "", extraArguments: StatementArguments = [],
-                              orderBy: String = "p.key, i.key, a.id", _ body: (Action, ActionRow) throws -> Void) throws {
+                              orderBy: String = "p.key, i.key, a.id", withFindings: Bool = true,
+                              _ body: (Action, ActionRow) throws -> Void) throws {
         try read { db in
             try checkFilter(db, filter)
             let (clause, arguments) = filter.sql()
-            let cursor = try db.cursor(sql: Select.action + " WHERE 1" + clause + extraWhere + " ORDER BY " + orderBy,
+            let cursor = try db.cursor(sql: (withFindings ? Select.action : Select.actionRow) + " WHERE 1" + clause + extraWhere + " ORDER BY " + orderBy,
                                              arguments: arguments + extraArguments)
             while let row = try cursor.next() {
                 let action = try Action(row: row)
@@ -155,7 +156,7 @@ extension PlanStore {
                                  extraWhere: String = "", extraArguments: StatementArguments = [],
                                  orderBy: String = "p.key, i.key, a.id", _ body: (ActionRow) throws -> Void) throws {
         try forEachAction(filter, asOf: asOf, thresholds: thresholds, extraWhere: extraWhere, extraArguments: extraArguments,
-                          orderBy: orderBy) { _, row in try body(row) }
+                          orderBy: orderBy, withFindings: false) { _, row in try body(row) }
     }
 
     /// Finding texts by inspection and number, for exports that name the area for improvement.

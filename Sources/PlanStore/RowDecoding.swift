@@ -39,6 +39,14 @@ enum Select {
         FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
         """
 
+    /// Actions as reports need them: without the finding numbers, which only
+    /// exports and detail views show (a subquery per row saved).
+    static let actionRow = """
+        SELECT a.*, i.key AS inspection_key, p.key AS partnership_key,
+               (SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id) AS last_update
+        FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
+        """
+
     static let update = """
         SELECT u.*, i.key || '/' || a.ref AS action_ref FROM progress_update u
         JOIN action a ON a.id = u.action_id JOIN inspection i ON i.id = a.inspection_id
@@ -157,7 +165,7 @@ extension LinkingReview {
 
 extension JSONColumn {
     static func decodeInts(_ text: String?) -> [Int] {
-        guard let text, let data = text.data(using: .utf8),
+        guard let text, text != "[]", let data = text.data(using: .utf8),
               let list = try? JSONDecoder().decode([Int?].self, from: data) else { return [] }
         return list.compactMap { $0 }
     }
