@@ -43,6 +43,7 @@ let package = Package(
             dependencies: [
                 "ImprovementPlan", "Schema",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -49,6 +49,26 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return era * 146_097 + doe - 719_468
     }
 
+    /// Parses the stored form from UTF-8 bytes (as SQLite hands them over).
+    public init?(isoBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        var parts = (0, 0, 0)
+        for (index, range) in [0..<4, 5..<7, 8..<10].enumerated() {
+            var value = 0
+            for position in range {
+                let digit = Int(bytes[position]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            switch index {
+            case 0: parts.0 = value
+            case 1: parts.1 = value
+            default: parts.2 = value
+            }
+        }
+        self.init(year: parts.0, month: parts.1, day: parts.2)
+    }
+
     /// Parses the stored form, `YYYY-MM-DD`, and nothing else. (Byte by byte:
     /// reports read a date from every row, so this is on the hot path.)
     public init?(iso text: String) {

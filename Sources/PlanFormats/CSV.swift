@@ -25,7 +25,11 @@ public enum CSV {
             if !isPlainNumber(text) { text = "'" + text }
         }
         if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            var quoted = "\""
+            for character in text {
+                if character == "\"" { quoted += "\"\"" } else { quoted.append(character) }
+            }
+            return quoted + "\""
         }
         return text
     }
@@ -38,7 +42,13 @@ public enum CSV {
 
     /// One CSV record with its CRLF line end.
     public static func line(_ cells: [String]) -> String {
-        cells.map(cell).joined(separator: ",") + "\r\n"
+        var line = ""
+        line.reserveCapacity(cells.reduce(2) { $0 + $1.utf8.count + 1 })
+        for (index, value) in cells.enumerated() {
+            if index > 0 { line += "," }
+            line += cell(value)
+        }
+        return line + "\r\n"
     }
 }
 

@@ -4,6 +4,7 @@
 public enum Sanitise {
     /// Text for one table cell: no control characters, no line breaks.
     public static func line(_ text: String) -> String {
+        if isPlain(text) { return text }
         var output = ""
         output.reserveCapacity(text.count)
         var lastWasSpace = false
@@ -27,6 +28,22 @@ public enum Sanitise {
             output.unicodeScalars.append(scalar == "\t" ? " " : scalar)
         }
         return output
+    }
+
+    /// True when no byte is a control character (the common case, checked in one pass).
+    static func isPlain(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte == 0x7F || byte == 0xC2 { return false }
+            return true
+        }
+    }
+
+    /// Characters a terminal shows for the text (its bytes when it is ASCII).
+    public static func width(_ text: String) -> Int {
+        var copy = text
+        let ascii = copy.withUTF8 { bytes in !bytes.contains { $0 >= 0x80 } }
+        return ascii ? text.utf8.count : text.count
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {

@@ -68,9 +68,10 @@ extension Table {
         let cells: [[String]] = rows.map { row in
             columns.indices.map { index in Sanitise.line(index < row.count ? row[index] : "") }
         }
+        let cellWidths = cells.map { $0.map(Sanitise.width) }
         var widths = columns.map(\.title.count)
-        for row in cells {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        for row in cellWidths {
+            for (index, width) in row.enumerated() { widths[index] = max(widths[index], width) }
         }
         if let limit = style.width {
             var overflow = widths.reduce(0, +) + 2 * (widths.count - 1) - limit
@@ -82,11 +83,11 @@ extension Table {
                 overflow -= cut
             }
         }
-        func line(_ row: [String], header: Bool) -> String {
+        func line(_ row: [String], header: Bool, known: [Int]? = nil) -> String {
             var parts: [String] = []
             for (index, cell) in row.enumerated() {
                 let column = columns[index]
-                let padding = String(repeating: " ", count: max(0, widths[index] - cell.count))
+                let padding = String(repeating: " ", count: max(0, widths[index] - (known?[index] ?? Sanitise.width(cell))))
                 var text = column.alignRight ? padding + cell : cell + padding
                 if header { text = style.bold(text) }
                 if !header, style.color, column.isRAG, let code = TextStyle.colour(for: cell) {
@@ -99,9 +100,13 @@ extension Table {
             return text
         }
         var output = line(columns.map(\.title), header: true) + "\n"
-        for row in cells {
+        for (row, rowWidths) in zip(cells, cellWidths) {
+            guard zip(rowWidths, widths).contains(where: { $0 > $1 }) else {
+                output += line(row, header: false, known: rowWidths) + "\n"
+                continue
+            }
             let wrapped = row.enumerated().map { index, cell in
-                cell.count > widths[index] ? Table.wrap(cell, width: widths[index]) : [cell]
+                rowWidths[index] > widths[index] ? Table.wrap(cell, width: widths[index]) : [cell]
             }
             let height = wrapped.map(\.count).max() ?? 1
             for lineIndex in 0..<height {

@@ -151,12 +151,16 @@ extension PlanStore {
         }
     }
 
-    /// The same stream, as report rows only.
+    /// The same stream, as report rows only, read by column position (the hot path of every report).
     public func forEachActionRow(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
                                  extraWhere: String = "", extraArguments: StatementArguments = [],
                                  orderBy: String = "p.key, i.key, a.id", _ body: (ActionRow) throws -> Void) throws {
-        try forEachAction(filter, asOf: asOf, thresholds: thresholds, extraWhere: extraWhere, extraArguments: extraArguments,
-                          orderBy: orderBy, withFindings: false) { _, row in try body(row) }
+        try read { db in
+            try checkFilter(db, filter)
+            let (clause, arguments) = filter.sql()
+            try ActionRowReader.forEach(db, sql: ActionRowReader.reportColumns + " WHERE 1" + clause + extraWhere + " ORDER BY " + orderBy,
+                                        arguments: arguments + extraArguments, asOf: asOf, thresholds: thresholds, body)
+        }
     }
 
     /// Finding texts by inspection and number, for exports that name the area for improvement.
