@@ -1,4 +1,5 @@
 -- planwatch schema, version 2.
+-- Also: an index for matching spreadsheet rows to actions by title.
 -- The audit trail may record deletions: `planwatch undo` removes a record
 -- that a change added, and the 'delete' entry keeps what was removed (its
 -- before value). SQLite cannot alter a CHECK constraint, so the table is
@@ -30,5 +31,8 @@ CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+
+-- A spreadsheet row without a reference is matched to an action of the same title.
+CREATE INDEX action_title ON action(inspection_id, title);
 
 PRAGMA user_version = 2;

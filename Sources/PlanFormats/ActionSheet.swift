@@ -167,7 +167,15 @@ public struct ActionSheet: Sendable {
             throw .problems(["the file cannot be read as CSV (\(error))"])
         }
         func clean(_ cell: String) -> String {
-            cell.replacingOccurrences(of: "\u{00A0}", with: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+            // Most cells are already clean: check the ends and look for a no-break space in one pass.
+            var copy = cell
+            let plain = copy.withUTF8 { bytes -> Bool in
+                guard let first = bytes.first, let last = bytes.last else { return true }
+                if first <= 0x20 || last <= 0x20 { return false }
+                return !bytes.contains(0xC2)
+            }
+            if plain { return cell }
+            return cell.replacingOccurrences(of: "\u{00A0}", with: " ").trimmingCharacters(in: .whitespacesAndNewlines)
         }
         // The header is the first row, among the first ten, that names an action column.
         guard let headerIndex = records.prefix(10).firstIndex(where: { record in
