@@ -183,11 +183,7 @@ extension PlanStore {
                     let pid = try Lookup.partnershipID(db, review.partnership)
                     if let row = try db.row(sql: Select.review + " WHERE r.partnership_id = ? AND r.on_date = ? AND r.kind = ?",
                                                   arguments: [pid, review.date, review.kind]) {
-                        let stored = try LinkingReview(row: row)
-                        let refs = try JSONDecoder().decode([String?].self, from: Data(((row["action_refs"] as String?) ?? "[]").utf8)).compactMap { $0 }
-                        let asFile = PlanFile.Review(partnership: stored.partnership, date: stored.date, inspector: stored.inspector,
-                                                     kind: stored.kind, summary: stored.summary, actions: refs.sorted(),
-                                                     confidence: stored.confidence, next: stored.next)
+                        let asFile = try PlanFile.Review(row: row)
                         var incoming = review
                         incoming.actions.sort()
                         if incoming.inspector == nil { incoming.inspector = asFile.inspector }
@@ -250,13 +246,7 @@ extension PlanStore {
             }
             file.updates = try db.rows(sql: Select.update + " ORDER BY i.key, a.id, u.on_date, u.id").map(PlanFile.Update.init(row:))
             file.extensions = try db.rows(sql: Select.extensionRow + " ORDER BY i.key, a.id, x.to_due").map(PlanFile.Extension.init(row:))
-            file.reviews = try db.rows(sql: Select.review + " ORDER BY p.key, r.on_date, r.kind").map { row in
-                let review = try LinkingReview(row: row)
-                let refs = try JSONDecoder().decode([String?].self, from: Data(((row["action_refs"] as String?) ?? "[]").utf8)).compactMap { $0 }
-                return PlanFile.Review(partnership: review.partnership, date: review.date, inspector: review.inspector,
-                                       kind: review.kind, summary: review.summary, actions: refs.sorted(),
-                                       confidence: review.confidence, next: review.next)
-            }
+            file.reviews = try db.rows(sql: Select.review + " ORDER BY p.key, r.on_date, r.kind").map(PlanFile.Review.init(row:))
             return file
         }
     }

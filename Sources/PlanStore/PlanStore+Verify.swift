@@ -137,11 +137,8 @@ extension PlanStore {
         }
         for row in try db.rows(sql: Select.action) { let a = try Action(row: row); try put("action", String(a.id ?? 0), a) }
         for row in try db.rows(sql: Select.review) {
-            let r = try LinkingReview(row: row)
-            let refs = try JSONDecoder().decode([String?].self, from: Data(((row["action_refs"] as String?) ?? "[]").utf8)).compactMap { $0 }
-            let review = PlanFile.Review(partnership: r.partnership, date: r.date, inspector: r.inspector, kind: r.kind,
-                                         summary: r.summary, actions: refs.sorted(), confidence: r.confidence, next: r.next)
-            try put("linking_review", "\(r.partnership)@\(r.date)/\(r.kind.rawValue)", review)
+            let review = try PlanFile.Review(row: row)
+            try put("linking_review", "\(review.partnership)@\(review.date)/\(review.kind.rawValue)", review)
         }
         for row in try db.rows(sql: Select.update) {
             let u = try ProgressUpdate(row: row)

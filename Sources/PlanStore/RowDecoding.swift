@@ -163,6 +163,16 @@ extension LinkingReview {
     }
 }
 
+extension PlanFile.Review {
+    /// A review as the plan file and the audit trail name it: actions by `inspection/ref`, sorted.
+    init(row: Row) throws {
+        let review = try LinkingReview(row: row)
+        let refs = try JSONDecoder().decode([String?].self, from: Data(((row["action_refs"] as String?) ?? "[]").utf8)).compactMap { $0 }
+        self.init(partnership: review.partnership, date: review.date, inspector: review.inspector, kind: review.kind,
+                  summary: review.summary, actions: refs.sorted(), confidence: review.confidence, next: review.next)
+    }
+}
+
 extension JSONColumn {
     static func decodeInts(_ text: String?) -> [Int] {
         guard let text, text != "[]", let data = text.data(using: .utf8),
