@@ -96,6 +96,12 @@ public struct PlanStore: Sendable {
     /// Brings an older database up to date; refuses one from a newer planwatch
     /// without touching it.
     func migrate() throws {
+        // The common case, a database already at this version, costs one small read.
+        let current = try writer.read { db -> Bool in
+            guard try db.tableExists("grdb_migrations") else { return false }
+            return Set(try db.all(String.self, sql: "SELECT identifier FROM grdb_migrations")) == Set(PlanStore.knownSchemaVersions)
+        }
+        if current { return }
         let migrator = PlanStore.migrator
         try writer.writeWithoutTransaction { db in
             let tables = try db.all(String.self, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
