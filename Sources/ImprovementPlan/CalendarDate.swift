@@ -69,26 +69,11 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.init(year: parts.0, month: parts.1, day: parts.2)
     }
 
-    /// Parses the stored form, `YYYY-MM-DD`, and nothing else. (Byte by byte:
-    /// reports read a date from every row, so this is on the hot path.)
+    /// Parses the stored form, `YYYY-MM-DD`, and nothing else.
     public init?(iso text: String) {
         var text = text
-        let parsed: (Int, Int, Int)? = text.withUTF8 { bytes in
-            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-            func number(_ range: Range<Int>) -> Int? {
-                var value = 0
-                for index in range {
-                    let digit = Int(bytes[index]) - 48
-                    guard (0...9).contains(digit) else { return nil }
-                    value = value * 10 + digit
-                }
-                return value
-            }
-            guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
-            return (y, m, d)
-        }
-        guard let (y, m, d) = parsed else { return nil }
-        self.init(year: y, month: m, day: d)
+        guard let date = text.withUTF8({ CalendarDate(isoBytes: $0) }) else { return nil }
+        self = date
     }
 
     /// The stored form, `YYYY-MM-DD`.

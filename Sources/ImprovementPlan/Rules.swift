@@ -89,9 +89,6 @@ public struct Classification: Hashable, Sendable {
 /// The rules of PRODUCT.md section 3, one definition each. Every report and
 /// count goes through these functions.
 public enum Rules {
-    /// Open = not started or in progress.
-    public static func isOpen(_ status: ActionStatus) -> Bool { status.isOpen }
-
     /// Days overdue as of `asOf`, or nil when not overdue. Due today is not
     /// overdue; due yesterday is one day overdue.
     public static func daysOverdue(_ facts: ActionFacts, asOf: CalendarDate) -> Int? {

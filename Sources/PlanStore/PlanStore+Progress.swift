@@ -279,32 +279,32 @@ extension PlanStore {
                              arguments: [pid, r.date, r.kind]) == true {
             throw PlanError.duplicate(entity: "linking review", key: "\(r.partnership) \(r.kind.rawValue) on \(r.date)")
         }
-        var actionIDs: [Int64] = []
+        var actions: [(id: Int64, ref: String)] = []
         for reference in r.actions {
             let id = try Lookup.actionID(db, reference)
-            let action = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id])
-            let owner: String? = action?["partnership_key"]
+            guard let row = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id]) else {
+                throw PlanError.notFound(entity: "action", key: reference)
+            }
+            let owner: String? = row["partnership_key"]
             guard owner == r.partnership else {
                 throw PlanError.refused("actions: action \(reference) belongs to \(owner ?? "another partnership"), not \(r.partnership)")
             }
-            if !actionIDs.contains(id) { actionIDs.append(id) }
+            if !actions.contains(where: { $0.id == id }) { actions.append((id, try Action(row: row).qualifiedRef)) }
         }
         try db.run(sql: """
             INSERT INTO linking_review (partnership_id, on_date, inspector, kind, summary, confidence, next_due)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [pid, r.date, stored.inspector, r.kind, r.summary, r.confidence, r.next])
         let id = db.lastInsertedRowID
-        var refs: [String] = []
-        for actionID in actionIDs {
-            try db.run(sql: "INSERT INTO review_action (review_id, action_id) VALUES (?, ?)", arguments: [id, actionID])
-            refs.append(try Lookup.action(db, id: actionID).qualifiedRef)
+        for action in actions {
+            try db.run(sql: "INSERT INTO review_action (review_id, action_id) VALUES (?, ?)", arguments: [id, action.id])
         }
         // The audit records the actions by natural key, in order, whatever form the user named them in.
-        stored.actions = refs.sorted()
+        stored.actions = actions.map(\.ref).sorted()
         try audit.record(db, entity: "linking_review", key: "\(r.partnership)@\(r.date)/\(r.kind.rawValue)",
                          before: PlanFile.Review?.none, after: stored)
         return LinkingReview(id: id, partnership: r.partnership, date: r.date, inspector: stored.inspector, kind: r.kind,
-                             summary: r.summary, actions: actionIDs.sorted(), confidence: r.confidence, next: r.next)
+                             summary: r.summary, actions: actions.map(\.id).sorted(), confidence: r.confidence, next: r.next)
     }
 }
 

@@ -75,7 +75,9 @@ extension PlanStore {
     }
 
     /// One line per partnership, counted from every action the filter selects.
-    public func progressReport(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> [PartnershipProgress] {
+    /// `each` sees every row counted, so a caller can list some of them in the same pass.
+    public func progressReport(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
+                               each: ((ActionRow) -> Void)? = nil) throws -> [PartnershipProgress] {
         var lines: [String: PartnershipProgress] = [:]
         let partnerships = try read { db in
             let partnerships = try reportPartnerships(db, filter)
@@ -90,7 +92,10 @@ extension PlanStore {
             }
             return partnerships
         }
-        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds) { row in lines[row.partnership]?.add(row) }
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds) { row in
+            lines[row.partnership]?.add(row)
+            each?(row)
+        }
         return partnerships.compactMap { lines[$0.key] }
     }
 
@@ -136,19 +141,19 @@ extension PlanStore {
     public func follow(partnership key: String, asOf: CalendarDate, since: CalendarDate?, thresholds: Thresholds = .standard,
                        dueNextLimit: Int = 5) throws -> FollowView {
         let filter = ActionFilter(partnership: key)
-        guard let progress = try progressReport(filter, asOf: asOf, thresholds: thresholds).first else {
+        // One pass over the partnership's actions: the counts, and the lists of open actions.
+        var open: [ActionRow] = []
+        guard let progress = try progressReport(filter, asOf: asOf, thresholds: thresholds, each: { row in
+            if row.status.isOpen { open.append(row) }
+        }).first else {
             throw PlanError.notFound(entity: "partnership", key: key)
         }
-        var red: [ActionRow] = [], amber: [ActionRow] = [], dueNext: [ActionRow] = []
-        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds,
-                             extraWhere: PlanStore.openClause, orderBy: "a.current_due IS NULL, a.current_due, a.id") { row in
-            switch row.rag {
-            case .red: red.append(row)
-            case .amber: amber.append(row)
-            default: break
-            }
-            if let due = row.due, due >= asOf, dueNext.count < dueNextLimit { dueNext.append(row) }
-        }
+        // Soonest deadline first, those without one last.
+        func order(_ row: ActionRow) -> (Int, Int, Int64) { (row.due == nil ? 1 : 0, row.due?.dayNumber ?? 0, row.id) }
+        open.sort { order($0) < order($1) }
+        let red = open.filter { $0.rag == .red }
+        let amber = open.filter { $0.rag == .amber }
+        let dueNext = Array(open.filter { $0.due.map { $0 >= asOf } ?? false }.prefix(dueNextLimit))
         return try read { db in
             let partnership = try Partnership(row: try db.row(sql: Select.partnership + " WHERE p.key = ?", arguments: [key])
                                               ?? { throw PlanError.notFound(entity: "partnership", key: key) }())

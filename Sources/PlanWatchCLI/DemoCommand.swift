@@ -42,9 +42,9 @@ struct DemoCommand: ParsableCommand {
         try ReportCommand.overdue(context: context, filter: ActionFilter(), asOf: asOf, format: list.format, thresholds: .standard)
         guard list.format == .table || list.format == .markdown else { return }
         context.print("\n")
-        try ReportCommand.progress(context: context, filter: ActionFilter(), asOf: asOf, format: list.format, thresholds: .standard)
+        let lines = try ReportCommand.progress(context: context, filter: ActionFilter(), asOf: asOf, format: list.format,
+                                               thresholds: .standard)
         // The partnership with the most red actions, told as its story.
-        let lines = try store.progressReport(ActionFilter(), asOf: asOf)
         if let worst = lines.max(by: { ($0.red, $1.partnership) < ($1.red, $0.partnership) }), worst.red > 0 {
             context.print("\n")
             FollowCommand.render(try store.follow(partnership: worst.partnership, asOf: asOf, since: nil), format: list.format, context: context)

@@ -191,10 +191,14 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    static func progress(context: Context, filter: ActionFilter, asOf: CalendarDate, format: OutputFormat, thresholds: Thresholds) throws {
+    /// Prints the progress report and returns its lines.
+    @discardableResult
+    static func progress(context: Context, filter: ActionFilter, asOf: CalendarDate, format: OutputFormat,
+                         thresholds: Thresholds) throws -> [PartnershipProgress] {
         let lines = try context.store.progressReport(filter, asOf: asOf, thresholds: thresholds)
         if format == .table || format == .markdown { context.heading("Progress by partnership as of \(asOf)", format: format) }
         try context.emit(lines, format: format, table: { ReportTables.progress(lines) })
+        return lines
     }
 
     struct Owners: StoreCommand {
