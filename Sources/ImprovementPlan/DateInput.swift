@@ -38,6 +38,12 @@ public enum DateInput {
 
     /// Parses `text`, taking relative forms from `today`.
     public static func parse(_ text: String, today: CalendarDate, allowMonthOnly: Bool = false) throws(Problem) -> CalendarDate {
+        if let date = try numeric(text) { return date }
+        return try general(text, today: today, allowMonthOnly: allowMonthOnly)
+    }
+
+    /// Every accepted form, by trimming, lowering and trying each in turn.
+    static func general(_ text: String, today: CalendarDate, allowMonthOnly: Bool) throws(Problem) -> CalendarDate {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .empty }
         let lower = trimmed.lowercased()
@@ -52,6 +58,46 @@ public enum DateInput {
         if let slashed = try slashForm(trimmed) { return slashed }
         if let worded = try wordForm(lower, original: trimmed, allowMonthOnly: allowMonthOnly) { return worded }
         throw .unrecognised(trimmed)
+    }
+
+    /// The two shapes a spreadsheet column holds row after row, `2025-03-31`
+    /// and `31/03/2025` (or `1/3/25`), read straight from the bytes. Nil for
+    /// anything else, which the general parser then reads; for these shapes
+    /// the two agree (`DateInputTests` checks).
+    public static func numeric(_ text: String) throws(Problem) -> CalendarDate? {
+        var text = text
+        let parts = text.withUTF8 { bytes -> (values: [Int], lengths: [Int], separator: UInt8)? in
+            guard bytes.count >= 6, bytes.count <= 10 else { return nil }
+            var values = [0], lengths = [0]
+            var separator: UInt8 = 0
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    values[values.count - 1] = values[values.count - 1] * 10 + Int(byte - UInt8(ascii: "0"))
+                    lengths[lengths.count - 1] += 1
+                case UInt8(ascii: "-"), UInt8(ascii: "/"):
+                    guard separator == 0 || separator == byte, values.count < 3 else { return nil }
+                    separator = byte
+                    values.append(0); lengths.append(0)
+                default:
+                    return nil
+                }
+            }
+            return values.count == 3 ? (values, lengths, separator) : nil
+        }
+        guard let parts else { return nil }
+        let (n, length) = (parts.values, parts.lengths)
+        let date: CalendarDate?
+        if parts.separator == UInt8(ascii: "-"), length == [4, 2, 2] {
+            date = CalendarDate(year: n[0], month: n[1], day: n[2])
+        } else if parts.separator == UInt8(ascii: "/"), (1...2).contains(length[0]), (1...2).contains(length[1]),
+                  length[2] == 4 || length[2] == 2 {
+            date = CalendarDate(year: length[2] == 2 ? 2000 + n[2] : n[2], month: n[1], day: n[0])
+        } else {
+            return nil
+        }
+        guard let date else { throw .impossible(text) }
+        return date
     }
 
     private static func relative(_ text: String, today: CalendarDate) throws(Problem) -> CalendarDate? {

@@ -11,6 +11,8 @@ extension Vocabulary {
 
     /// Reads a word loosely: case, spaces and underscores do not matter.
     public static func parse(_ text: String) -> Self? {
+        // Most cells already name a value, perhaps capitalised ("Red", "Complete").
+        if let value = Self(rawValue: text.lowercased()) { return value }
         let folded = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
             .replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: "_", with: "-")
         return Self(rawValue: folded) ?? aliases[folded]

@@ -295,6 +295,7 @@ public struct ActionSheet: Sendable {
 /// Excel serial numbers.
 public enum SheetDates {
     public static func parse(_ text: String, today: CalendarDate) throws -> CalendarDate {
+        if let date = try DateInput.numeric(text) { return date }
         var t = text.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ".")))
         for prefix in ["by end of ", "by the end of ", "end of ", "by ", "before ", "due ", "end "] where t.lowercased().hasPrefix(prefix) {
             t = String(t.dropFirst(prefix.count))

@@ -22,9 +22,15 @@ public struct AuditEntry: Codable, Hashable, Sendable {
     /// a canonical form.
     public static func chainHash(prevHash: String, seq: Int64, at: String, actor: String, command: String,
                                  entity: String, key: String, operation: String, before: String?, after: String?) -> String {
-        let fields = [prevHash, String(seq), at, actor, command, entity, key, operation, before ?? "\u{0}", after ?? "\u{0}"]
-        let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "\n")
-        return hex(SHA256.hash(data: Data(canonical.utf8)))
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(256 + (before?.utf8.count ?? 0) + (after?.utf8.count ?? 0))
+        for (index, field) in [prevHash, String(seq), at, actor, command, entity, key, operation, before ?? "\u{0}", after ?? "\u{0}"].enumerated() {
+            if index > 0 { canonical.append(UInt8(ascii: "\n")) }
+            canonical.append(contentsOf: String(field.utf8.count).utf8)
+            canonical.append(UInt8(ascii: ":"))
+            canonical.append(contentsOf: field.utf8)
+        }
+        return hex(SHA256.hash(data: canonical))
     }
 
     private static let digits = Array("0123456789abcdef".utf8)
@@ -52,10 +58,20 @@ public struct AuditEntry: Codable, Hashable, Sendable {
 }
 
 /// Writes audit entries inside the transaction of the change they record.
-struct AuditWriter {
+///
+/// One writer lives for one transaction (`PlanStore.write`), which holds
+/// SQLite's write lock from its start: no other connection can append to the
+/// trail meanwhile, so the chain's head is read once, on the first entry, and
+/// then carried forward in memory.
+final class AuditWriter {
     let actor: String
     let command: String
     let timestamp: String
+    private var head: (seq: Int64, hash: String)?
+
+    init(actor: String, command: String, timestamp: String) {
+        self.actor = actor; self.command = command; self.timestamp = timestamp
+    }
 
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -63,26 +79,36 @@ struct AuditWriter {
         return encoder
     }()
 
+    /// A record's audit value: canonical JSON (sorted keys, unescaped slashes).
     static func json<T: Encodable>(_ value: T?) throws -> String? {
         guard let value else { return nil }
+        if let direct = value as? any AuditJSONRepresentable { return direct.auditJSON }
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     /// Appends one entry, chained to the last one.
     func record<T: Encodable>(_ db: Database, entity: String, key: String, before: T?, after: T?, operation explicit: String? = nil) throws {
-        let last = try db.row(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")
-        let seq: Int64 = (last?["seq"] ?? 0) + 1
-        let prevHash: String = last?["hash"] ?? AuditEntry.genesis
+        let last: (seq: Int64, hash: String)
+        if let head {
+            last = head
+        } else if let row = try db.row(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1") {
+            last = (row["seq"], row["hash"])
+        } else {
+            last = (0, AuditEntry.genesis)
+        }
+        let seq = last.seq + 1
         let beforeJSON = try AuditWriter.json(before)
         let afterJSON = try AuditWriter.json(after)
         let operation = explicit ?? (before == nil ? "insert" : "update")
-        let hash = AuditEntry.chainHash(prevHash: prevHash, seq: seq, at: timestamp, actor: actor, command: command,
+        let hash = AuditEntry.chainHash(prevHash: last.hash, seq: seq, at: timestamp, actor: actor, command: command,
                                         entity: entity, key: key, operation: operation, before: beforeJSON, after: afterJSON)
-        try db.run(
-            sql: """
-                INSERT INTO audit_entry (seq, at, actor, command, entity, entity_key, operation, before, after, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [seq, timestamp, actor, command, entity, key, operation, beforeJSON, afterJSON, prevHash, hash])
+        try db.insert(sql: """
+            INSERT INTO audit_entry (seq, at, actor, command, entity, entity_key, operation, before, after, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """) { row in
+            row.bind(seq); row.bind(timestamp); row.bind(actor); row.bind(command); row.bind(entity); row.bind(key)
+            row.bind(operation); row.bind(beforeJSON); row.bind(afterJSON); row.bind(last.hash); row.bind(hash)
+        }
+        head = (seq, hash)
     }
 }

@@ -1,4 +1,6 @@
 import GRDB
+import GRDBSQLite
+import ImprovementPlan
 
 /// Queries through prepared statements cached on the connection: a bulk
 /// import runs the same few statements hundreds of thousands of times, and
@@ -27,5 +29,63 @@ extension Database {
 
     func all<T: DatabaseValueConvertible>(_ type: T.Type, sql: String, arguments: StatementArguments = []) throws -> [T] {
         try T.fetchAll(cachedStatement(sql: sql), arguments: arguments)
+    }
+}
+
+/// The values of one statement execution, bound by position straight into
+/// SQLite, without boxing each into GRDB's `StatementArguments`.
+struct Bindings {
+    fileprivate let handle: OpaquePointer
+    fileprivate var index: Int32 = 0
+
+    /// SQLite copies the bytes before the call returns.
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+    private mutating func next() -> Int32 {
+        index += 1
+        return index
+    }
+
+    mutating func bind(_ value: String?) {
+        let position = next()
+        guard var value else { sqlite3_bind_null(handle, position); return }
+        value.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress, !utf8.isEmpty else {
+                _ = sqlite3_bind_text(handle, position, "", 0, nil)
+                return
+            }
+            _ = base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+                sqlite3_bind_text(handle, position, $0, Int32(utf8.count), Bindings.transient)
+            }
+        }
+    }
+
+    mutating func bind(_ value: Int64?) {
+        let position = next()
+        if let value { sqlite3_bind_int64(handle, position, value) } else { sqlite3_bind_null(handle, position) }
+    }
+
+    mutating func bind(_ value: Int?) { bind(value.map(Int64.init)) }
+
+    mutating func bind(_ value: CalendarDate?) { bind(value?.iso) }
+
+    mutating func bind<V: Vocabulary>(_ value: V?) { bind(value?.rawValue) }
+}
+
+extension Database {
+    /// Runs a cached data-changing statement whose parameters `bind` sets in order.
+    func insert(sql: String, _ bind: (inout Bindings) -> Void) throws {
+        let handle = try cachedStatement(sql: sql).sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        var bindings = Bindings(handle: handle)
+        bind(&bindings)
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+            sqlite3_reset(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+        }
+        sqlite3_reset(handle)
     }
 }

@@ -21,6 +21,7 @@ extension SelfAssessment: DatabaseValueConvertible {}
 /// JSON text for list columns (`other_partners`, `themes`, ...), and back.
 enum JSONColumn {
     static func encode(_ list: [String]) -> String {
+        if list.isEmpty { return "[]" }
         guard let data = try? JSONEncoder().encode(list) else { return "[]" }
         return String(decoding: data, as: UTF8.self)
     }

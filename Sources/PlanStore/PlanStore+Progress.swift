@@ -78,20 +78,32 @@ extension PlanStore {
         if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE inspection_id = ? AND ref = ?)", arguments: [iid, a.ref]) == true {
             throw PlanError.duplicate(entity: "action", key: a.qualifiedRef)
         }
+        let findingIDs = try a.findings.map { try Lookup.findingID(db, inspection: a.inspection, number: $0) }
+        return try writeAction(db, audit, a, inspectionID: iid, findingIDs: findingIDs)
+    }
+
+    /// Writes a new action whose inspection and findings the caller has
+    /// resolved and whose reference it has checked is free (a bulk import
+    /// keeps them in memory rather than asking the database each row).
+    static func writeAction(_ db: Database, _ audit: AuditWriter, _ a: Action, inspectionID: Int64, findingIDs: [Int64]) throws -> Action {
         guard (0...100).contains(a.percent) else {
             throw PlanError.invalidValue(field: "percent", value: String(a.percent), expected: "a whole number from 0 to 100")
         }
-        try db.run(sql: """
+        try db.insert(sql: """
             INSERT INTO action (inspection_id, ref, title, description, owner, lead_agency, supporting_agencies, start_on,
               original_due, current_due, measure, status, percent, completed_on, evidence, self_rag, created_on)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [iid, a.ref, a.title, a.description, a.owner, a.agency, JSONColumn.encode(a.supportingAgencies),
-                             a.start, a.originalDue, a.due, a.measure, a.status, a.percent, a.completed, a.evidence,
-                             a.selfAssessment, a.created])
+            """) { row in
+            row.bind(inspectionID); row.bind(a.ref); row.bind(a.title); row.bind(a.description); row.bind(a.owner)
+            row.bind(a.agency); row.bind(JSONColumn.encode(a.supportingAgencies)); row.bind(a.start); row.bind(a.originalDue)
+            row.bind(a.due); row.bind(a.measure); row.bind(a.status); row.bind(a.percent); row.bind(a.completed)
+            row.bind(a.evidence); row.bind(a.selfAssessment); row.bind(a.created)
+        }
         let id = db.lastInsertedRowID
-        for number in a.findings {
-            let fid = try Lookup.findingID(db, inspection: a.inspection, number: number)
-            try db.run(sql: "INSERT INTO action_finding (action_id, finding_id) VALUES (?, ?)", arguments: [id, fid])
+        for findingID in findingIDs {
+            try db.insert(sql: "INSERT INTO action_finding (action_id, finding_id) VALUES (?, ?)") { row in
+                row.bind(id); row.bind(findingID)
+            }
         }
         var stored = a
         stored.id = id
@@ -108,10 +120,13 @@ extension PlanStore {
     }
 
     static func insertUpdate(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ u: PlanFile.Update, recordedAt: String) throws {
-        try db.run(sql: """
+        try db.insert(sql: """
             INSERT INTO progress_update (action_id, on_date, author, note, new_status, new_percent, evidence, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [actionID, u.date, u.author, u.note, u.status, u.percent, u.evidence, recordedAt])
+            """) { row in
+            row.bind(actionID); row.bind(u.date); row.bind(u.author); row.bind(u.note); row.bind(u.status); row.bind(u.percent)
+            row.bind(u.evidence); row.bind(recordedAt)
+        }
         try audit.record(db, entity: "progress_update", key: String(actionID), before: PlanFile.Update?.none, after: u)
     }
 
@@ -204,9 +219,11 @@ extension PlanStore {
     }
 
     static func insertExtension(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ x: PlanFile.Extension) throws {
-        try db.run(sql: """
+        try db.insert(sql: """
             INSERT INTO deadline_extension (action_id, from_due, to_due, reason, agreed_by, recorded_on) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [actionID, x.from, x.to, x.reason, x.agreedBy, x.recorded])
+            """) { row in
+            row.bind(actionID); row.bind(x.from); row.bind(x.to); row.bind(x.reason); row.bind(x.agreedBy); row.bind(x.recorded)
+        }
         try audit.record(db, entity: "deadline_extension", key: String(actionID), before: PlanFile.Extension?.none, after: x)
     }
 

@@ -17,29 +17,49 @@ extension PlanStore {
             let iid = try Lookup.inspectionID(db, inspection)
             var summary = ImportSummary()
             var problems: [String] = []
+            // The inspection's findings and action references, read once and kept
+            // up to date as rows add to them: a sheet of 100,000 rows asks the
+            // database nothing per row but to write.
+            var findings = FindingIndex()
+            for row in try db.rows(sql: "SELECT text, number, id FROM finding WHERE inspection_id = ?", arguments: [iid]) {
+                findings.add(row[0], number: row[1], id: row[2])
+            }
+            var actions = ActionRefs()
+            for row in try db.rows(sql: "SELECT title, ref FROM action WHERE inspection_id = ? ORDER BY id", arguments: [iid]) {
+                actions.add(title: row[0], ref: row[1])
+            }
             var createdHere: Set<String> = []
             for (index, row) in rows.enumerated() {
                 progress?(index + 1, rows.count)
                 do {
                     var numbers: [Int] = []
+                    var findingIDs: [Int64] = []
                     if let area = row.area {
-                        if let number = try db.one(Int.self, sql: "SELECT number FROM finding WHERE inspection_id = ? AND text = ?",
-                                                         arguments: [iid, area]) {
+                        if let (number, id) = findings[area] {
                             numbers = [number]
+                            findingIDs = [id]
                             if !createdHere.contains(area) { summary.count("findings", added: false) }
                         } else {
-                            let next = try db.one(Int.self, sql: "SELECT coalesce(max(number), 0) + 1 FROM finding WHERE inspection_id = ?",
-                                                        arguments: [iid]) ?? 1
-                            _ = try PlanStore.insertFinding(db, audit, Finding(inspection: inspection, number: next, kind: .improvement, text: area))
+                            let next = findings.maxNumber + 1
+                            let stored = try PlanStore.insertFinding(db, audit, Finding(inspection: inspection, number: next, kind: .improvement, text: area))
+                            guard let id = stored.id else { throw StoreError.corrupt("finding without id") }
+                            findings.add(area, number: next, id: id)
                             numbers = [next]
+                            findingIDs = [id]
                             createdHere.insert(area)
                             summary.count("findings", added: true)
                         }
                     }
                     let status = row.status ?? (row.progress != nil ? .inProgress : .notStarted)
-                    let existingRef = try row.ref ?? db.one(String.self, sql: "SELECT ref FROM action WHERE inspection_id = ? AND title = ?",
-                                                                      arguments: [iid, row.title])
-                    let ref = try existingRef ?? PlanStore.nextRef(db, inspectionID: iid)
+                    let ref: String
+                    if let given = row.ref ?? actions.ref(titled: row.title) {
+                        ref = given
+                    } else {
+                        // The next free number from the count of actions, as `action add` numbers them.
+                        var number = actions.count + 1
+                        while actions.hasRef(String(number)) { number += 1 }
+                        ref = String(number)
+                    }
                     let completed = status == .complete ? (row.completed ?? date) : nil
                     let action = Action(inspection: inspection, ref: ref, findings: numbers, title: row.title,
                                         description: row.description, owner: row.owner, agency: row.agency, start: row.start,
@@ -47,7 +67,10 @@ extension PlanStore {
                                         status: status, percent: row.percent ?? (status == .complete ? 100 : 0),
                                         completed: completed, evidence: row.evidence, selfAssessment: row.selfAssessment,
                                         created: date)
-                    if let stored = try db.row(sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", arguments: [iid, ref]) {
+                    // (The set compares text as Swift does, by canonical equivalence, SQLite by
+                    // bytes: the row it finds, if any, decides.)
+                    if actions.hasRef(ref),
+                       let stored = try db.row(sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", arguments: [iid, ref]) {
                         let existing = try Action(row: stored)
                         let differences = PlanStore.sheetDifferences(existing, action)
                         guard differences.isEmpty else {
@@ -56,7 +79,8 @@ extension PlanStore {
                         summary.count("actions", added: false)
                         continue
                     }
-                    let inserted = try PlanStore.insertAction(db, audit, action)
+                    let inserted = try PlanStore.writeAction(db, audit, action, inspectionID: iid, findingIDs: findingIDs)
+                    actions.add(title: row.title, ref: ref)
                     summary.count("actions", added: true)
                     if let note = row.progress, let id = inserted.id {
                         try PlanStore.insertUpdate(db, audit, actionID: id,
@@ -84,5 +108,35 @@ extension PlanStore {
         if a.measure != b.measure { fields.append("measure of success") }
         if a.status != b.status { fields.append("status") }
         return fields
+    }
+}
+
+/// An inspection's findings by text, held in memory during a spreadsheet import.
+private struct FindingIndex {
+    private var byText: [String: (number: Int, id: Int64)] = [:]
+    private(set) var maxNumber = 0
+
+    subscript(text: String) -> (number: Int, id: Int64)? { byText[text] }
+
+    mutating func add(_ text: String, number: Int, id: Int64) {
+        byText[text] = (number, id)
+        maxNumber = max(maxNumber, number)
+    }
+}
+
+/// An inspection's action references, and the first reference recorded for
+/// each title, held in memory during a spreadsheet import.
+private struct ActionRefs {
+    private var refs: Set<String> = []
+    private var refByTitle: [String: String] = [:]
+    var count: Int { refs.count }
+
+    func hasRef(_ ref: String) -> Bool { refs.contains(ref) }
+
+    func ref(titled title: String) -> String? { refByTitle[title] }
+
+    mutating func add(title: String, ref: String) {
+        refs.insert(ref)
+        if refByTitle[title] == nil { refByTitle[title] = ref }
     }
 }
