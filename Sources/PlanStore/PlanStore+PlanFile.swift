@@ -22,7 +22,7 @@ extension PlanStore {
     /// different values stops the import with a message naming it.
     @discardableResult
     public func importPlanFile(_ file: PlanFile, today: CalendarDate, dryRun: Bool = false) throws -> ImportSummary {
-        try write(dryRun: dryRun) { db, audit in
+        try write(dryRun: dryRun, bulk: true) { db, audit in
             var summary = ImportSummary()
             for (n, qi) in file.qualityIndicators.enumerated() {
                 try at("qualityIndicators[\(n)]") {

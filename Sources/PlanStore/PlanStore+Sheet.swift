@@ -13,7 +13,7 @@ extension PlanStore {
     @discardableResult
     public func importSheet(_ rows: [SheetRow], inspection: String, refHeading: String = "Ref", date: CalendarDate,
                             dryRun: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> ImportSummary {
-        try write(dryRun: dryRun) { db, audit in
+        try write(dryRun: dryRun, bulk: true) { db, audit in
             let iid = try Lookup.inspectionID(db, inspection)
             var summary = ImportSummary()
             var problems: [String] = []

@@ -123,17 +123,21 @@ public struct PlanStore: Sendable {
 
     /// Runs `body` in one immediate transaction with an audit writer. With
     /// `dryRun` the transaction is rolled back: everything is checked, nothing kept.
-    func write<T>(dryRun: Bool = false, _ body: (Database, AuditWriter) throws -> T) throws -> T {
+    ///
+    /// A `bulk` write (an import) gives SQLite a larger page cache for its
+    /// duration: a transaction adding hundreds of thousands of rows to several
+    /// indexes otherwise spills dirty pages to the WAL and rewrites them.
+    func write<T>(dryRun: Bool = false, bulk: Bool = false, _ body: (Database, AuditWriter) throws -> T) throws -> T {
         let audit = AuditWriter(actor: actor, command: command, timestamp: PlanStore.timestamp(now()))
         do {
             return try writer.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db, audit)
-                    return dryRun ? .rollback : .commit
+                if bulk {
+                    let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+                    try db.execute(sql: "PRAGMA cache_size = \(PlanStore.bulkCacheKiB)")
+                    defer { try? db.execute(sql: "PRAGMA cache_size = \(previous)") }
+                    return try transaction(db, dryRun: dryRun, audit: audit, body)
                 }
-                guard let result else { throw StoreError.corrupt("transaction returned nothing") }
-                return result
+                return try transaction(db, dryRun: dryRun, audit: audit, body)
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             // The schema's own checks are the last line of defence; name what they refused.
@@ -141,14 +145,37 @@ public struct PlanStore: Sendable {
         }
     }
 
+    /// The page cache of a bulk write, in SQLite's negative-KiB form.
+    static let bulkCacheKiB = -65_536
+
+    private func transaction<T>(_ db: Database, dryRun: Bool, audit: AuditWriter, _ body: (Database, AuditWriter) throws -> T) throws -> T {
+        var result: T?
+        try db.inTransaction(.immediate) {
+            result = try body(db, audit)
+            return dryRun ? .rollback : .commit
+        }
+        guard let result else { throw StoreError.corrupt("transaction returned nothing") }
+        return result
+    }
+
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         try writer.read(body)
     }
 
+    /// An audit timestamp: the UTC instant to the millisecond, `2025-06-01T09:30:00.250Z`,
+    /// as `ISO8601DateFormatter` writes it with fractional seconds (that formatter,
+    /// built on ICU, cost a few milliseconds of every command's start).
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let perDay: Int64 = 86_400_000
+        let days = millis >= 0 ? millis / perDay : (millis - perDay + 1) / perDay
+        var rest = Int(millis - days * perDay)
+        let ms = rest % 1000; rest /= 1000
+        let second = rest % 60; rest /= 60
+        let minute = rest % 60
+        let hour = rest / 60
+        func two(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }
+        let fraction = ms < 10 ? "00" + String(ms) : ms < 100 ? "0" + String(ms) : String(ms)
+        return CalendarDate(dayNumber: Int(days)).iso + "T" + two(hour) + ":" + two(minute) + ":" + two(second) + "." + fraction + "Z"
     }
 }

@@ -11,6 +11,7 @@ struct ActionCommand: ParsableCommand {
 
     struct Add: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add an action answering one or more findings. Leave out --due (or say --due ongoing) for an action with no deadline.",
             discussion: """
                 Example:
@@ -53,6 +54,7 @@ struct ActionCommand: ParsableCommand {
 
     struct List: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List actions with their RAG status and flags.",
             discussion: "Example:\n  planwatch action list --partnership dundee --rag red --as-of 2023-06-30")
         @OptionGroup var global: GlobalOptions
@@ -97,6 +99,7 @@ struct ActionCommand: ParsableCommand {
 
     struct Show: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show an action: its findings, progress updates, extensions and history.",
             discussion: "ACTION is an id (7) or inspection/ref (dundee-2021/1.2).\nExample:\n  planwatch action show 7")
         @OptionGroup var global: GlobalOptions

@@ -12,6 +12,7 @@ struct InspectionCommand: ParsableCommand {
 
     struct Add: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Record an inspection; its action plan is opened as a draft, due 42 days after publication.",
             discussion: """
                 Example:
@@ -58,6 +59,7 @@ struct InspectionCommand: ParsableCommand {
 
     struct Grade: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "grade",
             abstract: "Record the grade given to a quality indicator (grading again replaces it, audited).",
             discussion: "Example:\n  planwatch inspection grade dundee-2021 --qi 2.1 --grade good")
         static let auditName = "inspection grade"
@@ -75,6 +77,7 @@ struct InspectionCommand: ParsableCommand {
 
     struct List: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List inspections.", discussion: "Example:\n  planwatch inspection list --partnership dundee")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
@@ -96,6 +99,7 @@ struct InspectionCommand: ParsableCommand {
 
     struct Show: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show an inspection: dates, grades, findings and its plan.",
             discussion: "Example:\n  planwatch inspection show dundee-2021")
         @OptionGroup var global: GlobalOptions
@@ -155,6 +159,7 @@ struct FindingCommand: ParsableCommand {
 
     struct Add: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a finding to an inspection; prints its id for 'action add --finding'.",
             discussion: """
                 Kinds: strength, improvement, priority (a priority area for improvement).
@@ -178,6 +183,7 @@ struct FindingCommand: ParsableCommand {
 
     struct List: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List findings.", discussion: "Example:\n  planwatch finding list --inspection dundee-2021")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
@@ -199,6 +205,7 @@ struct PlanCommand: ParsableCommand {
 
     struct Submit: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "submit",
             abstract: "Record that the plan was sent to the Care Inspectorate.",
             discussion: "Example:\n  planwatch plan submit dundee-2021 --date 2022-03-10")
         static let auditName = "plan submit"
@@ -215,6 +222,7 @@ struct PlanCommand: ParsableCommand {
 
     struct Agree: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "agree",
             abstract: "Record that the Care Inspectorate agreed the submitted plan.",
             discussion: "Example:\n  planwatch plan agree dundee-2021 --date 2022-04-01 --by \"Link inspector\"")
         static let auditName = "plan agree"

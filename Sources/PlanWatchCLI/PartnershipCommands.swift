@@ -13,6 +13,7 @@ struct PartnershipCommand: ParsableCommand {
 
     struct Add: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a partnership.",
             discussion: """
                 Example:
@@ -36,6 +37,7 @@ struct PartnershipCommand: ParsableCommand {
 
     struct List: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List partnerships.", discussion: "Example:\n  planwatch partnership list --format csv")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
@@ -54,6 +56,7 @@ struct PartnershipCommand: ParsableCommand {
 
     struct Show: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show a partnership: partners, link inspectors, inspections, reviews.",
             discussion: "Example:\n  planwatch partnership show dundee")
         @OptionGroup var global: GlobalOptions
@@ -87,6 +90,7 @@ struct PartnershipCommand: ParsableCommand {
 
     struct Link: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "link",
             abstract: "Assign a link inspector from a date (the previous assignment ends the day before).",
             discussion: "Example:\n  planwatch partnership link dundee --inspector \"Link inspector (Tayside)\" --from 2022-01-01")
         static let auditName = "partnership link"
@@ -111,6 +115,7 @@ struct QICommand: ParsableCommand {
 
     struct Add: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a quality indicator (older frameworks name some only in words: leave out --code).",
             discussion: "Example:\n  planwatch qi add --code 1.4 --name \"Assessing and responding to risks and needs\" --framework 2014")
         static let auditName = "qi add"
@@ -126,7 +131,7 @@ struct QICommand: ParsableCommand {
     }
 
     struct List: StoreCommand {
-        static let configuration = CommandConfiguration(abstract: "List quality indicators.", discussion: "Example:\n  planwatch qi list")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List quality indicators.", discussion: "Example:\n  planwatch qi list")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
 

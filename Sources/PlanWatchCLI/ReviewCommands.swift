@@ -22,6 +22,7 @@ struct ReviewCommand: ParsableCommand {
 
     struct Add: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Record a linking review (meeting, progress-review or written-return).",
             discussion: """
                 The inspector defaults to the partnership's link inspector on that date.
@@ -51,6 +52,7 @@ struct ReviewCommand: ParsableCommand {
 
     struct List: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List linking reviews.", discussion: "Example:\n  planwatch review list --partnership dundee")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
