@@ -42,13 +42,33 @@ public enum CSV {
 
     /// One CSV record with its CRLF line end.
     public static func line(_ cells: [String]) -> String {
-        var line = ""
-        line.reserveCapacity(cells.reduce(2) { $0 + $1.utf8.count + 1 })
+        var bytes: [UInt8] = []
+        append(line: cells, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends one CSV record with its CRLF line end to `bytes`: a report
+    /// streams hundreds of thousands of rows, so plain cells (nearly all) are
+    /// copied straight in, with no string built for the cell or the line.
+    public static func append(line cells: [String], to bytes: inout [UInt8]) {
         for (index, value) in cells.enumerated() {
-            if index > 0 { line += "," }
-            line += cell(value)
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            var value = value
+            let plain = value.withUTF8 { utf8 -> Bool in
+                if let first = utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+                    || first == UInt8(ascii: "@") || first == 9 || first == 13 {
+                    return false
+                }
+                for byte in utf8 where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 10 || byte == 13 {
+                    return false
+                }
+                bytes.append(contentsOf: utf8)
+                return true
+            }
+            if !plain { bytes.append(contentsOf: cell(value).utf8) }
         }
-        return line + "\r\n"
+        bytes.append(13)
+        bytes.append(10)
     }
 }
 

@@ -83,26 +83,32 @@ extension Table {
                 overflow -= cut
             }
         }
-        func line(_ row: [String], header: Bool, known: [Int]? = nil) -> String {
-            var parts: [String] = []
+        // Lines are written as bytes into one buffer: a national report is tens
+        // of thousands of lines, and building a string per cell and per line
+        // cost more than the query.
+        var output: [UInt8] = []
+        output.reserveCapacity((rows.count + 1) * (widths.reduce(0, +) + 2 * widths.count + 1))
+        let space = UInt8(ascii: " ")
+        func line(_ row: [String], header: Bool, known: [Int]? = nil) {
+            let start = output.count
             for (index, cell) in row.enumerated() {
+                if index > 0 { output.append(space); output.append(space) }
                 let column = columns[index]
-                let padding = String(repeating: " ", count: max(0, widths[index] - (known?[index] ?? Sanitise.width(cell))))
-                var text = column.alignRight ? padding + cell : cell + padding
-                if header { text = style.bold(text) }
-                if !header, style.color, column.isRAG, let code = TextStyle.colour(for: cell) {
-                    text = code + text + TextStyle.reset
-                }
-                parts.append(text)
+                let padding = max(0, widths[index] - (known?[index] ?? Sanitise.width(cell)))
+                let colour = !style.color ? nil : header ? "\u{1B}[1m" : column.isRAG ? TextStyle.colour(for: cell) : nil
+                if let colour { output.append(contentsOf: colour.utf8) }
+                if column.alignRight { output.append(contentsOf: repeatElement(space, count: padding)) }
+                output.append(contentsOf: cell.utf8)
+                if !column.alignRight { output.append(contentsOf: repeatElement(space, count: padding)) }
+                if colour != nil { output.append(contentsOf: TextStyle.reset.utf8) }
             }
-            var text = parts.joined(separator: "  ")
-            while text.last == " " { text.removeLast() }
-            return text
+            while output.count > start, output.last == space { output.removeLast() }
+            output.append(UInt8(ascii: "\n"))
         }
-        var output = line(columns.map(\.title), header: true) + "\n"
+        line(columns.map(\.title), header: true)
         for (row, rowWidths) in zip(cells, cellWidths) {
             guard zip(rowWidths, widths).contains(where: { $0 > $1 }) else {
-                output += line(row, header: false, known: rowWidths) + "\n"
+                line(row, header: false, known: rowWidths)
                 continue
             }
             let wrapped = row.enumerated().map { index, cell in
@@ -110,10 +116,10 @@ extension Table {
             }
             let height = wrapped.map(\.count).max() ?? 1
             for lineIndex in 0..<height {
-                output += line(wrapped.map { lineIndex < $0.count ? $0[lineIndex] : "" }, header: false) + "\n"
+                line(wrapped.map { lineIndex < $0.count ? $0[lineIndex] : "" }, header: false)
             }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Splits text into lines of at most `width` characters, at spaces where it can.

@@ -17,6 +17,11 @@ final class OutputBuffer {
         if buffer.count >= limit { flush() }
     }
 
+    func writeCSV(_ cells: [String]) {
+        CSV.append(line: cells, to: &buffer)
+        if buffer.count >= limit { flush() }
+    }
+
     func flush() {
         guard !buffer.isEmpty else { return }
         buffer.withUnsafeBytes { raw in
@@ -43,6 +48,11 @@ public struct Context {
     /// Writes to standard output (buffered; see `flush`).
     public func print(_ text: String) {
         output.write(text)
+    }
+
+    /// Prints one CSV record (cells quoted and neutralised as `CSV.cell` does).
+    func printCSV(_ cells: [String]) {
+        output.writeCSV(cells)
     }
 
     public func flush() { output.flush() }

@@ -29,7 +29,7 @@ struct RowStream {
     init(context: Context, format: OutputFormat, layout: RowLayout, jsonHead: [(String, String)]) {
         self.context = context; self.format = format; self.layout = layout; self.jsonHead = jsonHead
         switch format {
-        case .csv: context.print(CSV.line(layout.columns.map(\.title)))
+        case .csv: context.printCSV(layout.columns.map(\.title))
         case .json:
             context.print("{\n" + jsonHead.map { "  \(JSONOutput.quoted($0.0)) : \($0.1),\n" }.joined() + "  \"rows\" : [")
         case .table, .markdown: break
@@ -38,7 +38,7 @@ struct RowStream {
 
     mutating func add(_ row: ActionRow) throws {
         switch format {
-        case .csv: context.print(CSV.line(layout.cells(row)))
+        case .csv: context.printCSV(layout.cells(row))
         case .json: context.print((count == 0 ? "\n    " : ",\n    ") + (try JSONOutput.fragment(row, indent: 4)))
         case .table, .markdown: collected.append(row)
         }
@@ -64,6 +64,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Overdue: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "overdue",
             abstract: "Open actions past their current deadline, by partnership, with days overdue, ageing and owners.",
             discussion: """
                 An action due on D is overdue from D+1; complete and withdrawn actions are never overdue.
@@ -151,6 +152,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Stale: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stale",
             abstract: "Open actions with no progress update for more than N days (the day an action was recorded counts as an update).",
             discussion: "Example:\n  planwatch report stale --days 90 --as-of 2023-06-01")
         @OptionGroup var global: GlobalOptions
@@ -177,6 +179,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Progress: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "progress",
             abstract: "One line per partnership: actions by status, percent complete, RAG, overdue, slipped, no deadline, plan status, reviews, confidence, escalation.",
             discussion: "Example:\n  planwatch report progress --as-of 2023-06-30 --format markdown")
         @OptionGroup var global: GlobalOptions
@@ -203,6 +206,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Owners: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "owners",
             abstract: "Per owner and agency: their overdue and due-soon actions, ready to paste into an email or committee paper.",
             discussion: "Example:\n  planwatch report owners --partnership dundee --format markdown")
         @OptionGroup var global: GlobalOptions
@@ -240,6 +244,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Linking: StoreCommand {
         static let configuration = CommandConfiguration(
+            commandName: "linking",
             abstract: "Per partnership: current link inspector, last review, next review due or overdue, late plans, escalation.",
             discussion: "Example:\n  planwatch report linking --as-of 2024-01-31")
         @OptionGroup var global: GlobalOptions
