@@ -22,7 +22,7 @@ let package = Package(
             name: "Schema",
             path: "Schema",
             exclude: ["README.md"],
-            resources: [.embedInCode("0001_initial.sql"), .embedInCode("0002_audit_deletions.sql")]
+            resources: [.embedInCode("0001_initial.sql"), .embedInCode("0002_audit_deletions.sql"), .embedInCode("0003_case_blind_filters.sql")]
         ),
         // Seed plan files, embedded so `planwatch demo` works from an installed binary.
         .target(

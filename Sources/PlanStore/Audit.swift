@@ -86,12 +86,15 @@ final class AuditWriter {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// The newest entry: the chain's head.
+    static let headSQL = "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
+
     /// Appends one entry, chained to the last one.
     func record<T: Encodable>(_ db: Database, entity: String, key: String, before: T?, after: T?, operation explicit: String? = nil) throws {
         let last: (seq: Int64, hash: String)
         if let head {
             last = head
-        } else if let row = try db.row(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1") {
+        } else if let row = try db.row(sql: AuditWriter.headSQL) {
             last = (row["seq"], row["hash"])
         } else {
             last = (0, AuditEntry.genesis)

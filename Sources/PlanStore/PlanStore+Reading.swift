@@ -153,13 +153,16 @@ extension PlanStore {
 
     /// The same stream, as report rows only, read by column position (the hot path of every report).
     public func forEachActionRow(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
-                                 extraWhere: String = "", extraArguments: StatementArguments = [],
-                                 orderBy: String = "p.key, i.key, a.id", _ body: (ActionRow) throws -> Void) throws {
+                                 _ body: (ActionRow) throws -> Void) throws {
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds, .all, body)
+    }
+
+    func forEachActionRow(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds, _ query: ReportQuery,
+                          extraArguments: StatementArguments = [], _ body: (ActionRow) throws -> Void) throws {
         try read { db in
             try checkFilter(db, filter)
-            let (clause, arguments) = filter.sql()
-            try ActionRowReader.forEach(db, sql: ActionRowReader.reportColumns + " WHERE 1" + clause + extraWhere + " ORDER BY " + orderBy,
-                                        arguments: arguments + extraArguments, asOf: asOf, thresholds: thresholds, body)
+            let (sql, arguments) = query.sql(filter)
+            try ActionRowReader.forEach(db, sql: sql, arguments: arguments + extraArguments, asOf: asOf, thresholds: thresholds, body)
         }
     }
 

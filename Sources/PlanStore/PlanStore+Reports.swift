@@ -5,14 +5,11 @@ import ImprovementPlan
 /// indexes on status and current deadline) and streams them through the
 /// domain's classification, which has the final word on every rule.
 extension PlanStore {
-    static let openClause = " AND a.status IN ('not-started', 'in-progress')"
 
     /// Overdue actions, grouped by partnership, most overdue first within each.
     public func forEachOverdue(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
                                _ body: (ActionRow) throws -> Void) throws {
-        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds,
-                             extraWhere: PlanStore.openClause + " AND a.current_due < ?", extraArguments: [asOf],
-                             orderBy: "p.key, a.current_due, a.id") { row in
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds, ReportQuery.overdue, extraArguments: [asOf]) { row in
             if row.has(.overdue) { try body(row) }
         }
     }
@@ -20,10 +17,8 @@ extension PlanStore {
     /// Open actions due between `asOf` and `asOf + thresholds.dueSoonDays`, soonest first.
     public func forEachDueSoon(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
                                _ body: (ActionRow) throws -> Void) throws {
-        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds,
-                             extraWhere: PlanStore.openClause + " AND a.current_due BETWEEN ? AND ?",
-                             extraArguments: [asOf, asOf.adding(days: thresholds.dueSoonDays)],
-                             orderBy: "a.current_due, p.key, a.id") { row in
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds, ReportQuery.dueSoon,
+                             extraArguments: [asOf, asOf.adding(days: thresholds.dueSoonDays)]) { row in
             if row.has(.dueSoon) { try body(row) }
         }
     }
@@ -32,11 +27,7 @@ extension PlanStore {
     public func forEachStale(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
                              _ body: (ActionRow) throws -> Void) throws {
         let cutoff = asOf.adding(days: -thresholds.staleDays)
-        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds,
-                             extraWhere: PlanStore.openClause + """
-                                 AND max(a.created_on, coalesce((SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id), a.created_on)) < ?
-                                """, extraArguments: [cutoff],
-                             orderBy: "max(a.created_on, coalesce(last_update, a.created_on)), p.key, a.id") { row in
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds, ReportQuery.stale, extraArguments: [cutoff]) { row in
             if row.has(.stale) { try body(row) }
         }
     }
@@ -92,7 +83,7 @@ extension PlanStore {
             }
             return partnerships
         }
-        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds) { row in
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds, ReportQuery.all) { row in
             lines[row.partnership]?.add(row)
             each?(row)
         }
@@ -102,10 +93,8 @@ extension PlanStore {
     /// Per owner and agency: their overdue and due-soon actions.
     public func ownerDigests(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> [OwnerDigest] {
         var digests: [OwnerDigest] = []
-        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds,
-                             extraWhere: PlanStore.openClause + " AND a.current_due <= ?",
-                             extraArguments: [asOf.adding(days: thresholds.dueSoonDays)],
-                             orderBy: "a.owner COLLATE NOCASE, a.lead_agency COLLATE NOCASE, a.current_due, a.id") { row in
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds, ReportQuery.owners,
+                             extraArguments: [asOf.adding(days: thresholds.dueSoonDays)]) { row in
             guard row.has(.overdue) || row.has(.dueSoon) else { return }
             if digests.last.map({ $0.owner.lowercased() != row.owner.lowercased() || $0.agency.lowercased() != row.agency.lowercased() }) ?? true {
                 digests.append(OwnerDigest(owner: row.owner, agency: row.agency))
@@ -227,4 +216,32 @@ extension PlanStore {
 
 extension String {
     var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
+
+/// The candidate rows of each report: a condition added to the action
+/// filter's, and an order. Named here so `QueryPlanTests` can check each
+/// against SQLite's query plan (an index search, never a scan of every action).
+struct ReportQuery: Sendable {
+    let condition: String
+    let orderBy: String
+
+    static let open = " AND a.status IN ('not-started', 'in-progress')"
+
+    /// Every action of the filter (progress, action list).
+    static let all = ReportQuery(condition: "", orderBy: "p.key, i.key, a.id")
+    static let overdue = ReportQuery(condition: open + " AND a.current_due < ?", orderBy: "p.key, a.current_due, a.id")
+    static let dueSoon = ReportQuery(condition: open + " AND a.current_due BETWEEN ? AND ?", orderBy: "a.current_due, p.key, a.id")
+    static let stale = ReportQuery(condition: open + """
+         AND max(a.created_on, coalesce((SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id), a.created_on)) < ?
+        """, orderBy: "max(a.created_on, coalesce(last_update, a.created_on)), p.key, a.id")
+    /// Overdue or due soon, for the owners' digest.
+    static let owners = ReportQuery(condition: open + " AND a.current_due <= ?",
+                                    orderBy: "a.owner COLLATE NOCASE, a.lead_agency COLLATE NOCASE, a.current_due, a.id")
+
+    /// The whole statement for `filter`, with the filter's arguments (the
+    /// condition's own come after them).
+    func sql(_ filter: ActionFilter) -> (sql: String, arguments: StatementArguments) {
+        let (clause, arguments) = filter.sql()
+        return (ActionRowReader.reportColumns + " WHERE 1" + clause + condition + " ORDER BY " + orderBy, arguments)
+    }
 }

@@ -1,0 +1,61 @@
+import GRDB
+import Testing
+@testable import ImprovementPlan
+@testable import PlanStore
+
+/// The hot queries, checked against SQLite's own query plan: each finds its
+/// rows through an index. A report that read every action would still give
+/// the right answer, only slowly at a million actions, so only the plan shows it.
+@Suite("Query plans")
+struct QueryPlanTests {
+    /// SQLite's plan for `sql`, one line per step (`SEARCH a USING INDEX ...`).
+    static func plan(_ sql: String, _ arguments: StatementArguments) throws -> [String] {
+        try PlanStore.inMemory().read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+        }
+    }
+
+    static let date = CalendarDate(year: 2025, month: 6, day: 1)!
+
+    /// No step reads the whole action table.
+    static func searchesActions(_ plan: [String]) -> Bool {
+        !plan.contains { $0.hasPrefix("SCAN a") || $0.hasPrefix("SCAN action") }
+    }
+
+    @Test("report rows are found through the status-and-deadline index, updates through their covering index",
+          arguments: ["overdue", "due soon", "stale", "owners"])
+    func reports(name: String) throws {
+        let date = Self.date
+        let (query, arguments): (ReportQuery, StatementArguments) = switch name {
+        case "overdue": (.overdue, [date])
+        case "due soon": (.dueSoon, [date, date.adding(days: 30)])
+        case "stale": (.stale, [date])
+        default: (.owners, [date])
+        }
+        let (sql, filterArguments) = query.sql(ActionFilter())
+        let plan = try Self.plan(sql, filterArguments + arguments)
+        #expect(plan.contains { $0.contains("USING INDEX action_status_due") }, "\(name): \(plan)")
+        #expect(Self.searchesActions(plan), "\(name): \(plan)")
+        #expect(plan.contains { $0.contains("USING COVERING INDEX progress_update_action") }, "\(name): \(plan)")
+    }
+
+    @Test("filters by partnership, inspection, owner and agency search an index", arguments: [
+        ActionFilter(partnership: "dundee"), ActionFilter(inspection: "dundee-2021"),
+        ActionFilter(owner: "chief social work officer"), ActionFilter(agency: "nhs tayside"),
+    ])
+    func filters(filter: ActionFilter) throws {
+        let (sql, arguments) = ReportQuery.all.sql(filter)
+        let plan = try Self.plan(sql, arguments)
+        #expect(Self.searchesActions(plan), "\(filter): \(plan)")
+    }
+
+    @Test("an audited write finds the chain's head and its action by key")
+    func writes() throws {
+        let head = try Self.plan(AuditWriter.headSQL, [])
+        #expect(head == ["SCAN audit_entry"], "\(head)")  // the rowid's own order, newest first: one row read
+        let action = try Self.plan(Select.action + " WHERE a.id = ?", [1])
+        #expect(action.contains { $0.contains("SEARCH a USING INTEGER PRIMARY KEY") }, "\(action)")
+        let byRef = try Self.plan(Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", [1, "1.1"])
+        #expect(byRef.contains { $0.contains("SEARCH a USING INDEX sqlite_autoindex_action_1") }, "\(byRef)")
+    }
+}
