@@ -182,7 +182,7 @@ def main():
     action = subprocess.run(["sqlite3", db, "SELECT id FROM action WHERE status = 'in-progress' ORDER BY id LIMIT 1"],
                             capture_output=True, text=True, check=True).stdout.strip()
     big = results["sizes"][largest]
-    big["update"], = hyperfine([f"{pw} update {action} --note benchmark --db {db}"], max(args.runs, 10), work, "update", shell=False)
+    big["update"], = hyperfine([f"{pw} update {action} --note benchmark --db {db}"], max(args.runs, 30), work, "update", shell=False)
     big["update_memory_kb"] = peak_memory_kb([pw, "update", action, "--note", "benchmark", "--db", db])
     big["follow"], big["progress"] = hyperfine([f"{pw} follow area-07 --db {db} --as-of {AS_OF}",
                                                f"{pw} report progress --db {db} --as-of {AS_OF}"], args.runs, work, "follow", shell=False)

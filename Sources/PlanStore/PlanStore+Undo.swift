@@ -25,11 +25,13 @@ extension PlanStore {
             let undone = Set(try db.all(String.self, sql: "SELECT DISTINCT command FROM audit_entry WHERE actor = ? AND command LIKE 'undo #%'",
                                                  arguments: [actor]).compactMap { Int64($0.dropFirst(6)) })
             // The actor's changes, newest first: one command's entries share its timestamp.
-            let rows = try db.rows(sql: """
+            // Read newest first through a cursor, stopping at the change to undo: an
+            // actor who imported a million records has millions of entries.
+            let rows = try db.cursor(sql: """
                 SELECT * FROM audit_entry WHERE actor = ? AND command NOT LIKE 'undo #%' ORDER BY seq DESC
                 """, arguments: [actor])
             var change: [AuditEntry] = []
-            for row in rows {
+            while let row = try rows.next() {
                 let entry = try AuditEntry(row: row)
                 if let first = change.first, first.at != entry.at || first.command != entry.command {
                     if !undone.contains(change.last?.seq ?? 0) { break }
