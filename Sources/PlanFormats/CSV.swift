@@ -5,20 +5,8 @@ public enum CSV {
     /// with `=`, `+`, `-`, `@`, tab or carriage return) by prefixing `'`.
     public static func cell(_ value: String) -> String {
         // Most cells need nothing done: one pass over the bytes says so.
-        var plain = true
         var copy = value
-        copy.withUTF8 { bytes in
-            if let first = bytes.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-                || first == UInt8(ascii: "@") || first == 9 || first == 13 {
-                plain = false
-                return
-            }
-            for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 10 || byte == 13 {
-                plain = false
-                return
-            }
-        }
-        if plain { return value }
+        if copy.withUTF8(isPlain) { return value }
         var text = value
         if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             // A plain negative number or an ISO date is data, not a formula.
@@ -32,6 +20,15 @@ public enum CSV {
             return quoted + "\""
         }
         return text
+    }
+
+    /// A cell written as it is: no leading formula character, nothing to quote.
+    static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let first = utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+            || first == UInt8(ascii: "@") || first == 9 || first == 13 {
+            return false
+        }
+        return !utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
     }
 
     static func isPlainNumber(_ text: String) -> Bool {
@@ -54,18 +51,12 @@ public enum CSV {
         for (index, value) in cells.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             var value = value
-            let plain = value.withUTF8 { utf8 -> Bool in
-                if let first = utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-                    || first == UInt8(ascii: "@") || first == 9 || first == 13 {
-                    return false
-                }
-                for byte in utf8 where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 10 || byte == 13 {
-                    return false
-                }
+            let copied = value.withUTF8 { utf8 -> Bool in
+                guard isPlain(utf8) else { return false }
                 bytes.append(contentsOf: utf8)
                 return true
             }
-            if !plain { bytes.append(contentsOf: cell(value).utf8) }
+            if !copied { bytes.append(contentsOf: cell(value).utf8) }
         }
         bytes.append(13)
         bytes.append(10)

@@ -65,11 +65,18 @@ extension PlanStore {
     }
 
     static func nextRef(_ db: Database, inspectionID: Int64) throws -> String {
-        var number = try db.one(Int.self, sql: "SELECT count(*) + 1 FROM action WHERE inspection_id = ?", arguments: [inspectionID]) ?? 1
-        while try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE inspection_id = ? AND ref = ?)",
-                                arguments: [inspectionID, String(number)]) == true {
-            number += 1
+        let count = try db.one(Int.self, sql: "SELECT count(*) FROM action WHERE inspection_id = ?", arguments: [inspectionID]) ?? 0
+        return try nextRef(count: count) { ref in
+            try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE inspection_id = ? AND ref = ?)",
+                       arguments: [inspectionID, ref]) == true
         }
+    }
+
+    /// The reference an action gets when none is given: the first free number
+    /// from one past the inspection's count of actions.
+    static func nextRef(count: Int, isTaken: (String) throws -> Bool) rethrows -> String {
+        var number = count + 1
+        while try isTaken(String(number)) { number += 1 }
         return String(number)
     }
 

@@ -51,15 +51,8 @@ extension PlanStore {
                         }
                     }
                     let status = row.status ?? (row.progress != nil ? .inProgress : .notStarted)
-                    let ref: String
-                    if let given = row.ref ?? actions.ref(titled: row.title) {
-                        ref = given
-                    } else {
-                        // The next free number from the count of actions, as `action add` numbers them.
-                        var number = actions.count + 1
-                        while actions.hasRef(String(number)) { number += 1 }
-                        ref = String(number)
-                    }
+                    let ref = row.ref ?? actions.ref(titled: row.title)
+                        ?? PlanStore.nextRef(count: actions.count, isTaken: actions.hasRef)
                     let completed = status == .complete ? (row.completed ?? date) : nil
                     let action = Action(inspection: inspection, ref: ref, findings: numbers, title: row.title,
                                         description: row.description, owner: row.owner, agency: row.agency, start: row.start,

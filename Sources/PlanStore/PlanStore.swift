@@ -131,13 +131,16 @@ public struct PlanStore: Sendable {
         let audit = AuditWriter(actor: actor, command: command, timestamp: PlanStore.timestamp(now()))
         do {
             return try writer.writeWithoutTransaction { db in
-                if bulk {
-                    let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-                    try db.execute(sql: "PRAGMA cache_size = \(PlanStore.bulkCacheKiB)")
-                    defer { try? db.execute(sql: "PRAGMA cache_size = \(previous)") }
-                    return try transaction(db, dryRun: dryRun, audit: audit, body)
+                let previousCache = bulk ? try Int.fetchOne(db, sql: "PRAGMA cache_size") : nil
+                defer { if let previousCache { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") } }
+                if bulk { try db.execute(sql: "PRAGMA cache_size = \(PlanStore.bulkCacheKiB)") }
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db, audit)
+                    return dryRun ? .rollback : .commit
                 }
-                return try transaction(db, dryRun: dryRun, audit: audit, body)
+                guard let result else { throw StoreError.corrupt("transaction returned nothing") }
+                return result
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             // The schema's own checks are the last line of defence; name what they refused.
@@ -147,16 +150,6 @@ public struct PlanStore: Sendable {
 
     /// The page cache of a bulk write, in SQLite's negative-KiB form.
     static let bulkCacheKiB = -65_536
-
-    private func transaction<T>(_ db: Database, dryRun: Bool, audit: AuditWriter, _ body: (Database, AuditWriter) throws -> T) throws -> T {
-        var result: T?
-        try db.inTransaction(.immediate) {
-            result = try body(db, audit)
-            return dryRun ? .rollback : .commit
-        }
-        guard let result else { throw StoreError.corrupt("transaction returned nothing") }
-        return result
-    }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         try writer.read(body)

@@ -104,6 +104,23 @@ struct SheetImportTests {
         #expect(try h.snapshot() == before)
     }
 
+    @Test("rows without a reference are numbered after the inspection's actions, skipping taken numbers, and matched by title when imported again")
+    func numbering() throws {
+        let h = try empty()
+        defer { h.cleanUp() }
+        try h.ok(["action", "add", "--inspection", "dundee-2021", "--ref", "2", "--title", "Existing", "--owner", "o", "--agency", "a",
+                  "--due", "2025-01-01"])
+        let file = h.folder.appendingPathComponent("unnumbered.csv")
+        try Data("Action,Owner,Agency,Due\nFirst,o,a,\nSecond,o,a,\nExisting,o,a,01/01/2025\n".utf8).write(to: file)
+        #expect(try h.ok(["import", file.path, "--inspection", "dundee-2021"]).contains("(actions: 2); 1 already present"))
+        let actions = try json(try h.ok(["action", "list", "--format", "json"])) as? [[String: Any]] ?? []
+        // One action before: "First" would be 2, which is taken, so 3; "Second" 4; "Existing" is the action titled so.
+        #expect(actions.map { "\($0["ref"] as? String ?? "?") \($0["title"] as? String ?? "?")" } == ["2 Existing", "3 First", "4 Second"])
+        let before = try h.snapshot()
+        #expect(try h.ok(["import", file.path, "--inspection", "dundee-2021"]).contains("Imported nothing new"))
+        #expect(try h.snapshot() == before)
+    }
+
     @Test("a 2 MB cell, random binary and a conflicting re-import are refused, nothing written")
     func hostileSheets() throws {
         let h = try empty()
