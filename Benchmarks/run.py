@@ -10,7 +10,8 @@ from /usr/bin/time -v. Writes docs/benchmarks.md.
     Benchmarks/run.py                         # 10,000 / 100,000 / 1,000,000 actions, writes docs/benchmarks.md
     Benchmarks/run.py --sizes 10000 --runs 2 --smoke   # the CI smoke test: runs everything once, writes nothing
 
-Needs: a release build (swift build -c release), hyperfine, sqlite3, taskwarrior
+Needs: the release build README.md installs (swift build -c release --static-swift-stdlib;
+a plain release build works and is named as such on the page), hyperfine, sqlite3, taskwarrior
 (Debian packages), python3.
 """
 import argparse
@@ -95,6 +96,14 @@ def machine():
     return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB memory, {platform.system()} {platform.release()}; sqlite3 {sqlite}; Taskwarrior {task}; {swift}"
 
 
+def build_kind(binary):
+    """How the measured binary was linked: start-up depends on it."""
+    libraries = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+    if "libswiftCore" in libraries:
+        return "`swift build -c release` (Swift runtime and Foundation loaded as shared libraries)"
+    return "`swift build -c release --static-swift-stdlib` (Swift runtime and Foundation linked in, as README.md installs it)"
+
+
 def spreadsheet(path, rows, seed):
     """A council-style action-plan CSV of `rows` actions for one inspection."""
     rng = random.Random(seed)
@@ -140,10 +149,10 @@ def main():
             raise SystemExit(f"{tool} is missing: apt-get install hyperfine sqlite3 taskwarrior")
     pw = args.bin
     if not os.path.exists(pw):
-        raise SystemExit(f"{pw} is missing: swift build -c release")
+        raise SystemExit(f"{pw} is missing: swift build -c release --static-swift-stdlib")
     work = args.keep or tempfile.mkdtemp(prefix="planwatch-bench-")
     os.makedirs(work, exist_ok=True)
-    results = {"sizes": {}, "machine": machine(), "date": dt.date.today().isoformat(), "runs": args.runs}
+    results = {"sizes": {}, "machine": machine(), "build": build_kind(pw), "date": dt.date.today().isoformat(), "runs": args.runs}
     overdue_sql = open(os.path.join(ROOT, "Benchmarks/overdue.sql")).read().replace(":as_of", f"'{AS_OF}'")
     sql_file = os.path.join(work, "overdue.sql")
     with open(sql_file, "w") as f:
@@ -267,7 +276,8 @@ def write_docs(r, sizes):
         "",
         f"- Machine: {r['machine']}",
         f"- Run on {r['date']}, {r['runs']} timed runs per command; reports as of {AS_OF}.",
-        "- Regenerate this page: `swift build -c release && apt-get install hyperfine sqlite3 taskwarrior && Benchmarks/run.py`",
+        f"- Binary: {r['build']}",
+        "- Regenerate this page: `swift build -c release --static-swift-stdlib && apt-get install hyperfine sqlite3 taskwarrior && Benchmarks/run.py`",
         "",
         "## Overdue report against the physical limit",
         "",
