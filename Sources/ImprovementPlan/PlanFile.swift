@@ -131,3 +131,49 @@ public struct DeadlineExtension: Codable, Sendable, Hashable {
         self.agreedBy = agreedBy; self.recorded = recorded
     }
 }
+
+/// A plan file read section by section, one record at a time: the importer
+/// asks for the sections in the order their records depend on each other,
+/// whatever order the file lists them in. A decoded `PlanFile` is one source;
+/// a reader that decodes records straight from the file's bytes is another,
+/// and holds one record in memory at a time however large the file.
+public protocol PlanFileRecords {
+    /// Calls `body` with each record of `section`, in the file's order, with its index.
+    func forEach<Record>(_ section: PlanFile.Section<Record>, _ body: (Int, Record) throws -> Void) throws
+}
+
+extension PlanFile {
+    /// One of the plan file's lists: its key in the document and its record type.
+    public struct Section<Record: Decodable & Sendable>: Sendable {
+        public let key: String
+        public let records: KeyPath<PlanFile, [Record]> & Sendable
+
+        init(_ key: CodingKeys, _ records: KeyPath<PlanFile, [Record]> & Sendable) {
+            self.key = key.stringValue
+            self.records = records
+        }
+    }
+
+    /// The keys of every list, in the order an import reads them.
+    public static let sectionKeys: [String] = [CodingKeys.qualityIndicators, .partnerships, .linkAssignments, .inspections,
+                                               .evaluations, .findings, .plans, .actions, .updates, .extensions, .reviews]
+        .map(\.stringValue)
+}
+
+extension PlanFile.Section where Record == QualityIndicator { public static var qualityIndicators: Self { .init(.qualityIndicators, \.qualityIndicators) } }
+extension PlanFile.Section where Record == Partnership { public static var partnerships: Self { .init(.partnerships, \.partnerships) } }
+extension PlanFile.Section where Record == LinkAssignment { public static var linkAssignments: Self { .init(.linkAssignments, \.linkAssignments) } }
+extension PlanFile.Section where Record == Inspection { public static var inspections: Self { .init(.inspections, \.inspections) } }
+extension PlanFile.Section where Record == Evaluation { public static var evaluations: Self { .init(.evaluations, \.evaluations) } }
+extension PlanFile.Section where Record == Finding { public static var findings: Self { .init(.findings, \.findings) } }
+extension PlanFile.Section where Record == ActionPlan { public static var plans: Self { .init(.plans, \.plans) } }
+extension PlanFile.Section where Record == Action { public static var actions: Self { .init(.actions, \.actions) } }
+extension PlanFile.Section where Record == ProgressUpdate { public static var updates: Self { .init(.updates, \.updates) } }
+extension PlanFile.Section where Record == DeadlineExtension { public static var extensions: Self { .init(.extensions, \.extensions) } }
+extension PlanFile.Section where Record == PlanFile.Review { public static var reviews: Self { .init(.reviews, \.reviews) } }
+
+extension PlanFile: PlanFileRecords {
+    public func forEach<Record>(_ section: Section<Record>, _ body: (Int, Record) throws -> Void) throws {
+        for (index, record) in self[keyPath: section.records].enumerated() { try body(index, record) }
+    }
+}

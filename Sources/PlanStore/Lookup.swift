@@ -19,7 +19,7 @@ enum Lookup {
 
     /// A QI by code ("2.1") or, failing that, by name (any case).
     static func qiID(_ db: Database, _ reference: String) throws -> Int64 {
-        let trimmed = reference.trimmingCharacters(in: .whitespaces)
+        let trimmed = reference.trimmed
         if let id = try db.one(Int64.self, sql: "SELECT id FROM quality_indicator WHERE code = ?", arguments: [trimmed])
             ?? db.one(Int64.self, sql: "SELECT id FROM quality_indicator WHERE lower(name) = lower(?)", arguments: [trimmed]) {
             return id
@@ -37,7 +37,7 @@ enum Lookup {
 
     /// An action by id (`7`) or by `inspection/ref` (`dundee-2021/1.2`).
     static func actionID(_ db: Database, _ reference: String) throws -> Int64 {
-        let trimmed = reference.trimmingCharacters(in: .whitespaces)
+        let trimmed = reference.trimmed
         if let number = Int64(trimmed) {
             if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE id = ?)", arguments: [number]) == true {
                 return number

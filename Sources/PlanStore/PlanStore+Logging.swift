@@ -13,7 +13,7 @@ extension PlanStore {
     }
 
     static func checkText(_ text: String, field: String) throws {
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw PlanError.missing(field: field) }
+        if text.isBlank { throw PlanError.missing(field: field) }
     }
 
     /// Makes a new database ready: the known quality indicators.

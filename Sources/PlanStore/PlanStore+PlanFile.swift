@@ -21,10 +21,10 @@ extension PlanStore {
     /// exists with the same values is left alone; one that exists with
     /// different values stops the import with a message naming it.
     @discardableResult
-    public func importPlanFile(_ file: PlanFile, today: CalendarDate, dryRun: Bool = false) throws -> ImportSummary {
+    public func importPlanFile(_ file: some PlanFileRecords, today: CalendarDate, dryRun: Bool = false) throws -> ImportSummary {
         try write(dryRun: dryRun, bulk: true) { db, audit in
             var summary = ImportSummary()
-            for (n, qi) in file.qualityIndicators.enumerated() {
+            try file.forEach(.qualityIndicators) { n, qi in
                 try at("qualityIndicators[\(n)]") {
                     let existing = try (qi.code.map { try db.row(sql: Select.qi + " WHERE q.code = ?", arguments: [$0]) } ?? nil)
                         ?? db.row(sql: Select.qi + " WHERE lower(q.name) = lower(?)", arguments: [qi.name])
@@ -38,7 +38,7 @@ extension PlanStore {
                     }
                 }
             }
-            for (n, p) in file.partnerships.enumerated() {
+            try file.forEach(.partnerships) { n, p in
                 try at("partnerships[\(n)] (\(p.key))") {
                     if let row = try db.row(sql: Select.partnership + " WHERE p.key = ?", arguments: [p.key]) {
                         try same("partnership", p.key, try Partnership(row: row), p)
@@ -51,7 +51,7 @@ extension PlanStore {
                     }
                 }
             }
-            for (n, link) in file.linkAssignments.enumerated() {
+            try file.forEach(.linkAssignments) { n, link in
                 try at("linkAssignments[\(n)]") {
                     let pid = try Lookup.partnershipID(db, link.partnership)
                     if let row = try db.row(sql: Select.link + " WHERE l.partnership_id = ? AND l.from_date = ?", arguments: [pid, link.from]) {
@@ -64,7 +64,7 @@ extension PlanStore {
                     }
                 }
             }
-            for (n, inspection) in file.inspections.enumerated() {
+            try file.forEach(.inspections) { n, inspection in
                 try at("inspections[\(n)] (\(inspection.key))") {
                     if let row = try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [inspection.key]) {
                         try same("inspection", inspection.key, try Inspection(row: row), inspection)
@@ -76,7 +76,7 @@ extension PlanStore {
                     }
                 }
             }
-            for (n, evaluation) in file.evaluations.enumerated() {
+            try file.forEach(.evaluations) { n, evaluation in
                 try at("evaluations[\(n)] (\(evaluation.inspection) \(evaluation.qi))") {
                     let iid = try Lookup.inspectionID(db, evaluation.inspection)
                     let qid = try Lookup.qiID(db, evaluation.qi)
@@ -91,7 +91,7 @@ extension PlanStore {
                     }
                 }
             }
-            for (n, finding) in file.findings.enumerated() {
+            try file.forEach(.findings) { n, finding in
                 try at("findings[\(n)] (\(finding.inspection) #\(finding.number))") {
                     let iid = try Lookup.inspectionID(db, finding.inspection)
                     if let row = try db.row(sql: Select.finding + " WHERE f.inspection_id = ? AND f.number = ?", arguments: [iid, finding.number]) {
@@ -111,7 +111,7 @@ extension PlanStore {
                     }
                 }
             }
-            for (n, plan) in file.plans.enumerated() {
+            try file.forEach(.plans) { n, plan in
                 try at("plans[\(n)] (\(plan.inspection))") {
                     guard let stored = try Lookup.plan(db, inspection: plan.inspection) else {
                         throw PlanError.notFound(entity: "inspection", key: plan.inspection)
@@ -127,7 +127,7 @@ extension PlanStore {
                     }
                 }
             }
-            for (n, action) in file.actions.enumerated() {
+            try file.forEach(.actions) { n, action in
                 try at("actions[\(n)] (\(action.qualifiedRef))") {
                     let iid = try Lookup.inspectionID(db, action.inspection)
                     if let row = try db.row(sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", arguments: [iid, action.ref]) {
@@ -144,7 +144,7 @@ extension PlanStore {
                     }
                 }
             }
-            for (n, update) in file.updates.enumerated() {
+            try file.forEach(.updates) { n, update in
                 try at("updates[\(n)] (\(update.action) \(update.date))") {
                     let id = try Lookup.actionID(db, update.action)
                     let existing = try db.rows(sql: Select.update + " WHERE u.action_id = ? AND u.on_date = ?", arguments: [id, update.date])
@@ -162,7 +162,7 @@ extension PlanStore {
                     }
                 }
             }
-            for (n, ext) in file.extensions.enumerated() {
+            try file.forEach(.extensions) { n, ext in
                 try at("extensions[\(n)] (\(ext.action) to \(ext.to))") {
                     let id = try Lookup.actionID(db, ext.action)
                     let existing = try db.rows(sql: Select.extensionRow + " WHERE x.action_id = ? AND x.to_due = ?", arguments: [id, ext.to])
@@ -178,7 +178,7 @@ extension PlanStore {
                     }
                 }
             }
-            for (n, review) in file.reviews.enumerated() {
+            try file.forEach(.reviews) { n, review in
                 try at("reviews[\(n)] (\(review.partnership) \(review.date))") {
                     let pid = try Lookup.partnershipID(db, review.partnership)
                     if let row = try db.row(sql: Select.review + " WHERE r.partnership_id = ? AND r.on_date = ? AND r.kind = ?",

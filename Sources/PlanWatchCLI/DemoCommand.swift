@@ -30,7 +30,7 @@ struct DemoCommand: ParsableCommand {
         let today = CalendarDate.today()
         var added = 0
         for seed in Seeds.files {
-            let file = try PlanFileReader.decode(Data(seed.json.utf8), name: "seed \(seed.name)")
+            let file = try PlanFileStream(bytes: Array(seed.json.utf8), name: "seed \(seed.name)")
             added += try store.importPlanFile(file, today: today).totalAdded
         }
         let context = Context(store: store, today: today, style: Context.terminalStyle())

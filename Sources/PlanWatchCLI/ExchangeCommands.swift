@@ -4,56 +4,6 @@ import ImprovementPlan
 import PlanFormats
 import PlanStore
 
-/// Reads a plan file, turning JSON problems into one line naming where.
-enum PlanFileReader {
-    static func decode(_ data: Data, name: String) throws -> PlanFile {
-        do {
-            return try JSONDecoder().decode(PlanFile.self, from: data)
-        } catch let error as DecodingError {
-            throw PlanError.refused("\(name): \(describe(error))")
-        } catch {
-            throw PlanError.refused("\(name): not a JSON plan file (\(error.localizedDescription))")
-        }
-    }
-
-    static func path(_ codingPath: [any CodingKey]) -> String {
-        var text = ""
-        for key in codingPath {
-            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
-        }
-        return text.isEmpty ? "the document" : text
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case let .dataCorrupted(context):
-            if context.codingPath.isEmpty { return "not valid JSON (\(context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription))" }
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        case let .keyNotFound(key, context):
-            return "\(path(context.codingPath + [key])): is required"
-        case let .typeMismatch(type, context):
-            return "\(path(context.codingPath)): expected \(typeName(type))"
-        case let .valueNotFound(type, context):
-            return "\(path(context.codingPath)): expected \(typeName(type)), found null"
-        @unknown default:
-            return "\(error)"
-        }
-    }
-
-    static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: return "text"
-        case is Int.Type, is Int64.Type: return "a whole number"
-        case is Bool.Type: return "true or false"
-        default:
-            let name = String(describing: type)
-            if name.hasPrefix("Array") { return "a list" }
-            if name.hasPrefix("Dictionary") { return "an object" }
-            return name
-        }
-    }
-}
-
 /// `planwatch import FILE.json` and `planwatch import FILE.csv --inspection KEY`.
 struct ImportCommand: StoreCommand {
     static let configuration = CommandConfiguration(
@@ -81,11 +31,11 @@ struct ImportCommand: StoreCommand {
     @Flag(name: .customLong("dry-run"), help: "Check the file and say what would be imported, writing nothing.") var dryRun = false
 
     func run(context: Context) throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw PlanError.notFound(entity: "file", key: file)
-        }
         let summary: ImportSummary
         if file.lowercased().hasSuffix(".csv") || inspection != nil {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw PlanError.notFound(entity: "file", key: file)
+            }
             guard let inspection else {
                 throw PlanError.missing(field: "inspection (a spreadsheet is imported into one inspection: --inspection KEY)")
             }
@@ -98,8 +48,8 @@ struct ImportCommand: StoreCommand {
             bar?.finish()
             if !sheet.ignored.isEmpty { context.done("Columns not used: " + sheet.ignored.map { "'\($0)'" }.joined(separator: ", ")) }
         } else {
-            let planFile = try PlanFileReader.decode(data, name: file)
-            summary = try context.store.importPlanFile(planFile, today: context.today, dryRun: dryRun)
+            // Read a record at a time: a national file is never held in memory whole.
+            summary = try context.store.importPlanFile(try PlanFileStream(path: file), today: context.today, dryRun: dryRun)
         }
         let added = summary.added.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         let total = summary.totalAdded

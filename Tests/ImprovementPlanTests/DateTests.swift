@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ImprovementPlan
 
@@ -66,5 +67,21 @@ struct DateTests {
         #expect(Grade.parse("7") == nil)
         #expect(Grade.parse("0") == nil)
         #expect(Grade.parse("great") == nil)
+    }
+}
+
+@Suite("White space")
+struct WhiteSpaceTests {
+    @Test("isBlank and trimmed agree with Foundation's whitespacesAndNewlines on every scalar to U+3100")
+    func agreesWithFoundation() {
+        for value in UInt32(0)...0x3100 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = String(scalar)
+            #expect(text.isBlank == text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "U+\(String(value, radix: 16))")
+            let padded = "\(text)a\(text)b\(text)"
+            #expect(padded.trimmed == padded.trimmingCharacters(in: .whitespacesAndNewlines), "U+\(String(value, radix: 16))")
+        }
+        #expect("".isBlank && " \t\n\u{00A0}\u{3000}".isBlank && !" x ".isBlank)
+        #expect(" \u{2003}dundee-2021/1.2\r\n".trimmed == "dundee-2021/1.2")
     }
 }

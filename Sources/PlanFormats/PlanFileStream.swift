@@ -1,0 +1,548 @@
+import Foundation
+import ImprovementPlan
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A plan file read from its bytes one record at a time (PRODUCT.md section 5).
+///
+/// Opening it checks the whole document's JSON syntax, its format and its
+/// version, and notes where each list lies; `forEach` then decodes that
+/// list's records one by one. A file of a million actions is never held in
+/// memory whole, decoded or not: the bytes come through a window that slides
+/// over the file, and only the record being imported is decoded.
+public final class PlanFileStream: PlanFileRecords {
+    /// The name problems are reported under (the path as given).
+    public let name: String
+    private let source: ByteWindow
+    private var sections: [String: Range<Int>] = [:]
+    private let decoder = JSONDecoder()
+    /// Bytes read from the file at a time (a record longer than this widens the window).
+    public static let chunk = 1 << 22
+
+    /// Opens the plan file at `path`, reading it `chunk` bytes at a time.
+    public convenience init(path: String, chunk: Int = PlanFileStream.chunk) throws {
+        try self.init(source: try ByteWindow(path: path, chunk: chunk), name: path)
+    }
+
+    /// Reads a plan file already in memory (a seed compiled into the binary).
+    public convenience init(bytes: [UInt8], name: String) throws {
+        try self.init(source: ByteWindow(bytes: bytes), name: name)
+    }
+
+    private init(source: ByteWindow, name: String) throws {
+        self.source = source
+        self.name = name
+        do {
+            try readTopLevel()
+        } catch let problem as FileProblem {
+            throw refused(problem.message)
+        }
+    }
+
+    public func forEach<Record>(_ section: PlanFile.Section<Record>, _ body: (Int, Record) throws -> Void) throws {
+        do {
+            try records(section, body)
+        } catch let problem as FileProblem {
+            throw refused(problem.message)
+        }
+    }
+
+    private func records<Record>(_ section: PlanFile.Section<Record>, _ body: (Int, Record) throws -> Void) throws {
+        guard let range = sections[section.key] else { return }
+        var scanner = JSONScanner(source, at: range.lowerBound)
+        if try scanner.skipNull() { return }
+        guard try scanner.peek() == UInt8(ascii: "[") else { throw refused("\(section.key): expected a list") }
+        scanner.advance()
+        var index = 0
+        while true {
+            try scanner.skipWhitespace()
+            if index == 0, try scanner.peek() == UInt8(ascii: "]") { return }
+            let start = scanner.position
+            source.keep(from: start)
+            try scanner.skipValue()
+            let record: Record
+            do {
+                record = try source.withBytes(start..<scanner.position) { try decoder.decode(Record.self, from: $0) }
+            } catch let error as DecodingError {
+                throw refused(PlanFileStream.describe(error, at: "\(section.key)[\(index)]"))
+            }
+            try body(index, record)
+            index += 1
+            try scanner.skipWhitespace()
+            let next = try scanner.take()
+            if next == UInt8(ascii: "]") { return }
+            guard next == UInt8(ascii: ",") else { throw scanner.syntaxError("expected ',' or ']'", at: scanner.position - 1) }
+        }
+    }
+
+    /// Checks the document and notes where each key's value lies.
+    private func readTopLevel() throws {
+        var scanner = JSONScanner(source, at: 0)
+        scanner.skipByteOrderMark()
+        try scanner.skipWhitespace()
+        guard try scanner.peek() == UInt8(ascii: "{") else {
+            if scanner.atEnd() { throw FileProblem("not valid JSON (the file is empty)") }
+            try scanner.skipValue()
+            throw refused("the document: expected an object")
+        }
+        scanner.advance()
+        var values: [String: Range<Int>] = [:]
+        try scanner.skipWhitespace()
+        if try scanner.peek() == UInt8(ascii: "}") {
+            scanner.advance()
+        } else {
+            while true {
+                try scanner.skipWhitespace()
+                source.keep(from: scanner.position)
+                let key = try scanner.readKey()
+                try scanner.skipWhitespace()
+                // Nothing of a top-level value is kept: a section is read again when imported.
+                source.keepNothing()
+                let start = scanner.position
+                try scanner.skipValue()
+                if values[key] != nil, PlanFile.sectionKeys.contains(key) || key == "format" || key == "version" {
+                    throw refused("\(key): given twice")
+                }
+                values[key] = start..<scanner.position
+                try scanner.skipWhitespace()
+                let next = try scanner.take()
+                if next == UInt8(ascii: "}") { break }
+                guard next == UInt8(ascii: ",") else { throw scanner.syntaxError("expected ',' or '}'", at: scanner.position - 1) }
+            }
+        }
+        try scanner.skipWhitespace()
+        guard scanner.atEnd() else { throw scanner.syntaxError("more text after the document's end", at: scanner.position) }
+
+        let format: String = try value(of: "format", in: values)
+        guard format == PlanFile.formatName else {
+            throw refused("format: format is '\(format)', expected '\(PlanFile.formatName)'")
+        }
+        let version: Int = try value(of: "version", in: values)
+        guard version <= PlanFile.currentVersion else {
+            throw refused("version: version \(version) is newer than this planwatch reads (\(PlanFile.currentVersion))")
+        }
+        for key in PlanFile.sectionKeys { sections[key] = values[key] }
+    }
+
+    /// A required top-level value, decoded.
+    private func value<T: Decodable>(of key: String, in values: [String: Range<Int>]) throws -> T {
+        guard let range = values[key] else { throw refused("\(key): is required") }
+        do {
+            return try source.withBytes(range) { try decoder.decode(T.self, from: $0) }
+        } catch let error as DecodingError {
+            throw refused(PlanFileStream.describe(error, at: key))
+        }
+    }
+
+    private func refused(_ problem: String) -> PlanError { PlanError.refused("\(name): \(problem)") }
+
+    // MARK: Describing decoding problems
+
+    /// One line for a record that is valid JSON but not the record expected,
+    /// naming where in the file: `actions[12].due: '2022-02-30' is not a date`.
+    public static func describe(_ error: DecodingError, at prefix: String) -> String {
+        switch error {
+        case let .dataCorrupted(context):
+            if context.codingPath.isEmpty, let underlying = context.underlyingError {
+                return "\(prefix): not valid JSON (\(underlying.localizedDescription))"
+            }
+            return "\(path(prefix, context.codingPath)): \(context.debugDescription)"
+        case let .keyNotFound(key, context):
+            return "\(path(prefix, context.codingPath + [key])): is required"
+        case let .typeMismatch(type, context):
+            return "\(path(prefix, context.codingPath)): expected \(typeName(type))"
+        case let .valueNotFound(type, context):
+            return "\(path(prefix, context.codingPath)): expected \(typeName(type)), found null"
+        @unknown default:
+            return "\(prefix): \(error)"
+        }
+    }
+
+    static func path(_ prefix: String, _ codingPath: [any CodingKey]) -> String {
+        var text = prefix
+        for key in codingPath {
+            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+        }
+        return text.isEmpty ? "the document" : text
+    }
+
+    static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "text"
+        case is Int.Type, is Int64.Type: return "a whole number"
+        case is Bool.Type: return "true or false"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return "a list" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            return name
+        }
+    }
+}
+
+/// A problem with the file's bytes, reported under the file's name.
+struct FileProblem: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// The bytes of a file seen through a window that moves forward as they are
+/// read; bytes from the last `keep` mark on stay in the window, so one whole
+/// record can be handed to the decoder. Sections are read in the order an
+/// import needs them, so the window can also jump back (`pread` at any offset).
+final class ByteWindow {
+    private let descriptor: Int32?
+    /// The window's memory: `count` bytes of the file from offset `start`.
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var start = 0
+    private(set) var count = 0
+    /// Offset of the earliest byte still needed (`.max`: none).
+    private var mark = 0
+    private var endOfFile = false
+    private let chunk: Int
+
+    init(bytes: [UInt8]) {
+        chunk = bytes.count
+        descriptor = nil
+        capacity = max(1, bytes.count)
+        base = .allocate(capacity: capacity)
+        bytes.withUnsafeBufferPointer { if let source = $0.baseAddress { base.update(from: source, count: $0.count) } }
+        count = bytes.count
+        endOfFile = true
+    }
+
+    init(path: String, chunk: Int) throws {
+        self.chunk = max(1, chunk)
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw PlanError.notFound(entity: "file", key: path) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else {
+            close(fd)
+            throw PlanError.notFound(entity: "file", key: path)
+        }
+        capacity = self.chunk
+        base = .allocate(capacity: capacity)
+        if (info.st_mode & S_IFMT) == S_IFREG {
+            descriptor = fd
+        } else {
+            // A pipe or device cannot be read twice: take it whole.
+            descriptor = nil
+            defer { close(fd) }
+            var all: [UInt8] = []
+            var part = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = part.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0, errno == EINTR { continue }
+                guard n >= 0 else {
+                    base.deallocate()
+                    throw PlanError.refused("\(path): cannot be read (\(String(cString: strerror(errno))))")
+                }
+                if n == 0 { break }
+                all.append(contentsOf: part[0..<n])
+            }
+            reserve(all.count)
+            all.withUnsafeBufferPointer { if let source = $0.baseAddress { base.update(from: source, count: $0.count) } }
+            count = all.count
+            endOfFile = true
+        }
+    }
+
+    deinit {
+        base.deallocate()
+        if let descriptor { close(descriptor) }
+    }
+
+    /// The bytes from `offset` on are needed again (a record's start).
+    func keep(from offset: Int) { mark = offset }
+
+    /// No byte already read is needed again.
+    func keepNothing() { mark = .max }
+
+    private func reserve(_ needed: Int) {
+        guard needed > capacity else { return }
+        let bigger = max(needed, capacity * 2)
+        let memory = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        memory.update(from: base, count: count)
+        base.deallocate()
+        base = memory
+        capacity = bigger
+    }
+
+    /// Moves the window so that it holds `offset`, reading more of the file;
+    /// false when the file ends before it.
+    func load(_ offset: Int) throws -> Bool {
+        if offset >= start, offset < start + count { return true }
+        guard let descriptor else { return false }
+        if offset < start || offset > start + count {
+            // A jump (to another section): start afresh there.
+            start = offset
+            count = 0
+            mark = offset
+            endOfFile = false
+        } else {
+            if endOfFile { return false }
+            // Drop what is no longer needed, then read the next chunk after the rest.
+            let drop = min(max(0, min(mark, offset) - start), count)
+            if drop > 0 {
+                (base).update(from: base + drop, count: count - drop)
+                start += drop
+                count -= drop
+            }
+        }
+        reserve(count + chunk)
+        var got = 0
+        while got < chunk {
+            let n = pread(descriptor, base + count, chunk - got, off_t(start + count))
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw FileProblem("cannot be read (\(String(cString: strerror(errno))))") }
+            if n == 0 { endOfFile = true; break }
+            got += n
+            count += n
+        }
+        return offset < start + count
+    }
+
+    /// The byte at `offset`, or nil past the end of the file.
+    func byte(at offset: Int) throws -> UInt8? {
+        try load(offset) ? base[offset - start] : nil
+    }
+
+    /// The bytes of `range`, as `Data` that shares the window's memory for the
+    /// length of `body`. A range the window has moved past is read again.
+    func withBytes<T>(_ range: Range<Int>, _ body: (Data) throws -> T) throws -> T {
+        guard !range.isEmpty else { return try body(Data()) }
+        if range.lowerBound < start || range.upperBound > start + count {
+            keep(from: range.lowerBound)
+            guard try load(range.lowerBound) else { throw FileProblem("the file ended early (was it changed while being read?)") }
+            while range.upperBound > start + count {
+                guard try load(start + count) else { throw FileProblem("the file ended early (was it changed while being read?)") }
+            }
+        }
+        return try body(Data(bytesNoCopy: base + (range.lowerBound - start), count: range.count, deallocator: .none))
+    }
+}
+
+/// Moves through JSON text checking its syntax (RFC 8259) without building
+/// anything: a value's extent is found here, its meaning left to the decoder.
+struct JSONScanner {
+    let source: ByteWindow
+    private(set) var position: Int
+    static let maximumDepth = 512
+    // The window as last seen: bytes `lower..<upper` of the file at `base`.
+    // Reading through this copy, not the window object, keeps the per-byte
+    // loop free of the runtime's exclusivity checks on a class's properties.
+    private var base: UnsafePointer<UInt8>
+    private var lower: Int
+    private var upper: Int
+
+    init(_ source: ByteWindow, at position: Int) {
+        self.source = source
+        self.position = position
+        base = UnsafePointer(source.base)
+        lower = source.start
+        upper = source.start + source.count
+    }
+
+    @inline(__always)
+    private mutating func byte(at offset: Int) throws -> UInt8? {
+        if offset >= lower, offset < upper { return base[offset - lower] }
+        return try slowByte(at: offset)
+    }
+
+    private mutating func slowByte(at offset: Int) throws -> UInt8? {
+        let found = try source.load(offset)
+        base = UnsafePointer(source.base)
+        lower = source.start
+        upper = source.start + source.count
+        return found ? base[offset - lower] : nil
+    }
+
+    /// The window may have moved (a value read again): look at it afresh.
+    private mutating func refresh() {
+        base = UnsafePointer(source.base)
+        lower = source.start
+        upper = source.start + source.count
+    }
+
+    mutating func atEnd() -> Bool { (try? byte(at: position)) == nil }
+
+    mutating func peek() throws -> UInt8? { try byte(at: position) }
+
+    mutating func advance() { position += 1 }
+
+    /// The next byte; the end of the file here is a syntax error.
+    mutating func take() throws -> UInt8 {
+        guard let byte = try byte(at: position) else {
+            throw syntaxError("the file ends too early", at: position)
+        }
+        position += 1
+        return byte
+    }
+
+    mutating func skipByteOrderMark() {
+        if (try? byte(at: 0)) == 0xEF, (try? byte(at: 1)) == 0xBB, (try? byte(at: 2)) == 0xBF { position = 3 }
+    }
+
+    mutating func skipWhitespace() throws {
+        while let byte = try byte(at: position), byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+            position += 1
+        }
+    }
+
+    /// Skips `null`, returning true, or leaves the position where it was.
+    mutating func skipNull() throws -> Bool {
+        try skipWhitespace()
+        guard try peek() == UInt8(ascii: "n") else { return false }
+        try skipLiteral("null")
+        return true
+    }
+
+    /// An object key and its colon; the key's text decoded.
+    mutating func readKey() throws -> String {
+        let start = position
+        guard try take() == UInt8(ascii: "\"") else { throw syntaxError("expected a key in quotes", at: start) }
+        let escaped = try skipStringBody()
+        let range = start..<position
+        try skipWhitespace()
+        guard try take() == UInt8(ascii: ":") else { throw syntaxError("expected ':' after a key", at: position - 1) }
+        defer { refresh() }
+        if !escaped {
+            return try source.withBytes(range.lowerBound + 1..<range.upperBound - 1) { String(decoding: $0, as: UTF8.self) }
+        }
+        return try source.withBytes(range) { (try? JSONDecoder().decode(String.self, from: $0)) ?? "" }
+    }
+
+    /// Skips one whole value, checking its syntax.
+    mutating func skipValue() throws {
+        var open: [UInt8] = []  // the containers entered: '[' or '{'
+        while true {
+            try skipWhitespace()
+            let start = position
+            switch try take() {
+            case UInt8(ascii: "{"):
+                try skipWhitespace()
+                if try peek() == UInt8(ascii: "}") {
+                    position += 1
+                } else {
+                    guard open.count < JSONScanner.maximumDepth else { throw syntaxError("nested too deeply", at: start) }
+                    open.append(UInt8(ascii: "{"))
+                    _ = try skipKey()
+                    continue
+                }
+            case UInt8(ascii: "["):
+                try skipWhitespace()
+                if try peek() == UInt8(ascii: "]") {
+                    position += 1
+                } else {
+                    guard open.count < JSONScanner.maximumDepth else { throw syntaxError("nested too deeply", at: start) }
+                    open.append(UInt8(ascii: "["))
+                    continue
+                }
+            case UInt8(ascii: "\""): _ = try skipStringBody()
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): position -= 1; try skipNumber()
+            case UInt8(ascii: "t"): position -= 1; try skipLiteral("true")
+            case UInt8(ascii: "f"): position -= 1; try skipLiteral("false")
+            case UInt8(ascii: "n"): position -= 1; try skipLiteral("null")
+            default: throw syntaxError("expected a value", at: start)
+            }
+            // A value is complete: close the containers it completes, or go on to the next member.
+            while let container = open.last {
+                try skipWhitespace()
+                let at = position
+                let next = try take()
+                if next == UInt8(ascii: ",") {
+                    if container == UInt8(ascii: "{") { try skipWhitespace(); _ = try skipKey() }
+                    break
+                }
+                guard next == (container == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")) else {
+                    throw syntaxError(container == UInt8(ascii: "{") ? "expected ',' or '}'" : "expected ',' or ']'", at: at)
+                }
+                open.removeLast()
+            }
+            if open.isEmpty { return }
+        }
+    }
+
+    private mutating func skipKey() throws -> Bool {
+        let start = position
+        guard try take() == UInt8(ascii: "\"") else { throw syntaxError("expected a key in quotes", at: start) }
+        let escaped = try skipStringBody()
+        try skipWhitespace()
+        guard try take() == UInt8(ascii: ":") else { throw syntaxError("expected ':' after a key", at: position - 1) }
+        return escaped
+    }
+
+    /// Skips a string's text and closing quote (the opening one taken); true when it has escapes.
+    private mutating func skipStringBody() throws -> Bool {
+        var escaped = false
+        while true {
+            let at = position
+            let byte = try take()
+            if byte == UInt8(ascii: "\"") { return escaped }
+            if byte < 0x20 { throw syntaxError("a control character inside text (escape it)", at: at) }
+            guard byte == UInt8(ascii: "\\") else { continue }
+            escaped = true
+            switch try take() {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                continue
+            case UInt8(ascii: "u"):
+                for _ in 0..<4 {
+                    let hex = try take()
+                    guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(hex) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(hex | 0x20) else {
+                        throw syntaxError("a \\u escape needs four hex digits", at: position - 1)
+                    }
+                }
+            default:
+                throw syntaxError("an unknown escape in text", at: position - 1)
+            }
+        }
+    }
+
+    private mutating func skipDigits() throws -> Int {
+        var count = 0
+        while let byte = try peek(), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { position += 1; count += 1 }
+        return count
+    }
+
+    private mutating func skipNumber() throws {
+        let start = position
+        if try peek() == UInt8(ascii: "-") { position += 1 }
+        if try peek() == UInt8(ascii: "0") {
+            position += 1
+        } else if try skipDigits() == 0 {
+            throw syntaxError("a number without digits", at: start)
+        }
+        if try peek() == UInt8(ascii: ".") {
+            position += 1
+            guard try skipDigits() > 0 else { throw syntaxError("a number without digits after its point", at: position) }
+        }
+        if let e = try peek(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+            position += 1
+            if let sign = try peek(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { position += 1 }
+            guard try skipDigits() > 0 else { throw syntaxError("a number without digits in its exponent", at: position) }
+        }
+    }
+
+    private mutating func skipLiteral(_ word: String) throws {
+        let start = position
+        for expected in word.utf8 {
+            guard try byte(at: position) == expected else { throw syntaxError("expected a value", at: start) }
+            position += 1
+        }
+    }
+
+    /// "not valid JSON (PROBLEM at line L, column C)", counting lines up to `offset`.
+    func syntaxError(_ problem: String, at offset: Int) -> FileProblem {
+        var line = 1, column = 1, index = 0
+        while index < offset, let byte = try? source.byte(at: index) {
+            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
+        return FileProblem("not valid JSON (\(problem) at line \(line), column \(column))")
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import ImprovementPlan
+import Testing
+@testable import PlanFormats
+
+/// Every list of a plan file, gathered from a record source.
+private func gathered(_ source: some PlanFileRecords) throws -> PlanFile {
+    var file = PlanFile()
+    try source.forEach(.qualityIndicators) { _, r in file.qualityIndicators.append(r) }
+    try source.forEach(.partnerships) { _, r in file.partnerships.append(r) }
+    try source.forEach(.linkAssignments) { _, r in file.linkAssignments.append(r) }
+    try source.forEach(.inspections) { _, r in file.inspections.append(r) }
+    try source.forEach(.evaluations) { _, r in file.evaluations.append(r) }
+    try source.forEach(.findings) { _, r in file.findings.append(r) }
+    try source.forEach(.plans) { _, r in file.plans.append(r) }
+    try source.forEach(.actions) { _, r in file.actions.append(r) }
+    try source.forEach(.updates) { _, r in file.updates.append(r) }
+    try source.forEach(.extensions) { _, r in file.extensions.append(r) }
+    try source.forEach(.reviews) { _, r in file.reviews.append(r) }
+    return file
+}
+
+private let seedFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../seeds")
+
+private func temporaryFile(_ text: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("planwatch-stream-\(UUID().uuidString).json")
+    try Data(text.utf8).write(to: url)
+    return url
+}
+
+@Suite("Plan files read a record at a time")
+struct PlanFileStreamTests {
+    static let seeds = ["dundee-2021", "west-dunbartonshire-2022", "glasgow-city", "stirling", "inverclyde-2017"]
+
+    @Test("each seed streamed from disk gives the same records as decoding it whole, whatever the window", arguments: seeds)
+    func seedsAgree(seed: String) throws {
+        let url = seedFolder.appendingPathComponent("\(seed).json")
+        let whole = try JSONDecoder().decode(PlanFile.self, from: Data(contentsOf: url))
+        #expect(!whole.actions.isEmpty)
+        // One byte at a time, a window shorter than most records, and the default.
+        for chunk in [1, 7, 100, PlanFileStream.chunk] {
+            #expect(try gathered(PlanFileStream(path: url.path, chunk: chunk)) == whole, "window of \(chunk) bytes")
+        }
+        #expect(try gathered(PlanFileStream(bytes: Array(Data(contentsOf: url)), name: seed)) == whole)
+    }
+
+    @Test("lists are found in any order, unknown keys and null lists pass, escapes and a byte-order mark are read")
+    func anyOrder() throws {
+        let text = """
+            \u{FEFF}{ "actions" : [ {"inspection": "d-1", "ref": "1.1", "title": "Tit\\u006ce \\"quoted\\"", "owner": "o", "agency": "a",
+                          "created": "2024-01-01", "findings": [1]} ],
+              "note \\u00e9": {"nested": [1, -2.5e+3, true, false, null, "x"]},
+              "updates": null,
+              "partnerships": [{"key": "d", "name": "D"}], "version": 1, "format": "planwatch-plan-file" }
+            """
+        let url = try temporaryFile(text)
+        defer { try? FileManager.default.removeItem(at: url) }
+        for chunk in [1, 16, PlanFileStream.chunk] {
+            let file = try gathered(PlanFileStream(path: url.path, chunk: chunk))
+            #expect(file.partnerships.map(\.key) == ["d"])
+            #expect(file.actions.map(\.title) == ["Title \"quoted\""])
+            #expect(file.updates.isEmpty)
+        }
+    }
+
+    @Test("syntax and shape problems name the file and where, in one line", arguments: [
+        ("", "f: not valid JSON (the file is empty)"),
+        ("{", "f: not valid JSON (the file ends too early at line 1, column 2)"),
+        ("[]", "f: the document: expected an object"),
+        ("{\"format\":\"planwatch-plan-file\",\n\"version\":1,\n\"partnerships\":[{\"key\":\"x\",}]}", "f: not valid JSON (expected a key in quotes at line 3, column 28)"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"partnerships\":[{\"key\":\"x\" \"name\":\"y\"}]}", "f: not valid JSON (expected ',' or '}' at line 1, column 72)"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1} {}", "f: not valid JSON (more text after the document's end at line 1, column 46)"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"x\":tru}", "f: not valid JSON (expected a value at line 1, column 49)"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"x\":01}", "f: not valid JSON (expected ',' or '}' at line 1, column 50)"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"x\":\"a\\qb\"}", "f: not valid JSON (an unknown escape in text at line 1, column 52)"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"x\":\"a\tb\"}", "f: not valid JSON (a control character inside text (escape it) at line 1, column 51)"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"x\":-}", "f: not valid JSON (a number without digits at line 1, column 49)"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"x\":" + String(repeating: "[", count: 600) + "}", "f: not valid JSON (nested too deeply at line 1, column 561)"),
+        ("{\"version\":1}", "f: format: is required"),
+        ("{\"format\":\"planwatch-plan-file\"}", "f: version: is required"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":\"1\"}", "f: version: expected a whole number"),
+        ("{\"format\":\"other\",\"version\":1}", "f: format: format is 'other', expected 'planwatch-plan-file'"),
+        ("{\"format\":\"planwatch-plan-file\",\"version\":1,\"actions\":[],\"actions\":[]}", "f: actions: given twice"),
+    ])
+    func problems(json: String, expected: String) throws {
+        #expect(throws: PlanError.refused(expected)) { _ = try PlanFileStream(bytes: Array(json.utf8), name: "f") }
+    }
+
+    @Test("a record that is valid JSON but not the record expected is named by list and index")
+    func badRecord() throws {
+        let json = "{\"format\":\"planwatch-plan-file\",\"version\":1,\"partnerships\":[{\"key\":\"a\",\"name\":\"A\"},{\"key\":\"b\"}],\"actions\":7}"
+        let stream = try PlanFileStream(bytes: Array(json.utf8), name: "f")
+        var seen: [String] = []
+        #expect(throws: PlanError.refused("f: partnerships[1].name: is required")) {
+            try stream.forEach(.partnerships) { _, p in seen.append(p.key) }
+        }
+        #expect(seen == ["a"])
+        #expect(throws: PlanError.refused("f: actions: expected a list")) { try stream.forEach(.actions) { _, _ in } }
+    }
+
+    @Test("a missing file or a folder is refused as no file")
+    func missing() throws {
+        #expect(throws: PlanError.notFound(entity: "file", key: "/nonexistent/plan.json")) { _ = try PlanFileStream(path: "/nonexistent/plan.json") }
+        #expect(throws: PlanError.notFound(entity: "file", key: "/tmp")) { _ = try PlanFileStream(path: "/tmp") }
+    }
+}
