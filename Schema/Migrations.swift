@@ -15,6 +15,7 @@ public enum Migrations {
         Migration(identifier: "0001_initial", sql: text(PackageResources._001_initial_sql)),
         Migration(identifier: "0002_audit_deletions", sql: text(PackageResources._002_audit_deletions_sql)),
         Migration(identifier: "0003_case_blind_filters", sql: text(PackageResources._003_case_blind_filters_sql)),
+        Migration(identifier: "0004_checks_without_lists", sql: text(PackageResources._004_checks_without_lists_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

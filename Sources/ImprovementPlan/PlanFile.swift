@@ -177,3 +177,21 @@ extension PlanFile: PlanFileRecords {
         for (index, record) in self[keyPath: section.records].enumerated() { try body(index, record) }
     }
 }
+
+extension PlanFile {
+    /// Every list of `source`, held in memory whole.
+    public init(records source: some PlanFileRecords) throws {
+        self.init()
+        try source.forEach(.qualityIndicators) { _, record in qualityIndicators.append(record) }
+        try source.forEach(.partnerships) { _, record in partnerships.append(record) }
+        try source.forEach(.linkAssignments) { _, record in linkAssignments.append(record) }
+        try source.forEach(.inspections) { _, record in inspections.append(record) }
+        try source.forEach(.evaluations) { _, record in evaluations.append(record) }
+        try source.forEach(.findings) { _, record in findings.append(record) }
+        try source.forEach(.plans) { _, record in plans.append(record) }
+        try source.forEach(.actions) { _, record in actions.append(record) }
+        try source.forEach(.updates) { _, record in updates.append(record) }
+        try source.forEach(.extensions) { _, record in extensions.append(record) }
+        try source.forEach(.reviews) { _, record in reviews.append(record) }
+    }
+}

@@ -3,22 +3,7 @@ import ImprovementPlan
 import Testing
 @testable import PlanFormats
 
-/// Every list of a plan file, gathered from a record source.
-private func gathered(_ source: some PlanFileRecords) throws -> PlanFile {
-    var file = PlanFile()
-    try source.forEach(.qualityIndicators) { _, r in file.qualityIndicators.append(r) }
-    try source.forEach(.partnerships) { _, r in file.partnerships.append(r) }
-    try source.forEach(.linkAssignments) { _, r in file.linkAssignments.append(r) }
-    try source.forEach(.inspections) { _, r in file.inspections.append(r) }
-    try source.forEach(.evaluations) { _, r in file.evaluations.append(r) }
-    try source.forEach(.findings) { _, r in file.findings.append(r) }
-    try source.forEach(.plans) { _, r in file.plans.append(r) }
-    try source.forEach(.actions) { _, r in file.actions.append(r) }
-    try source.forEach(.updates) { _, r in file.updates.append(r) }
-    try source.forEach(.extensions) { _, r in file.extensions.append(r) }
-    try source.forEach(.reviews) { _, r in file.reviews.append(r) }
-    return file
-}
+private func gathered(_ source: some PlanFileRecords) throws -> PlanFile { try PlanFile(records: source) }
 
 private let seedFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../seeds")
 
