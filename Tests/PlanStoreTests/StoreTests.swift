@@ -67,6 +67,12 @@ struct StoreTests {
         "DELETE FROM audit_entry",
         "UPDATE audit_entry SET actor = 'someone else'",
         "INSERT INTO linking_review (partnership_id, on_date, kind, summary, next_due) VALUES (1, '2025-01-01', 'meeting', 's', '2024-01-01')",
+        // The lists of allowed words (schema 4 writes them as OR-ed comparisons).
+        "UPDATE action SET self_rag = 'blue'",
+        "UPDATE action SET self_rag = 'Red'",
+        "UPDATE action SET status = ''",
+        "INSERT INTO progress_update (action_id, on_date, author, note, new_status, recorded_at) VALUES (1, '2025-01-01', 'a', 'n', 'finished', 'x')",
+        "INSERT INTO audit_entry (at, actor, command, entity, entity_key, operation, prev_hash, hash) VALUES ('t', 'a', 'c', 'e', 'k', 'erase', 'p', 'h')",
     ])
     func constraints(sql: String) throws {
         let (store, action) = try seeded()
@@ -74,6 +80,19 @@ struct StoreTests {
         #expect(throws: DatabaseError.self) {
             try store.writer.write { db in try db.execute(sql: sql) }
         }
+    }
+
+    @Test("the database accepts every allowed word, and no word where none is required", arguments: [
+        "UPDATE action SET status = 'in-progress'", "UPDATE action SET status = 'withdrawn'", "UPDATE action SET status = 'not-started'",
+        "UPDATE action SET status = 'complete', completed_on = '2025-03-01'",
+        "UPDATE action SET self_rag = 'red'", "UPDATE action SET self_rag = 'amber'", "UPDATE action SET self_rag = 'green'",
+        "UPDATE action SET self_rag = NULL",
+        "INSERT INTO progress_update (action_id, on_date, author, note, new_status, recorded_at) VALUES (1, '2025-01-01', 'a', 'n', 'complete', 'x')",
+        "INSERT INTO progress_update (action_id, on_date, author, note, new_status, recorded_at) VALUES (1, '2025-01-01', 'a', 'n', NULL, 'x')",
+    ])
+    func allowedWords(sql: String) throws {
+        let (store, _) = try seeded()
+        try store.writer.write { db in try db.execute(sql: sql) }
     }
 
     @Test("every change writes a chained audit entry in the same transaction")
