@@ -27,9 +27,10 @@ public final class PlanFileStream: PlanFileRecords {
         try self.init(source: try ByteWindow(path: path, chunk: chunk), name: path)
     }
 
-    /// Reads a plan file already in memory (a seed compiled into the binary).
-    public convenience init(bytes: [UInt8], name: String) throws {
-        try self.init(source: ByteWindow(bytes: bytes), name: name)
+    /// Reads a plan file already in memory (a seed compiled into the binary);
+    /// given a chunk, through the same sliding window as a file.
+    public convenience init(bytes: [UInt8], name: String, chunk: Int? = nil) throws {
+        try self.init(source: ByteWindow(bytes: bytes, chunk: chunk), name: name)
     }
 
     private init(source: ByteWindow, name: String) throws {
@@ -194,7 +195,15 @@ struct FileProblem: Error {
 /// record can be handed to the decoder. Sections are read in the order an
 /// import needs them, so the window can also jump back (`pread` at any offset).
 final class ByteWindow {
-    private let descriptor: Int32?
+    /// Where bytes come from: all in memory already, a file read with `pread`, or an
+    /// array read through the window as a file would be (the fuzzer's way to reach
+    /// the window's code thousands of times a second).
+    private enum Backing {
+        case whole
+        case file(Int32)
+        case array([UInt8])
+    }
+    private let backing: Backing
     /// The window's memory: `count` bytes of the file from offset `start`.
     private(set) var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -205,9 +214,17 @@ final class ByteWindow {
     private var endOfFile = false
     private let chunk: Int
 
-    init(bytes: [UInt8]) {
-        chunk = bytes.count
-        descriptor = nil
+    /// Bytes already in memory: whole, or (given a chunk) read through the window.
+    init(bytes: [UInt8], chunk: Int? = nil) {
+        if let chunk {
+            self.chunk = max(1, chunk)
+            backing = .array(bytes)
+            capacity = self.chunk
+            base = .allocate(capacity: capacity)
+            return
+        }
+        self.chunk = bytes.count
+        backing = .whole
         capacity = max(1, bytes.count)
         base = .allocate(capacity: capacity)
         bytes.withUnsafeBufferPointer { if let source = $0.baseAddress { base.update(from: source, count: $0.count) } }
@@ -227,10 +244,10 @@ final class ByteWindow {
         capacity = self.chunk
         base = .allocate(capacity: capacity)
         if (info.st_mode & S_IFMT) == S_IFREG {
-            descriptor = fd
+            backing = .file(fd)
         } else {
             // A pipe or device cannot be read twice: take it whole.
-            descriptor = nil
+            backing = .whole
             defer { close(fd) }
             var all: [UInt8] = []
             var part = [UInt8](repeating: 0, count: 1 << 16)
@@ -253,7 +270,7 @@ final class ByteWindow {
 
     deinit {
         base.deallocate()
-        if let descriptor { close(descriptor) }
+        if case let .file(descriptor) = backing { close(descriptor) }
     }
 
     /// The bytes from `offset` on are needed again (a record's start).
@@ -276,7 +293,7 @@ final class ByteWindow {
     /// false when the file ends before it.
     func load(_ offset: Int) throws -> Bool {
         if offset >= start, offset < start + count { return true }
-        guard let descriptor else { return false }
+        if case .whole = backing { return false }
         if offset < start || offset > start + count {
             // A jump (to another section): start afresh there.
             start = offset
@@ -296,7 +313,18 @@ final class ByteWindow {
         reserve(count + chunk)
         var got = 0
         while got < chunk {
-            let n = pread(descriptor, base + count, chunk - got, off_t(start + count))
+            let n: Int
+            switch backing {
+            case .whole:
+                n = 0
+            case let .file(descriptor):
+                n = pread(descriptor, base + count, chunk - got, off_t(start + count))
+            case let .array(bytes):
+                n = max(0, min(chunk - got, bytes.count - (start + count)))
+                bytes.withUnsafeBufferPointer { all in
+                    if n > 0, let source = all.baseAddress { (base + count).update(from: source + start + count, count: n) }
+                }
+            }
             if n < 0, errno == EINTR { continue }
             guard n >= 0 else { throw FileProblem("cannot be read (\(String(cString: strerror(errno))))") }
             if n == 0 { endOfFile = true; break }
@@ -403,12 +431,7 @@ struct JSONScanner {
 
     /// An object key and its colon; the key's text decoded.
     mutating func readKey() throws -> String {
-        let start = position
-        guard try take() == UInt8(ascii: "\"") else { throw syntaxError("expected a key in quotes", at: start) }
-        let escaped = try skipStringBody()
-        let range = start..<position
-        try skipWhitespace()
-        guard try take() == UInt8(ascii: ":") else { throw syntaxError("expected ':' after a key", at: position - 1) }
+        let (range, escaped) = try skipKey()
         defer { refresh() }
         if !escaped {
             return try source.withBytes(range.lowerBound + 1..<range.upperBound - 1) { String(decoding: $0, as: UTF8.self) }
@@ -423,23 +446,14 @@ struct JSONScanner {
             try skipWhitespace()
             let start = position
             switch try take() {
-            case UInt8(ascii: "{"):
+            case let opener where opener == UInt8(ascii: "{") || opener == UInt8(ascii: "["):
                 try skipWhitespace()
-                if try peek() == UInt8(ascii: "}") {
+                if try peek() == (opener == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     position += 1
                 } else {
                     guard open.count < JSONScanner.maximumDepth else { throw syntaxError("nested too deeply", at: start) }
-                    open.append(UInt8(ascii: "{"))
-                    _ = try skipKey()
-                    continue
-                }
-            case UInt8(ascii: "["):
-                try skipWhitespace()
-                if try peek() == UInt8(ascii: "]") {
-                    position += 1
-                } else {
-                    guard open.count < JSONScanner.maximumDepth else { throw syntaxError("nested too deeply", at: start) }
-                    open.append(UInt8(ascii: "["))
+                    open.append(opener)
+                    if opener == UInt8(ascii: "{") { _ = try skipKey() }
                     continue
                 }
             case UInt8(ascii: "\""): _ = try skipStringBody()
@@ -467,13 +481,15 @@ struct JSONScanner {
         }
     }
 
-    private mutating func skipKey() throws -> Bool {
+    /// Skips a key in quotes and its colon: where the key lies (quotes included), and whether it has escapes.
+    private mutating func skipKey() throws -> (Range<Int>, Bool) {
         let start = position
         guard try take() == UInt8(ascii: "\"") else { throw syntaxError("expected a key in quotes", at: start) }
         let escaped = try skipStringBody()
+        let range = start..<position
         try skipWhitespace()
         guard try take() == UInt8(ascii: ":") else { throw syntaxError("expected ':' after a key", at: position - 1) }
-        return escaped
+        return (range, escaped)
     }
 
     /// Skips a string's text and closing quote (the opening one taken); true when it has escapes.

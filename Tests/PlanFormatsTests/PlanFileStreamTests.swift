@@ -26,7 +26,11 @@ struct PlanFileStreamTests {
         for chunk in [1, 7, 100, PlanFileStream.chunk] {
             #expect(try gathered(PlanFileStream(path: url.path, chunk: chunk)) == whole, "window of \(chunk) bytes")
         }
-        #expect(try gathered(PlanFileStream(bytes: Array(Data(contentsOf: url)), name: seed)) == whole)
+        let bytes = Array(try Data(contentsOf: url))
+        #expect(try gathered(PlanFileStream(bytes: bytes, name: seed)) == whole)
+        for chunk in [1, 7, 100] {
+            #expect(try gathered(PlanFileStream(bytes: bytes, name: seed, chunk: chunk)) == whole, "in memory, window of \(chunk) bytes")
+        }
     }
 
     @Test("lists are found in any order, unknown keys and null lists pass, escapes and a byte-order mark are read")
