@@ -24,6 +24,7 @@ extension PlanStore {
     public func importPlanFile(_ file: some PlanFileRecords, today: CalendarDate, dryRun: Bool = false) throws -> ImportSummary {
         try write(dryRun: dryRun, bulk: true) { db, audit in
             var summary = ImportSummary()
+            var ids = KeyCache(db)
             try file.forEach(.qualityIndicators) { n, qi in
                 try at("qualityIndicators[\(n)]") {
                     let existing = try (qi.code.map { try db.row(sql: Select.qi + " WHERE q.code = ?", arguments: [$0]) } ?? nil)
@@ -78,7 +79,7 @@ extension PlanStore {
             }
             try file.forEach(.evaluations) { n, evaluation in
                 try at("evaluations[\(n)] (\(evaluation.inspection) \(evaluation.qi))") {
-                    let iid = try Lookup.inspectionID(db, evaluation.inspection)
+                    let iid = try ids.inspection(evaluation.inspection)
                     let qid = try Lookup.qiID(db, evaluation.qi)
                     if let old = try db.one(Int.self, sql: "SELECT grade FROM evaluation WHERE inspection_id = ? AND qi_id = ?", arguments: [iid, qid]) {
                         guard old == evaluation.grade.value else {
@@ -93,7 +94,7 @@ extension PlanStore {
             }
             try file.forEach(.findings) { n, finding in
                 try at("findings[\(n)] (\(finding.inspection) #\(finding.number))") {
-                    let iid = try Lookup.inspectionID(db, finding.inspection)
+                    let iid = try ids.inspection(finding.inspection)
                     if let row = try db.row(sql: Select.finding + " WHERE f.inspection_id = ? AND f.number = ?", arguments: [iid, finding.number]) {
                         var stored = try Finding(row: row)
                         stored.id = finding.id
@@ -129,7 +130,7 @@ extension PlanStore {
             }
             try file.forEach(.actions) { n, action in
                 try at("actions[\(n)] (\(action.qualifiedRef))") {
-                    let iid = try Lookup.inspectionID(db, action.inspection)
+                    let iid = try ids.inspection(action.inspection)
                     if let row = try db.row(sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", arguments: [iid, action.ref]) {
                         var stored = try Action(row: row)
                         stored.id = action.id
@@ -146,7 +147,7 @@ extension PlanStore {
             }
             try file.forEach(.updates) { n, update in
                 try at("updates[\(n)] (\(update.action) \(update.date))") {
-                    let id = try Lookup.actionID(db, update.action)
+                    let id = try ids.action(update.action)
                     let existing = try db.rows(sql: Select.update + " WHERE u.action_id = ? AND u.on_date = ?", arguments: [id, update.date])
                         .map(PlanFile.Update.init(row:))
                     if existing.contains(update) {
@@ -164,7 +165,7 @@ extension PlanStore {
             }
             try file.forEach(.extensions) { n, ext in
                 try at("extensions[\(n)] (\(ext.action) to \(ext.to))") {
-                    let id = try Lookup.actionID(db, ext.action)
+                    let id = try ids.action(ext.action)
                     let existing = try db.rows(sql: Select.extensionRow + " WHERE x.action_id = ? AND x.to_due = ?", arguments: [id, ext.to])
                         .map(PlanFile.Extension.init(row:))
                     if let stored = existing.first {
@@ -249,6 +250,32 @@ extension PlanStore {
             file.reviews = try db.rows(sql: Select.review + " ORDER BY p.key, r.on_date, r.kind").map(PlanFile.Review.init(row:))
             return file
         }
+    }
+}
+
+/// Row ids of the keys an import names again and again, found once: every
+/// inspection (a few hundred at most), and the last action (a file lists an
+/// action's updates and extensions together). Ids do not change during the
+/// import's transaction, and nothing it does removes a record.
+private struct KeyCache {
+    let db: Database
+    private var inspections: [String: Int64] = [:]
+    private var lastAction: (reference: String, id: Int64)?
+
+    init(_ db: Database) { self.db = db }
+
+    mutating func inspection(_ key: String) throws -> Int64 {
+        if let id = inspections[key] { return id }
+        let id = try Lookup.inspectionID(db, key)
+        inspections[key] = id
+        return id
+    }
+
+    mutating func action(_ reference: String) throws -> Int64 {
+        if let last = lastAction, last.reference == reference { return last.id }
+        let id = try Lookup.actionID(db, reference)
+        lastAction = (reference, id)
+        return id
     }
 }
 
