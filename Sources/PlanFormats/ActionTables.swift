@@ -20,8 +20,12 @@ public struct RowLayout: Sendable {
     public func without(_ title: String) -> RowLayout {
         guard let index = columns.firstIndex(where: { $0.title == title }) else { return self }
         let cells = self.cells
-        return RowLayout(columns: columns.enumerated().filter { $0.offset != index }.map(\.element)) { row in
-            cells(row).enumerated().filter { $0.offset != index }.map(\.element)
+        var kept = columns
+        kept.remove(at: index)
+        return RowLayout(columns: kept) { row in
+            var all = cells(row)
+            if index < all.count { all.remove(at: index) }
+            return all
         }
     }
 

@@ -39,6 +39,23 @@ public enum Sanitise {
         }
     }
 
+    /// Text for one table cell (as `line`) and the characters a terminal
+    /// shows for it, from one look at the common case: plain ASCII.
+    static func cell(_ text: String) -> (text: String, width: Int) {
+        var copy = text
+        let (plain, ascii) = copy.withUTF8 { bytes -> (Bool, Bool) in
+            var ascii = true
+            for byte in bytes {
+                if byte < 0x20 || byte == 0x7F || byte == 0xC2 { return (false, false) }  // as `isPlain`
+                if byte >= 0x80 { ascii = false }
+            }
+            return (true, ascii)
+        }
+        if plain { return (text, ascii ? text.utf8.count : text.count) }
+        let clean = line(text)
+        return (clean, width(clean))
+    }
+
     /// Characters a terminal shows for the text (its bytes when it is ASCII).
     public static func width(_ text: String) -> Int {
         var copy = text

@@ -65,10 +65,22 @@ extension Table {
     /// their text wrapped so the table fits.
     public func renderText(style: TextStyle, empty: String = "(none)") -> String {
         guard !rows.isEmpty else { return empty + "\n" }
-        let cells: [[String]] = rows.map { row in
-            columns.indices.map { index in Sanitise.line(index < row.count ? row[index] : "") }
+        var cells: [[String]] = []
+        var cellWidths: [[Int]] = []
+        cells.reserveCapacity(rows.count)
+        cellWidths.reserveCapacity(rows.count)
+        for row in rows {
+            var texts: [String] = [], lengths: [Int] = []
+            texts.reserveCapacity(columns.count)
+            lengths.reserveCapacity(columns.count)
+            for index in columns.indices {
+                let (text, width) = Sanitise.cell(index < row.count ? row[index] : "")
+                texts.append(text)
+                lengths.append(width)
+            }
+            cells.append(texts)
+            cellWidths.append(lengths)
         }
-        let cellWidths = cells.map { $0.map(Sanitise.width) }
         var widths = columns.map(\.title.count)
         for row in cellWidths {
             for (index, width) in row.enumerated() { widths[index] = max(widths[index], width) }

@@ -94,11 +94,12 @@ struct ReportCommand: ParsableCommand {
         guard format == .table || format == .markdown else { return }
         context.heading("Overdue actions as of \(asOf): \(totals.total)", format: format)
         guard totals.total > 0 else { return }
+        let byPartnership = Dictionary(grouping: stream.rows, by: \.partnership)
+        let layout = RowLayout.overdue.without("partnership")
         for group in totals.partnerships {
             context.print("\n")
             context.heading("\(group.partnership): \(group.total) overdue", format: format)
-            let rows = stream.rows.filter { $0.partnership == group.partnership }
-            context.emit(RowLayout.overdue.without("partnership").table(rows), format: format)
+            context.emit(layout.table(byPartnership[group.partnership] ?? []), format: format)
         }
         context.print("\n")
         context.heading("Days overdue", format: format)
