@@ -22,6 +22,27 @@ struct ExchangeTests {
         #expect(try h.ok(["import", file.path, "--dry-run"]).hasPrefix("Would import nothing new"))
     }
 
+    @Test("a plan file is read from a pipe as from a file, a list before those it needs")
+    func fromPipe() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.ok(["init"])
+        // Actions come first in the file, their partnership and inspection after: the importer reads them in order of need.
+        let json = #"""
+            {"actions": [{"inspection": "stirling-2024", "ref": "1", "title": "Audit case files", "owner": "Lead officer",
+                          "agency": "Stirling Council", "created": "2024-05-01", "originalDue": "2024-09-30", "due": "2024-09-30"}],
+             "inspections": [{"key": "stirling-2024", "partnership": "stirling", "title": "Services for children at risk of harm",
+                              "published": "2024-03-01"}],
+             "partnerships": [{"key": "stirling", "name": "Stirling"}], "version": 1, "format": "planwatch-plan-file"}
+            """#
+        let result = try h.run(["import", "/dev/stdin"], input: Data(json.utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("actions: 1") && result.stdout.contains("partnerships: 1"))
+        #expect(try h.ok(["report", "overdue", "--as-of", "2024-10-31", "--format", "csv"]).contains("Audit case files"))
+        let broken = try h.run(["import", "/dev/stdin"], input: Data("{\"format\": \"planwatch-plan-file\",\n \"version\": 1,\n oops}".utf8))
+        #expect(broken.status == 1 && broken.stderr == "planwatch: /dev/stdin: not valid JSON (expected a key in quotes at line 3, column 2)\n")
+    }
+
     @Test("dry run writes nothing")
     func dryRun() throws {
         let h = try Harness()

@@ -32,7 +32,7 @@ struct Harness {
     }
 
     @discardableResult
-    func run(_ arguments: [String], env: [String: String] = [:]) throws -> Result {
+    func run(_ arguments: [String], env: [String: String] = [:], input: Data? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Harness.binary)
         process.arguments = arguments
@@ -46,7 +46,17 @@ struct Harness {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
         try process.run()
+        if let input {
+            // Written from another thread: a large input would fill the pipe while planwatch waits to finish reading it.
+            let writer = stdin.fileHandleForWriting
+            Thread.detachNewThread {
+                writer.write(input)
+                try? writer.close()
+            }
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
