@@ -17,6 +17,7 @@ public final class PlanFileStream: PlanFileRecords {
     /// The name problems are reported under (the path as given).
     public let name: String
     private let source: ByteWindow
+    /// Where each top-level key's value lies in the file.
     private var sections: [String: Range<Int>] = [:]
     private let decoder = JSONDecoder()
     /// Bytes read from the file at a time (a record longer than this widens the window).
@@ -125,7 +126,7 @@ public final class PlanFileStream: PlanFileRecords {
         guard version <= PlanFile.currentVersion else {
             throw refused("version: version \(version) is newer than this planwatch reads (\(PlanFile.currentVersion))")
         }
-        for key in PlanFile.sectionKeys { sections[key] = values[key] }
+        sections = values
     }
 
     /// A required top-level value, decoded.
@@ -144,7 +145,7 @@ public final class PlanFileStream: PlanFileRecords {
 
     /// One line for a record that is valid JSON but not the record expected,
     /// naming where in the file: `actions[12].due: '2022-02-30' is not a date`.
-    public static func describe(_ error: DecodingError, at prefix: String) -> String {
+    static func describe(_ error: DecodingError, at prefix: String) -> String {
         switch error {
         case let .dataCorrupted(context):
             if context.codingPath.isEmpty, let underlying = context.underlyingError {
@@ -216,20 +217,11 @@ final class ByteWindow {
 
     /// Bytes already in memory: whole, or (given a chunk) read through the window.
     init(bytes: [UInt8], chunk: Int? = nil) {
-        if let chunk {
-            self.chunk = max(1, chunk)
-            backing = .array(bytes)
-            capacity = self.chunk
-            base = .allocate(capacity: capacity)
-            return
-        }
-        self.chunk = bytes.count
-        backing = .whole
-        capacity = max(1, bytes.count)
+        self.chunk = max(1, chunk ?? bytes.count)
+        backing = chunk == nil ? .whole : .array(bytes)
+        capacity = self.chunk
         base = .allocate(capacity: capacity)
-        bytes.withUnsafeBufferPointer { if let source = $0.baseAddress { base.update(from: source, count: $0.count) } }
-        count = bytes.count
-        endOfFile = true
+        if chunk == nil { hold(bytes) }
     }
 
     init(path: String, chunk: Int) throws {
@@ -243,29 +235,26 @@ final class ByteWindow {
         }
         capacity = self.chunk
         base = .allocate(capacity: capacity)
-        if (info.st_mode & S_IFMT) == S_IFREG {
+        guard (info.st_mode & S_IFMT) != S_IFREG else {
             backing = .file(fd)
-        } else {
-            // A pipe or device cannot be read twice: take it whole.
-            backing = .whole
-            defer { close(fd) }
-            var all: [UInt8] = []
-            var part = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let n = part.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0, errno == EINTR { continue }
-                guard n >= 0 else {
-                    base.deallocate()
-                    throw PlanError.refused("\(path): cannot be read (\(String(cString: strerror(errno))))")
-                }
-                if n == 0 { break }
-                all.append(contentsOf: part[0..<n])
-            }
-            reserve(all.count)
-            all.withUnsafeBufferPointer { if let source = $0.baseAddress { base.update(from: source, count: $0.count) } }
-            count = all.count
-            endOfFile = true
+            return
         }
+        // A pipe or device cannot be read twice: take it whole.
+        backing = .whole
+        defer { close(fd) }
+        do {
+            hold(Array(try FileHandle(fileDescriptor: fd, closeOnDealloc: false).readToEnd() ?? Data()))
+        } catch {
+            throw PlanError.refused("\(path): cannot be read (\(error.localizedDescription))")
+        }
+    }
+
+    /// Takes `bytes` as the whole file, already read.
+    private func hold(_ bytes: [UInt8]) {
+        reserve(bytes.count)
+        bytes.withUnsafeBufferPointer { if let source = $0.baseAddress { base.update(from: source, count: $0.count) } }
+        count = bytes.count
+        endOfFile = true
     }
 
     deinit {
@@ -383,9 +372,7 @@ struct JSONScanner {
 
     private mutating func slowByte(at offset: Int) throws -> UInt8? {
         let found = try source.load(offset)
-        base = UnsafePointer(source.base)
-        lower = source.start
-        upper = source.start + source.count
+        refresh()
         return found ? base[offset - lower] : nil
     }
 

@@ -31,37 +31,33 @@ public enum Sanitise {
     }
 
     /// True when no byte is a control character (the common case, checked in one pass).
-    static func isPlain(_ text: String) -> Bool {
+    static func isPlain(_ text: String) -> Bool { look(text).plain }
+
+    /// One pass over the bytes: no control character (nothing for `line` to
+    /// remove; 0xC2 leads the C1 controls), and all ASCII (width = bytes).
+    private static func look(_ text: String) -> (plain: Bool, ascii: Bool) {
         var copy = text
         return copy.withUTF8 { bytes in
-            for byte in bytes where byte < 0x20 || byte == 0x7F || byte == 0xC2 { return false }
-            return true
+            var plain = true, ascii = true
+            for byte in bytes {
+                if byte < 0x20 || byte == 0x7F || byte == 0xC2 { plain = false }
+                if byte >= 0x80 { ascii = false }
+            }
+            return (plain, ascii)
         }
     }
 
     /// Text for one table cell (as `line`) and the characters a terminal
     /// shows for it, from one look at the common case: plain ASCII.
     static func cell(_ text: String) -> (text: String, width: Int) {
-        var copy = text
-        let (plain, ascii) = copy.withUTF8 { bytes -> (Bool, Bool) in
-            var ascii = true
-            for byte in bytes {
-                if byte < 0x20 || byte == 0x7F || byte == 0xC2 { return (false, false) }  // as `isPlain`
-                if byte >= 0x80 { ascii = false }
-            }
-            return (true, ascii)
-        }
+        let (plain, ascii) = look(text)
         if plain { return (text, ascii ? text.utf8.count : text.count) }
         let clean = line(text)
         return (clean, width(clean))
     }
 
     /// Characters a terminal shows for the text (its bytes when it is ASCII).
-    public static func width(_ text: String) -> Int {
-        var copy = text
-        let ascii = copy.withUTF8 { bytes in !bytes.contains { $0 >= 0x80 } }
-        return ascii ? text.utf8.count : text.count
-    }
+    public static func width(_ text: String) -> Int { look(text).ascii ? text.utf8.count : text.count }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)

@@ -103,22 +103,16 @@ struct CanonicalJSON {
         if let value { field(name, value.rawValue) }
     }
 
-    mutating func field(_ name: StaticString, _ values: [String]) {
-        key(name)
-        bytes.append(UInt8(ascii: "["))
-        for (index, value) in values.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            string(value)
-        }
-        bytes.append(UInt8(ascii: "]"))
-    }
+    mutating func field(_ name: StaticString, _ values: [String]) { list(name, values) { $0.string($1) } }
 
-    mutating func field(_ name: StaticString, _ values: [Int]) {
+    mutating func field(_ name: StaticString, _ values: [Int]) { list(name, values) { $0.number($1) } }
+
+    private mutating func list<T>(_ name: StaticString, _ values: [T], _ element: (inout CanonicalJSON, T) -> Void) {
         key(name)
         bytes.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            number(value)
+            element(&self, value)
         }
         bytes.append(UInt8(ascii: "]"))
     }

@@ -89,6 +89,8 @@ struct StoreTests {
         "UPDATE action SET self_rag = NULL",
         "INSERT INTO progress_update (action_id, on_date, author, note, new_status, recorded_at) VALUES (1, '2025-01-01', 'a', 'n', 'complete', 'x')",
         "INSERT INTO progress_update (action_id, on_date, author, note, new_status, recorded_at) VALUES (1, '2025-01-01', 'a', 'n', NULL, 'x')",
+        // The same row as the refused 'erase', with a word from the list.
+        "INSERT INTO audit_entry (at, actor, command, entity, entity_key, operation, prev_hash, hash) VALUES ('t', 'a', 'c', 'e', 'k', 'delete', 'p', 'h')",
     ])
     func allowedWords(sql: String) throws {
         let (store, _) = try seeded()
