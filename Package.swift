@@ -23,7 +23,8 @@ let package = Package(
             path: "Schema",
             exclude: ["README.md"],
             resources: [.embedInCode("0001_initial.sql"), .embedInCode("0002_audit_deletions.sql"), .embedInCode("0003_case_blind_filters.sql"),
-                        .embedInCode("0004_checks_without_lists.sql")]
+                        .embedInCode("0004_checks_without_lists.sql"),
+                        .embedInCode("0005_unused_action_indexes.sql")]
         ),
         // Seed plan files, embedded so `planwatch demo` works from an installed binary.
         .target(

@@ -3,6 +3,10 @@ import ImprovementPlan
 
 /// Importing a council's action-plan spreadsheet into one inspection.
 extension PlanStore {
+    /// An inspection's actions, oldest first, as a spreadsheet import matches
+    /// its rows against them.
+    static let sheetActionsSQL = "SELECT title, ref FROM action WHERE inspection_id = ? ORDER BY id"
+
     /// Adds the sheet's actions to `inspection`, all or nothing. Each distinct
     /// area-for-improvement text becomes a finding (reused when the
     /// inspection has it already); a progress cell becomes the action's first
@@ -25,7 +29,7 @@ extension PlanStore {
                 findings.add(row[0], number: row[1], id: row[2])
             }
             var actions = ActionRefs()
-            for row in try db.rows(sql: "SELECT title, ref FROM action WHERE inspection_id = ? ORDER BY id", arguments: [iid]) {
+            for row in try db.rows(sql: Self.sheetActionsSQL, arguments: [iid]) {
                 actions.add(title: row[0], ref: row[1])
             }
             var createdHere: Set<String> = []
