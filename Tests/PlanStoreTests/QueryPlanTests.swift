@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Testing
 @testable import ImprovementPlan
@@ -74,6 +75,20 @@ struct QueryPlanTests {
         for index in indexes {
             #expect(plans.contains { $0.contains("INDEX \(index) ") || $0.hasSuffix("INDEX \(index)") }, "no query searches \(index): \(plans)")
         }
+    }
+
+    /// The benchmark times the sqlite3 shell running the overdue report's
+    /// statement alone (Benchmarks/overdue-query.sql): it must be the very
+    /// statement planwatch runs, or the comparison says nothing.
+    @Test("the benchmark's copy of the overdue statement is the one planwatch runs")
+    func benchmarkStatement() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = try String(contentsOf: root.appendingPathComponent("Benchmarks/overdue-query.sql"), encoding: .utf8)
+        let statement = file.split(separator: "\n").filter { !$0.hasPrefix("--") && !$0.hasPrefix(".") }.joined(separator: " ")
+        let (sql, arguments) = ReportQuery.overdue.sql(ActionFilter())
+        #expect(arguments.isEmpty)
+        let words = { (text: String) in text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        #expect(words(statement) == words(sql.replacingOccurrences(of: "?", with: ":as_of") + ";"))
     }
 
     @Test("an audited write finds the chain's head and its action by key")
