@@ -95,6 +95,17 @@ def peak_memory_kb(cmd):
     return int(match.group(1)) if match else None
 
 
+def shell_script(work, name, script, runs, start_from=None):
+    """Median seconds of the sqlite3 shell running `script` on a new database (a copy of `start_from`, or empty)."""
+    script_path = os.path.join(work, f"{name}.sql")
+    with open(script_path, "w") as f:
+        f.write(script)
+    db = os.path.join(work, f"{name}.sqlite")
+    prepare = f"rm -f {db} {db}-wal {db}-shm" + (f" && cp {start_from} {db}" if start_from else "")
+    t, = hyperfine([f"sqlite3 {db} '.read {script_path}'"], runs, work, name, prepare=prepare)
+    return t
+
+
 def hyperfine(commands, runs, work, name, prepare=None, shell=True):
     """Median seconds of each command (hyperfine, after one warm-up run)."""
     out = os.path.join(work, f"{name}.json")
@@ -249,18 +260,8 @@ def main():
     # The floor set by planwatch's own schema: the shell inserting the same actions, findings and
     # updates into planwatch's tables (every constraint and index) in one statement each, with no
     # audit trail, validation or per-row work at all.
-    floor_sql = os.path.join(work, "sheet-floor.sql")
-    with open(floor_sql, "w") as f:
-        f.write(SHEET_FLOOR_SQL.replace(":sheet", sheet))
-    floor = os.path.join(work, "floor.sqlite")
-    t_floor, = hyperfine([f"sqlite3 {floor} '.read {floor_sql}'"], max(2, args.runs // 2), work, "csv-floor",
-                         prepare=f"rm -f {floor} {floor}-wal {floor}-shm && cp {base} {floor}")
-    stripped_sql = os.path.join(work, "sheet-stripped.sql")
-    with open(stripped_sql, "w") as f:
-        f.write(SHEET_STRIPPED_SQL.replace(":sheet", sheet))
-    stripped = os.path.join(work, "stripped.sqlite")
-    t_stripped, = hyperfine([f"sqlite3 {stripped} '.read {stripped_sql}'"], max(2, args.runs // 2), work, "csv-stripped",
-                            prepare=f"rm -f {stripped} {stripped}-wal {stripped}-shm")
+    t_floor = shell_script(work, "sheet-floor", SHEET_FLOOR_SQL.replace(":sheet", sheet), max(2, args.runs // 2), start_from=base)
+    t_stripped = shell_script(work, "sheet-stripped", SHEET_STRIPPED_SQL.replace(":sheet", sheet), max(2, args.runs // 2))
     results["csv"] = {"rows": rows, "planwatch": t_import, "sqlite": t_dot, "floor": t_floor, "stripped": t_stripped}
 
     # Taskwarrior on the same 10,000 actions as tasks: open actions pending with their current
