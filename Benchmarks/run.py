@@ -95,6 +95,16 @@ def peak_memory_kb(cmd):
     return int(match.group(1)) if match else None
 
 
+def dated_script(work, name, as_of):
+    """Benchmarks/`name` copied into `work` with its `:as_of` set to the date `as_of`; the copy's path."""
+    with open(os.path.join(ROOT, "Benchmarks", name)) as f:
+        script = f.read().replace(":as_of", f"'{as_of}'")
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        f.write(script)
+    return path
+
+
 def shell_script(work, name, script, runs, start_from=None):
     """Median seconds of the sqlite3 shell running `script` on a new database (a copy of `start_from`, or empty)."""
     script_path = os.path.join(work, f"{name}.sql")
@@ -194,10 +204,7 @@ def main():
     work = args.keep or tempfile.mkdtemp(prefix="planwatch-bench-")
     os.makedirs(work, exist_ok=True)
     results = {"sizes": {}, "machine": machine(), "build": build_kind(pw), "date": dt.date.today().isoformat(), "runs": args.runs}
-    overdue_sql = open(os.path.join(ROOT, "Benchmarks/overdue.sql")).read().replace(":as_of", f"'{AS_OF}'")
-    sql_file = os.path.join(work, "overdue.sql")
-    with open(sql_file, "w") as f:
-        f.write(overdue_sql)
+    sql_file = dated_script(work, "overdue.sql", AS_OF)
 
     for n in sizes:
         print(f"== {n:,} actions", flush=True)
@@ -285,9 +292,7 @@ def main():
     pw_overdue = len(csv_rows(subprocess.run([pw, "report", "overdue", "--db", small_db, "--format", "csv"], capture_output=True,
                                              text=True, check=True).stdout)) - 1
     # SQLite alone running planwatch's own overdue statement on the same file, output thrown away.
-    query_sql = os.path.join(work, "overdue-query.sql")
-    with open(query_sql, "w") as f:
-        f.write(open(os.path.join(ROOT, "Benchmarks/overdue-query.sql")).read().replace(":as_of", f"'{dt.date.today().isoformat()}'"))
+    query_sql = dated_script(work, "overdue-query.sql", dt.date.today().isoformat())
     t_query, = hyperfine([f"sqlite3 -init /dev/null {small_db} '.read {query_sql}'"], args.runs, work, "overdue-query")
     cmd_task = f"env TASKRC={rc} task overdue"
     cmd_pw = f"{pw} report overdue --db {small_db}"
