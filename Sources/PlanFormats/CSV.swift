@@ -1,40 +1,61 @@
 /// Writing CSV (RFC 4180). Reading CSV is the importer's job and uses a CSV library.
+///
+/// Every decision is made on Unicode scalars or bytes, never on Swift
+/// `Character`s: `"\r\n"` is one Character, equal neither to `"\r"` nor to
+/// `"\n"`, and a check written with Characters let a CRLF through unquoted,
+/// so the text after it began a row of its own (and could start a formula).
 public enum CSV {
-    /// Quotes a cell when it holds a comma, quote or line break, and
+    /// Quotes a cell when it holds a comma, quote or line break (CR or LF,
+    /// alone or together), drops control characters a terminal would act on
+    /// (ESC, BEL, backspace, C1 controls; tab and line breaks stay), and
     /// neutralises a cell a spreadsheet would run as a formula (one starting
     /// with `=`, `+`, `-`, `@`, tab or carriage return) by prefixing `'`.
     public static func cell(_ value: String) -> String {
         // Most cells need nothing done: one pass over the bytes says so.
         var copy = value
         if copy.withUTF8(isPlain) { return value }
-        var text = value
+        var scalars = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars where !isDropped(scalar) { scalars.append(scalar) }
+        var text = String(scalars)
         if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             // A plain negative number or an ISO date is data, not a formula.
             if !isPlainNumber(text) { text = "'" + text }
         }
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            var quoted = "\""
-            for character in text {
-                if character == "\"" { quoted += "\"\"" } else { quoted.append(character) }
+        if text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            var quoted = String.UnicodeScalarView()
+            quoted.append("\"")
+            for scalar in text.unicodeScalars {
+                if scalar == "\"" { quoted.append("\"") }
+                quoted.append(scalar)
             }
-            return quoted + "\""
+            quoted.append("\"")
+            return String(quoted)
         }
         return text
     }
 
-    /// A cell written as it is: no leading formula character, nothing to quote.
+    /// A control character that never reaches a cell: C0 other than tab, LF
+    /// and CR; DEL; and the C1 controls (U+0080–U+009F, U+009B among them).
+    static func isDropped(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x20 { return value != 0x09 && value != 0x0A && value != 0x0D }
+        return (0x7F...0x9F).contains(value)
+    }
+
+    /// A cell written as it is: no leading formula character, nothing to
+    /// quote, no control character (0xC2 leads the C1 controls in UTF-8).
     static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         if let first = utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-            || first == UInt8(ascii: "@") || first == 9 || first == 13 {
+            || first == UInt8(ascii: "@") {
             return false
         }
-        return !utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+        return !utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }
     }
 
     static func isPlainNumber(_ text: String) -> Bool {
         guard text.first == "-" || text.first == "+" else { return false }
-        let rest = text.dropFirst()
-        return !rest.isEmpty && rest.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+        let rest = text.unicodeScalars.dropFirst()
+        return !rest.isEmpty && rest.allSatisfy { ("0"..."9").contains($0) || $0 == "." }
     }
 
     /// One CSV record with its CRLF line end.
@@ -62,5 +83,3 @@ public enum CSV {
         bytes.append(10)
     }
 }
-
-import Foundation

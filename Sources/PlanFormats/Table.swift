@@ -134,25 +134,37 @@ extension Table {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// Splits text into lines of at most `width` characters, at spaces where it can.
+    /// Splits text into lines of at most `width` terminal columns, at spaces where it can.
     static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [text] }
         var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
-            var word = word
-            while word.count > width {
-                if !current.isEmpty { lines.append(current); current = "" }
-                lines.append(String(word.prefix(width)))
-                word = String(word.dropFirst(width))
+        var current = "", currentWidth = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            var piece = "", pieceWidth = 0
+            var pieces: [(String, Int)] = []
+            for character in word {
+                let size = Sanitise.width(of: character)
+                if pieceWidth + size > width, !piece.isEmpty {
+                    pieces.append((piece, pieceWidth))
+                    piece = ""; pieceWidth = 0
+                }
+                piece.append(character); pieceWidth += size
             }
-            if current.isEmpty {
-                current = word
-            } else if current.count + 1 + word.count <= width {
-                current += " " + word
-            } else {
-                lines.append(current)
-                current = word
+            pieces.append((piece, pieceWidth))
+            for (index, (text, size)) in pieces.enumerated() {
+                let last = index == pieces.count - 1
+                if !last {
+                    // A word wider than the column is cut into full-width pieces, each on a line of its own.
+                    if !current.isEmpty { lines.append(current); current = ""; currentWidth = 0 }
+                    lines.append(text)
+                } else if current.isEmpty {
+                    current = text; currentWidth = size
+                } else if currentWidth + 1 + size <= width {
+                    current += " " + text; currentWidth += 1 + size
+                } else {
+                    lines.append(current)
+                    current = text; currentWidth = size
+                }
             }
         }
         if !current.isEmpty || lines.isEmpty { lines.append(current) }

@@ -9,6 +9,9 @@ import PlanStore
 final class OutputBuffer {
     private var buffer: [UInt8] = []
     private let limit = 1 << 16
+    /// The error of the first write that failed (a full disk, a closed pipe):
+    /// later output is dropped and the command ends with an error, not status 0.
+    private(set) var failure: Int32?
 
     init() { buffer.reserveCapacity(limit) }
 
@@ -24,15 +27,24 @@ final class OutputBuffer {
 
     func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Foundation.write(STDOUT_FILENO, raw.baseAddress?.advanced(by: offset), raw.count - offset)
-                if written <= 0 { break }
-                offset += written
+        if failure == nil {
+            buffer.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let written = Foundation.write(STDOUT_FILENO, raw.baseAddress?.advanced(by: offset), raw.count - offset)
+                    if written < 0, errno == EINTR { continue }
+                    if written <= 0 { failure = written < 0 ? errno : EIO; break }
+                    offset += written
+                }
             }
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is left and says whether everything written reached standard output.
+    func finish() throws {
+        flush()
+        if let failure { throw OutputError(code: failure) }
     }
 
     deinit { flush() }
@@ -56,6 +68,9 @@ public struct Context {
     }
 
     public func flush() { output.flush() }
+
+    /// Flushes and throws when any output could not be written.
+    func finish() throws { try output.finish() }
 
     /// One line of confirmation after a change.
     public func done(_ text: String) {
@@ -98,6 +113,7 @@ public struct Context {
 
     /// A heading: bold on a terminal, `## ` in Markdown.
     func heading(_ text: String, format: OutputFormat) {
+        let text = Sanitise.line(text)
         print(format == .markdown ? "## \(text)\n\n" : style.bold(text) + "\n")
     }
 }
@@ -118,7 +134,19 @@ extension StoreCommand {
         let store = try PlanStore.open(path: global.databasePath(), create: false, actor: global.actorName,
                                        command: Self.auditName)
         let context = Context(store: store, today: CalendarDate.today(), style: Context.terminalStyle())
-        defer { context.flush() }
-        try run(context: context)
+        do {
+            try run(context: context)
+        } catch {
+            context.flush()
+            throw error
+        }
+        try context.finish()
     }
+}
+
+/// Standard output could not be written (a full disk, a closed pipe): the
+/// output is incomplete, so the command fails rather than exit 0.
+struct OutputError: Error, CustomStringConvertible {
+    var code: Int32
+    var description: String { "cannot write the output: \(String(cString: strerror(code)))" }
 }

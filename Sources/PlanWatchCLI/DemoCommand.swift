@@ -34,7 +34,19 @@ struct DemoCommand: ParsableCommand {
             added += try store.importPlanFile(file, today: today).totalAdded
         }
         let context = Context(store: store, today: today, style: Context.terminalStyle())
-        defer { context.flush() }
+        do {
+            try show(context: context, added: added)
+        } catch {
+            context.flush()
+            throw error
+        }
+        try context.finish()
+    }
+
+    /// The main reports of the freshly loaded database.
+    private func show(context: Context, added: Int) throws {
+        let store = context.store
+        let today = context.today
         let asOf = try list.date(today: today)
         if list.format == .table || list.format == .markdown {
             context.print((added == 0 ? "Seed data already loaded in \(db)" : "Loaded \(Seeds.files.count) seed inspections into \(db) (\(added) records)") + "\n\n")

@@ -40,7 +40,7 @@ struct FollowCommand: StoreCommand {
         }
         let md = format == .markdown
         let p = view.partnership
-        let title = "\(p.name) (\(p.key)): follow-up as of \(view.asOf)"
+        let title = Sanitise.line("\(p.name) (\(p.key)): follow-up as of \(view.asOf)")
         context.print(md ? "# \(title)\n\n" : context.style.bold(title) + "\n")
         var facts: [(String, String)] = []
         facts.append(("Link inspector", view.inspector ?? "none assigned"))

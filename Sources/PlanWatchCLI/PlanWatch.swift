@@ -32,6 +32,15 @@ public struct PlanWatch: ParsableCommand {
     /// Runs the command line and exits: one line on standard error for any
     /// problem, status 0 on success, 1 for refused input, 64 for bad usage.
     public static func runMain(_ arguments: [String]? = nil) -> Never {
+        // Output printed with `print` (confirmations, help, --version) sits in
+        // stdio's buffer until exit: a failed last flush must not end in status 0.
+        atexit {
+            if fflush(nil) != 0 {
+                let line = "planwatch: \(OutputError(code: errno == 0 ? EIO : errno).description)\n"
+                _ = line.withCString { Foundation.write(STDERR_FILENO, $0, strlen($0)) }
+                _exit(1)
+            }
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -42,9 +51,11 @@ public struct PlanWatch: ParsableCommand {
             if code == .success {
                 exit(withError: error)  // --help, --version: printed to standard output
             }
-            let message = describe(error)
-            FileHandle.standardError.write(Data("planwatch: \(message)\n".utf8))
-            Foundation.exit(error is PlanError || error is StoreError ? 1 : code.rawValue)
+            // Every line is one line on the terminal, whatever the argument or file held.
+            let lines: [String]
+            if case let PlanError.problems(problems) = error { lines = problems.map(Sanitise.line) } else { lines = [Sanitise.line(describe(error))] }
+            FileHandle.standardError.write(Data(lines.map { "planwatch: \($0)\n" }.joined().utf8))
+            Foundation.exit(error is PlanError || error is StoreError || error is OutputError ? 1 : code.rawValue)
         }
     }
 
@@ -53,6 +64,7 @@ public struct PlanWatch: ParsableCommand {
         switch error {
         case let error as PlanError: return error.description
         case let error as StoreError: return error.description
+        case let error as OutputError: return error.description
         default:
             let text = message(for: error)
             let first = text.split(separator: "\n").first.map(String.init) ?? text

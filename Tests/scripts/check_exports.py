@@ -3,6 +3,7 @@
 
     check_exports.py schema SCHEMA.json EXPORT.json     validate a plan file against its JSON Schema
     check_exports.py ics EXPORT.ics EVENTS               parse a calendar with the icalendar package
+    check_exports.py csv EXPORT.csv                      parse CSV with Python's csv module; print the rows as JSON
 
 Exits 0 when the file is valid, 1 with a message when not, 2 when a parser
 is missing (pip install jsonschema icalendar).
@@ -67,7 +68,21 @@ def check_ics(path, expected):
     return 0
 
 
+def check_csv(path):
+    import csv
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f, strict=True))
+    widths = {len(row) for row in rows}
+    if len(widths) > 1:
+        print(f"rows of different lengths: {sorted(widths)}", file=sys.stderr)
+        return 1
+    print(json.dumps(rows))
+    return 0
+
+
 def main(argv):
+    if len(argv) == 3 and argv[1] == "csv":
+        return check_csv(argv[2])
     if len(argv) == 4 and argv[1] == "schema":
         return check_schema(argv[2], argv[3])
     if len(argv) == 4 and argv[1] == "ics":
