@@ -77,8 +77,11 @@ def main():
         percent = {"not-started": 0, "in-progress": rng.randrange(5, 95, 5), "complete": 100, "withdrawn": rng.randrange(0, 50, 5)}[status]
         action = {"inspection": inspection, "ref": ref, "findings": [rng.randrange(3, 7)],
                   "title": f"{rng.choice(VERBS)} {rng.choice(NOUNS)}", "owner": rng.choice(OWNERS),
-                  "agency": rng.choice(AGENCIES), "created": day(created), "status": status, "percent": percent,
-                  "start": day(created)}
+                  "agency": rng.choice(AGENCIES), "created": day(created), "status": status, "percent": percent}
+        # An action starts when it is recorded, unless its deadline came first (a plan
+        # logged late): planwatch refuses a start after the deadline.
+        if due is None or due >= created:
+            action["start"] = day(created)
         if due is not None:
             action["originalDue"] = day(due)
             action["due"] = day(due)

@@ -21,6 +21,13 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.day = day
     }
 
+    /// A date written in the code, known to exist (no check, no optional).
+    init(known year: Int, _ month: Int, _ day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// The date `dayNumber` days after 1970-01-01 (negative before it).
     public init(dayNumber: Int) {
         // Howard Hinnant's civil_from_days.
@@ -93,10 +100,18 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// The same day `months` months later, clamped to the month's last day.
     public func adding(months: Int) -> CalendarDate {
-        let index = year * 12 + (month - 1) + months
-        let y = index / 12, m = index % 12 + 1
+        addingIfValid(months: months) ?? self
+    }
+
+    /// The same day `months` months later, clamped to the month's last day;
+    /// nil when that falls outside years 1–9999.
+    public func addingIfValid(months: Int) -> CalendarDate? {
+        let (sum, overflow) = (year * 12 + (month - 1)).addingReportingOverflow(months)
+        guard !overflow, sum >= 12 else { return nil }
+        let y = sum / 12, m = sum % 12 + 1
+        guard (1...9999).contains(y) else { return nil }
         let d = min(day, CalendarDate.daysIn(month: m, year: y))
-        return CalendarDate(year: y, month: m, day: d) ?? self
+        return CalendarDate(year: y, month: m, day: d)
     }
 
     /// Whole days from `self` to `other` (positive when `other` is later).

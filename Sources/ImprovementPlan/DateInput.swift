@@ -13,11 +13,15 @@ public enum DateInput {
         case empty
         case impossible(String)
         case unrecognised(String)
+        /// A real date outside the years planwatch works with (`DateInput.supported`).
+        case outOfRange(String)
 
         public var description: String {
             switch self {
             case .empty: return "a date is required"
             case .impossible(let text): return "'\(text)' is not a real date"
+            case .outOfRange(let text):
+                return "'\(text)' is outside the dates planwatch accepts (\(DateInput.supported.lowerBound) to \(DateInput.supported.upperBound))"
             case .unrecognised(let text):
                 return "'\(text)' is not a date (use 2025-03-31, 31/03/2025, 31 March 2025, today, +30d or -2w)"
             }
@@ -36,10 +40,27 @@ public enum DateInput {
         return table
     }()
 
+    /// The dates planwatch accepts anywhere a date is typed, imported or
+    /// stored: inspections of children's services in their present form began
+    /// in the 2000s, and a deadline two centuries out is a typing slip. Within
+    /// it every date prints as `YYYY-MM-DD` and every calendar export is valid.
+    public static let supported = CalendarDate(known: 1990, 1, 1)...CalendarDate(known: 2199, 12, 31)
+
+    /// Refuses a date outside `supported`; `text` is what the user gave.
+    public static func checkSupported(_ date: CalendarDate, text: String) throws(Problem) {
+        guard supported.contains(date) else { throw .outOfRange(text) }
+    }
+
     /// Parses `text`, taking relative forms from `today`.
     public static func parse(_ text: String, today: CalendarDate, allowMonthOnly: Bool = false) throws(Problem) -> CalendarDate {
-        if let date = try numeric(text) { return date }
-        return try general(text, today: today, allowMonthOnly: allowMonthOnly)
+        let date: CalendarDate
+        if let numeric = try numeric(text) {
+            date = numeric
+        } else {
+            date = try general(text, today: today, allowMonthOnly: allowMonthOnly)
+        }
+        try checkSupported(date, text: text.trimmed)
+        return date
     }
 
     /// Every accepted form, by trimming, lowering and trying each in turn.
@@ -109,12 +130,17 @@ public enum DateInput {
             return nil
         }
         let signed = sign == "-" ? -amount : amount
+        // At most five digits: no arithmetic below can overflow, and a result
+        // off the calendar is refused rather than taken as today.
+        let date: CalendarDate?
         switch unit {
-        case "d": return today.adding(days: signed)
-        case "w": return today.adding(days: 7 * signed)
-        case "m": return today.adding(months: signed)
-        default: return today.adding(months: 12 * signed)
+        case "d": date = today.adding(days: signed)
+        case "w": date = today.adding(days: 7 * signed)
+        case "m": date = today.addingIfValid(months: signed)
+        default: date = today.addingIfValid(months: 12 * signed)
         }
+        guard let date, supported.contains(date) else { throw .outOfRange(text) }
+        return date
     }
 
     private static func numbers(_ text: String, separator: Character) -> [Int]? {

@@ -12,6 +12,26 @@ public struct Thresholds: Hashable, Sendable, Codable {
     public init(dueSoonDays: Int, staleDays: Int, behindMargin: Int) {
         self.dueSoonDays = dueSoonDays; self.staleDays = staleDays; self.behindMargin = behindMargin
     }
+
+    /// The day counts a threshold may take: up to a hundred years, so date
+    /// arithmetic with any of them stays on the calendar.
+    public static let dayCounts = 0...36_500
+
+    /// Refuses a day count outside `dayCounts`, naming the option.
+    public static func check(days: Int, field: String) throws(PlanError) {
+        guard dayCounts.contains(days) else {
+            throw .invalidValue(field: field, value: String(days), expected: "a whole number of days from \(dayCounts.lowerBound) to \(dayCounts.upperBound)")
+        }
+    }
+
+    /// Refuses any threshold out of its range.
+    public func check() throws(PlanError) {
+        try Thresholds.check(days: dueSoonDays, field: "due-soon-days")
+        try Thresholds.check(days: staleDays, field: "stale-days")
+        guard (0...100).contains(behindMargin) else {
+            throw .invalidValue(field: "behind-margin", value: String(behindMargin), expected: "a whole number from 0 to 100")
+        }
+    }
 }
 
 /// Red, amber, green for open actions; complete and withdrawn shown as such.

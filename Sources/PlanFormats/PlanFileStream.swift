@@ -105,9 +105,7 @@ public final class PlanFileStream: PlanFileRecords {
                 source.keepNothing()
                 let start = scanner.position
                 try scanner.skipValue()
-                if values[key] != nil, PlanFile.sectionKeys.contains(key) || key == "format" || key == "version" {
-                    throw refused("\(key): given twice")
-                }
+                if values[key] != nil { throw refused("\(key): given twice") }
                 values[key] = start..<scanner.position
                 try scanner.skipWhitespace()
                 let next = try scanner.take()
@@ -123,6 +121,7 @@ public final class PlanFileStream: PlanFileRecords {
             throw refused("format: format is '\(format)', expected '\(PlanFile.formatName)'")
         }
         let version: Int = try value(of: "version", in: values)
+        guard version >= 1 else { throw refused("version: '\(version)' is not a plan-file version (versions start at 1)") }
         guard version <= PlanFile.currentVersion else {
             throw refused("version: version \(version) is newer than this planwatch reads (\(PlanFile.currentVersion))")
         }
@@ -429,6 +428,10 @@ struct JSONScanner {
     /// Skips one whole value, checking its syntax.
     mutating func skipValue() throws {
         var open: [UInt8] = []  // the containers entered: '[' or '{'
+        // The keys of each object entered, innermost last. JSON readers differ
+        // on a key given twice (the first wins here, the last in others), so
+        // such a file is refused rather than read one way.
+        var keys: [Set<String>] = []
         while true {
             try skipWhitespace()
             let start = position
@@ -440,7 +443,10 @@ struct JSONScanner {
                 } else {
                     guard open.count < JSONScanner.maximumDepth else { throw syntaxError("nested too deeply", at: start) }
                     open.append(opener)
-                    if opener == UInt8(ascii: "{") { _ = try skipKey() }
+                    if opener == UInt8(ascii: "{") {
+                        keys.append([])
+                        try note(try skipKey(), in: &keys)
+                    }
                     continue
                 }
             case UInt8(ascii: "\""): _ = try skipStringBody()
@@ -456,15 +462,30 @@ struct JSONScanner {
                 let at = position
                 let next = try take()
                 if next == UInt8(ascii: ",") {
-                    if container == UInt8(ascii: "{") { try skipWhitespace(); _ = try skipKey() }
+                    if container == UInt8(ascii: "{") { try skipWhitespace(); try note(try skipKey(), in: &keys) }
                     break
                 }
                 guard next == (container == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")) else {
                     throw syntaxError(container == UInt8(ascii: "{") ? "expected ',' or '}'" : "expected ',' or ']'", at: at)
                 }
-                open.removeLast()
+                if open.removeLast() == UInt8(ascii: "{") { keys.removeLast() }
             }
             if open.isEmpty { return }
+        }
+    }
+
+    /// Adds a key to the innermost object's, refusing one it has already.
+    private mutating func note(_ key: (Range<Int>, Bool), in keys: inout [Set<String>]) throws {
+        let (range, escaped) = key
+        let text: String
+        if escaped {
+            text = try source.withBytes(range) { (try? JSONDecoder().decode(String.self, from: $0)) ?? "" }
+        } else {
+            text = try source.withBytes(range.lowerBound + 1..<range.upperBound - 1) { String(decoding: $0, as: UTF8.self) }
+        }
+        refresh()
+        guard keys[keys.count - 1].insert(text).inserted else {
+            throw FileProblem("the key '\(text)' appears twice in one object (\(location(of: range.lowerBound))); JSON readers differ on which value counts, so give it once")
         }
     }
 
@@ -541,11 +562,16 @@ struct JSONScanner {
 
     /// "not valid JSON (PROBLEM at line L, column C)", counting lines up to `offset`.
     func syntaxError(_ problem: String, at offset: Int) -> FileProblem {
+        FileProblem("not valid JSON (\(problem) at \(location(of: offset)))")
+    }
+
+    /// "line L, column C" of a byte offset.
+    func location(of offset: Int) -> String {
         var line = 1, column = 1, index = 0
         while index < offset, let byte = try? source.byte(at: index) {
             if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
             index += 1
         }
-        return FileProblem("not valid JSON (\(problem) at line \(line), column \(column))")
+        return "line \(line), column \(column)"
     }
 }

@@ -4,18 +4,6 @@ import ImprovementPlan
 /// Recording an inspection and what follows it: partnerships, link
 /// inspectors, quality indicators, inspections, grades, findings, plans.
 extension PlanStore {
-    /// Keys are lower-case letters, digits and hyphens: `dundee`, `dundee-2021`.
-    static func checkKey(_ key: String, field: String) throws {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
-        guard !key.isEmpty, key.count <= 64, key.allSatisfy({ allowed.contains($0) }), key.first != "-" else {
-            throw PlanError.invalidValue(field: field, value: key, expected: "lower-case letters, digits and hyphens, like 'dundee-2021'")
-        }
-    }
-
-    static func checkText(_ text: String, field: String) throws {
-        if text.isBlank { throw PlanError.missing(field: field) }
-    }
-
     /// Makes a new database ready: the known quality indicators.
     public func initialise() throws {
         try write { db, audit in
@@ -26,12 +14,12 @@ extension PlanStore {
     }
 
     public func addPartnership(_ partnership: Partnership) throws {
-        try PlanStore.checkKey(partnership.key, field: "partnership key")
-        try PlanStore.checkText(partnership.name, field: "name")
+        try partnership.validate()
         try write { db, audit in try PlanStore.insertPartnership(db, audit, partnership) }
     }
 
     static func insertPartnership(_ db: Database, _ audit: AuditWriter, _ p: Partnership) throws {
+        try p.validate()
         if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM partnership WHERE key = ?)", arguments: [p.key]) == true {
             throw PlanError.duplicate(entity: "partnership", key: p.key)
         }
@@ -44,13 +32,13 @@ extension PlanStore {
 
     /// Assigns a link inspector from a date; the previous current assignment ends the day before.
     public func linkInspector(partnership: String, inspector: String, from: CalendarDate) throws {
-        try PlanStore.checkText(inspector, field: "inspector")
         try write { db, audit in
             try PlanStore.insertLink(db, audit, LinkAssignment(partnership: partnership, inspector: inspector, from: from))
         }
     }
 
     static func insertLink(_ db: Database, _ audit: AuditWriter, _ link: LinkAssignment) throws {
+        try link.validate()
         let pid = try Lookup.partnershipID(db, link.partnership)
         let rows = try db.rows(sql: Select.link + " WHERE l.partnership_id = ? ORDER BY l.from_date", arguments: [pid])
         let existing = try rows.map(LinkAssignment.init(row:))
@@ -73,11 +61,11 @@ extension PlanStore {
     }
 
     public func addQualityIndicator(_ qi: QualityIndicator) throws {
-        try PlanStore.checkText(qi.name, field: "name")
         try write { db, audit in try PlanStore.insertQualityIndicator(db, audit, qi, skipExisting: false) }
     }
 
     static func insertQualityIndicator(_ db: Database, _ audit: AuditWriter, _ qi: QualityIndicator, skipExisting: Bool) throws {
+        try qi.validate()
         let sameCode = try qi.code.map { try db.row(sql: Select.qi + " WHERE q.code = ?", arguments: [$0]) } ?? nil
         let sameName = try db.row(sql: Select.qi + " WHERE lower(q.name) = lower(?)", arguments: [qi.name])
         if let existing = sameCode ?? sameName {
@@ -91,22 +79,12 @@ extension PlanStore {
 
     /// Records an inspection and opens its (draft) action plan.
     public func recordInspection(_ inspection: Inspection) throws {
-        try PlanStore.checkInspection(inspection)
+        try inspection.validate()
         try write { db, audit in try PlanStore.insertInspection(db, audit, inspection) }
     }
 
-    static func checkInspection(_ inspection: Inspection) throws {
-        try checkKey(inspection.key, field: "inspection key")
-        try checkText(inspection.title, field: "title")
-        if let start = inspection.fieldworkStart, let end = inspection.fieldworkEnd, end < start {
-            throw PlanError.refused("fieldwork: ends \(end) before it starts \(start)")
-        }
-        if let published = inspection.published, let due = inspection.planDue, due < published {
-            throw PlanError.refused("plan-due: \(due) is before publication \(published)")
-        }
-    }
-
     static func insertInspection(_ db: Database, _ audit: AuditWriter, _ i: Inspection) throws {
+        try i.validate()
         let pid = try Lookup.partnershipID(db, i.partnership)
         if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM inspection WHERE key = ?)", arguments: [i.key]) == true {
             throw PlanError.duplicate(entity: "inspection", key: i.key)
@@ -155,7 +133,6 @@ extension PlanStore {
     /// Adds a finding as the inspection's next numbered one; returns it with its id.
     @discardableResult
     public func addFinding(inspection: String, kind: FindingKind, text: String, qi: String?, themes: [String]) throws -> Finding {
-        try PlanStore.checkText(text, field: "text")
         return try write { db, audit in
             let iid = try Lookup.inspectionID(db, inspection)
             let next = try db.one(Int.self, sql: "SELECT coalesce(max(number), 0) + 1 FROM finding WHERE inspection_id = ?", arguments: [iid]) ?? 1
@@ -165,6 +142,7 @@ extension PlanStore {
     }
 
     static func insertFinding(_ db: Database, _ audit: AuditWriter, _ f: Finding) throws -> Finding {
+        try f.validate()
         let iid = try Lookup.inspectionID(db, f.inspection)
         let qid = try f.qi.map { try Lookup.qiID(db, $0) }
         if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM finding WHERE inspection_id = ? AND text = ?)", arguments: [iid, f.text]) == true {
@@ -202,7 +180,7 @@ extension PlanStore {
 
     /// Records the Care Inspectorate's agreement of a submitted plan.
     public func agreePlan(inspection: String, on date: CalendarDate, by: String) throws {
-        try PlanStore.checkText(by, field: "by")
+        try Validation.line(by, field: "by")
         try write { db, audit in
             guard let plan = try Lookup.plan(db, inspection: inspection) else { throw PlanError.notFound(entity: "inspection", key: inspection) }
             guard plan.status == .submitted, let submitted = plan.submitted else {
@@ -220,6 +198,7 @@ extension PlanStore {
     }
 
     static func savePlan(_ db: Database, _ audit: AuditWriter, before: ActionPlan?, after: ActionPlan) throws {
+        try after.validate()
         let iid = try Lookup.inspectionID(db, after.inspection)
         try db.run(sql: """
             INSERT INTO action_plan (inspection_id, status, submitted_on, agreed_on, agreed_by) VALUES (?, ?, ?, ?, ?)

@@ -33,7 +33,6 @@ extension PlanStore {
                         try same("quality indicator", qi.reference, try QualityIndicator(row: existing), qi)
                         summary.count("qualityIndicators", added: false)
                     } else {
-                        try PlanStore.checkText(qi.name, field: "name")
                         try PlanStore.insertQualityIndicator(db, audit, qi, skipExisting: false)
                         summary.count("qualityIndicators", added: true)
                     }
@@ -45,8 +44,6 @@ extension PlanStore {
                         try same("partnership", p.key, try Partnership(row: row), p)
                         summary.count("partnerships", added: false)
                     } else {
-                        try PlanStore.checkKey(p.key, field: "key")
-                        try PlanStore.checkText(p.name, field: "name")
                         try PlanStore.insertPartnership(db, audit, p)
                         summary.count("partnerships", added: true)
                     }
@@ -59,7 +56,6 @@ extension PlanStore {
                         try same("link assignment", "\(link.partnership) from \(link.from)", try LinkAssignment(row: row), link)
                         summary.count("linkAssignments", added: false)
                     } else {
-                        try PlanStore.checkText(link.inspector, field: "inspector")
                         try PlanStore.insertLink(db, audit, link)
                         summary.count("linkAssignments", added: true)
                     }
@@ -71,7 +67,6 @@ extension PlanStore {
                         try same("inspection", inspection.key, try Inspection(row: row), inspection)
                         summary.count("inspections", added: false)
                     } else {
-                        try PlanStore.checkInspection(inspection)
                         try PlanStore.insertInspection(db, audit, inspection)
                         summary.count("inspections", added: true)
                     }
@@ -101,10 +96,6 @@ extension PlanStore {
                         try same("finding", "\(finding.inspection) #\(finding.number)", stored, finding)
                         summary.count("findings", added: false)
                     } else {
-                        try PlanStore.checkText(finding.text, field: "text")
-                        guard finding.number > 0 else {
-                            throw PlanError.invalidValue(field: "number", value: String(finding.number), expected: "a number from 1")
-                        }
                         var clean = finding
                         clean.id = nil
                         _ = try PlanStore.insertFinding(db, audit, clean)
@@ -120,7 +111,6 @@ extension PlanStore {
                     if stored == plan {
                         summary.count("plans", added: false)
                     } else if stored == ActionPlan(inspection: plan.inspection) {
-                        try PlanStore.checkPlan(plan)
                         try PlanStore.savePlan(db, audit, before: stored, after: plan)
                         summary.count("plans", added: true)
                     } else {
@@ -137,7 +127,6 @@ extension PlanStore {
                         try same("action", action.qualifiedRef, stored, action)
                         summary.count("actions", added: false)
                     } else {
-                        try PlanStore.checkImportedAction(action)
                         var clean = action
                         clean.id = nil
                         _ = try PlanStore.insertAction(db, audit, clean)
@@ -153,12 +142,7 @@ extension PlanStore {
                     if existing.contains(update) {
                         summary.count("updates", added: false)
                     } else {
-                        try PlanStore.checkText(update.note, field: "note")
-                        try PlanStore.checkText(update.author, field: "author")
-                        if let percent = update.percent, !(0...100).contains(percent) {
-                            throw PlanError.invalidValue(field: "percent", value: String(percent), expected: "a whole number from 0 to 100")
-                        }
-                        try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp)
+                        try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp, today: today)
                         summary.count("updates", added: true)
                     }
                 }
@@ -172,8 +156,6 @@ extension PlanStore {
                         try same("extension", "\(ext.action) to \(ext.to)", stored, ext)
                         summary.count("extensions", added: false)
                     } else {
-                        try PlanStore.checkText(ext.reason, field: "reason")
-                        guard ext.to > ext.from else { throw PlanError.refused("to: \(ext.to) is not after from \(ext.from)") }
                         try PlanStore.insertExtension(db, audit, actionID: id, ext)
                         summary.count("extensions", added: true)
                     }
@@ -191,41 +173,12 @@ extension PlanStore {
                         try same("linking review", "\(review.partnership) \(review.kind.rawValue) on \(review.date)", asFile, incoming)
                         summary.count("reviews", added: false)
                     } else {
-                        try PlanStore.checkText(review.summary, field: "summary")
-                        if let next = review.next, next <= review.date {
-                            throw PlanError.refused("next: \(next) is not after the review date \(review.date)")
-                        }
                         _ = try PlanStore.insertReview(db, audit, review)
                         summary.count("reviews", added: true)
                     }
                 }
             }
             return summary
-        }
-    }
-
-    static func checkPlan(_ plan: ActionPlan) throws {
-        if plan.status != .draft, plan.submitted == nil { throw PlanError.missing(field: "submitted") }
-        if plan.status == .agreed, plan.agreed == nil { throw PlanError.missing(field: "agreed") }
-        if let submitted = plan.submitted, let agreed = plan.agreed, agreed < submitted {
-            throw PlanError.refused("agreed: \(agreed) is before submitted \(submitted)")
-        }
-    }
-
-    static func checkImportedAction(_ a: Action) throws {
-        try checkText(a.ref, field: "ref")
-        try checkText(a.title, field: "title")
-        try checkText(a.owner, field: "owner")
-        try checkText(a.agency, field: "agency")
-        guard (0...100).contains(a.percent) else {
-            throw PlanError.invalidValue(field: "percent", value: String(a.percent), expected: "a whole number from 0 to 100")
-        }
-        if (a.originalDue == nil) != (a.due == nil) { throw PlanError.refused("due and originalDue must both be given or both left out") }
-        if let due = a.due, let original = a.originalDue, due < original {
-            throw PlanError.refused("due: \(due) is before originalDue \(original)")
-        }
-        if (a.status == .complete) != (a.completed != nil) {
-            throw PlanError.refused("completed: a date is given exactly when the status is complete")
         }
     }
 

@@ -32,13 +32,6 @@ public struct NewAction: Sendable {
 extension PlanStore {
     @discardableResult
     public func addAction(_ new: NewAction, today: CalendarDate) throws -> Action {
-        try PlanStore.checkText(new.title, field: "title")
-        try PlanStore.checkText(new.owner, field: "owner")
-        try PlanStore.checkText(new.agency, field: "agency")
-        if let ref = new.ref { try PlanStore.checkText(ref, field: "ref") }
-        if let start = new.start, let due = new.due, due < start {
-            throw PlanError.refused("due: \(due) is before the start date \(start)")
-        }
         return try write { db, audit in
             var inspection = new.inspection
             var numbers: [Int] = []
@@ -93,9 +86,7 @@ extension PlanStore {
     /// resolved and whose reference it has checked is free (a bulk import
     /// keeps them in memory rather than asking the database each row).
     static func writeAction(_ db: Database, _ audit: AuditWriter, _ a: Action, inspectionID: Int64, findingIDs: [Int64]) throws -> Action {
-        guard (0...100).contains(a.percent) else {
-            throw PlanError.invalidValue(field: "percent", value: String(a.percent), expected: "a whole number from 0 to 100")
-        }
+        try a.validate()
         try db.insert(sql: """
             INSERT INTO action (inspection_id, ref, title, description, owner, lead_agency, supporting_agencies, start_on,
               original_due, current_due, measure, status, percent, completed_on, evidence, self_rag, created_on)
@@ -119,6 +110,7 @@ extension PlanStore {
     }
 
     static func saveAction(_ db: Database, _ audit: AuditWriter, before: Action, after: Action) throws {
+        try after.validate()
         guard let id = after.id else { throw StoreError.corrupt("action without id") }
         try db.run(sql: """
             UPDATE action SET current_due = ?, status = ?, percent = ?, completed_on = ?, evidence = ? WHERE id = ?
@@ -126,7 +118,9 @@ extension PlanStore {
         try audit.record(db, entity: "action", key: String(id), before: before, after: after)
     }
 
-    static func insertUpdate(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ u: PlanFile.Update, recordedAt: String) throws {
+    static func insertUpdate(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ u: PlanFile.Update, recordedAt: String,
+                             today: CalendarDate) throws {
+        try u.validate(today: today)
         try db.insert(sql: """
             INSERT INTO progress_update (action_id, on_date, author, note, new_status, new_percent, evidence, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -135,10 +129,6 @@ extension PlanStore {
             row.bind(u.evidence); row.bind(recordedAt)
         }
         try audit.record(db, entity: "progress_update", key: String(actionID), before: PlanFile.Update?.none, after: u)
-    }
-
-    public static func checkNotFuture(_ date: CalendarDate, today: CalendarDate, field: String) throws {
-        if date > today { throw PlanError.refused("\(field): \(date) is in the future (today is \(today))") }
     }
 
     /// The state an action moves to when an update carries a status or percent.
@@ -178,11 +168,6 @@ extension PlanStore {
     @discardableResult
     public func recordProgress(action reference: String, date: CalendarDate, note: String, status: ActionStatus? = nil,
                                percent: Int? = nil, evidence: String? = nil, today: CalendarDate) throws -> Action {
-        try PlanStore.checkText(note, field: "note")
-        try PlanStore.checkNotFuture(date, today: today, field: "date")
-        if let percent, !(0...100).contains(percent) {
-            throw PlanError.invalidValue(field: "percent", value: String(percent), expected: "a whole number from 0 to 100")
-        }
         if status == .complete, evidence == nil {
             throw PlanError.missing(field: "evidence (an action is completed with evidence; use 'planwatch complete')")
         }
@@ -192,7 +177,7 @@ extension PlanStore {
             let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: note,
                                          status: status, percent: percent, evidence: evidence)
             let after = try PlanStore.applying(update, to: before)
-            try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp)
+            try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp, today: today)
             if after != before { try PlanStore.saveAction(db, audit, before: before, after: after) }
             return after
         }
@@ -202,7 +187,6 @@ extension PlanStore {
     @discardableResult
     public func extendDeadline(action reference: String, to newDue: CalendarDate, reason: String, agreedBy: String?,
                                on today: CalendarDate) throws -> Action {
-        try PlanStore.checkText(reason, field: "reason")
         return try write { db, audit in
             let id = try Lookup.actionID(db, reference)
             let before = try Lookup.action(db, id: id)
@@ -226,6 +210,7 @@ extension PlanStore {
     }
 
     static func insertExtension(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ x: PlanFile.Extension) throws {
+        try x.validate()
         try db.insert(sql: """
             INSERT INTO deadline_extension (action_id, from_due, to_due, reason, agreed_by, recorded_on) VALUES (?, ?, ?, ?, ?, ?)
             """) { row in
@@ -238,8 +223,8 @@ extension PlanStore {
     @discardableResult
     public func completeAction(_ reference: String, date: CalendarDate, evidence: String, note: String?,
                                today: CalendarDate) throws -> Action {
-        try PlanStore.checkText(evidence, field: "evidence")
-        try PlanStore.checkNotFuture(date, today: today, field: "date")
+        try Validation.text(evidence, field: "evidence")
+        try Validation.notFuture(date, today: today, field: "date")
         return try write { db, audit in
             let id = try Lookup.actionID(db, reference)
             let before = try Lookup.action(db, id: id)
@@ -254,7 +239,7 @@ extension PlanStore {
             let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: note ?? "Completed",
                                          status: .complete, percent: 100, evidence: evidence)
             let after = try PlanStore.applying(update, to: before)
-            try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp)
+            try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp, today: today)
             try PlanStore.saveAction(db, audit, before: before, after: after)
             return after
         }
@@ -263,8 +248,8 @@ extension PlanStore {
     /// Withdraws an open action with a reason, as a progress update.
     @discardableResult
     public func withdrawAction(_ reference: String, reason: String, date: CalendarDate, today: CalendarDate) throws -> Action {
-        try PlanStore.checkText(reason, field: "reason")
-        try PlanStore.checkNotFuture(date, today: today, field: "date")
+        try Validation.text(reason, field: "reason")
+        try Validation.notFuture(date, today: today, field: "date")
         return try write { db, audit in
             let id = try Lookup.actionID(db, reference)
             let before = try Lookup.action(db, id: id)
@@ -273,7 +258,7 @@ extension PlanStore {
             }
             let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: reason, status: .withdrawn)
             let after = try PlanStore.applying(update, to: before)
-            try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp)
+            try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp, today: today)
             try PlanStore.saveAction(db, audit, before: before, after: after)
             return after
         }
@@ -283,14 +268,11 @@ extension PlanStore {
     /// current link inspector.
     @discardableResult
     public func addReview(_ review: PlanFile.Review) throws -> LinkingReview {
-        try PlanStore.checkText(review.summary, field: "summary")
-        if let next = review.next, next <= review.date {
-            throw PlanError.refused("next: \(next) is not after the review date \(review.date)")
-        }
         return try write { db, audit in try PlanStore.insertReview(db, audit, review) }
     }
 
     static func insertReview(_ db: Database, _ audit: AuditWriter, _ r: PlanFile.Review) throws -> LinkingReview {
+        try r.validate()
         let pid = try Lookup.partnershipID(db, r.partnership)
         var stored = r
         if stored.inspector == nil {

@@ -83,7 +83,7 @@ extension PlanStore {
                         try PlanStore.insertUpdate(db, audit, actionID: id,
                                                    ProgressUpdate(action: inserted.qualifiedRef, date: date, author: actor, note: note,
                                                                   status: row.status, percent: row.percent, evidence: row.evidence),
-                                                   recordedAt: audit.timestamp)
+                                                   recordedAt: audit.timestamp, today: date)
                         summary.count("updates", added: true)
                     }
                 } catch let error as PlanError {

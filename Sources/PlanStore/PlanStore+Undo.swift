@@ -100,7 +100,7 @@ extension PlanStore {
             let correction = ProgressUpdate(action: update.action, date: max(update.date, today), author: audit.actor,
                                             note: "Correction: the update of \(update.date) (\"\(update.note)\") was undone",
                                             status: action.status, percent: action.percent)
-            try insertUpdate(db, audit, actionID: id, correction, recordedAt: audit.timestamp)
+            try insertUpdate(db, audit, actionID: id, correction, recordedAt: audit.timestamp, today: max(update.date, today))
             return "progress update of \(update.date) on action \(key) answered by a correcting update (updates are never deleted)"
         case ("deadline_extension", "insert"):
             let ext = try decode(DeadlineExtension.self, entry.after)

@@ -19,17 +19,17 @@ struct ActionCommand: ParsableCommand {
                 """)
         static let auditName = "action add"
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("finding"), help: "Id of a finding it answers (repeat or separate with commas).") var findings: [String] = []
-        @Option(help: "The inspection, when no finding is named.") var inspection: String?
-        @Option(help: "Plan reference, e.g. 1.2 (default: the next number).") var ref: String?
-        @Option(help: "What will be done.") var title: String
-        @Option(help: "More detail.") var description: String?
-        @Option(help: "The lead officer or role.") var owner: String
-        @Option(help: "The lead agency.") var agency: String
-        @Option(name: .customLong("supporting"), help: "A supporting agency (repeat or separate with commas).") var supporting: [String] = []
-        @Option(help: ArgumentHelp("Start date.", valueName: "date")) var start: String?
-        @Option(help: ArgumentHelp("Deadline; 'ongoing' or 'none' for none.", valueName: "date")) var due: String?
-        @Option(help: "Measure of success.") var measure: String?
+        @Option(name: .customLong("finding"), parsing: .unconditionalSingleValue, help: "Id of a finding it answers (repeat or separate with commas).") var findings: [String] = []
+        @Option(parsing: .unconditional, help: "The inspection, when no finding is named.") var inspection: String?
+        @Option(parsing: .unconditional, help: "Plan reference, e.g. 1.2 (default: the next number).") var ref: String?
+        @Option(parsing: .unconditional, help: "What will be done.") var title: String
+        @Option(parsing: .unconditional, help: "More detail.") var description: String?
+        @Option(parsing: .unconditional, help: "The lead officer or role.") var owner: String
+        @Option(parsing: .unconditional, help: "The lead agency.") var agency: String
+        @Option(name: .customLong("supporting"), parsing: .unconditionalSingleValue, help: "A supporting agency (repeat or separate with commas).") var supporting: [String] = []
+        @Option(parsing: .unconditional, help: ArgumentHelp("Start date.", valueName: "date")) var start: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Deadline; 'ongoing' or 'none' for none.", valueName: "date")) var due: String?
+        @Option(parsing: .unconditional, help: "Measure of success.") var measure: String?
 
         func run(context: Context) throws {
             var findingIDs: [Int64] = []
@@ -60,12 +60,12 @@ struct ActionCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
         @OptionGroup var thresholds: ThresholdOptions
-        @Option(help: "Only this partnership.") var partnership: String?
-        @Option(help: "Only this inspection.") var inspection: String?
-        @Option(help: "Only this owner.") var owner: String?
-        @Option(help: "Only this lead agency.") var agency: String?
-        @Option(help: "Only this status: \(ActionStatus.choices).") var status: String?
-        @Option(help: "Only this RAG: red, amber, green, complete, withdrawn.") var rag: String?
+        @Option(parsing: .unconditional, help: "Only this partnership.") var partnership: String?
+        @Option(parsing: .unconditional, help: "Only this inspection.") var inspection: String?
+        @Option(parsing: .unconditional, help: "Only this owner.") var owner: String?
+        @Option(parsing: .unconditional, help: "Only this lead agency.") var agency: String?
+        @Option(parsing: .unconditional, help: "Only this status: \(ActionStatus.choices).") var status: String?
+        @Option(parsing: .unconditional, help: "Only this RAG: red, amber, green, complete, withdrawn.") var rag: String?
 
         func run(context: Context) throws {
             let ragFilter = try rag.map { text -> RAG in

@@ -16,9 +16,9 @@ struct DemoCommand: ParsableCommand {
               planwatch demo --db demo.sqlite --as-of 2024-01-31
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The database file (default: planwatch-demo.sqlite).", valueName: "path"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The database file (default: planwatch-demo.sqlite).", valueName: "path"))
     var db: String = "planwatch-demo.sqlite"
-    @Option(name: .long, help: ArgumentHelp("Who loads the seeds, for the audit trail.", valueName: "name"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Who loads the seeds, for the audit trail.", valueName: "name"))
     var actor: String?
     @OptionGroup var list: ListOptions
 

@@ -24,9 +24,9 @@ struct ImportCommand: StoreCommand {
     static let auditName = "import"
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The plan file (.json) or spreadsheet (.csv).") var file: String
-    @Option(help: "The inspection a spreadsheet's actions belong to (required for CSV).") var inspection: String?
-    @Option(help: "Lead agency for rows of a spreadsheet that has no lead agency column.") var agency: String?
-    @Option(help: ArgumentHelp("Date of the spreadsheet's progress notes and of recording its actions (default: today).", valueName: "date"))
+    @Option(parsing: .unconditional, help: "The inspection a spreadsheet's actions belong to (required for CSV).") var inspection: String?
+    @Option(parsing: .unconditional, help: "Lead agency for rows of a spreadsheet that has no lead agency column.") var agency: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Date of the spreadsheet's progress notes and of recording its actions (default: today).", valueName: "date"))
     var date: String?
     @Flag(name: .customLong("dry-run"), help: "Check the file and say what would be imported, writing nothing.") var dryRun = false
 
@@ -40,7 +40,7 @@ struct ImportCommand: StoreCommand {
                 throw PlanError.missing(field: "inspection (a spreadsheet is imported into one inspection: --inspection KEY)")
             }
             let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
-            try PlanStore.checkNotFuture(day, today: context.today, field: "date")
+            try Validation.notFuture(day, today: context.today, field: "date")
             let sheet = try ActionSheet.read(data, today: day, defaultAgency: agency)
             let bar = ProgressBar(total: sheet.rows.count)
             summary = try context.store.importSheet(sheet.rows, inspection: inspection, refHeading: sheet.columns[.ref] ?? "Ref",
@@ -101,8 +101,8 @@ struct ExportCommand: StoreCommand {
               planwatch export --format ics --owner "Chief Social Work Officer" > deadlines.ics
             """)
     @OptionGroup var global: GlobalOptions
-    @Option(help: "json, csv or ics.") var format: Format = .json
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Derive RAG and flags as of this date (default: today).", valueName: "date"))
+    @Option(parsing: .unconditional, help: "json, csv or ics.") var format: Format = .json
+    @Option(name: .customLong("as-of"), parsing: .unconditional, help: ArgumentHelp("Derive RAG and flags as of this date (default: today).", valueName: "date"))
     var asOf: String?
     @OptionGroup var filters: FilterOptions
 

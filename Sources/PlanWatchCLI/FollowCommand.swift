@@ -18,7 +18,7 @@ struct FollowCommand: StoreCommand {
     @OptionGroup var list: ListOptions
     @OptionGroup var thresholds: ThresholdOptions
     @Argument(help: "The partnership key.") var partnership: String
-    @Option(help: ArgumentHelp("Start the timeline at this date.", valueName: "date")) var since: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start the timeline at this date.", valueName: "date")) var since: String?
 
     func run(context: Context) throws {
         let view = try context.store.follow(partnership: partnership, asOf: try list.date(today: context.today),

@@ -21,19 +21,19 @@ struct InspectionCommand: ParsableCommand {
         static let auditName = "inspection add"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Short key, e.g. dundee-2021.") var key: String
-        @Option(help: "The partnership key.") var partnership: String
-        @Option(help: "Programme or report title.") var title: String
-        @Option(name: .customLong("lead"), help: "Lead inspectorate.") var lead: String = "Care Inspectorate"
-        @Option(name: .customLong("scrutiny-partner"), help: "A scrutiny partner (repeat or separate with commas).")
+        @Option(parsing: .unconditional, help: "The partnership key.") var partnership: String
+        @Option(parsing: .unconditional, help: "Programme or report title.") var title: String
+        @Option(name: .customLong("lead"), parsing: .unconditional, help: "Lead inspectorate.") var lead: String = "Care Inspectorate"
+        @Option(name: .customLong("scrutiny-partner"), parsing: .unconditionalSingleValue, help: "A scrutiny partner (repeat or separate with commas).")
         var scrutinyPartners: [String] = []
-        @Option(help: ArgumentHelp("Fieldwork dates, START..END.", valueName: "dates")) var fieldwork: String?
-        @Option(help: ArgumentHelp("Publication date.", valueName: "date")) var published: String?
-        @Option(name: .customLong("plan-due"), help: ArgumentHelp("When the joint action plan is due (default: publication + 42 days).", valueName: "date"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Fieldwork dates, START..END.", valueName: "dates")) var fieldwork: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Publication date.", valueName: "date")) var published: String?
+        @Option(name: .customLong("plan-due"), parsing: .unconditional, help: ArgumentHelp("When the joint action plan is due (default: publication + 42 days).", valueName: "date"))
         var planDue: String?
-        @Option(help: "Statement of confidence: \(Confidence.choices).") var confidence: String?
-        @Option(help: "Escalation: \(Escalation.choices).") var escalation: String = "none"
-        @Option(help: "A summary of the report.") var summary: String?
-        @Option(help: "Report URL or citation.") var source: String?
+        @Option(parsing: .unconditional, help: "Statement of confidence: \(Confidence.choices).") var confidence: String?
+        @Option(parsing: .unconditional, help: "Escalation: \(Escalation.choices).") var escalation: String = "none"
+        @Option(parsing: .unconditional, help: "A summary of the report.") var summary: String?
+        @Option(parsing: .unconditional, help: "Report URL or citation.") var source: String?
 
         func run(context: Context) throws {
             var start: CalendarDate?, end: CalendarDate?
@@ -65,8 +65,8 @@ struct InspectionCommand: ParsableCommand {
         static let auditName = "inspection grade"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The inspection key.") var key: String
-        @Option(help: "The quality indicator's code or name.") var qi: String
-        @Option(help: "1–6 or unsatisfactory, weak, adequate, good, very good, excellent.") var grade: String
+        @Option(parsing: .unconditional, help: "The quality indicator's code or name.") var qi: String
+        @Option(parsing: .unconditional, help: "1–6 or unsatisfactory, weak, adequate, good, very good, excellent.") var grade: String
 
         func run(context: Context) throws {
             let value = try ImprovementPlan.Grade.require(grade)
@@ -81,7 +81,7 @@ struct InspectionCommand: ParsableCommand {
             abstract: "List inspections.", discussion: "Example:\n  planwatch inspection list --partnership dundee")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
-        @Option(help: "Only this partnership.") var partnership: String?
+        @Option(parsing: .unconditional, help: "Only this partnership.") var partnership: String?
 
         func run(context: Context) throws {
             let inspections = try context.store.inspections(partnership: partnership)
@@ -169,10 +169,10 @@ struct FindingCommand: ParsableCommand {
         static let auditName = "finding add"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The inspection key.") var inspection: String
-        @Option(help: "strength, improvement or priority.") var kind: String
-        @Option(help: "The finding, in your words.") var text: String
-        @Option(help: "The quality indicator it relates to.") var qi: String?
-        @Option(name: .customLong("theme"), help: "A theme tag (repeat or separate with commas).") var themes: [String] = []
+        @Option(parsing: .unconditional, help: "strength, improvement or priority.") var kind: String
+        @Option(parsing: .unconditional, help: "The finding, in your words.") var text: String
+        @Option(parsing: .unconditional, help: "The quality indicator it relates to.") var qi: String?
+        @Option(name: .customLong("theme"), parsing: .unconditionalSingleValue, help: "A theme tag (repeat or separate with commas).") var themes: [String] = []
 
         func run(context: Context) throws {
             let finding = try context.store.addFinding(inspection: inspection, kind: try FindingKind.require(kind), text: text,
@@ -187,7 +187,7 @@ struct FindingCommand: ParsableCommand {
             abstract: "List findings.", discussion: "Example:\n  planwatch finding list --inspection dundee-2021")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
-        @Option(help: "Only this inspection.") var inspection: String?
+        @Option(parsing: .unconditional, help: "Only this inspection.") var inspection: String?
 
         func run(context: Context) throws {
             let findings = try context.store.findings(inspection: inspection)
@@ -211,7 +211,7 @@ struct PlanCommand: ParsableCommand {
         static let auditName = "plan submit"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The inspection key.") var inspection: String
-        @Option(help: ArgumentHelp("Date submitted (default: today).", valueName: "date")) var date: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Date submitted (default: today).", valueName: "date")) var date: String?
 
         func run(context: Context) throws {
             let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
@@ -228,8 +228,8 @@ struct PlanCommand: ParsableCommand {
         static let auditName = "plan agree"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The inspection key.") var inspection: String
-        @Option(help: ArgumentHelp("Date agreed (default: today).", valueName: "date")) var date: String?
-        @Option(help: "Who agreed it.") var by: String
+        @Option(parsing: .unconditional, help: ArgumentHelp("Date agreed (default: today).", valueName: "date")) var date: String?
+        @Option(parsing: .unconditional, help: "Who agreed it.") var by: String
 
         func run(context: Context) throws {
             let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today

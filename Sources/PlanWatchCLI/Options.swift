@@ -6,10 +6,10 @@ import PlanStore
 
 /// Options every command takes: which database, and who is acting.
 public struct GlobalOptions: ParsableArguments, Sendable {
-    @Option(name: .long, help: ArgumentHelp("The database file (env PLANWATCH_DB).", valueName: "path"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The database file (env PLANWATCH_DB).", valueName: "path"))
     var db: String?
 
-    @Option(name: .long, help: ArgumentHelp("Who is making the change, for the audit trail (env PLANWATCH_ACTOR; default: your login name).", valueName: "name"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Who is making the change, for the audit trail (env PLANWATCH_ACTOR; default: your login name).", valueName: "name"))
     var actor: String?
 
     public init() {}
@@ -38,10 +38,10 @@ public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable 
 
 /// Options of every listing and report: format and the day it is computed for.
 public struct ListOptions: ParsableArguments, Sendable {
-    @Option(name: .long, help: "Output format: table, json, csv or markdown.")
+    @Option(name: .long, parsing: .unconditional, help: "Output format: table, json, csv or markdown.")
     var format: OutputFormat = .table
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Compute as of this date (default: today).", valueName: "date"))
+    @Option(name: .customLong("as-of"), parsing: .unconditional, help: ArgumentHelp("Compute as of this date (default: today).", valueName: "date"))
     var asOf: String?
 
     public init() {}
@@ -54,21 +54,19 @@ public struct ListOptions: ParsableArguments, Sendable {
 
 /// The thresholds of the rules, as flags on the reports.
 public struct ThresholdOptions: ParsableArguments, Sendable {
-    @Option(name: .customLong("due-soon-days"), help: "Days ahead that count as due soon.")
+    @Option(name: .customLong("due-soon-days"), parsing: .unconditional, help: "Days ahead that count as due soon.")
     var dueSoonDays: Int = Thresholds.standard.dueSoonDays
 
-    @Option(name: .customLong("stale-days"), help: "Days without an update after which an open action is stale.")
+    @Option(name: .customLong("stale-days"), parsing: .unconditional, help: "Days without an update after which an open action is stale.")
     var staleDays: Int = Thresholds.standard.staleDays
 
-    @Option(name: .customLong("behind-margin"), help: "Percentage points behind the elapsed share of time that count as behind schedule.")
+    @Option(name: .customLong("behind-margin"), parsing: .unconditional, help: "Percentage points behind the elapsed share of time that count as behind schedule.")
     var behindMargin: Int = Thresholds.standard.behindMargin
 
     public init() {}
 
     public func validate() throws {
-        guard dueSoonDays >= 0 else { throw ValidationError("due-soon-days: '\(dueSoonDays)' must be 0 or more") }
-        guard staleDays >= 0 else { throw ValidationError("stale-days: '\(staleDays)' must be 0 or more") }
-        guard (0...100).contains(behindMargin) else { throw ValidationError("behind-margin: '\(behindMargin)' must be 0 to 100") }
+        try thresholds.check()
     }
 
     var thresholds: Thresholds { Thresholds(dueSoonDays: dueSoonDays, staleDays: staleDays, behindMargin: behindMargin) }

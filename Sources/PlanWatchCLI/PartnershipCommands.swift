@@ -22,11 +22,11 @@ struct PartnershipCommand: ParsableCommand {
         static let auditName = "partnership add"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Short key: lower-case letters, digits, hyphens (e.g. dundee).") var key: String
-        @Option(help: "Full name.") var name: String
-        @Option(help: "The council.") var council: String?
-        @Option(name: .customLong("health-board"), help: "The NHS health board.") var healthBoard: String?
-        @Option(name: .customLong("police-division"), help: "The Police Scotland division.") var policeDivision: String?
-        @Option(name: .customLong("partner"), help: "Another partner (repeat or separate with commas).") var partners: [String] = []
+        @Option(parsing: .unconditional, help: "Full name.") var name: String
+        @Option(parsing: .unconditional, help: "The council.") var council: String?
+        @Option(name: .customLong("health-board"), parsing: .unconditional, help: "The NHS health board.") var healthBoard: String?
+        @Option(name: .customLong("police-division"), parsing: .unconditional, help: "The Police Scotland division.") var policeDivision: String?
+        @Option(name: .customLong("partner"), parsing: .unconditionalSingleValue, help: "Another partner (repeat or separate with commas).") var partners: [String] = []
 
         func run(context: Context) throws {
             try context.store.addPartnership(Partnership(key: key, name: name, council: council, healthBoard: healthBoard,
@@ -96,8 +96,8 @@ struct PartnershipCommand: ParsableCommand {
         static let auditName = "partnership link"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The partnership key.") var key: String
-        @Option(help: "The link inspector's name or role.") var inspector: String
-        @Option(help: ArgumentHelp("First day of the assignment (default: today).", valueName: "date")) var from: String?
+        @Option(parsing: .unconditional, help: "The link inspector's name or role.") var inspector: String
+        @Option(parsing: .unconditional, help: ArgumentHelp("First day of the assignment (default: today).", valueName: "date")) var from: String?
 
         func run(context: Context) throws {
             let start = try parseOptionalDate(from, field: "from", today: context.today) ?? context.today
@@ -120,9 +120,9 @@ struct QICommand: ParsableCommand {
             discussion: "Example:\n  planwatch qi add --code 1.4 --name \"Assessing and responding to risks and needs\" --framework 2014")
         static let auditName = "qi add"
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Its number in the framework, e.g. 2.1.") var code: String?
-        @Option(help: "Its name.") var name: String
-        @Option(help: "The framework it belongs to, e.g. 2019.") var framework: String?
+        @Option(parsing: .unconditional, help: "Its number in the framework, e.g. 2.1.") var code: String?
+        @Option(parsing: .unconditional, help: "Its name.") var name: String
+        @Option(parsing: .unconditional, help: "The framework it belongs to, e.g. 2019.") var framework: String?
 
         func run(context: Context) throws {
             try context.store.addQualityIndicator(QualityIndicator(code: code, name: name, framework: framework))

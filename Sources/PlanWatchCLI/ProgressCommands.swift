@@ -15,11 +15,11 @@ struct UpdateCommand: StoreCommand {
     static let auditName = "update"
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action: id or inspection/ref.") var action: String
-    @Option(help: "What happened.") var note: String
-    @Option(help: "New status: \(ActionStatus.choices).") var status: String?
-    @Option(help: "New percent complete, 0–100.") var percent: String?
-    @Option(help: "Evidence: text or a link.") var evidence: String?
-    @Option(help: ArgumentHelp("Date of the update (default: today).", valueName: "date")) var date: String?
+    @Option(parsing: .unconditional, help: "What happened.") var note: String
+    @Option(parsing: .unconditional, help: "New status: \(ActionStatus.choices).") var status: String?
+    @Option(parsing: .unconditional, help: "New percent complete, 0–100.") var percent: String?
+    @Option(parsing: .unconditional, help: "Evidence: text or a link.") var evidence: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Date of the update (default: today).", valueName: "date")) var date: String?
 
     func run(context: Context) throws {
         let newStatus = try status.map { try ActionStatus.require($0) }
@@ -46,15 +46,15 @@ struct ExtendCommand: StoreCommand {
     static let auditName = "extend"
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action: id or inspection/ref.") var action: String
-    @Option(help: ArgumentHelp("The new deadline.", valueName: "date")) var to: String
-    @Option(help: "Why the deadline moves.") var reason: String
-    @Option(name: .customLong("agreed-by"), help: "Who agreed the extension.") var agreedBy: String?
-    @Option(help: ArgumentHelp("Date the extension was agreed (default: today).", valueName: "date")) var date: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("The new deadline.", valueName: "date")) var to: String
+    @Option(parsing: .unconditional, help: "Why the deadline moves.") var reason: String
+    @Option(name: .customLong("agreed-by"), parsing: .unconditional, help: "Who agreed the extension.") var agreedBy: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Date the extension was agreed (default: today).", valueName: "date")) var date: String?
 
     func run(context: Context) throws {
         let newDue = try parseDate(to, field: "to", today: context.today)
         let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
-        try PlanStore.checkNotFuture(day, today: context.today, field: "date")
+        try Validation.notFuture(day, today: context.today, field: "date")
         let after = try context.store.extendDeadline(action: action, to: newDue, reason: reason, agreedBy: agreedBy, on: day)
         context.done("Extended action \(after.id.map(String.init) ?? action) (\(after.qualifiedRef)) to \(newDue) (originally \(after.originalDue?.iso ?? "?"))")
     }
@@ -69,9 +69,9 @@ struct CompleteCommand: StoreCommand {
     static let auditName = "complete"
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action: id or inspection/ref.") var action: String
-    @Option(help: "What shows it is done: text or a link.") var evidence: String
-    @Option(help: "A note for the progress update.") var note: String?
-    @Option(help: ArgumentHelp("Date completed (default: today).", valueName: "date")) var date: String?
+    @Option(parsing: .unconditional, help: "What shows it is done: text or a link.") var evidence: String
+    @Option(parsing: .unconditional, help: "A note for the progress update.") var note: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Date completed (default: today).", valueName: "date")) var date: String?
 
     func run(context: Context) throws {
         let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
@@ -90,8 +90,8 @@ struct WithdrawCommand: StoreCommand {
     static let auditName = "withdraw"
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action: id or inspection/ref.") var action: String
-    @Option(help: "Why it is withdrawn.") var reason: String
-    @Option(help: ArgumentHelp("Date withdrawn (default: today).", valueName: "date")) var date: String?
+    @Option(parsing: .unconditional, help: "Why it is withdrawn.") var reason: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("Date withdrawn (default: today).", valueName: "date")) var date: String?
 
     func run(context: Context) throws {
         let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today

@@ -6,10 +6,10 @@ import PlanStore
 
 /// The filters every report takes.
 struct FilterOptions: ParsableArguments {
-    @Option(help: "Only this partnership.") var partnership: String?
-    @Option(help: "Only this inspection.") var inspection: String?
-    @Option(help: "Only this owner (any case).") var owner: String?
-    @Option(help: "Only this lead agency (any case).") var agency: String?
+    @Option(parsing: .unconditional, help: "Only this partnership.") var partnership: String?
+    @Option(parsing: .unconditional, help: "Only this inspection.") var inspection: String?
+    @Option(parsing: .unconditional, help: "Only this owner (any case).") var owner: String?
+    @Option(parsing: .unconditional, help: "Only this lead agency (any case).") var agency: String?
 
     var filter: ActionFilter { ActionFilter(partnership: partnership, inspection: inspection, owner: owner, agency: agency) }
 }
@@ -133,10 +133,10 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var list: ListOptions
         @OptionGroup var filters: FilterOptions
         @OptionGroup var thresholds: ThresholdOptions
-        @Option(help: "How many days ahead (default: --due-soon-days, 28).") var within: Int?
+        @Option(parsing: .unconditional, help: "How many days ahead (default: --due-soon-days, 28).") var within: Int?
 
         func validate() throws {
-            if let within, within < 0 { throw ValidationError("within: '\(within)' must be 0 or more") }
+            if let within { try Thresholds.check(days: within, field: "within") }
         }
 
         func run(context: Context) throws {
@@ -160,10 +160,10 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var list: ListOptions
         @OptionGroup var filters: FilterOptions
         @OptionGroup var thresholds: ThresholdOptions
-        @Option(help: "Days without an update (default: --stale-days, 90).") var days: Int?
+        @Option(parsing: .unconditional, help: "Days without an update (default: --stale-days, 90).") var days: Int?
 
         func validate() throws {
-            if let days, days < 0 { throw ValidationError("days: '\(days)' must be 0 or more") }
+            if let days { try Thresholds.check(days: days, field: "days") }
         }
 
         func run(context: Context) throws {

@@ -32,13 +32,13 @@ struct ReviewCommand: ParsableCommand {
         static let auditName = "review add"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The partnership key.") var partnership: String
-        @Option(help: ArgumentHelp("Date of the review (default: today).", valueName: "date")) var date: String?
-        @Option(help: "meeting, progress-review or written-return.") var kind: String
-        @Option(help: "What was found.") var summary: String
-        @Option(help: "The inspector (default: the current link inspector).") var inspector: String?
-        @Option(help: "Actions discussed: ids or inspection/ref, separated by commas.") var actions: [String] = []
-        @Option(help: "View on confidence: \(Confidence.choices).") var confidence: String?
-        @Option(help: ArgumentHelp("When the next review is due.", valueName: "date")) var next: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Date of the review (default: today).", valueName: "date")) var date: String?
+        @Option(parsing: .unconditional, help: "meeting, progress-review or written-return.") var kind: String
+        @Option(parsing: .unconditional, help: "What was found.") var summary: String
+        @Option(parsing: .unconditional, help: "The inspector (default: the current link inspector).") var inspector: String?
+        @Option(parsing: .unconditionalSingleValue, help: "Actions discussed: ids or inspection/ref, separated by commas.") var actions: [String] = []
+        @Option(parsing: .unconditional, help: "View on confidence: \(Confidence.choices).") var confidence: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("When the next review is due.", valueName: "date")) var next: String?
 
         func run(context: Context) throws {
             let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
@@ -56,7 +56,7 @@ struct ReviewCommand: ParsableCommand {
             abstract: "List linking reviews.", discussion: "Example:\n  planwatch review list --partnership dundee")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
-        @Option(help: "Only this partnership.") var partnership: String?
+        @Option(parsing: .unconditional, help: "Only this partnership.") var partnership: String?
 
         func run(context: Context) throws {
             let reviews = try context.store.reviews(partnership: partnership)

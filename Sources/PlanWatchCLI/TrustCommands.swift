@@ -15,7 +15,7 @@ struct VerifyCommand: StoreCommand {
               planwatch verify --db planwatch.sqlite
             """)
     @OptionGroup var global: GlobalOptions
-    @Option(help: "table or json.") var format: OutputFormat = .table
+    @Option(parsing: .unconditional, help: "table or json.") var format: OutputFormat = .table
 
     func run(context: Context) throws {
         let report = try context.store.verify()
@@ -45,11 +45,11 @@ struct HistoryCommand: StoreCommand {
               planwatch history --partnership dundee --since 2024-01-01 --format csv
             """)
     @OptionGroup var global: GlobalOptions
-    @Option(help: "table, json, csv or markdown.") var format: OutputFormat = .table
+    @Option(parsing: .unconditional, help: "table, json, csv or markdown.") var format: OutputFormat = .table
     @Argument(help: "An action: id or inspection/ref.") var action: String?
-    @Option(help: "Only this partnership's records.") var partnership: String?
-    @Option(help: ArgumentHelp("Only changes made on or after this date (UTC).", valueName: "date")) var since: String?
-    @Option(name: .customLong("by"), help: "Only changes made by this actor.") var by: String?
+    @Option(parsing: .unconditional, help: "Only this partnership's records.") var partnership: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only changes made on or after this date (UTC).", valueName: "date")) var since: String?
+    @Option(name: .customLong("by"), parsing: .unconditional, help: "Only changes made by this actor.") var by: String?
 
     func run(context: Context) throws {
         let filter = HistoryFilter(action: action, partnership: partnership,

@@ -144,3 +144,96 @@ struct OutputHardeningTests {
         #expect(east != nil && east == west, "\(lines)")
     }
 }
+
+@Suite("hardening: input the tool refuses, with one line and the database unchanged", .serialized)
+struct InputHardeningTests {
+    /// Runs `arguments` on a logged database and expects a refusal naming `expected`, nothing changed, no crash.
+    private func refused(_ h: Harness, _ arguments: [String], _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let before = try h.snapshot()
+        let result = try h.run(arguments)
+        #expect(result.status == 1, "planwatch \(arguments.joined(separator: " ")) exited \(result.status)", sourceLocation: sourceLocation)
+        #expect(result.stderr.contains(expected), "stderr was: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.split(separator: "\n").count == 1, sourceLocation: sourceLocation)
+        #expect(try h.snapshot() == before, "the database changed", sourceLocation: sourceLocation)
+    }
+
+    @Test("day counts are bounded (0 to 36,500): huge values get a range error, never an overflow crash")
+    func dayCounts() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.logged()
+        let huge = "9223372036854775807"
+        try refused(h, ["report", "due-soon", "--within", huge], "within: '\(huge)' is not valid (expected a whole number of days from 0 to 36500)")
+        try refused(h, ["action", "list", "--due-soon-days", huge], "due-soon-days: '\(huge)'")
+        try refused(h, ["report", "owners", "--due-soon-days", huge], "due-soon-days: '\(huge)'")
+        try refused(h, ["report", "stale", "--stale-days", huge, "--as-of", "2000-01-01"], "stale-days: '\(huge)'")
+        try refused(h, ["report", "stale", "--days", "36501"], "days: '36501'")
+        try refused(h, ["report", "due-soon", "--within", "-5"], "within: '-5' is not valid")
+        // The boundaries themselves are accepted.
+        try h.ok(["report", "due-soon", "--within", "36500", "--as-of", "2023-01-01"])
+        try h.ok(["report", "stale", "--days", "0", "--as-of", "2023-01-01"])
+    }
+
+    @Test("dates outside 1990-01-01 to 2199-12-31 are refused with the range named; negative relative forms are values")
+    func dateRange() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.logged()
+        let range = "is outside the dates planwatch accepts (1990-01-01 to 2199-12-31)"
+        try refused(h, ["update", "1", "--note", "x", "--date", "+99999y"], "date: '+99999y' \(range)")
+        try refused(h, ["extend", "1", "--to", "9999-12-31", "--reason", "x"], "to: '9999-12-31' \(range)")
+        try refused(h, ["extend", "1", "--to", "2200-01-01", "--reason", "x"], "to: '2200-01-01' \(range)")
+        try refused(h, ["update", "1", "--note", "x", "--date", "0001-01-01"], "date: '0001-01-01' \(range)")
+        try refused(h, ["update", "1", "--note", "x", "--date", "1989-12-31"], "date: '1989-12-31' \(range)")
+        try refused(h, ["report", "overdue", "--as-of", "0001-01-01"], "as-of: '0001-01-01' \(range)")
+        try refused(h, ["update", "1", "--note", "x", "--percent", "-1"], "percent: '-1' is not valid")
+        // The ends of the range, and the README's own `--date -2w` form, are accepted.
+        try h.ok(["extend", "1", "--to", "2199-12-31", "--reason", "Far off"])
+        try h.ok(["update", "1", "--note", "- still recruiting", "--date", "-2w"])
+        try h.ok(["report", "overdue", "--as-of", "1990-01-01"])
+        let history = try h.ok(["action", "show", "1"])
+        #expect(history.contains("- still recruiting"))
+        let ics = try h.ok(["export", "--format", "ics"])
+        #expect(ics.contains("DTEND;VALUE=DATE:22000101"), "the last day's event ends the next day: \(ics)")
+    }
+
+    static let planFiles: [(json: String, expected: String)] = [
+        (#"{"format":"planwatch-plan-file","version":-1}"#, "version: '-1' is not a plan-file version"),
+        (#"{"format":"planwatch-plan-file","version":0}"#, "version: '0' is not a plan-file version"),
+        (#"{"format":"planwatch-plan-file","version":1,"partnerships":[{"key":"x","name":"A","name":"B"}]}"#, "the key 'name' appears twice in one object (line 1, column 83)"),
+        (#"{"format":"planwatch-plan-file","version":1,"version":1}"#, "version: given twice"),
+        (#"{"format":"planwatch-plan-file","version":1,"extra":1,"extra":2}"#, "extra: given twice"),
+        (#"{"format":"planwatch-plan-file","version":1,"actions":[{"inspection":"dundee-2021","ref":"9","title":"\u200b","owner":"o","agency":"a","created":"2024-01-01"}]}"#, "title: a value is required"),
+        (#"{"format":"planwatch-plan-file","version":1,"actions":[{"inspection":"dundee-2021","ref":"9\r\nx","title":"t","owner":"o","agency":"a","created":"2024-01-01"}]}"#, "ref: '9\\u{000D}\\u{000A}x' is not valid (expected one line of text"),
+        (#"{"format":"planwatch-plan-file","version":1,"actions":[{"inspection":"dundee-2021","ref":"9","title":"t\u0000hidden","owner":"o","agency":"a","created":"2024-01-01"}]}"#, "title: 't\\u{0000}hidden' is not valid (expected text without a NUL character)"),
+        (#"{"format":"planwatch-plan-file","version":1,"actions":[{"inspection":"dundee-2021","ref":"9","title":"t","owner":"o","agency":"a","created":"2024-01-01","percent":100}]}"#, "percent: 100% does not fit the status not-started"),
+        (#"{"format":"planwatch-plan-file","version":1,"actions":[{"inspection":"dundee-2021","ref":"9","title":"t","owner":"o","agency":"a","created":"2024-01-01","start":"2024-05-01","originalDue":"2024-04-01"}]}"#, "due: 2024-04-01 is before the start 2024-05-01"),
+        (#"{"format":"planwatch-plan-file","version":1,"updates":[{"action":"dundee-2021/2.1","date":"9999-12-31","author":"a","note":"n"}]}"#, "date: '9999-12-31' is outside the dates planwatch accepts"),
+        (#"{"format":"planwatch-plan-file","version":1,"updates":[{"action":"dundee-2021/2.1","date":"2199-12-31","author":"a","note":"n"}]}"#, "date: 2199-12-31 is in the future"),
+        (#"{"format":"planwatch-plan-file","version":1,"partnerships":[{"key":"x","name":"Line\none"}]}"#, "name: 'Line\\u{000A}one' is not valid (expected one line of text"),
+    ]
+
+    @Test("a plan file is held to the same rules as the command line", arguments: 0..<InputHardeningTests.planFiles.count)
+    func planFileRules(index: Int) throws {
+        let (json, expected) = InputHardeningTests.planFiles[index]
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.logged()
+        let file = h.folder.appendingPathComponent("bad.json")
+        try Data(json.utf8).write(to: file)
+        try refused(h, ["import", file.path], expected)
+    }
+
+    @Test("the command line refuses the same things: a start after the deadline, a one-line field with a line break, an invisible title")
+    func commandLineRules() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.logged()
+        try refused(h, ["action", "add", "--finding", "1", "--title", "t", "--owner", "o", "--agency", "a", "--start", "2024-05-01", "--due", "2024-04-01"],
+                    "due: 2024-04-01 is before the start 2024-05-01")
+        try refused(h, ["action", "add", "--finding", "1", "--title", "\u{200B}\u{FEFF}", "--owner", "o", "--agency", "a", "--due", "2024-04-01"],
+                    "title: a value is required")
+        try refused(h, ["action", "add", "--finding", "1", "--title", "t", "--owner", "Chief\r\nOfficer", "--agency", "a", "--due", "2024-04-01"],
+                    "owner: 'Chief\\u{000D}\\u{000A}Officer' is not valid")
+    }
+}
