@@ -101,6 +101,8 @@ public struct ActionSheet: Sendable {
     /// Binary files are refused rather than imported as mojibake.
     public static func decodeText(_ data: Data) throws(SheetProblem) -> String {
         guard !data.isEmpty else { throw SheetProblem(row: nil, column: nil, "the file is empty") }
+        // Excel's "Unicode Text" and some exports write UTF-16: read it, with or without its byte-order mark.
+        if let utf16 = decodeUTF16(data) { return try decodeText(Data(utf16.utf8)) }
         // (Searched through the raw bytes: Data's own subscript costs a call per byte.)
         let nul = data.withUnsafeBytes { bytes in bytes.firstIndex(of: 0) }
         if let nul {
@@ -119,6 +121,26 @@ public struct ActionSheet: Sendable {
             throw SheetProblem(row: nil, column: nil, "the file is not a text spreadsheet (it holds control character U+\(String(format: "%04X", bad.value)))")
         }
         return text
+    }
+
+    /// The text of a UTF-16 file: one that starts with a UTF-16 byte-order
+    /// mark, or whose first bytes alternate NUL with ASCII as UTF-16 text does.
+    /// Nil for anything else (a NUL elsewhere is then refused as binary).
+    static func decodeUTF16(_ data: Data) -> String? {
+        let bytes = [UInt8](data.prefix(64))
+        var encoding: String.Encoding?
+        if bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xFE { encoding = .utf16LittleEndian }
+        if bytes.count >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF { encoding = .utf16BigEndian }
+        if encoding == nil, bytes.count >= 4, bytes.count % 2 == 0 {
+            let even = stride(from: 0, to: bytes.count, by: 2).map { bytes[$0] }
+            let odd = stride(from: 1, to: bytes.count, by: 2).map { bytes[$0] }
+            if odd.allSatisfy({ $0 == 0 }), even.allSatisfy({ $0 != 0 && $0 < 0x80 }) { encoding = .utf16LittleEndian }
+            if even.allSatisfy({ $0 == 0 }), odd.allSatisfy({ $0 != 0 && $0 < 0x80 }) { encoding = .utf16BigEndian }
+        }
+        guard let encoding else { return nil }
+        var body = data
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) { body = data.dropFirst(2) }
+        return String(data: body, encoding: encoding)
     }
 
     /// Finds a quoted cell that is never closed, naming the row it starts in.

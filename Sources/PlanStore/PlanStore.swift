@@ -20,18 +20,37 @@ public struct PlanStore: Sendable {
     /// The clock for audit timestamps (UTC instants).
     var now: @Sendable () -> Date
 
-    /// Opens the database at `path`. With `create`, a missing file is made
-    /// (readable by its owner only); without it, a missing file is an error.
+    /// Opens the database at `path`. With `create` (`init`, `demo`), a missing
+    /// or empty file is made a new database, readable by its owner only;
+    /// without it, a missing file is an error, and so is any file that is not
+    /// already a planwatch database (an empty file, another program's SQLite
+    /// database): it is refused untouched.
     public static func open(path: String, create: Bool = false, actor: String, command: String) throws -> PlanStore {
         let manager = FileManager.default
-        let isNew = !manager.fileExists(atPath: path)
-        if isNew {
+        var isDirectory: ObjCBool = false
+        let exists = manager.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists, isDirectory.boolValue {
+            throw StoreError.notAPlanwatchDatabase(path: path, reason: "it is a folder, not a file")
+        }
+        let isEmpty = exists && ((try? manager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) == 0
+        let isNew = !exists || isEmpty
+        if !exists {
             guard create else { throw StoreError.missingDatabase(path: path) }
+            try checkWritableFolder(of: path)
             guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw StoreError.notAPlanwatchDatabase(path: path, reason: "the file cannot be created")
+                throw StoreError.cannotWrite(folder: folder(of: path))
             }
+        } else if isEmpty {
+            guard create else {
+                throw StoreError.notAPlanwatchDatabase(path: path, reason: "the file is empty; 'planwatch init' makes a database in it")
+            }
+            try checkWritableFolder(of: path)
+            // An empty file someone made (mktemp, touch) becomes a database readable by its owner only.
+            guard chmod(path, 0o600) == 0 else { throw StoreError.cannotWrite(folder: path) }
         } else {
             try checkHeader(path: path)
+            // WAL keeps its index and log beside the database: planwatch writes there even to read.
+            try checkWritableFolder(of: path)
         }
         // WAL is set once, when the file is made: the mode is stored in the file.
         // (GRDB's `journalMode = .wal` would also write to the file on every open,
@@ -50,8 +69,20 @@ public struct PlanStore: Sendable {
             throw StoreError.notAPlanwatchDatabase(path: path, reason: error.message ?? "\(error.resultCode)")
         }
         let store = PlanStore(writer: queue, path: path, actor: actor, command: command, now: { Date() })
-        try store.migrate()
+        try store.migrate(create: isNew && create)
         return store
+    }
+
+    /// The folder a database file lives in.
+    static func folder(of path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
+
+    /// Refuses a database whose folder planwatch cannot write in, naming the folder.
+    static func checkWritableFolder(of path: String) throws {
+        let folder = folder(of: path)
+        if access(folder, W_OK | X_OK) != 0 { throw StoreError.cannotWrite(folder: folder) }
     }
 
     /// A private in-memory database, migrated: for tests and dry runs.
@@ -93,9 +124,13 @@ public struct PlanStore: Sendable {
     /// The schema versions this planwatch knows, oldest first.
     public static var knownSchemaVersions: [String] { Migrations.all.map(\.identifier) }
 
-    /// Brings an older database up to date; refuses one from a newer planwatch
-    /// without touching it.
-    func migrate() throws {
+    /// The first migration: a database that has it applied is planwatch's.
+    static let firstMigration = "0001_initial"
+
+    /// Brings an older database up to date; refuses one from a newer planwatch,
+    /// and any SQLite file that is not planwatch's (unless `create`, and then
+    /// only a file with nothing in it), without touching it.
+    func migrate(create: Bool = false) throws {
         // The common case, a database already at this version, costs one small read.
         let current = try writer.read { db -> Bool in
             guard try db.tableExists("grdb_migrations") else { return false }
@@ -103,10 +138,20 @@ public struct PlanStore: Sendable {
         }
         if current { return }
         let migrator = PlanStore.migrator
-        try writer.writeWithoutTransaction { db in
+        try writer.read { db in
             let tables = try db.all(String.self, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-            if !tables.isEmpty && !tables.contains("grdb_migrations") {
-                throw StoreError.notAPlanwatchDatabase(path: path, reason: "it holds other tables")
+            if tables.isEmpty {
+                guard create || path == ":memory:" else {
+                    throw StoreError.notAPlanwatchDatabase(path: path, reason: "it is an empty SQLite database; 'planwatch init' makes one")
+                }
+                return
+            }
+            guard tables.contains("grdb_migrations") else {
+                throw StoreError.notAPlanwatchDatabase(path: path, reason: "it holds another program's tables")
+            }
+            let applied = try db.all(String.self, sql: "SELECT identifier FROM grdb_migrations")
+            guard applied.contains(PlanStore.firstMigration) else {
+                throw StoreError.notAPlanwatchDatabase(path: path, reason: "it holds another program's tables")
             }
             if try migrator.hasBeenSuperseded(db) {
                 let applied = try migrator.appliedIdentifiers(db).sorted()
@@ -145,6 +190,8 @@ public struct PlanStore: Sendable {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             // The schema's own checks are the last line of defence; name what they refused.
             throw PlanError.refused("the database refused the change: \(error.message ?? "constraint failed")")
+        } catch let error as DatabaseError {
+            throw StoreError.from(error, path: path)
         }
     }
 
@@ -152,7 +199,11 @@ public struct PlanStore: Sendable {
     static let bulkCacheKiB = -65_536
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try writer.read(body)
+        do {
+            return try writer.read(body)
+        } catch let error as DatabaseError {
+            throw StoreError.from(error, path: path)
+        }
     }
 
     /// An audit timestamp: the UTC instant to the millisecond, `2025-06-01T09:30:00.250Z`,

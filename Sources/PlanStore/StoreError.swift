@@ -12,6 +12,12 @@ public enum StoreError: Error, Equatable, Sendable, LocalizedError, CustomString
     case notAPlanwatchDatabase(path: String, reason: String)
     /// A stored value cannot be read back: the file was changed behind planwatch's back.
     case corrupt(String)
+    /// The folder of the database (or of a file to write) does not let planwatch write in it.
+    case cannotWrite(folder: String)
+    /// The disk holding the file has no room left; nothing was changed.
+    case diskFull(path: String)
+    /// The operating system could not read or write the file.
+    case io(path: String, problem: String)
 
     public var description: String {
         switch self {
@@ -23,10 +29,33 @@ public enum StoreError: Error, Equatable, Sendable, LocalizedError, CustomString
             return "'\(path)' was written by a newer planwatch (schema \(found.last ?? "?"); this planwatch knows up to \(known.last ?? "?")); it was left untouched"
         case let .notAPlanwatchDatabase(path, reason):
             return "'\(path)' is not a planwatch database (\(reason))"
+        case let .cannotWrite(folder):
+            return "cannot write in '\(folder)' (planwatch keeps its journal beside the database; check the folder's permissions)"
+        case let .diskFull(path):
+            return "no room left on the disk to write '\(path)'; nothing was changed (free some space and run the command again)"
+        case let .io(path, problem):
+            return "cannot read or write '\(path)' (\(problem))"
         case let .corrupt(detail):
             return "the database holds a value planwatch cannot read: \(detail) (run 'planwatch verify')"
         }
     }
 
     public var errorDescription: String? { description }
+}
+
+import GRDB
+
+extension StoreError {
+    /// What a user is told for an SQLite error about the file at `path`,
+    /// instead of SQLite's own words ("SQLite error 13: not an error").
+    static func from(_ error: DatabaseError, path: String) -> StoreError {
+        switch error.resultCode {
+        case .SQLITE_FULL: return .diskFull(path: path)
+        case .SQLITE_READONLY: return .cannotWrite(folder: PlanStore.folder(of: path))
+        case .SQLITE_NOTADB: return .notAPlanwatchDatabase(path: path, reason: "it is not an SQLite file")
+        case .SQLITE_CORRUPT: return .corrupt("'\(path)' is damaged (\(error.message ?? "database disk image is malformed"))")
+        case .SQLITE_CANTOPEN: return .io(path: path, problem: "it cannot be opened")
+        default: return .io(path: path, problem: error.message ?? "SQLite result \(error.resultCode.rawValue)")
+        }
+    }
 }

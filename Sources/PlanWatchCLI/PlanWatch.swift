@@ -22,7 +22,7 @@ public struct PlanWatch: ParsableCommand {
         subcommands: [
             InitCommand.self, PartnershipCommand.self, QICommand.self, InspectionCommand.self, FindingCommand.self,
             PlanCommand.self, ActionCommand.self, UpdateCommand.self, ExtendCommand.self, CompleteCommand.self,
-            WithdrawCommand.self, ReviewCommand.self, ReportCommand.self, FollowCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, HistoryCommand.self, UndoCommand.self, BackupCommand.self, RestoreCommand.self,
+            WithdrawCommand.self, ReviewCommand.self, ReportCommand.self, FollowCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, CheckpointCommand.self, HistoryCommand.self, UndoCommand.self, BackupCommand.self, RestoreCommand.self,
             DemoCommand.self,
         ]
     )
@@ -55,7 +55,7 @@ public struct PlanWatch: ParsableCommand {
             let lines: [String]
             if case let PlanError.problems(problems) = error { lines = problems.map(Sanitise.line) } else { lines = [Sanitise.line(describe(error))] }
             FileHandle.standardError.write(Data(lines.map { "planwatch: \($0)\n" }.joined().utf8))
-            Foundation.exit(error is PlanError || error is StoreError || error is OutputError ? 1 : code.rawValue)
+            Foundation.exit(error is PlanError || error is StoreError || error is OutputError || error is RestoreRefusal ? 1 : code.rawValue)
         }
     }
 
@@ -65,6 +65,7 @@ public struct PlanWatch: ParsableCommand {
         case let error as PlanError: return error.description
         case let error as StoreError: return error.description
         case let error as OutputError: return error.description
+        case let error as RestoreRefusal: return error.description
         default:
             let text = message(for: error)
             let first = text.split(separator: "\n").first.map(String.init) ?? text
@@ -84,7 +85,9 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let path = global.databasePath()
-        let existed = FileManager.default.fileExists(atPath: path)
+        // An empty file (made by touch or mktemp) is not a database yet: init makes it one.
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let existed = FileManager.default.fileExists(atPath: path) && size > 0
         let store = try PlanStore.open(path: path, create: true, actor: global.actorName, command: "init")
         try store.initialise()
         if existed {

@@ -4,31 +4,129 @@ import ImprovementPlan
 import PlanFormats
 import PlanStore
 
-/// `planwatch verify`.
+/// `planwatch verify [--expect SEQ:HASH] [--against BACKUP] [--key PUBLIC]`.
 struct VerifyCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the database: SQLite's integrity and foreign keys, the audit chain end to end, and every record against its history.",
+        abstract: "Check the database: SQLite's integrity and foreign keys, the schema, the audit chain end to end, and every record against its history.",
         discussion: """
+            Prints the trail's head (SEQ:HASH). Whoever can write the file could rebuild the whole
+            chain; note the head down elsewhere (or keep a backup, or sign checkpoints), and a later
+            verify shows whether the trail still passes through it.
             Exit status 0 when everything holds; otherwise 1, with the problems found, the first one first.
-            Example:
+            Examples:
               planwatch verify --db planwatch.sqlite
+              planwatch verify --expect 1520:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+              planwatch verify --against backups/planwatch-2025-03-31.sqlite --key checkpoint.pub
             """)
     @OptionGroup var global: GlobalOptions
     @Option(parsing: .unconditional, help: "table or json.") var format: OutputFormat = .table
+    @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("A head noted earlier, SEQ:HASH: the trail must still pass through it (repeatable).", valueName: "seq:hash"))
+    var expect: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("An earlier backup: its trail must be the beginning of this one (repeatable).", valueName: "backup"))
+    var against: [String] = []
+    @Option(parsing: .unconditional, help: ArgumentHelp("A checkpoint public key file: every checkpoint must be signed by it.", valueName: "public-key"))
+    var key: String?
+
+    func validate() throws {
+        for text in expect where AuditHead(text) == nil {
+            throw PlanError.invalidValue(field: "expect", value: text, expected: "SEQ:HASH as verify prints it, like 1520:9f86…(64 hex digits)")
+        }
+    }
 
     func run(context: Context) throws {
-        let report = try context.store.verify()
+        var expectations = VerifyExpectations()
+        for text in expect { if let head = AuditHead(text) { expectations.heads.append((head, "--expect \(head.seq)")) } }
+        for path in against { expectations.heads.append((try PlanStore.auditHead(ofFile: path), "backup '\(path)'")) }
+        if let key { expectations.publicKey = try KeyFile.read(key, kind: .publicKey) }
+        let report = try context.store.verify(expectations)
         if format == .json {
             context.print(try JSONOutput.encode(report))
-        } else if report.ok {
-            context.done("ok: integrity and foreign keys hold; \(report.auditEntries) audit entries chained; \(report.recordsChecked) records match their history")
         } else {
-            for problem in report.problems { context.done("problem: \(problem)") }
+            if report.ok {
+                var line = "ok: integrity and foreign keys hold; \(report.auditEntries) audit entries chained; \(report.recordsChecked) records match their history"
+                if !expectations.heads.isEmpty { line += "; the trail passes through \(expectations.heads.count) noted \(expectations.heads.count == 1 ? "head" : "heads")" }
+                if key != nil { line += "; \(report.checkpointsVerified) signed \(report.checkpointsVerified == 1 ? "checkpoint" : "checkpoints") hold" }
+                context.done(line)
+            } else {
+                for problem in report.problems { context.done("problem: \(problem)") }
+            }
+            context.done("head: \(report.head)")
         }
         guard report.ok else {
             context.flush()
             throw ExitCode.failure
+        }
+    }
+}
+
+/// `planwatch checkpoint [--key FILE]`.
+struct CheckpointCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Sign the audit trail's head with a key kept outside the database, so a rebuilt trail can be told from this one.",
+        discussion: """
+            The private key file is made on first use (readable by you only), with the public key
+            beside it as FILE.pub: give that to whoever checks, and keep the private key off the
+            machine that holds the database if you can. `planwatch verify --key FILE.pub` then
+            checks every checkpoint.
+            Example:
+              planwatch checkpoint --key ~/keys/planwatch-checkpoint.key
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Option(parsing: .unconditional, help: ArgumentHelp("The private key file (env PLANWATCH_CHECKPOINT_KEY; default ~/.planwatch/checkpoint.key).", valueName: "file"))
+    var key: String?
+
+    func run(context: Context) throws {
+        let environment = ProcessInfo.processInfo.environment
+        let path = key ?? environment["PLANWATCH_CHECKPOINT_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? ".") + "/.planwatch/checkpoint.key")
+        let privateKey: Data
+        if FileManager.default.fileExists(atPath: path) {
+            privateKey = try KeyFile.read(path, kind: .privateKey)
+        } else {
+            let pair = CheckpointKeys.generate()
+            try KeyFile.write(pair.privateKey, to: path, mode: 0o600)
+            try KeyFile.write(pair.publicKey, to: path + ".pub", mode: 0o644)
+            privateKey = pair.privateKey
+            context.done("Made a new checkpoint key \(path) (public key \(path).pub)")
+        }
+        let result = try context.store.checkpoint(signingWith: privateKey)
+        context.done("Signed head \(result.signed) in checkpoint entry \(result.entry.seq); check it with: planwatch verify --key \(path).pub")
+    }
+}
+
+/// Checkpoint keys in files: one line of base64 (the raw 32-byte Ed25519 key).
+enum KeyFile {
+    enum Kind { case privateKey, publicKey }
+
+    static func read(_ path: String, kind: Kind) throws -> Data {
+        guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
+            throw PlanError.notFound(entity: "key file", key: path)
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let data = Data(base64Encoded: trimmed), data.count == 32 else {
+            throw PlanError.invalidValue(field: "key", value: path, expected: "a planwatch checkpoint key file (one line of base64)")
+        }
+        switch kind {
+        case .privateKey:
+            guard CheckpointKeys.publicKey(of: data) != nil else {
+                throw PlanError.invalidValue(field: "key", value: path, expected: "an Ed25519 private key")
+            }
+        case .publicKey:
+            guard CheckpointKeys.isPublicKey(data) else {
+                throw PlanError.invalidValue(field: "key", value: path, expected: "an Ed25519 public key")
+            }
+        }
+        return data
+    }
+
+    static func write(_ data: Data, to path: String, mode: Int) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
+        guard FileManager.default.createFile(atPath: path, contents: Data((data.base64EncodedString() + "\n").utf8),
+                                             attributes: [.posixPermissions: mode]) else {
+            throw StoreError.cannotWrite(folder: folder.isEmpty ? "." : folder)
         }
     }
 }
@@ -116,18 +214,31 @@ struct BackupCommand: StoreCommand {
     }
 }
 
-/// `planwatch restore PATH`.
+/// `planwatch restore PATH [--discard-later-changes] [--force]`.
 struct RestoreCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
-        abstract: "Replace the database with a backup, only after the backup verifies.",
-        discussion: "Example:\n  planwatch restore backups/planwatch-2025-03-31.sqlite")
+        abstract: "Replace the database with a backup, only after the backup verifies and is an earlier state of this database.",
+        discussion: """
+            Changes recorded after the backup was taken are lost by a restore: planwatch lists them
+            and restores only with --discard-later-changes. A backup whose audit trail is not the
+            beginning of this database's (another database, or a rewritten trail) needs --force.
+            The restore is recorded in the trail, with the head it replaced.
+            Example:
+              planwatch restore backups/planwatch-2025-03-31.sqlite --discard-later-changes
+            """)
     static let auditName = "restore"
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The backup file.") var path: String
+    @Flag(name: .customLong("discard-later-changes"), help: "Restore even though changes were recorded after the backup (they are lost).")
+    var discardLaterChanges = false
+    @Flag(help: "Restore a backup that is not an earlier state of this database.") var force = false
 
     func run(context: Context) throws {
-        let report = try context.store.restore(from: path)
-        context.done("Restored \(global.databasePath()) from \(path) (\(report.auditEntries) audit entries verified)")
+        let result = try context.store.restore(from: path, discardLaterChanges: discardLaterChanges, force: force)
+        var line = "Restored \(global.databasePath()) from \(path) (\(result.report.auditEntries) audit entries verified)"
+        if result.discarded.entries > 0 { line += "; \(result.discarded.entries) later audit entries discarded" }
+        context.done(line)
+        context.done("Replaced head \(result.replaced); restored head \(result.restored)")
     }
 }

@@ -237,3 +237,317 @@ struct InputHardeningTests {
                     "owner: 'Chief\\u{000D}\\u{000A}Officer' is not valid")
     }
 }
+
+/// Runs a command as the unprivileged user `nobody` (root passes every permission check).
+private func runAsNobody(_ arguments: [String], folder: URL) throws -> Harness.Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+    process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", Harness.binary] + arguments
+    process.currentDirectoryURL = folder
+    process.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "PLANWATCH_ACTOR": "nobody"]
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Harness.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                          stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+@Suite("hardening: files that are not planwatch's, messages a user can act on, restore", .serialized)
+struct FileHardeningTests {
+    @Test("another GRDB app's database and an empty file are refused untouched by every command but init")
+    func otherDatabases() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        let other = h.folder.appendingPathComponent("other.sqlite").path
+        let setup = Process()
+        setup.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        setup.arguments = ["sqlite3", other, "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY); CREATE TABLE player (id INTEGER PRIMARY KEY, name TEXT);"]
+        try setup.run()
+        setup.waitUntilExit()
+        #expect(setup.terminationStatus == 0, "sqlite3 is missing (run scripts/test)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: other))
+        for arguments in [["verify"], ["action", "list"], ["report", "overdue"], ["init"], ["update", "1", "--note", "x"]] {
+            let result = try h.run(arguments + ["--db", other])
+            #expect(result.status == 1 && result.stderr.contains("'\(other)' is not a planwatch database (it holds another program's tables)"),
+                    "\(arguments): \(result.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: other)) == bytes, "\(arguments) changed the other app's file")
+        }
+        let empty = h.folder.appendingPathComponent("empty.sqlite").path
+        #expect(FileManager.default.createFile(atPath: empty, contents: nil, attributes: [.posixPermissions: 0o644]))
+        for arguments in [["verify"], ["report", "overdue"], ["backup", h.folder.appendingPathComponent("b.sqlite").path]] {
+            let result = try h.run(arguments + ["--db", empty])
+            #expect(result.status == 1 && result.stderr.contains("is not a planwatch database (the file is empty; 'planwatch init' makes a database in it)"),
+                    "\(arguments): \(result.stderr)")
+            #expect(try FileManager.default.attributesOfItem(atPath: empty)[.size] as? Int == 0)
+        }
+        #expect(try h.ok(["init", "--db", empty]).hasPrefix("Created"))
+        #expect(try FileManager.default.attributesOfItem(atPath: empty)[.posixPermissions] as? Int == 0o600)
+        let folder = try h.run(["report", "overdue", "--db", h.folder.path])
+        #expect(folder.stderr.contains("is not a planwatch database (it is a folder, not a file)"), "\(folder.stderr)")
+    }
+
+    @Test("a database in a folder planwatch cannot write in: 'cannot write in FOLDER', nothing changed")
+    func readOnlyFolder() throws {
+        let h = try Harness()
+        defer {
+            _ = chmod(h.folder.path, 0o755)
+            h.cleanUp()
+        }
+        try h.logged()
+        // The folder and the database belong to nobody, and the folder is read-only.
+        let folder = h.folder.appendingPathComponent("locked")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        let db = folder.appendingPathComponent("plan.sqlite").path
+        try h.ok(["backup", db])
+        for path in [folder.path, db] { #expect(chown(path, 65534, 65534) == 0) }
+        #expect(chmod(h.folder.path, 0o755) == 0 && chmod(folder.path, 0o555) == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        let listed = try runAsNobody(["action", "list", "--db", db], folder: folder)
+        #expect(listed.status == 1 && listed.stderr.contains("cannot write in '\(folder.path)'"), "\(listed.stderr)")
+        let created = try runAsNobody(["init", "--db", folder.appendingPathComponent("new.sqlite").path], folder: folder)
+        #expect(created.status == 1 && created.stderr.contains("cannot write in '\(folder.path)'"), "\(created.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+    }
+
+    @Test("SQLite's words never reach the user: a full disk, a folder given as a backup, a blank code, a far date")
+    func messages() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.logged()
+        // A backup onto a full disk: a 64 KB tmpfs (needs root, as CI and scripts/test run).
+        let small = h.folder.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: small, withIntermediateDirectories: false)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", small.path]
+        try mount.run()
+        mount.waitUntilExit()
+        #expect(mount.terminationStatus == 0, "mounting a small tmpfs needs root: run the tests as root (scripts/test)")
+        defer {
+            let unmount = Process()
+            unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            unmount.arguments = [small.path]
+            try? unmount.run()
+            unmount.waitUntilExit()
+        }
+        if mount.terminationStatus == 0 {
+            let target = small.appendingPathComponent("b.sqlite").path
+            let full = try h.run(["backup", target])
+            #expect(full.status == 1 && full.stderr.contains("no room left on the disk to write '\(target)'"), "\(full.stderr)")
+            #expect(!full.stderr.contains("SQLite"))
+            #expect(!FileManager.default.fileExists(atPath: target), "a partial backup was left behind")
+        }
+        let folder = try h.run(["restore", h.folder.path])
+        #expect(folder.status == 1 && folder.stderr.contains("'\(h.folder.path)' is a folder, not a backup file"), "\(folder.stderr)")
+        let code = try h.run(["qi", "add", "--code", "", "--name", "Something"])
+        #expect(code.status == 1 && code.stderr.contains("code: a value is required"), "\(code.stderr)")
+        let published = try h.run(["inspection", "add", "d-2", "--partnership", "dundee", "--title", "t", "--published", "9999-12-31"])
+        #expect(published.status == 1 && published.stderr.contains("published: '9999-12-31' is outside the dates"), "\(published.stderr)")
+        // A restore that fails names the user's file, never the scratch copy.
+        let text = h.folder.appendingPathComponent("other.sqlite").path
+        let setup = Process()
+        setup.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        setup.arguments = ["sqlite3", text, "CREATE TABLE player (id INTEGER PRIMARY KEY);"]
+        try setup.run()
+        setup.waitUntilExit()
+        let other = try h.run(["restore", text])
+        #expect(other.stderr.contains("'\(text)' is not a planwatch database") && !other.stderr.contains("planwatch-restore-"), "\(other.stderr)")
+    }
+
+    @Test("a UTF-16 spreadsheet (Excel's Unicode Text) imports as its UTF-8 twin does")
+    func utf16Sheet() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let sample = try String(contentsOf: fixtures.appendingPathComponent("action-plan-sample.csv"), encoding: .utf8)
+        for (name, data) in [("le-bom", Data([0xFF, 0xFE]) + sample.data(using: .utf16LittleEndian)!),
+                             ("be-bom", Data([0xFE, 0xFF]) + sample.data(using: .utf16BigEndian)!),
+                             ("le", sample.data(using: .utf16LittleEndian)!)] {
+            let h = try Harness()
+            defer { h.cleanUp() }
+            try h.ok(["init"])
+            try h.ok(["partnership", "add", "dundee", "--name", "Dundee City"])
+            try h.ok(["inspection", "add", "dundee-2021", "--partnership", "dundee", "--title", "t", "--published", "2022-02-01"])
+            let file = h.folder.appendingPathComponent("\(name).csv")
+            try data.write(to: file)
+            let result = try h.run(["import", file.path, "--inspection", "dundee-2021", "--date", "2023-01-15"])
+            #expect(result.stdout == "Imported 10 records (actions: 4, findings: 3, updates: 3); 0 already present\n", "\(name): \(result.stderr)")
+        }
+    }
+
+    @Test("restore names what it would discard, refuses a backup of another database, and records the head it replaced")
+    func restore() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.logged()
+        let copy = h.folder.appendingPathComponent("copy.sqlite").path
+        try h.ok(["backup", copy])
+        try h.run(["update", "1", "--note", "One", "--date", "2023-01-10"], env: ["PLANWATCH_ACTOR": "alice"])
+        try h.run(["update", "1", "--note", "Two", "--date", "2023-01-11"], env: ["PLANWATCH_ACTOR": "alice"])
+        try h.run(["extend", "1", "--to", "2023-06-30", "--reason", "Later"], env: ["PLANWATCH_ACTOR": "bob"])
+        let head = try h.ok(["verify"])
+        let before = try h.snapshot()
+        let refused = try h.run(["restore", copy])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("would discard 4 later audit entries: 2 by alice (update), 2 by bob (extend); run again with --discard-later-changes"),
+                "\(refused.stderr)")
+        #expect(try h.snapshot() == before)
+        // Another database (same commands, other moments) is not an earlier state of this one.
+        let stranger = try Harness()
+        defer { stranger.cleanUp() }
+        try stranger.logged()
+        let strangerDB = stranger.db
+        let foreign = try h.run(["restore", strangerDB, "--discard-later-changes"])
+        #expect(foreign.status == 1 && foreign.stderr.contains("is not an earlier state of this database"), "\(foreign.stderr)")
+        #expect(try h.snapshot() == before)
+        let restored = try h.ok(["restore", copy, "--discard-later-changes"])
+        #expect(restored.contains("4 later audit entries discarded"))
+        let replaced = head.split(separator: "\n").first { $0.hasPrefix("head:") }.map { String($0.dropFirst(6)) } ?? "?"
+        #expect(try h.ok(["history"]).contains("replaced head \(replaced)"), "head line: \(head)")
+        #expect(try h.ok(["verify"]).hasPrefix("ok:"))
+        #expect(try h.ok(["restore", strangerDB, "--force"]).contains("Restored"))
+    }
+}
+
+/// Runs sqlite3 on a database (the test's stand-in for someone editing the file behind planwatch's back).
+private func sqlite(_ database: String, _ sql: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["sqlite3", database, sql]
+    let err = Pipe()
+    process.standardError = err
+    try process.run()
+    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "sqlite3 (run scripts/test if it is missing): \(message)", sourceLocation: sourceLocation)
+}
+
+/// Edits the database and rebuilds its whole audit chain, as someone who can write the file could.
+private func rechain(_ database: String, _ sql: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", root.appendingPathComponent("Tests/scripts/rechain.py").path, database, sql]
+    let err = Pipe()
+    process.standardError = err
+    try process.run()
+    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "rechain.py: \(message)", sourceLocation: sourceLocation)
+}
+
+@Suite("hardening: what verify sees, and a trail its writer cannot rewrite unseen", .serialized)
+struct VerifyHardeningTests {
+    /// A logged database with two updates on one date and one on another, by two people.
+    private func story() throws -> Harness {
+        let h = try Harness()
+        try h.logged()
+        try h.run(["update", "1", "--note", "One", "--date", "2023-01-10"], env: ["PLANWATCH_ACTOR": "alice"])
+        try h.run(["update", "1", "--note", "Two", "--date", "2023-01-10", "--percent", "30"], env: ["PLANWATCH_ACTOR": "alice"])
+        try h.run(["update", "1", "--note", "Three", "--date", "2023-02-01"], env: ["PLANWATCH_ACTOR": "bob"])
+        #expect(try h.ok(["verify"]).hasPrefix("ok:"))
+        return h
+    }
+
+    private func problems(_ h: Harness, _ arguments: [String] = []) throws -> String {
+        let result = try h.run(["verify"] + arguments)
+        #expect(result.status == 1, "verify passed: \(result.stdout)")
+        return result.stdout
+    }
+
+    private func head(_ h: Harness) throws -> String {
+        let lines = try h.ok(["verify"]).split(separator: "\n")
+        return lines.first { $0.hasPrefix("head: ") }.map { String($0.dropFirst(6)) } ?? "none"
+    }
+
+    @Test("the schema is compared in full: a disarmed guard, a spy trigger, an extra table", arguments: [
+        ("DROP TRIGGER progress_update_no_update; CREATE TRIGGER progress_update_no_update BEFORE UPDATE ON progress_update WHEN 0 BEGIN SELECT 1; END;",
+         "trigger progress_update_no_update differs from this planwatch's schema"),
+        ("CREATE TABLE spy (note TEXT); CREATE TRIGGER spy_copy AFTER INSERT ON progress_update BEGIN INSERT INTO spy VALUES (new.note); END;",
+         "trigger spy_copy is not part of planwatch's schema"),
+        ("CREATE TABLE spy (note TEXT);", "table spy is not part of planwatch's schema"),
+        ("DROP INDEX progress_update_action;", "index progress_update_action is missing from the schema"),
+        ("DROP TRIGGER audit_entry_no_delete;", "trigger audit_entry_no_delete is missing from the schema (an append-only guard was removed)"),
+    ])
+    func schema(sql: String, expected: String) throws {
+        let h = try story()
+        defer { h.cleanUp() }
+        try sqlite(h.db, sql)
+        let output = try problems(h)
+        #expect(output.contains(expected), "\(output)")
+    }
+
+    @Test("every column of an update is covered, and their order: recorded_at edited, two same-date updates swapped")
+    func updates() throws {
+        let h = try story()
+        defer { h.cleanUp() }
+        let latest = try h.ok(["export", "--format", "csv"])
+        try sqlite(h.db, """
+            DROP TRIGGER progress_update_no_update;
+            UPDATE progress_update SET recorded_at = '2020-01-01T00:00:00.000Z' WHERE note = 'Three';
+            """)
+        #expect(try problems(h).contains("action 1: its progress updates differ from the audit trail (their text, recording time or order was changed)"))
+
+        let swapped = try story()
+        defer { swapped.cleanUp() }
+        try sqlite(swapped.db, """
+            DROP TRIGGER progress_update_no_update;
+            UPDATE progress_update SET id = -1 WHERE note = 'One';
+            UPDATE progress_update SET id = (SELECT id FROM progress_update WHERE note = 'One' OR id = -1 ORDER BY id LIMIT 1) + 1000 WHERE note = 'Two';
+            UPDATE progress_update SET id = 1000 + 1 WHERE id = -1;
+            """)
+        _ = latest
+        #expect(try problems(swapped).contains("action 1: its progress updates differ from the audit trail"))
+    }
+
+    @Test("a rebuilt chain passes plain verify but fails against a head, a backup and a signed checkpoint taken before it", arguments: [
+        // An edited note, the audit entry edited to match.
+        "UPDATE progress_update SET note = 'Forged' WHERE note = 'One'; UPDATE audit_entry SET after = replace(after, '\"note\":\"One\"', '\"note\":\"Forged\"') WHERE entity = 'progress_update';",
+        // The tail cut off: the last update and its entries gone.
+        "DELETE FROM progress_update WHERE note = 'Three'; DELETE FROM audit_entry WHERE seq > (SELECT max(seq) FROM audit_entry WHERE after LIKE '%\"note\":\"Two\"%' OR entity = 'action' AND after LIKE '%\"percent\":30%');",
+        // An update in the middle deleted and the entries after it renumbered.
+        "DELETE FROM progress_update WHERE note = 'One'; DELETE FROM audit_entry WHERE entity = 'progress_update' AND after LIKE '%\"note\":\"One\"%'; UPDATE audit_entry SET seq = -seq WHERE seq > (SELECT count(*) FROM audit_entry WHERE seq < (SELECT min(seq) FROM audit_entry WHERE after LIKE '%Two%')); UPDATE audit_entry SET seq = -seq - 1 WHERE seq < 0;",
+    ])
+    func rebuiltChain(attack: String) throws {
+        let h = try story()
+        defer { h.cleanUp() }
+        let key = h.folder.appendingPathComponent("checkpoint.key").path
+        #expect(try h.ok(["checkpoint", "--key", key]).contains("Made a new checkpoint key"))
+        let noted = try head(h)
+        let backup = h.folder.appendingPathComponent("backup.sqlite").path
+        try h.ok(["backup", backup])
+        #expect(try h.ok(["verify", "--expect", noted, "--against", backup, "--key", key + ".pub"]).contains("1 signed checkpoint hold"))
+
+        try rechain(h.db, attack)
+        // Whoever rewrote the trail rebuilt it well: on its own, verify cannot tell.
+        #expect(try h.ok(["verify"]).hasPrefix("ok:"))
+        let expected = try problems(h, ["--expect", noted])
+        #expect(expected.contains("--expect"), "\(expected)")
+        let against = try problems(h, ["--against", backup])
+        #expect(against.contains("backup '\(backup)'"), "\(against)")
+        let signed = try problems(h, ["--key", key + ".pub"])
+        #expect(signed.contains("checkpoint"), "\(signed)")
+    }
+
+    @Test("a checkpoint signed by another key, or none at all, fails verify --key; a bad --expect is refused")
+    func otherKey() throws {
+        let h = try story()
+        defer { h.cleanUp() }
+        let mine = h.folder.appendingPathComponent("mine.key").path, theirs = h.folder.appendingPathComponent("theirs.key").path
+        let none = try h.run(["verify", "--key", mine + ".pub"])
+        #expect(none.status == 1 && none.stderr.contains("no key file"), "\(none.stderr)")
+        try h.ok(["checkpoint", "--key", theirs])
+        try h.ok(["checkpoint", "--key", mine])
+        #expect(try problems(h, ["--key", mine + ".pub"]).contains("is not signed by this key"))
+        let bad = try h.run(["verify", "--expect", "12:xyz"])
+        #expect(bad.status != 0 && bad.stderr.contains("expect: '12:xyz' is not valid"), "\(bad.stderr)")
+        let fresh = try Harness()
+        defer { fresh.cleanUp() }
+        try fresh.logged()
+        try fresh.ok(["checkpoint", "--key", mine])
+        try fresh.run(["verify"])
+        let unsigned = try story()
+        defer { unsigned.cleanUp() }
+        #expect(try problems(unsigned, ["--key", mine + ".pub"]).contains("the trail holds no signed checkpoint"))
+    }
+}

@@ -131,7 +131,11 @@ struct TrustTests {
         let refused = try h.run(["restore", tampered])
         #expect(refused.status == 1 && refused.stderr.contains("does not verify, so the database was left as it was"))
         #expect(try h.snapshot() == before)
-        #expect(try h.ok(["restore", copy]).contains("Restored"))
+        // The update after the backup would be lost: named, and restored only when asked.
+        let later = try h.run(["restore", copy])
+        #expect(later.status == 1 && later.stderr.contains("would discard 1 later audit entry: 1 by tester (update)"), "\(later.stderr)")
+        #expect(try h.snapshot() == before)
+        #expect(try h.ok(["restore", copy, "--discard-later-changes"]).contains("Restored"))
         #expect(!(try h.ok(["action", "show", "1"])).contains("After the backup"))
         #expect(try h.ok(["verify"]).hasPrefix("ok:"))
         #expect(try h.ok(["history"]).contains("restored from \(copy)"))
