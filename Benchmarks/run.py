@@ -246,6 +246,10 @@ def main():
     big["follow_memory_kb"] = peak_memory_kb([pw, "follow", "area-07", "--db", db, "--as-of", AS_OF])
     big["progress_memory_kb"] = peak_memory_kb([pw, "report", "progress", "--db", db, "--as-of", AS_OF])
     results["version"], = hyperfine([f"{pw} --version"], max(args.runs, 20), work, "version", shell=False)
+    # verify walks the whole chain and every record: timed once (it is long), memory measured.
+    started = time.time()
+    big["verify_memory_kb"] = peak_memory_kb([pw, "verify", "--db", db])
+    big["verify_seconds"] = time.time() - started
 
     # Spreadsheet import against the sqlite3 shell's .import of the same file into a bare table.
     rows = 100_000 if not args.smoke else 5_000
@@ -351,6 +355,7 @@ def write_docs(r, sizes):
         f"| `follow area-07` | {ms(big['follow'])} | {mb(big['follow_memory_kb'])} | |",
         f"| `report progress` | {ms(big['progress'])} | {mb(big['progress_memory_kb'])} | |",
         f"| `planwatch --version` (start-up) | {ms(r['version'])} | | under 20 ms |",
+        f"| `verify` (whole chain, every record, one run) | {big['verify_seconds']:.1f} s | {mb(big['verify_memory_kb'])} | under 128 MB |",
         "",
         "## Spreadsheet import",
         "",

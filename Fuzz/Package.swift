@@ -8,13 +8,14 @@ let root = Context.packageDirectory.split(separator: "/").dropLast().last.map { 
 
 let package = Package(
     name: "planwatch-fuzz",
-    dependencies: [.package(path: "..")],
+    dependencies: [.package(path: ".."), .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2")],
     targets: [
         .executableTarget(
             name: "planwatch-fuzz",
             dependencies: [
                 .product(name: "ImprovementPlan", package: root),
                 .product(name: "PlanFormats", package: root),
+                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
     ],

@@ -219,6 +219,7 @@ extension StoreError {
         case let .notAPlanwatchDatabase(path, reason): return .notAPlanwatchDatabase(path: swap(path), reason: reason)
         case let .diskFull(path): return .diskFull(path: swap(path))
         case let .io(path, problem): return .io(path: swap(path), problem: problem)
+        case let .busy(path): return .busy(path: swap(path))
         case .corrupt, .cannotWrite: return error
         }
     }

@@ -56,7 +56,7 @@ public struct PlanStore: Sendable {
         // (GRDB's `journalMode = .wal` would also write to the file on every open,
         // so a refused command would not leave the file byte-for-byte as it was.)
         var config = Configuration()
-        config.busyMode = .timeout(15)
+        config.busyMode = .callback(PlanStore.waitWhileBusy(path: path))
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -71,6 +71,27 @@ public struct PlanStore: Sendable {
         let store = PlanStore(writer: queue, path: path, actor: actor, command: command, now: { Date() })
         try store.migrate(create: isNew && create)
         return store
+    }
+
+    /// How long a command waits for another planwatch's write (a long import)
+    /// before giving up with a message; each wait is told on standard error.
+    static let longestWait: Double = 3_600
+
+    /// SQLite's busy handler: sleep a little and try again, saying once, after
+    /// a second, that another planwatch is writing; give up after `longestWait`.
+    /// A user never sees SQLite's "database is locked".
+    static func waitWhileBusy(path: String) -> Database.BusyCallback {
+        let pause: UInt32 = 10_000  // microseconds between tries
+        let triesPerSecond = 1_000_000 / Int(pause)
+        return { tries in
+            if tries == triesPerSecond {
+                let line = "planwatch: another planwatch is writing to '\(path)' (an import?); waiting for it to finish…\n"
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+            guard Double(tries) < longestWait * Double(triesPerSecond) else { return false }
+            usleep(pause)
+            return true
+        }
     }
 
     /// The folder a database file lives in.

@@ -18,6 +18,8 @@ public enum StoreError: Error, Equatable, Sendable, LocalizedError, CustomString
     case diskFull(path: String)
     /// The operating system could not read or write the file.
     case io(path: String, problem: String)
+    /// Another planwatch held the database for longer than a command waits.
+    case busy(path: String)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum StoreError: Error, Equatable, Sendable, LocalizedError, CustomString
             return "no room left on the disk to write '\(path)'; nothing was changed (free some space and run the command again)"
         case let .io(path, problem):
             return "cannot read or write '\(path)' (\(problem))"
+        case let .busy(path):
+            return "'\(path)' is still being written by another planwatch after an hour of waiting; nothing was changed (try again when it has finished)"
         case let .corrupt(detail):
             return "the database holds a value planwatch cannot read: \(detail) (run 'planwatch verify')"
         }
@@ -51,6 +55,7 @@ extension StoreError {
     static func from(_ error: DatabaseError, path: String) -> StoreError {
         switch error.resultCode {
         case .SQLITE_FULL: return .diskFull(path: path)
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path)
         case .SQLITE_READONLY: return .cannotWrite(folder: PlanStore.folder(of: path))
         case .SQLITE_NOTADB: return .notAPlanwatchDatabase(path: path, reason: "it is not an SQLite file")
         case .SQLITE_CORRUPT: return .corrupt("'\(path)' is damaged (\(error.message ?? "database disk image is malformed"))")

@@ -551,3 +551,44 @@ struct VerifyHardeningTests {
         #expect(try problems(unsigned, ["--key", mine + ".pub"]).contains("the trail holds no signed checkpoint"))
     }
 }
+
+@Suite("hardening: writers beside a long import", .serialized)
+struct ConcurrencyHardeningTests {
+    @Test("8 writers beside an import that holds the write lock for seconds: each waits, says so, and lands; nobody sees a lock error")
+    func writersBesideImport() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.logged()
+        let plan = h.folder.appendingPathComponent("plan.json")
+        let generate = Process()
+        generate.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        generate.arguments = ["python3", root.appendingPathComponent("Benchmarks/generate.py").path, "--actions", "20000", "--seed", "5"]
+        generate.standardOutput = try FileHandle(forWritingTo: { FileManager.default.createFile(atPath: plan.path, contents: nil); return plan }())
+        try generate.run()
+        generate.waitUntilExit()
+        #expect(generate.terminationStatus == 0, "python3 is missing (run scripts/test)")
+
+        final class Box: @unchecked Sendable { var results: [Harness.Result] = []; let lock = NSLock() }
+        let box = Box()
+        let importer = Thread {
+            let result = (try? h.run(["import", plan.path])) ?? Harness.Result(status: -1, stdout: "", stderr: "did not run")
+            box.lock.lock(); box.results.append(result); box.lock.unlock()
+        }
+        importer.start()
+        Thread.sleep(forTimeInterval: 1.5)  // the import has parsed its file and holds the write lock
+        DispatchQueue.concurrentPerform(iterations: 8) { writer in
+            for round in 1...3 {
+                let result = (try? h.run(["update", "1", "--note", "writer \(writer) round \(round)", "--date", "2023-01-10"]))
+                    ?? Harness.Result(status: -1, stdout: "", stderr: "did not run")
+                box.lock.lock(); box.results.append(result); box.lock.unlock()
+            }
+        }
+        while box.results.count < 25 { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(box.results.allSatisfy { $0.status == 0 }, "\(box.results.filter { $0.status != 0 }.map(\.stderr))")
+        #expect(!box.results.contains { $0.stderr.contains("locked") || $0.stderr.contains("SQLite") })
+        #expect(box.results.contains { $0.stderr.contains("another planwatch is writing to") }, "no writer had to wait: the test did not overlap")
+        let detail = try JSONSerialization.jsonObject(with: Data(try h.ok(["action", "show", "1", "--format", "json"]).utf8)) as? [String: Any]
+        #expect((detail?["updates"] as? [Any])?.count == 24)
+        #expect(try h.ok(["verify"]).hasPrefix("ok:"))
+    }
+}

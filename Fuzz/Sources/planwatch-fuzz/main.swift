@@ -1,11 +1,13 @@
 // A libFuzzer harness over planwatch's parsers: the date reader, the plan-file
-// (JSON) reader and the spreadsheet (CSV) reader. The target is chosen with
-// FUZZ_TARGET=dates|planfile|sheet; everything else is libFuzzer's command line.
+// (JSON) reader, the spreadsheet (CSV) reader and the CSV writer. The target is
+// chosen with FUZZ_TARGET=dates|planfile|sheet|csv; everything else is
+// libFuzzer's command line.
+import CSV
 import Foundation
 import ImprovementPlan
 import PlanFormats
 
-enum Target: String { case dates, planfile, sheet }
+enum Target: String { case dates, planfile, sheet, csv }
 
 nonisolated(unsafe) var target = Target.dates
 let today = CalendarDate(year: 2025, month: 6, day: 1) ?? CalendarDate(dayNumber: 0)
@@ -39,6 +41,28 @@ public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
             let encoded = try? JSONEncoder().encode(file)
             precondition(encoded.flatMap { try? JSONDecoder().decode(PlanFile.self, from: $0) } == file, "plan file does not round-trip")
         }
+    case .csv:
+        // Any text written as a cell reads back (with an independent RFC 4180
+        // reader) as exactly that cell, less the control characters the writer
+        // drops and with the apostrophe that neutralises a formula: one record,
+        // never a second row.
+        let text = String(decoding: data, as: UTF8.self)
+        let line = PlanFormats.CSV.line([text, "next"])
+        var expected = String(String.UnicodeScalarView(text.unicodeScalars.filter {
+            !(($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || (0x7F...0x9F).contains($0.value))
+        }))
+        if let first = expected.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first),
+           !(expected.unicodeScalars.count > 1 && expected.unicodeScalars.dropFirst().allSatisfy { ("0"..."9").contains($0) || $0 == "." }
+             && (first == "-" || first == "+")) {
+            expected = "'" + expected
+        }
+        guard let reader = try? CSVReader(string: line, hasHeaderRow: false) else {
+            preconditionFailure("the written line does not open as CSV: \(line.debugDescription)")
+        }
+        var rows: [[String]] = []
+        while let row = reader.next() { rows.append(row) }
+        precondition(rows.count == 1, "one cell became \(rows.count) rows: \(line.debugDescription)")
+        precondition(rows[0] == [expected, "next"], "cell \(text.debugDescription) read back as \(rows[0])")
     case .sheet:
         if let sheet = try? ActionSheet.read(data, today: today, defaultAgency: "Agency") {
             for row in sheet.rows {
@@ -57,7 +81,7 @@ func LLVMFuzzerRunDriver(
 ) -> CInt
 
 guard let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"], let chosen = Target(rawValue: name) else {
-    FileHandle.standardError.write(Data("set FUZZ_TARGET to dates, planfile or sheet\n".utf8))
+    FileHandle.standardError.write(Data("set FUZZ_TARGET to dates, planfile, sheet or csv\n".utf8))
     exit(2)
 }
 target = chosen
