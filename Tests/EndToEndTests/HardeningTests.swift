@@ -5,18 +5,9 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
 
 /// Parses a CSV file with Python's csv module (an independent reader) and returns its rows.
 private func pythonCSV(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String]] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", root.appendingPathComponent("Tests/scripts/check_exports.py").path, "csv", path]
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "Python's csv reader: \(message)", sourceLocation: sourceLocation)
-    return (try? JSONDecoder().decode([[String]].self, from: data)) ?? []
+    let result = try OutsideTool.run("python3", [root.appendingPathComponent("Tests/scripts/check_exports.py").path, "csv", path],
+                                     sourceLocation: sourceLocation)
+    return (try? JSONDecoder().decode([[String]].self, from: Data(result.stdout.utf8))) ?? []
 }
 
 /// Text that must never reach a terminal as it is.
@@ -262,12 +253,7 @@ struct FileHardeningTests {
         let h = try Harness()
         defer { h.cleanUp() }
         let other = h.folder.appendingPathComponent("other.sqlite").path
-        let setup = Process()
-        setup.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        setup.arguments = ["sqlite3", other, "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY); CREATE TABLE player (id INTEGER PRIMARY KEY, name TEXT);"]
-        try setup.run()
-        setup.waitUntilExit()
-        #expect(setup.terminationStatus == 0, "sqlite3 is missing (run scripts/test)")
+        try OutsideTool.run("sqlite3", [other, "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY); CREATE TABLE player (id INTEGER PRIMARY KEY, name TEXT);"])
         let bytes = try Data(contentsOf: URL(fileURLWithPath: other))
         for arguments in [["verify"], ["action", "list"], ["report", "overdue"], ["init"], ["update", "1", "--note", "x"]] {
             let result = try h.run(arguments + ["--db", other])
@@ -348,11 +334,7 @@ struct FileHardeningTests {
         #expect(published.status == 1 && published.stderr.contains("published: '9999-12-31' is outside the dates"), "\(published.stderr)")
         // A restore that fails names the user's file, never the scratch copy.
         let text = h.folder.appendingPathComponent("other.sqlite").path
-        let setup = Process()
-        setup.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        setup.arguments = ["sqlite3", text, "CREATE TABLE player (id INTEGER PRIMARY KEY);"]
-        try setup.run()
-        setup.waitUntilExit()
+        try OutsideTool.run("sqlite3", [text, "CREATE TABLE player (id INTEGER PRIMARY KEY);"])
         let other = try h.run(["restore", text])
         #expect(other.stderr.contains("'\(text)' is not a planwatch database") && !other.stderr.contains("planwatch-restore-"), "\(other.stderr)")
     }
@@ -412,28 +394,12 @@ struct FileHardeningTests {
 
 /// Runs sqlite3 on a database (the test's stand-in for someone editing the file behind planwatch's back).
 private func sqlite(_ database: String, _ sql: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["sqlite3", database, sql]
-    let err = Pipe()
-    process.standardError = err
-    try process.run()
-    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "sqlite3 (run scripts/test if it is missing): \(message)", sourceLocation: sourceLocation)
+    try OutsideTool.run("sqlite3", [database, sql], sourceLocation: sourceLocation)
 }
 
 /// Edits the database and rebuilds its whole audit chain, as someone who can write the file could.
 private func rechain(_ database: String, _ sql: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", root.appendingPathComponent("Tests/scripts/rechain.py").path, database, sql]
-    let err = Pipe()
-    process.standardError = err
-    try process.run()
-    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "rechain.py: \(message)", sourceLocation: sourceLocation)
+    try OutsideTool.run("python3", [root.appendingPathComponent("Tests/scripts/rechain.py").path, database, sql], sourceLocation: sourceLocation)
 }
 
 @Suite("hardening: what verify sees, and a trail its writer cannot rewrite unseen", .serialized)
@@ -560,13 +526,9 @@ struct ConcurrencyHardeningTests {
         defer { h.cleanUp() }
         try h.logged()
         let plan = h.folder.appendingPathComponent("plan.json")
-        let generate = Process()
-        generate.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        generate.arguments = ["python3", root.appendingPathComponent("Benchmarks/generate.py").path, "--actions", "20000", "--seed", "5"]
-        generate.standardOutput = try FileHandle(forWritingTo: { FileManager.default.createFile(atPath: plan.path, contents: nil); return plan }())
-        try generate.run()
-        generate.waitUntilExit()
-        #expect(generate.terminationStatus == 0, "python3 is missing (run scripts/test)")
+        FileManager.default.createFile(atPath: plan.path, contents: nil)
+        try OutsideTool.run("python3", [root.appendingPathComponent("Benchmarks/generate.py").path, "--actions", "20000", "--seed", "5"],
+                            stdout: try FileHandle(forWritingTo: plan))
 
         final class Box: @unchecked Sendable { var results: [Harness.Result] = []; let lock = NSLock() }
         let box = Box()

@@ -95,3 +95,30 @@ struct Harness {
                 "--start", "2022-04-01", "--measure", "Waiting time under 6 weeks"])
     }
 }
+
+/// The outside programs the tests check planwatch with (the sqlite3 shell,
+/// python3 and its checkers), run through `PATH`. A missing one fails the test
+/// with one line naming it; it never skips.
+enum OutsideTool {
+    /// Runs `tool` with `arguments`; records an issue when the tool is missing or fails.
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String], stdout: FileHandle? = nil,
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> Harness.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = stdout ?? out
+        process.standardError = err
+        try process.run()
+        let output = stdout == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationStatus == 127 {
+            Issue.record("\(tool) is missing: run scripts/test, which installs what the tests need", sourceLocation: sourceLocation)
+        } else {
+            #expect(process.terminationStatus == 0, "\(tool) \(arguments.first ?? ""): \(message)", sourceLocation: sourceLocation)
+        }
+        return Harness.Result(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self), stderr: message)
+    }
+}

@@ -210,14 +210,9 @@ struct SheetImportTests {
         let h = try Harness()
         defer { h.cleanUp() }
         let generated = h.folder.appendingPathComponent("national.json")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", root.appendingPathComponent("Benchmarks/generate.py").path, "--actions", "10000", "--seed", "11"]
         #expect(FileManager.default.createFile(atPath: generated.path, contents: nil))
-        process.standardOutput = try FileHandle(forWritingTo: generated)
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        try OutsideTool.run("python3", [root.appendingPathComponent("Benchmarks/generate.py").path, "--actions", "10000", "--seed", "11"],
+                            stdout: try FileHandle(forWritingTo: generated))
         try h.ok(["init"])
         try h.ok(["import", generated.path])
         let first = try h.ok(["export", "--format", "json"])
@@ -238,14 +233,5 @@ private let schemaPath = root.appendingPathComponent("docs/plan-file.schema.json
 
 /// Runs Tests/scripts/check_exports.py; a failure records what it printed.
 private func python(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", root.appendingPathComponent("Tests/scripts/check_exports.py").path] + arguments
-    let err = Pipe()
-    process.standardError = err
-    process.standardOutput = Pipe()
-    try process.run()
-    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "check_exports.py \(arguments.joined(separator: " ")): \(message)", sourceLocation: sourceLocation)
+    try OutsideTool.run("python3", [root.appendingPathComponent("Tests/scripts/check_exports.py").path] + arguments, sourceLocation: sourceLocation)
 }

@@ -5,15 +5,7 @@ private func json(_ text: String) throws -> Any { try JSONSerialization.jsonObje
 
 /// Runs the sqlite3 shell on a database, as someone editing it behind planwatch's back would.
 private func sqlite3(_ database: String, _ sql: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["sqlite3", database, sql]
-    let err = Pipe()
-    process.standardError = err
-    try process.run()
-    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "sqlite3 failed (is the sqlite3 package installed?): \(message)", sourceLocation: sourceLocation)
+    try OutsideTool.run("sqlite3", [database, sql], sourceLocation: sourceLocation)
 }
 
 @Suite("trust: verify, history, undo, backup", .serialized)

@@ -23,7 +23,14 @@ python3 "$here/Benchmarks/generate.py" --actions "$actions" --seed 7 > "$work/pl
 start=$(date +%s)
 "$bin" import "$work/plan.json" --db "$db" --actor importer > "$work/import.out" 2> "$work/import.err" &
 importer=$!
-sleep 5  # the import has read its file and holds the write lock
+# Wait until the import holds the write lock (it reads the whole file first).
+locked=0
+for _ in $(seq 1 1200); do
+  if ! kill -0 "$importer" 2>/dev/null; then break; fi
+  if ! sqlite3 -cmd ".timeout 0" "$db" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1; then locked=1; break; fi
+  sleep 0.5
+done
+[ "$locked" = 1 ] || { echo "the import never held the write lock while the writers could run"; exit 1; }
 for w in $(seq 1 "$writers"); do
   (
     for r in $(seq 1 "$rounds"); do
@@ -35,10 +42,11 @@ done
 wait
 end=$(date +%s)
 if [ -s "$work/failures" ]; then cat "$work/failures" "$work"/writer-*.err; exit 1; fi
-if cat "$work"/writer-*.err "$work/import.err" | grep -qiE 'locked|sqlite'; then
+if cat "$work"/writer-*.err "$work/import.err" | grep -qE 'database is locked|SQLite error|SQLITE_'; then
   echo "a raw SQLite message reached a user:"; cat "$work"/writer-*.err; exit 1
 fi
 waited=$(cat "$work"/writer-*.err | grep -c "another planwatch is writing" || true)
+[ "$waited" -gt 0 ] || { echo "no writer had to wait: the writers did not overlap the import"; exit 1; }
 landed=$(sqlite3 "$db" "SELECT count(*) FROM progress_update WHERE action_id = 1")
 expected=$((writers * rounds))
 [ "$landed" = "$expected" ] || { echo "only $landed of $expected updates landed"; exit 1; }
