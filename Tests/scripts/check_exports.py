@@ -6,7 +6,7 @@
     check_exports.py csv EXPORT.csv                      parse CSV with Python's csv module; print the rows as JSON
 
 Exits 0 when the file is valid, 1 with a message when not, 2 when a parser
-is missing (pip install jsonschema icalendar).
+is missing (scripts/test installs them).
 """
 import json
 import sys
@@ -16,7 +16,7 @@ def check_schema(schema_path, export_path):
     try:
         import jsonschema
     except ImportError:
-        print("the jsonschema package is missing: pip install jsonschema", file=sys.stderr)
+        print("the Python package jsonschema is missing: run scripts/test", file=sys.stderr)
         return 2
     with open(schema_path) as f:
         schema = json.load(f)
@@ -33,7 +33,7 @@ def check_ics(path, expected):
     try:
         import icalendar
     except ImportError:
-        print("the icalendar package is missing: pip install icalendar", file=sys.stderr)
+        print("the Python package icalendar is missing: run scripts/test", file=sys.stderr)
         return 2
     with open(path, "rb") as f:
         raw = f.read()
