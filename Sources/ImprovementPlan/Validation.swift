@@ -4,7 +4,7 @@
 ///
 /// Text: a required field is not blank (white space and invisible format
 /// characters such as U+200B do not count as text); no text holds a NUL;
-/// one-line fields (keys, refs, names, owners) hold no line break or tab.
+/// one-line fields (keys, refs, names, owners, agencies) hold no line break or tab.
 /// Dates lie within `DateInput.supported`.
 public enum Validation {
     /// A value a person can see: not empty, not only white space or invisible format characters.
@@ -186,7 +186,8 @@ extension Action {
     /// dates, status and percent.
     public func validate() throws(PlanError) {
         try Validation.line(ref, field: "ref")
-        try Validation.line(title, field: "title")
+        // A spreadsheet's action cell often lists steps on lines of their own.
+        try Validation.text(title, field: "title")
         try Validation.optionalText(description, field: "description")
         try Validation.line(owner, field: "owner")
         try Validation.line(agency, field: "agency")

@@ -268,9 +268,13 @@ public struct ActionSheet: Sendable {
                 problem(.title, "the action is empty")
                 continue
             }
-            let owner = cell(.owner)
+            // A name wrapped onto two lines of its cell is one name: the store keeps names on one line.
+            func oneLine(_ text: String?) -> String? {
+                text.map { $0.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\t" }).joined(separator: " ") }
+            }
+            let owner = oneLine(cell(.owner))
             if owner == nil { problem(.owner, "the action has no owner") }
-            let agency = cell(.agency) ?? defaultAgency
+            let agency = oneLine(cell(.agency)) ?? defaultAgency
             if agency == nil { problem(.agency, "the action has no lead agency") }
             var due: CalendarDate?
             if !noDeadlineWords.contains((cell(.due) ?? "").lowercased()) { due = date(.due) }
@@ -294,7 +298,7 @@ public struct ActionSheet: Sendable {
                     problem(.rag, "'\(text)' is not red, amber or green")
                 }
             }
-            let ref = cell(.ref)
+            let ref = oneLine(cell(.ref))
             if let ref {
                 if let first = refs[ref] { problem(.ref, "'\(ref)' is already used on row \(first)") } else { refs[ref] = rowNumber }
             }

@@ -215,6 +215,20 @@ struct InputHardeningTests {
         try refused(h, ["import", file.path], expected)
     }
 
+    @Test("a spreadsheet's wrapped cells: an owner on two lines is one name, an action cell may list steps on lines")
+    func wrappedSheetCells() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.logged()
+        let file = h.folder.appendingPathComponent("sheet.csv")
+        try Data("Ref,Action,Lead officer,Lead agency,Timescale\r\n9.1,\"Step one\nStep two\",\"Head of Service,\r\nEducation\",Council,31/03/2025\r\n".utf8).write(to: file)
+        #expect(try h.ok(["import", file.path, "--inspection", "dundee-2021", "--date", "2023-01-15"]).contains("actions: 1"))
+        let shown = try JSONSerialization.jsonObject(with: Data(try h.ok(["action", "show", "dundee-2021/9.1", "--format", "json"]).utf8)) as? [String: Any]
+        let action = shown?["action"] as? [String: Any]
+        #expect(action?["owner"] as? String == "Head of Service, Education")
+        #expect(action?["title"] as? String == "Step one\nStep two")
+    }
+
     @Test("the command line refuses the same things: a start after the deadline, a one-line field with a line break, an invisible title")
     func commandLineRules() throws {
         let h = try Harness()
