@@ -17,15 +17,19 @@ struct DemoCommand: ParsableCommand {
             """)
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The database file (default: planwatch-demo.sqlite).", valueName: "path"))
-    var db: String = "planwatch-demo.sqlite"
+    var db: String?
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Who loads the seeds, for the audit trail.", valueName: "name"))
     var actor: String?
     @OptionGroup var list: ListOptions
+    /// `--db` and `--actor` given before `demo`.
+    @ParentCommand var root: PlanWatch
+
+    /// The database: --db after `demo`, then before it, then planwatch-demo.sqlite.
+    var database: String { db ?? root.options.db ?? "planwatch-demo.sqlite" }
 
     func run() throws {
-        var global = GlobalOptions()
-        global.actor = actor
-        let store = try PlanStore.open(path: db, create: true, actor: global.actorName, command: "demo")
+        let db = database
+        let store = try PlanStore.open(path: db, create: true, actor: GlobalOptions.actorName(given: actor ?? root.options.actor), command: "demo")
         try store.initialise()
         let today = CalendarDate.today()
         var added = 0
@@ -49,7 +53,7 @@ struct DemoCommand: ParsableCommand {
         let today = context.today
         let asOf = try list.date(today: today)
         if list.format == .table || list.format == .markdown {
-            context.print((added == 0 ? "Seed data already loaded in \(db)" : "Loaded \(Seeds.files.count) seed inspections into \(db) (\(added) records)") + "\n\n")
+            context.print((added == 0 ? "Seed data already loaded in \(database)" : "Loaded \(Seeds.files.count) seed inspections into \(database) (\(added) records)") + "\n\n")
         }
         try ReportCommand.overdue(context: context, filter: ActionFilter(), asOf: asOf, format: list.format, thresholds: .standard)
         guard list.format == .table || list.format == .markdown else { return }

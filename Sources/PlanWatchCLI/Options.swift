@@ -4,6 +4,19 @@ import ImprovementPlan
 import PlanFormats
 import PlanStore
 
+/// `--db` and `--actor` given before the command, where people put them and
+/// where an alias has them: `alias pw='planwatch --db ~/plans/national.sqlite --actor "Link inspector"'`.
+/// The same options after the command win.
+public struct RootOptions: ParsableArguments, Sendable {
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The database file, for any command (env PLANWATCH_DB).", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Who is making the change, for any command (env PLANWATCH_ACTOR).", valueName: "name"))
+    var actor: String?
+
+    public init() {}
+}
+
 /// Options every command takes: which database, and who is acting.
 public struct GlobalOptions: ParsableArguments, Sendable {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The database file (env PLANWATCH_DB).", valueName: "path"))
@@ -12,17 +25,24 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Who is making the change, for the audit trail (env PLANWATCH_ACTOR; default: your login name).", valueName: "name"))
     var actor: String?
 
+    /// The same options given before the command.
+    @ParentCommand var root: PlanWatch
+
     public init() {}
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    /// --db, then PLANWATCH_DB, then planwatch.sqlite in the current folder.
+    /// --db (after the command, then before it), then PLANWATCH_DB, then planwatch.sqlite in the current folder.
     func databasePath(default fallback: String = "planwatch.sqlite") -> String {
-        db ?? environment["PLANWATCH_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+        db ?? root.options.db ?? environment["PLANWATCH_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
     }
 
-    /// --actor, then PLANWATCH_ACTOR, then the login name.
-    var actorName: String {
+    /// --actor (after the command, then before it), then PLANWATCH_ACTOR, then the login name.
+    var actorName: String { GlobalOptions.actorName(given: actor ?? root.options.actor) }
+
+    /// The actor: the name given, then PLANWATCH_ACTOR, then the login name.
+    static func actorName(given actor: String?) -> String {
+        let environment = ProcessInfo.processInfo.environment
         if let actor, !actor.trimmingCharacters(in: .whitespaces).isEmpty { return actor }
         if let env = environment["PLANWATCH_ACTOR"], !env.isEmpty { return env }
         if let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty { return user }

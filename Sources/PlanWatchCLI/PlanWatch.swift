@@ -5,7 +5,7 @@ import PlanFormats
 import PlanStore
 
 /// The `planwatch` command: follows improvement plans after a joint inspection.
-public struct PlanWatch: ParsableCommand {
+public struct PlanWatch: ParsableCommand, Sendable {
     public static let version = PlanFormatsInfo.version
 
     public static let configuration = CommandConfiguration(
@@ -26,6 +26,9 @@ public struct PlanWatch: ParsableCommand {
             DemoCommand.self,
         ]
     )
+
+    /// `--db` and `--actor` before the command.
+    @OptionGroup public var options: RootOptions
 
     public init() {}
 

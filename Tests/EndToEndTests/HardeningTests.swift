@@ -568,3 +568,65 @@ struct ConcurrencyHardeningTests {
         #expect(try h.ok(["verify"]).hasPrefix("ok:"))
     }
 }
+
+@Suite("global options before the command, as in an alias", .serialized)
+struct GlobalOptionPlacementTests {
+    /// One command of each group, with `--db` and `--actor` in the place the closure puts them.
+    static let commands: [[String]] = [
+        ["init"],
+        ["partnership", "add", "dundee", "--name", "Dundee City"],
+        ["partnership", "link", "dundee", "--inspector", "Link inspector (Tayside)", "--from", "2022-01-01"],
+        ["qi", "add", "--name", "Leadership of improvement and change"],
+        ["inspection", "add", "dundee-2021", "--partnership", "dundee", "--title", "Children at risk of harm", "--published", "2022-02-01"],
+        ["inspection", "grade", "dundee-2021", "--qi", "2.1", "--grade", "good"],
+        ["finding", "add", "dundee-2021", "--kind", "improvement", "--text", "Support was limited"],
+        ["plan", "submit", "dundee-2021", "--date", "2022-03-10"],
+        ["action", "add", "--finding", "1", "--ref", "2.1", "--title", "Commission counselling", "--owner", "Head of Service", "--agency", "Council", "--due", "2023-03-31"],
+        ["update", "1", "--note", "- still recruiting", "--date", "2023-01-10", "--percent", "30"],
+        ["extend", "1", "--to", "2023-06-30", "--reason", "Delayed", "--date", "2023-03-01"],
+        ["review", "add", "dundee", "--date", "2023-05-10", "--kind", "meeting", "--summary", "Contract delayed", "--next", "2023-11-10"],
+        ["action", "list", "--as-of", "2023-08-01"],
+        ["report", "overdue", "--as-of", "2023-08-01"],
+        ["report", "owners", "--as-of", "2023-08-01"],
+        ["follow", "dundee", "--as-of", "2023-08-01"],
+        ["export", "--format", "csv", "--as-of", "2023-08-01"],
+        ["complete", "1", "--evidence", "Contract signed", "--date", "2023-06-01"],
+        ["verify"],
+    ]
+
+    @Test("--db and --actor before the command give the same output and audit entries as after it")
+    func placements() throws {
+        let before = try Harness(), after = try Harness()
+        defer { before.cleanUp(); after.cleanUp() }
+        for command in GlobalOptionPlacementTests.commands {
+            // PLANWATCH_DB points elsewhere: only the options can find the database.
+            let first = try before.run(["--db", "plan.sqlite", "--actor", "Link inspector"] + command, env: ["PLANWATCH_DB": "elsewhere.sqlite"])
+            let second = try after.run(command + ["--db", "plan.sqlite", "--actor", "Link inspector"], env: ["PLANWATCH_DB": "elsewhere.sqlite"])
+            #expect(first.status == 0 && second.status == 0, "\(command): \(first.stderr) \(second.stderr)")
+            let normalise = { (text: String) in
+                text.split(separator: "\n").filter { !$0.hasPrefix("head: ") }.joined(separator: "\n")
+            }
+            #expect(normalise(first.stdout) == normalise(second.stdout), "\(command)")
+        }
+        // The audit trails agree in every field but the moment.
+        func trail(_ h: Harness) throws -> [[String: String]] {
+            let entries = try JSONSerialization.jsonObject(with: Data(try h.ok(["history", "--format", "json"]).utf8)) as? [[String: Any]] ?? []
+            return try entries.map { entry in
+                try entry.filter { $0.key != "at" }.mapValues { value in
+                    String(decoding: try JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys]), as: UTF8.self)
+                }
+            }
+        }
+        let trailBefore = try trail(before)
+        #expect(trailBefore.count > 15)
+        #expect(trailBefore == (try trail(after)))
+        #expect(trailBefore.allSatisfy { $0["actor"] == "[\"Link inspector\"]" })
+        #expect(!FileManager.default.fileExists(atPath: before.folder.appendingPathComponent("elsewhere.sqlite").path))
+        // After the command wins over before it.
+        let both = try before.run(["--db", "missing.sqlite", "action", "list", "--db", "plan.sqlite"], env: [:])
+        #expect(both.status == 0, "\(both.stderr)")
+        // The root's help names them.
+        let help = try before.run(["--help"])
+        #expect(help.stdout.contains("USAGE: planwatch [--db <path>] [--actor <name>] <subcommand>"))
+    }
+}
