@@ -83,7 +83,8 @@ extension PlanStore {
 
             // Walk the chain, keeping for each record a hash of its last state
             // and, per action, a running hash of its appended records in order.
-            var walk = ChainWalk()
+            // The arrays per action are sized once, from the highest action id (no doubling as they grow).
+            var walk = ChainWalk(actions: Int(try db.one(Int64.self, sql: "SELECT coalesce(max(id), 0) FROM action") ?? 0))
             let cursor = try db.cursor(sql: "SELECT * FROM audit_entry ORDER BY seq")
             var checkpoints: [(entry: Int64, checkpoint: Checkpoint?)] = []
             while let row = try cursor.next() {
@@ -125,9 +126,10 @@ extension PlanStore {
 
             // Compare every record with its history, a table at a time.
             var checked = 0
-            try PlanStore.forEachRecord(db) { id, json in
+            try PlanStore.forEachRecord(db) { entity, key, json in
                 checked += 1
-                switch walk.take(record: id) {
+                let id = "\(entity) \(key)"
+                switch walk.take(entity: entity, key: key) {
                 case nil:
                     problems.append("\(id) has no audit entry (it was added behind planwatch's back)")
                 case let (seq, recorded)?:
@@ -145,28 +147,37 @@ extension PlanStore {
                 let id = row.map { "\($0["entity"] as String) \($0["entity_key"] as String)" } ?? "a record"
                 problems.append("\(id) is in the audit trail (entry \(seq)) but not in the database (deleted behind planwatch's back)")
             }
-            var inDatabase = AppendedRecords()
-            for (entity, sql) in [("progress_update", Select.update + " ORDER BY u.action_id, u.id"),
-                                  ("deadline_extension", Select.extensionRow + " ORDER BY x.action_id, x.id")] {
+            // Each action's updates and extensions, in the order they were written,
+            // folded as the walk folded them, and compared one action at a time.
+            for entity in [AppendedKind.update, .extension] {
+                let sql = entity == .update ? Select.update + " ORDER BY u.action_id, u.id" : Select.extensionRow + " ORDER BY x.action_id, x.id"
                 let rows = try Row.fetchCursor(db, sql: sql)
+                var current: (action: Int64, summary: AppendedSummary)?
+                func finish() {
+                    guard let (action, summary) = current else { return }
+                    if let difference = walk.appended.match(entity, action: action, summary) {
+                        problems.append("action \(action): its \(entity.words) differ from the audit trail (\(difference))")
+                    }
+                }
                 while let row = try rows.next() {
                     let id: Int64 = try row.required("action_id")
-                    let json: String
-                    let at: String?
-                    if entity == "progress_update" {
-                        json = try AuditWriter.json(try ProgressUpdate(row: row)) ?? ""
-                        at = row["recorded_at"]
+                    let item: String
+                    if entity == .update {
+                        item = AppendedRecords.item(try AuditWriter.json(try ProgressUpdate(row: row)) ?? "", at: row["recorded_at"])
                     } else {
-                        json = try AuditWriter.json(try DeadlineExtension(row: row)) ?? ""
-                        at = nil
+                        item = AppendedRecords.item(try AuditWriter.json(try DeadlineExtension(row: row)) ?? "", at: nil)
                     }
-                    inDatabase.append(entity: entity, action: id, json: json, at: at)
+                    if current?.action != id {
+                        finish()
+                        current = (id, AppendedSummary())
+                    }
+                    current?.summary.add(item, ordered: entity == .update)
                     checked += 1
                 }
-            }
-            for (key, difference) in inDatabase.differences(from: walk.appended) {
-                let what = key.entity == "progress_update" ? "progress updates" : "deadline extensions"
-                problems.append("action \(key.action): its \(what) differ from the audit trail (\(difference))")
+                finish()
+                for (action, summary) in walk.appended.unmatched(entity) {
+                    problems.append("action \(action): its \(entity.words) differ from the audit trail (0 in the database, \(summary.count) recorded)")
+                }
             }
             return VerifyReport(integrity: integrity == ["ok"], foreignKeys: foreign.isEmpty, auditEntries: walk.count,
                                 recordsChecked: checked, head: head, checkpointsVerified: checkpointsVerified, problems: problems)
@@ -196,12 +207,12 @@ extension PlanStore {
 
     /// Every record (but the append-only ones) as its audit entries encode
     /// it, keyed as they key it, a row at a time.
-    static func forEachRecord(_ db: Database, _ body: (String, String) throws -> Void) throws {
+    static func forEachRecord(_ db: Database, _ body: (String, String, String) throws -> Void) throws {
         func each<T: Encodable>(_ sql: String, _ entity: String, _ decode: (Row) throws -> T, _ key: (T) -> String) throws {
             let rows = try Row.fetchCursor(db, sql: sql)
             while let row = try rows.next() {
                 let value = try decode(row)
-                try body("\(entity) \(key(value))", try AuditWriter.json(value) ?? "")
+                try body(entity, key(value), try AuditWriter.json(value) ?? "")
             }
         }
         try each(Select.partnership, "partnership", Partnership.init(row:)) { $0.key }
@@ -238,24 +249,33 @@ struct Checkpoint: Codable, Equatable {
 }
 
 /// The audit chain walked once, keeping only hashes: for each record the
-/// sequence number and a fingerprint of its last state, and for each
-/// action a running fingerprint of its updates and of its extensions in
-/// the order they were recorded.
+/// entry that last wrote it and a fingerprint of that state, and for each
+/// action a fingerprint of its updates (in order) and of its extensions.
+/// Actions, by far the most numerous records, are kept in arrays indexed by
+/// their id, so a trail of a million actions costs tens of megabytes.
 struct ChainWalk {
     private(set) var count = 0
     private(set) var head = AuditHead.empty
     private var expectedSeq: Int64 = 1
     private var broken = false
-    /// Record key's fingerprint → (entry, fingerprint of the state, nil once deleted).
-    private var records: [Int: (seq: Int64, state: Int?)] = [:]
-    private(set) var appended = AppendedRecords()
+    /// The other records: key fingerprint → (entry, state fingerprint; 0 once deleted).
+    private var records: [Int: (seq: Int64, state: Int)] = [:]
+    /// Actions by id: (entry, state fingerprint; 0 once deleted); seq 0 = none, negative = matched.
+    private var actions: PerAction<(seq: Int64, state: Int)>
+    var appended: AppendedRecords
+
+    init(actions count: Int) {
+        actions = PerAction(empty: (0, 0), capacity: count)
+        appended = AppendedRecords(actions: count)
+    }
 
     /// A fingerprint of text: Swift's hasher, seeded afresh by every run, so
-    /// nobody can make two texts collide in advance.
+    /// nobody can make two texts collide in advance. Never 0 (which means deleted).
     static func fingerprint(_ text: String) -> Int {
         var hasher = Hasher()
         hasher.combine(text)
-        return hasher.finalize()
+        let value = hasher.finalize()
+        return value == 0 ? 1 : value
     }
 
     mutating func add(_ entry: AuditEntry, problems: inout [String]) {
@@ -277,96 +297,166 @@ struct ChainWalk {
         head = AuditHead(seq: entry.seq, hash: entry.hash)
         expectedSeq = entry.seq + 1
         if entry.entity == "database" { return }  // events such as a restore or a checkpoint, not records
-        if PlanStore.appendOnly.contains(entry.entity) {
+        if let kind = AppendedKind(entity: entry.entity) {
             guard let action = Int64(entry.key) else { return }
             switch entry.operation {
-            case "insert":
-                appended.append(entity: entry.entity, action: action, json: entry.after ?? "",
-                                at: entry.entity == "progress_update" ? entry.at : nil)
-            case "delete":
-                appended.remove(entity: entry.entity, action: action, json: entry.before ?? "")
+            case "insert": appended.add(kind, action: action, AppendedRecords.item(entry.after ?? "", at: kind == .update ? entry.at : nil))
+            case "delete": appended.remove(kind, action: action, entry.before ?? "")
             default: break
             }
+            return
+        }
+        let state = entry.operation == "delete" ? 0 : ChainWalk.fingerprint(entry.after ?? "")
+        if entry.entity == "action", let id = Int64(entry.key) {
+            actions[id] = (entry.seq, state)
         } else {
-            records[ChainWalk.fingerprint("\(entry.entity) \(entry.key)")] =
-                (entry.seq, entry.operation == "delete" ? nil : ChainWalk.fingerprint(entry.after ?? ""))
+            records[ChainWalk.fingerprint("\(entry.entity) \(entry.key)")] = (entry.seq, state)
         }
     }
 
-    /// The trail's last word on a record, removed from what is left to match.
-    mutating func take(record id: String) -> (seq: Int64, state: Int?)? {
-        records.removeValue(forKey: ChainWalk.fingerprint(id))
+    /// The trail's last word on a record (state nil: deleted), marked as matched.
+    mutating func take(entity: String, key: String) -> (seq: Int64, state: Int?)? {
+        if entity == "action", let id = Int64(key) {
+            let found = actions[id]
+            guard found.seq > 0 else { return nil }
+            actions[id] = (-found.seq, found.state)
+            return (found.seq, found.state == 0 ? nil : found.state)
+        }
+        guard let found = records.removeValue(forKey: ChainWalk.fingerprint("\(entity) \(key)")) else { return nil }
+        return (found.seq, found.state == 0 ? nil : found.state)
     }
 
     /// Entries of records the trail has and the database has not, oldest first.
     func remainingRecords() -> [Int64] {
-        records.values.filter { $0.state != nil }.map(\.seq).sorted()
+        var seqs = records.values.filter { $0.state != 0 }.map(\.seq)
+        actions.forEach { _, value in if value.seq > 0 && value.state != 0 { seqs.append(value.seq) } }
+        return seqs.sorted()
     }
 }
 
-/// Each action's appended records (updates or extensions) as a running
-/// fingerprint of their text, recording time and order, with a count.
-/// Deletions (an undone extension) are rare: the list of one action is
-/// kept in full once it has had one.
-struct AppendedRecords {
-    struct Key: Hashable, Comparable {
-        var entity: String
-        var action: Int64
-        static func < (a: Key, b: Key) -> Bool { (a.action, a.entity) < (b.action, b.entity) }
-    }
-    private var running: [Key: (count: Int, fingerprint: Int)] = [:]
-    private var full: [Key: [String]] = [:]
-    private var lists: [Key: [String]] = [:]
+/// Values per action id: an array for ids that come roughly in order (each
+/// new one at most a million past the array's end, and below 16,777,216), so a
+/// forged huge id cannot make it allocate without limit; a dictionary for the rest.
+struct PerAction<Value> {
+    private var dense: [Value] = []
+    private var sparse: [Int64: Value] = [:]
+    let empty: Value
 
-    private static func item(_ json: String, _ at: String?) -> String { at.map { json + "\u{0}" + $0 } ?? json }
-
-    mutating func append(entity: String, action: Int64, json: String, at: String?) {
-        let key = Key(entity: entity, action: action)
-        let item = AppendedRecords.item(json, at)
-        if full[key] != nil { full[key]?.append(item); return }
-        let (count, previous) = running[key] ?? (0, 0)
-        var hasher = Hasher()
-        hasher.combine(previous)
-        hasher.combine(item)
-        running[key] = (count + 1, hasher.finalize())
-        if entity == "deadline_extension" { lists[key, default: []].append(item) }
+    init(empty: Value, capacity: Int = 0) {
+        self.empty = empty
+        let size = max(0, min(capacity, 16_777_216)) + 1
+        dense = Array(repeating: empty, count: size)
     }
 
-    /// Removes the record an undo deleted (extensions only, whose lists are kept).
-    mutating func remove(entity: String, action: Int64, json: String) {
-        let key = Key(entity: entity, action: action)
-        var list = full[key] ?? lists[key] ?? []
-        if let index = list.firstIndex(of: json) { list.remove(at: index) }
-        full[key] = list
-        running[key] = nil
+    subscript(id: Int64) -> Value {
+        get {
+            if id >= 0, id < Int64(dense.count) { return dense[Int(id)] }
+            return sparse[id] ?? empty
+        }
+        set {
+            if id >= 0, id <= 16_777_216, id < Int64(dense.count) + 1_048_576 || id < Int64(dense.count) * 2 {
+                if id >= Int64(dense.count) { dense.append(contentsOf: repeatElement(empty, count: Int(id) - dense.count + 1)) }
+                dense[Int(id)] = newValue
+            } else {
+                sparse[id] = newValue
+            }
+        }
     }
 
-    /// The fingerprint of a list written in full.
-    private static func fold(_ items: [String]) -> (count: Int, fingerprint: Int) {
-        var result = (count: 0, fingerprint: 0)
-        for item in items {
+    /// Every id and its value (the empty value too), without copying the array.
+    func forEach(_ body: (Int64, Value) -> Void) {
+        for index in dense.indices { body(Int64(index), dense[index]) }
+        for (id, value) in sparse { body(id, value) }
+    }
+}
+
+/// The two kinds of append-only record an action has.
+enum AppendedKind: Hashable {
+    case update, `extension`
+
+    init?(entity: String) {
+        switch entity {
+        case "progress_update": self = .update
+        case "deadline_extension": self = .extension
+        default: return nil
+        }
+    }
+
+    var words: String { self == .update ? "progress updates" : "deadline extensions" }
+}
+
+/// One action's updates or extensions, summed up: how many, and a
+/// fingerprint — of their text, recording time and order for updates (never
+/// deleted), of their text as a multiset for extensions (an undo deletes one;
+/// their order is their dates').
+struct AppendedSummary: Equatable {
+    var count = 0
+    var fingerprint = 0
+
+    mutating func add(_ item: String, ordered: Bool) {
+        count += 1
+        if ordered {
             var hasher = Hasher()
-            hasher.combine(result.fingerprint)
+            hasher.combine(fingerprint)
             hasher.combine(item)
-            result = (result.count + 1, hasher.finalize())
+            fingerprint = hasher.finalize()
+        } else {
+            fingerprint &+= ChainWalk.fingerprint(item)
         }
-        return result
     }
 
-    private func summary(_ key: Key) -> (count: Int, fingerprint: Int) {
-        if let list = full[key] { return AppendedRecords.fold(list) }
-        return running[key] ?? (0, 0)
+    mutating func remove(_ item: String) {
+        count -= 1
+        fingerprint &-= ChainWalk.fingerprint(item)
+    }
+}
+
+/// Every action's appended records as the trail has them.
+struct AppendedRecords {
+    private var updates: PerAction<AppendedSummary>
+    private var extensions: PerAction<AppendedSummary>
+
+    init(actions: Int) {
+        updates = PerAction(empty: AppendedSummary(), capacity: actions)
+        extensions = PerAction(empty: AppendedSummary(), capacity: actions)
     }
 
-    /// The actions whose records differ between the database (`self`) and the trail, with how.
-    func differences(from trail: AppendedRecords) -> [(key: Key, difference: String)] {
-        let keys = Set(running.keys).union(full.keys).union(trail.running.keys).union(trail.full.keys)
-        return keys.sorted().compactMap { key in
-            let mine = summary(key), theirs = trail.summary(key)
-            if mine.count != theirs.count { return (key, "\(mine.count) in the database, \(theirs.count) recorded") }
-            if mine.fingerprint != theirs.fingerprint { return (key, "their text, recording time or order was changed") }
-            return nil
-        }
+    /// What is fingerprinted for one record: its JSON, and for an update the moment it was recorded.
+    static func item(_ json: String, at: String?) -> String { at.map { json + "\u{0}" + $0 } ?? json }
+
+    mutating func add(_ kind: AppendedKind, action: Int64, _ item: String) {
+        var summary = self[kind, action]
+        summary.add(item, ordered: kind == .update)
+        self[kind, action] = summary
+    }
+
+    mutating func remove(_ kind: AppendedKind, action: Int64, _ item: String) {
+        var summary = self[kind, action]
+        summary.remove(item)
+        self[kind, action] = summary
+    }
+
+    private subscript(kind: AppendedKind, action: Int64) -> AppendedSummary {
+        get { kind == .update ? updates[action] : extensions[action] }
+        set { if kind == .update { updates[action] = newValue } else { extensions[action] = newValue } }
+    }
+
+    /// Compares the database's summary of one action with the trail's and marks
+    /// it matched; the difference in words, or nil when they agree.
+    mutating func match(_ kind: AppendedKind, action: Int64, _ inDatabase: AppendedSummary) -> String? {
+        let recorded = self[kind, action]
+        self[kind, action] = AppendedSummary(count: -1, fingerprint: 0)  // matched
+        if recorded.count < 0 { return "listed twice" }
+        if recorded.count != inDatabase.count { return "\(inDatabase.count) in the database, \(recorded.count) recorded" }
+        if recorded.fingerprint != inDatabase.fingerprint { return "their text, recording time or order was changed" }
+        return nil
+    }
+
+    /// Actions the trail has records for that the database did not list.
+    func unmatched(_ kind: AppendedKind) -> [(action: Int64, summary: AppendedSummary)] {
+        var found: [(action: Int64, summary: AppendedSummary)] = []
+        (kind == .update ? updates : extensions).forEach { id, summary in if summary.count > 0 { found.append((id, summary)) } }
+        return found.sorted { $0.action < $1.action }
     }
 }
 

@@ -551,7 +551,21 @@ struct ConcurrencyHardeningTests {
             box.lock.lock(); box.results.append(result); box.lock.unlock()
         }
         importer.start()
-        Thread.sleep(forTimeInterval: 1.5)  // the import has parsed its file and holds the write lock
+        // Wait until the import holds the write lock (it reads its whole file first; on a loaded machine that takes a while).
+        var locked = false
+        for _ in 0..<600 where !locked && box.results.isEmpty {
+            let probe = Process()
+            probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            probe.arguments = ["sqlite3", "-cmd", ".timeout 0", h.db, "BEGIN IMMEDIATE; ROLLBACK;"]
+            probe.standardOutput = FileHandle.nullDevice
+            probe.standardError = FileHandle.nullDevice
+            try probe.run()
+            probe.waitUntilExit()
+            #expect(probe.terminationStatus != 127, "sqlite3 is missing: run scripts/test")
+            locked = probe.terminationStatus != 0 && probe.terminationStatus != 127
+            if !locked { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(locked, "the import never held the write lock while the writers could run")
         DispatchQueue.concurrentPerform(iterations: 8) { writer in
             for round in 1...3 {
                 let result = (try? h.run(["update", "1", "--note", "writer \(writer) round \(round)", "--date", "2023-01-10"]))
