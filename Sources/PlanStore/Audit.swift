@@ -94,10 +94,9 @@ final class AuditWriter {
         let last: (seq: Int64, hash: String)
         if let head {
             last = head
-        } else if let row = try db.row(sql: AuditWriter.headSQL) {
-            last = (row["seq"], row["hash"])
         } else {
-            last = (0, AuditEntry.genesis)
+            let stored = try PlanStore.head(db)
+            last = (stored.seq, stored.hash)
         }
         let seq = last.seq + 1
         let beforeJSON = try AuditWriter.json(before)

@@ -32,7 +32,7 @@ public struct PlanStore: Sendable {
         if exists, isDirectory.boolValue {
             throw StoreError.notAPlanwatchDatabase(path: path, reason: "it is a folder, not a file")
         }
-        let isEmpty = exists && ((try? manager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) == 0
+        let isEmpty = exists && !holdsData(path)
         let isNew = !exists || isEmpty
         if !exists {
             guard create else { throw StoreError.missingDatabase(path: path) }
@@ -92,6 +92,11 @@ public struct PlanStore: Sendable {
             usleep(pause)
             return true
         }
+    }
+
+    /// True when a file exists at `path` and is not empty (an empty file is not a database yet).
+    public static func holdsData(_ path: String) -> Bool {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) > 0
     }
 
     /// The folder a database file lives in.

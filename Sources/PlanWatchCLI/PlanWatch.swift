@@ -89,8 +89,7 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let path = global.databasePath()
         // An empty file (made by touch or mktemp) is not a database yet: init makes it one.
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-        let existed = FileManager.default.fileExists(atPath: path) && size > 0
+        let existed = PlanStore.holdsData(path)
         let store = try PlanStore.open(path: path, create: true, actor: global.actorName, command: "init")
         try store.initialise()
         if existed {
