@@ -117,10 +117,33 @@ public struct ActionPlan: Codable, Hashable, Sendable {
     public var submitted: CalendarDate?
     public var agreed: CalendarDate?
     public var agreedBy: String?
+    /// The day the plan was closed (follow-up ended); nil while open, and
+    /// for a plan recorded closed without a date.
+    public var closed: CalendarDate?
 
     public init(inspection: String, status: PlanStatus = .draft, submitted: CalendarDate? = nil,
-                agreed: CalendarDate? = nil, agreedBy: String? = nil) {
+                agreed: CalendarDate? = nil, agreedBy: String? = nil, closed: CalendarDate? = nil) {
         self.inspection = inspection; self.status = status; self.submitted = submitted
-        self.agreed = agreed; self.agreedBy = agreedBy
+        self.agreed = agreed; self.agreedBy = agreedBy; self.closed = closed
+    }
+}
+
+/// A dated change of an inspection's escalation or statement of confidence
+/// after the inspection (a link inspector escalates to formal monitoring, or
+/// becomes confident). It keeps the values it moved from, so the inspection
+/// as it stood on any day can be rebuilt.
+public struct InspectionChange: Codable, Hashable, Sendable {
+    public var inspection: String
+    public var date: CalendarDate
+    public var escalation: Escalation?
+    public var fromEscalation: Escalation?
+    public var confidence: Confidence?
+    public var fromConfidence: Confidence?
+    public var reason: String
+
+    public init(inspection: String, date: CalendarDate, escalation: Escalation? = nil, fromEscalation: Escalation? = nil,
+                confidence: Confidence? = nil, fromConfidence: Confidence? = nil, reason: String) {
+        self.inspection = inspection; self.date = date; self.escalation = escalation; self.fromEscalation = fromEscalation
+        self.confidence = confidence; self.fromConfidence = fromConfidence; self.reason = reason
     }
 }

@@ -15,6 +15,7 @@ public struct PlanFile: Codable, Sendable, Equatable {
     public var evaluations: [Evaluation]
     public var findings: [Finding]
     public var plans: [ActionPlan]
+    public var inspectionChanges: [InspectionChange]
     public var actions: [Action]
     public var updates: [Update]
     public var extensions: [Extension]
@@ -58,18 +59,18 @@ public struct PlanFile: Codable, Sendable, Equatable {
 
     public init(qualityIndicators: [QualityIndicator] = [], partnerships: [Partnership] = [],
                 linkAssignments: [LinkAssignment] = [], inspections: [Inspection] = [], evaluations: [Evaluation] = [],
-                findings: [Finding] = [], plans: [ActionPlan] = [], actions: [Action] = [], updates: [Update] = [],
-                extensions: [Extension] = [], reviews: [Review] = []) {
+                findings: [Finding] = [], plans: [ActionPlan] = [], inspectionChanges: [InspectionChange] = [],
+                actions: [Action] = [], updates: [Update] = [], extensions: [Extension] = [], reviews: [Review] = []) {
         self.format = PlanFile.formatName; self.version = PlanFile.currentVersion
         self.qualityIndicators = qualityIndicators; self.partnerships = partnerships
         self.linkAssignments = linkAssignments; self.inspections = inspections; self.evaluations = evaluations
-        self.findings = findings; self.plans = plans; self.actions = actions; self.updates = updates
+        self.findings = findings; self.plans = plans; self.inspectionChanges = inspectionChanges; self.actions = actions; self.updates = updates
         self.extensions = extensions; self.reviews = reviews
     }
 
     enum CodingKeys: String, CodingKey {
         case format, version, qualityIndicators, partnerships, linkAssignments, inspections, evaluations
-        case findings, plans, actions, updates, extensions, reviews
+        case findings, plans, inspectionChanges, actions, updates, extensions, reviews
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,6 +92,7 @@ public struct PlanFile: Codable, Sendable, Equatable {
         evaluations = try c.value(.evaluations, or: [])
         findings = try c.value(.findings, or: [])
         plans = try c.value(.plans, or: [])
+        inspectionChanges = try c.value(.inspectionChanges, or: [])
         actions = try c.value(.actions, or: [])
         updates = try c.value(.updates, or: [])
         extensions = try c.value(.extensions, or: [])
@@ -156,7 +158,7 @@ extension PlanFile {
 
     /// The keys of every list, in the order an import reads them.
     public static let sectionKeys: [String] = [CodingKeys.qualityIndicators, .partnerships, .linkAssignments, .inspections,
-                                               .evaluations, .findings, .plans, .actions, .updates, .extensions, .reviews]
+                                               .evaluations, .findings, .plans, .inspectionChanges, .actions, .updates, .extensions, .reviews]
         .map(\.stringValue)
 }
 
@@ -167,6 +169,7 @@ extension PlanFile.Section where Record == Inspection { public static var inspec
 extension PlanFile.Section where Record == Evaluation { public static var evaluations: Self { .init(.evaluations, \.evaluations) } }
 extension PlanFile.Section where Record == Finding { public static var findings: Self { .init(.findings, \.findings) } }
 extension PlanFile.Section where Record == ActionPlan { public static var plans: Self { .init(.plans, \.plans) } }
+extension PlanFile.Section where Record == InspectionChange { public static var inspectionChanges: Self { .init(.inspectionChanges, \.inspectionChanges) } }
 extension PlanFile.Section where Record == Action { public static var actions: Self { .init(.actions, \.actions) } }
 extension PlanFile.Section where Record == ProgressUpdate { public static var updates: Self { .init(.updates, \.updates) } }
 extension PlanFile.Section where Record == DeadlineExtension { public static var extensions: Self { .init(.extensions, \.extensions) } }
@@ -189,6 +192,7 @@ extension PlanFile {
         try source.forEach(.evaluations) { _, record in evaluations.append(record) }
         try source.forEach(.findings) { _, record in findings.append(record) }
         try source.forEach(.plans) { _, record in plans.append(record) }
+        try source.forEach(.inspectionChanges) { _, record in inspectionChanges.append(record) }
         try source.forEach(.actions) { _, record in actions.append(record) }
         try source.forEach(.updates) { _, record in updates.append(record) }
         try source.forEach(.extensions) { _, record in extensions.append(record) }

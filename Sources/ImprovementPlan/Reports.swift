@@ -157,17 +157,27 @@ public struct PartnershipProgress: Codable, Hashable, Sendable {
     }
 }
 
-/// One owner's (and agency's) overdue and due-soon actions.
+/// Everything open one owner (and agency) holds: overdue, due soon, and
+/// the rest, each with its RAG.
 public struct OwnerDigest: Codable, Hashable, Sendable {
     public var owner: String
     public var agency: String
     public var overdue: [ActionRow] = []
     public var dueSoon: [ActionRow] = []
+    /// Open actions neither overdue nor due soon.
+    public var other: [ActionRow] = []
 
     public init(owner: String, agency: String) {
         self.owner = owner
         self.agency = agency
     }
+
+    /// Files one open action under its heading.
+    public mutating func add(_ row: ActionRow) {
+        if row.has(.overdue) { overdue.append(row) } else if row.has(.dueSoon) { dueSoon.append(row) } else { other.append(row) }
+    }
+
+    public var all: [ActionRow] { overdue + dueSoon + other }
 }
 
 /// One partnership's linking arrangements.
@@ -184,21 +194,61 @@ public struct LinkingRow: Codable, Hashable, Sendable {
     public var latePlans: [String]
     public var confidence: Confidence?
     public var escalation: Escalation?
+    /// Open actions overdue as of the report's date.
+    public var red: Int
+    /// Why the partnership needs the inspector's attention; empty when it does not.
+    public var attention: [AttentionReason]
+    public var needsAttention: Bool { !attention.isEmpty }
+
+    enum CodingKeys: String, CodingKey {
+        case partnership, name, inspector, inspectorSince, lastReview, lastReviewKind, nextReview, followUpOverdue
+        case latePlans, confidence, escalation, red, needsAttention, attention
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(partnership, forKey: .partnership); try c.encode(name, forKey: .name)
+        try c.encodeIfPresent(inspector, forKey: .inspector); try c.encodeIfPresent(inspectorSince, forKey: .inspectorSince)
+        try c.encodeIfPresent(lastReview, forKey: .lastReview); try c.encodeIfPresent(lastReviewKind, forKey: .lastReviewKind)
+        try c.encodeIfPresent(nextReview, forKey: .nextReview); try c.encode(followUpOverdue, forKey: .followUpOverdue)
+        try c.encode(latePlans, forKey: .latePlans); try c.encodeIfPresent(confidence, forKey: .confidence)
+        try c.encodeIfPresent(escalation, forKey: .escalation); try c.encode(red, forKey: .red)
+        try c.encode(needsAttention, forKey: .needsAttention); try c.encode(attention, forKey: .attention)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        partnership = try c.decode(String.self, forKey: .partnership); name = try c.decode(String.self, forKey: .name)
+        inspector = try c.decodeIfPresent(String.self, forKey: .inspector)
+        inspectorSince = try c.decodeIfPresent(CalendarDate.self, forKey: .inspectorSince)
+        lastReview = try c.decodeIfPresent(CalendarDate.self, forKey: .lastReview)
+        lastReviewKind = try c.decodeIfPresent(ReviewKind.self, forKey: .lastReviewKind)
+        nextReview = try c.decodeIfPresent(CalendarDate.self, forKey: .nextReview)
+        followUpOverdue = try c.decode(Bool.self, forKey: .followUpOverdue)
+        latePlans = try c.decode([String].self, forKey: .latePlans)
+        confidence = try c.decodeIfPresent(Confidence.self, forKey: .confidence)
+        escalation = try c.decodeIfPresent(Escalation.self, forKey: .escalation)
+        red = try c.decode(Int.self, forKey: .red)
+        attention = try c.decode([AttentionReason].self, forKey: .attention)
+    }
 
     public init(partnership: String, name: String, inspector: String?, inspectorSince: CalendarDate?,
                 lastReview: LinkingReview?, nextReview: CalendarDate?, latePlans: [String], confidence: Confidence?,
-                escalation: Escalation?, asOf: CalendarDate) {
+                escalation: Escalation?, red: Int = 0, asOf: CalendarDate, thresholds: Thresholds = .standard) {
         self.partnership = partnership; self.name = name; self.inspector = inspector; self.inspectorSince = inspectorSince
         self.lastReview = lastReview?.date; self.lastReviewKind = lastReview?.kind; self.nextReview = nextReview
         self.followUpOverdue = Rules.isFollowUpOverdue(nextReview: nextReview, lastReview: lastReview?.date, asOf: asOf)
-        self.latePlans = latePlans; self.confidence = confidence; self.escalation = escalation
+        self.latePlans = latePlans; self.confidence = confidence; self.escalation = escalation; self.red = red
+        self.attention = Rules.attention(planLate: !latePlans.isEmpty, followUpOverdue: followUpOverdue, reds: red,
+                                         confidence: confidence, thresholds: thresholds)
     }
 }
 
 /// One dated event in a partnership's story.
 public struct TimelineEntry: Codable, Hashable, Sendable {
     public enum Kind: String, Codable, Sendable {
-        case published, planSubmitted = "plan-submitted", planAgreed = "plan-agreed", update, `extension`, review
+        case published, planSubmitted = "plan-submitted", planAgreed = "plan-agreed", planClosed = "plan-closed"
+        case inspectionChange = "inspection-change", update, `extension`, review
     }
 
     public var date: CalendarDate

@@ -6,11 +6,14 @@ public struct Thresholds: Hashable, Sendable, Codable {
     public var staleDays: Int
     /// Percent complete this many points below the share of time elapsed is behind schedule.
     public var behindMargin: Int
+    /// A partnership with at least this many red actions needs the inspector's attention.
+    public var attentionReds: Int
 
-    public static let standard = Thresholds(dueSoonDays: 28, staleDays: 90, behindMargin: 20)
+    public static let standard = Thresholds(dueSoonDays: 28, staleDays: 90, behindMargin: 20, attentionReds: 3)
 
-    public init(dueSoonDays: Int, staleDays: Int, behindMargin: Int) {
+    public init(dueSoonDays: Int, staleDays: Int, behindMargin: Int, attentionReds: Int = 3) {
         self.dueSoonDays = dueSoonDays; self.staleDays = staleDays; self.behindMargin = behindMargin
+        self.attentionReds = attentionReds
     }
 
     /// The day counts a threshold may take: up to a hundred years, so date
@@ -31,6 +34,9 @@ public struct Thresholds: Hashable, Sendable, Codable {
         guard (0...100).contains(behindMargin) else {
             throw .invalidValue(field: "behind-margin", value: String(behindMargin), expected: "a whole number from 0 to 100")
         }
+        guard (1...1_000_000).contains(attentionReds) else {
+            throw .invalidValue(field: "attention-reds", value: String(attentionReds), expected: "a whole number from 1 to 1000000")
+        }
     }
 }
 
@@ -40,6 +46,14 @@ public enum RAG: String, Codable, CaseIterable, Sendable, Comparable {
 
     private var order: Int { RAG.allCases.firstIndex(of: self) ?? 0 }
     public static func < (lhs: RAG, rhs: RAG) -> Bool { lhs.order < rhs.order }
+}
+
+/// A reason a partnership needs the link inspector's attention.
+public enum AttentionReason: String, Codable, CaseIterable, Sendable {
+    case planLate = "plan-late"
+    case followUpOverdue = "follow-up-overdue"
+    case reds = "red-actions"
+    case confidence = "not-confident"
 }
 
 /// How long an overdue action has been overdue.
@@ -190,6 +204,20 @@ public enum Rules {
         guard let due else { return false }
         if let submitted { return submitted > due }
         return asOf > due
+    }
+
+    /// Why a partnership needs the link inspector's attention (none: it does
+    /// not): its plan is late, its follow-up is overdue, it has at least
+    /// `thresholds.attentionReds` red actions, or the latest view of
+    /// confidence is not "confident".
+    public static func attention(planLate: Bool, followUpOverdue: Bool, reds: Int, confidence: Confidence?,
+                                 thresholds: Thresholds = .standard) -> [AttentionReason] {
+        var reasons: [AttentionReason] = []
+        if planLate { reasons.append(.planLate) }
+        if followUpOverdue { reasons.append(.followUpOverdue) }
+        if reds >= thresholds.attentionReds { reasons.append(.reds) }
+        if let confidence, confidence != .confident { reasons.append(.confidence) }
+        return reasons
     }
 
     /// The follow-up is overdue when the next linking review date has passed

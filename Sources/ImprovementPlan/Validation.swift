@@ -178,6 +178,22 @@ extension ActionPlan {
         if let submitted, let agreed, agreed < submitted {
             throw .refused("agreed: \(agreed) is before submitted \(submitted)")
         }
+        try Validation.date(closed, field: "closed")
+        if closed != nil, status != .closed { throw .refused("closed: a plan with a closing date is closed, not \(status.rawValue)") }
+        if let closed, let last = agreed ?? submitted, closed < last {
+            throw .refused("closed: \(closed) is before the plan was \(agreed == nil ? "submitted" : "agreed") (\(last))")
+        }
+    }
+}
+
+extension InspectionChange {
+    public func validate() throws(PlanError) {
+        try Validation.date(date, field: "date")
+        try Validation.text(reason, field: "reason")
+        if escalation == nil, confidence == nil { throw .missing(field: "escalation or confidence") }
+        if escalation != nil, fromEscalation == nil { throw .missing(field: "fromEscalation") }
+        if escalation == nil, fromEscalation != nil { throw .refused("fromEscalation: given without an escalation") }
+        if confidence == nil, fromConfidence != nil { throw .refused("fromConfidence: given without a confidence") }
     }
 }
 

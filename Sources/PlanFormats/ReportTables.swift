@@ -40,12 +40,32 @@ public enum ReportTables {
         var table = Table(columns: [
             .init("partnership"), .init("linkInspector", wrap: true), .init("since"), .init("lastReview"), .init("kind"),
             .init("nextReview"), .init("followUp"), .init("latePlans", wrap: true), .init("confidence"), .init("escalation"),
+            .init("red", alignRight: true), .init("attention", wrap: true),
         ])
         for r in rows {
             let followUp = r.nextReview == nil ? "none set" : (r.followUpOverdue ? "overdue" : "on track")
             table.append([r.partnership, r.inspector ?? "none", date(r.inspectorSince), date(r.lastReview),
                           r.lastReviewKind?.rawValue ?? "", date(r.nextReview), followUp, r.latePlans.joined(separator: " "),
-                          r.confidence?.rawValue ?? "", r.escalation?.rawValue ?? ""])
+                          r.confidence?.rawValue ?? "", r.escalation?.rawValue ?? "", String(r.red),
+                          r.attention.map(\.rawValue).joined(separator: ", ")])
+        }
+        return table
+    }
+
+    /// `report changes`: one line per action that changed, then → now.
+    public static func changes(_ rows: [ActionChange]) -> Table {
+        var table = Table(columns: [
+            .init("partnership"), .init("action"), .init("title", wrap: true), .init("owner", wrap: true),
+            .init("changes", wrap: true), .init("rag"), .init("percent"), .init("deadline", wrap: true),
+        ])
+        func span<T: Equatable>(_ before: T?, _ after: T, _ text: (T) -> String) -> String {
+            guard let before else { return text(after) }
+            return before == after ? text(after) : "\(text(before)) → \(text(after))"
+        }
+        for r in rows {
+            table.append([r.partnership, r.action, r.title, r.owner, r.changes.map(\.rawValue).joined(separator: ", "),
+                          span(r.before?.rag, r.after.rag) { $0.rawValue }, span(r.before?.percent, r.after.percent) { "\($0)%" },
+                          span(r.before.map(\.due), r.after.due) { $0?.iso ?? "none" }])
         }
         return table
     }

@@ -28,9 +28,40 @@ enum ActionRowReader {
         return CalendarDate(isoBytes: UnsafeBufferPointer(start: pointer, count: count))
     }
 
-    /// Runs `sql` (which selects `reportColumns`) and hands each row to `body`.
+    /// The same columns as the plan stood at the end of `?1` (`--as-of` a
+    /// past day): the deadline before the first extension recorded later, the
+    /// latest update up to that day, and whether anything about the action's
+    /// status is dated later (then its updates are replayed). Only actions
+    /// that existed by that day are read: recorded by then, or with an update
+    /// dated by then (an update typed in later for an earlier day).
+    static let pastColumns = """
+        SELECT a.id, a.ref, a.title, a.owner, a.lead_agency, a.start_on, a.original_due,
+               coalesce((SELECT x.from_due FROM deadline_extension x WHERE x.action_id = a.id AND x.recorded_on > ?1
+                         ORDER BY x.recorded_on, x.id LIMIT 1), a.current_due),
+               a.status, a.percent, a.completed_on, a.self_rag, a.created_on, i.key, p.key,
+               (SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id AND u.on_date <= ?1) AS last_update,
+               (a.completed_on > ?1 OR EXISTS (SELECT 1 FROM progress_update u WHERE u.action_id = a.id AND u.on_date > ?1)) AS changed,
+               min(a.created_on, coalesce((SELECT min(u.on_date) FROM progress_update u WHERE u.action_id = a.id), a.created_on)) AS since
+        FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
+        WHERE since <= ?1
+        """
+
+    /// An action's updates that set a status or percent, in date order.
+    static let stateChanges = """
+        SELECT on_date, new_status, new_percent FROM progress_update
+        WHERE action_id = ? AND (new_status IS NOT NULL OR new_percent IS NOT NULL) ORDER BY on_date, id
+        """
+
+    static func stateChanges(_ db: Database, action id: Int64) throws -> [StateChange] {
+        try Row.fetchAll(try db.cachedStatement(sql: stateChanges), arguments: [id]).map { row in
+            StateChange(date: try row.required("on_date"), status: row["new_status"], percent: row["new_percent"])
+        }
+    }
+
+    /// Runs `sql` (which selects `reportColumns`, or `pastColumns` when
+    /// `past`) and hands each row to `body`.
     static func forEach(_ db: Database, sql: String, arguments: StatementArguments, asOf: CalendarDate, thresholds: Thresholds,
-                        _ body: (ActionRow) throws -> Void) throws {
+                        past: Bool = false, _ body: (ActionRow) throws -> Void) throws {
         let statement = try db.cachedStatement(sql: sql)
         try statement.setArguments(arguments)
         let handle = statement.sqliteStatement
@@ -46,10 +77,16 @@ enum ActionRowReader {
                   let inspection = text(handle, 13), let partnership = text(handle, 14)
             else { throw StoreError.corrupt("action \(sqlite3_column_int64(handle, 0)) has an unreadable field") }
             let id = sqlite3_column_int64(handle, 0)
-            let action = Action(id: id, inspection: inspection, ref: ref, title: title, owner: owner, agency: agency,
+            var action = Action(id: id, inspection: inspection, ref: ref, title: title, owner: owner, agency: agency,
                                 start: date(handle, 5), originalDue: date(handle, 6), due: date(handle, 7), status: status,
                                 percent: Int(sqlite3_column_int64(handle, 9)), completed: date(handle, 10),
                                 selfAssessment: text(handle, 11).flatMap(SelfAssessment.init(rawValue:)), created: created)
+            if past, let since = date(handle, 17) { action.created = since }
+            if past, sqlite3_column_int64(handle, 16) != 0 {
+                let state = History.state(present: ActionState(action), created: action.created,
+                                          changes: try stateChanges(db, action: id), asOf: asOf)
+                action.status = state.status; action.percent = state.percent; action.completed = state.completed
+            }
             try body(ActionRow(action: action, id: id, partnership: partnership, lastUpdate: date(handle, 15),
                                asOf: asOf, thresholds: thresholds))
         }

@@ -197,14 +197,92 @@ extension PlanStore {
         }
     }
 
+    /// Closes a submitted or agreed plan: follow-up of the inspection ends.
+    public func closePlan(inspection: String, on date: CalendarDate, today: CalendarDate) throws {
+        try Validation.notFuture(date, today: today, field: "date")
+        try write { db, audit in
+            guard let plan = try Lookup.plan(db, inspection: inspection) else { throw PlanError.notFound(entity: "inspection", key: inspection) }
+            guard plan.status == .submitted || plan.status == .agreed else {
+                throw PlanError.refused("the plan for \(inspection) is \(plan.status.rawValue); only a submitted or agreed plan can be closed")
+            }
+            var after = plan
+            after.status = .closed
+            after.closed = date
+            try PlanStore.savePlan(db, audit, before: plan, after: after)
+        }
+    }
+
+    /// Records a change of an inspection's escalation or confidence after the
+    /// inspection, dated; the inspection keeps the present values.
+    @discardableResult
+    public func changeInspection(_ key: String, on date: CalendarDate, escalation: Escalation?, confidence: Confidence?,
+                                 reason: String, today: CalendarDate) throws -> InspectionChange {
+        try Validation.notFuture(date, today: today, field: "date")
+        return try write { db, audit in
+            try PlanStore.recordInspectionChange(db, audit, inspection: key, on: date, escalation: escalation, confidence: confidence,
+                                                 reason: reason)
+        }
+    }
+
+    static func recordInspectionChange(_ db: Database, _ audit: AuditWriter, inspection key: String, on date: CalendarDate,
+                                       escalation: Escalation?, confidence: Confidence?, reason: String) throws -> InspectionChange {
+        guard let row = try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [key]) else {
+            throw PlanError.notFound(entity: "inspection", key: key)
+        }
+        let before = try Inspection(row: row)
+        if let published = before.published, date < published {
+            throw PlanError.refused("date: \(date) is before the inspection was published (\(published))")
+        }
+        if let latest = try db.one(CalendarDate.self, sql: "SELECT max(on_date) FROM inspection_change WHERE inspection_id = ?",
+                                   arguments: [try Lookup.inspectionID(db, key)]), date <= latest {
+            throw PlanError.refused("date: \(date) is not after the last change of \(key) (\(latest)); changes are recorded in date order")
+        }
+        let newEscalation = escalation == before.escalation ? nil : escalation
+        let newConfidence = confidence == before.confidence ? nil : confidence
+        guard newEscalation != nil || newConfidence != nil else {
+            throw PlanError.refused("\(key) already has escalation \(before.escalation.rawValue) and confidence \(before.confidence?.rawValue ?? "none"): nothing changes")
+        }
+        let change = InspectionChange(inspection: key, date: date, escalation: newEscalation,
+                                      fromEscalation: newEscalation == nil ? nil : before.escalation,
+                                      confidence: newConfidence, fromConfidence: newConfidence == nil ? nil : before.confidence,
+                                      reason: reason)
+        try insertInspectionChange(db, audit, change)
+        var after = before
+        if let newEscalation { after.escalation = newEscalation }
+        if let newConfidence { after.confidence = newConfidence }
+        try saveInspectionStanding(db, audit, before: before, after: after)
+        return change
+    }
+
+    static func insertInspectionChange(_ db: Database, _ audit: AuditWriter, _ c: InspectionChange) throws {
+        try c.validate()
+        let iid = try Lookup.inspectionID(db, c.inspection)
+        if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM inspection_change WHERE inspection_id = ? AND on_date = ?)",
+                      arguments: [iid, c.date]) == true {
+            throw PlanError.duplicate(entity: "inspection change", key: "\(c.inspection) on \(c.date)")
+        }
+        try db.run(sql: """
+            INSERT INTO inspection_change (inspection_id, on_date, escalation, from_escalation, confidence, from_confidence, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [iid, c.date, c.escalation, c.fromEscalation, c.confidence, c.fromConfidence, c.reason])
+        try audit.record(db, entity: "inspection_change", key: "\(c.inspection)@\(c.date)", before: InspectionChange?.none, after: c)
+    }
+
+    /// Writes an inspection's present escalation and confidence.
+    static func saveInspectionStanding(_ db: Database, _ audit: AuditWriter, before: Inspection, after: Inspection) throws {
+        try db.run(sql: "UPDATE inspection SET escalation = ?, confidence = ? WHERE key = ?",
+                   arguments: [after.escalation, after.confidence, after.key])
+        try audit.record(db, entity: "inspection", key: after.key, before: before, after: after)
+    }
+
     static func savePlan(_ db: Database, _ audit: AuditWriter, before: ActionPlan?, after: ActionPlan) throws {
         try after.validate()
         let iid = try Lookup.inspectionID(db, after.inspection)
         try db.run(sql: """
-            INSERT INTO action_plan (inspection_id, status, submitted_on, agreed_on, agreed_by) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO action_plan (inspection_id, status, submitted_on, agreed_on, agreed_by, closed_on) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (inspection_id) DO UPDATE SET status = excluded.status, submitted_on = excluded.submitted_on,
-              agreed_on = excluded.agreed_on, agreed_by = excluded.agreed_by
-            """, arguments: [iid, after.status, after.submitted, after.agreed, after.agreedBy])
+              agreed_on = excluded.agreed_on, agreed_by = excluded.agreed_by, closed_on = excluded.closed_on
+            """, arguments: [iid, after.status, after.submitted, after.agreed, after.agreedBy, after.closed])
         try audit.record(db, entity: "action_plan", key: after.inspection, before: before, after: after)
     }
 }

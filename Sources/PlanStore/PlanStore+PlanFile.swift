@@ -118,6 +118,20 @@ extension PlanStore {
                     }
                 }
             }
+            try file.forEach(.inspectionChanges) { n, change in
+                try at("inspectionChanges[\(n)] (\(change.inspection) \(change.date))") {
+                    let iid = try ids.inspection(change.inspection)
+                    if let row = try db.row(sql: Select.inspectionChange + " WHERE c.inspection_id = ? AND c.on_date = ?",
+                                            arguments: [iid, change.date]) {
+                        try same("inspection change", "\(change.inspection) on \(change.date)", try InspectionChange(row: row), change)
+                        summary.count("inspectionChanges", added: false)
+                    } else {
+                        // The file's inspection holds the present values; a change is its history, recorded as it is.
+                        try PlanStore.insertInspectionChange(db, audit, change)
+                        summary.count("inspectionChanges", added: true)
+                    }
+                }
+            }
             try file.forEach(.actions) { n, action in
                 try at("actions[\(n)] (\(action.qualifiedRef))") {
                     let iid = try ids.inspection(action.inspection)
@@ -195,6 +209,7 @@ extension PlanStore {
                 var f = $0; f.id = nil; return f
             }
             file.plans = try db.rows(sql: Select.plan + " ORDER BY i.key").map(ActionPlan.init(row:))
+            file.inspectionChanges = try db.rows(sql: Select.inspectionChange + " ORDER BY i.key, c.on_date").map(InspectionChange.init(row:))
             file.actions = try db.rows(sql: Select.action + " ORDER BY i.key, a.id").map(Action.init(row:)).map {
                 var a = $0; a.id = nil; return a
             }

@@ -18,10 +18,14 @@ public struct NewAction: Sendable {
     /// Nil for an "Ongoing" action with no deadline.
     public var due: CalendarDate?
     public var measure: String?
+    /// The day the action was agreed or logged, when not today: the action
+    /// counts from this day, and so does its stale clock.
+    public var created: CalendarDate?
 
     public init(findings: [Int64], inspection: String?, ref: String?, title: String, description: String? = nil,
                 owner: String, agency: String, supportingAgencies: [String] = [], start: CalendarDate? = nil,
-                due: CalendarDate?, measure: String? = nil) {
+                due: CalendarDate?, measure: String? = nil, created: CalendarDate? = nil) {
+        self.created = created
         self.findings = findings; self.inspection = inspection; self.ref = ref; self.title = title
         self.description = description; self.owner = owner; self.agency = agency
         self.supportingAgencies = supportingAgencies; self.start = start; self.due = due; self.measure = measure
@@ -32,6 +36,7 @@ public struct NewAction: Sendable {
 extension PlanStore {
     @discardableResult
     public func addAction(_ new: NewAction, today: CalendarDate) throws -> Action {
+        if let created = new.created { try Validation.notFuture(created, today: today, field: "date") }
         return try write { db, audit in
             var inspection = new.inspection
             var numbers: [Int] = []
@@ -52,7 +57,7 @@ extension PlanStore {
             let action = Action(inspection: inspection, ref: ref, findings: numbers.sorted(), title: new.title,
                                 description: new.description, owner: new.owner, agency: new.agency,
                                 supportingAgencies: new.supportingAgencies, start: new.start, originalDue: new.due,
-                                measure: new.measure, created: today)
+                                measure: new.measure, created: new.created ?? today)
             return try PlanStore.insertAction(db, audit, action)
         }
     }
@@ -141,27 +146,20 @@ extension PlanStore {
         if action.status == .complete, update.status == nil, let percent = update.percent, percent < 100 {
             throw PlanError.refused("action \(action.id.map(String.init) ?? ref) (\(ref)) is complete; to reopen it give --status in-progress")
         }
-        if let percent = update.percent {
-            guard (0...100).contains(percent) else {
-                throw PlanError.invalidValue(field: "percent", value: String(percent), expected: "a whole number from 0 to 100")
-            }
-            after.percent = percent
-            if update.status == nil, action.status == .notStarted, percent > 0 { after.status = .inProgress }
+        if let percent = update.percent, !(0...100).contains(percent) {
+            throw PlanError.invalidValue(field: "percent", value: String(percent), expected: "a whole number from 0 to 100")
         }
-        if let status = update.status {
-            after.status = status
-            switch status {
-            case .complete:
-                if action.status != .complete { after.completed = update.date }
-                if update.percent == nil { after.percent = 100 }
-                if let evidence = update.evidence { after.evidence = evidence }
-            case .notStarted, .inProgress:
-                after.completed = nil
-            case .withdrawn:
-                after.completed = nil
-            }
-        }
+        let state = ActionState(action).applying(status: update.status, percent: update.percent, on: update.date)
+        after.status = state.status; after.percent = state.percent; after.completed = state.completed
+        if update.status == .complete, action.status != .complete, let evidence = update.evidence { after.evidence = evidence }
         return after
+    }
+
+    /// Refuses a progress update dated before the action's start date.
+    static func checkNotBeforeStart(_ action: Action, _ date: CalendarDate) throws {
+        if let start = action.start, date < start {
+            throw PlanError.refused("date: \(date) is before action \(action.id.map(String.init) ?? action.ref) (\(action.qualifiedRef)) starts (\(start))")
+        }
     }
 
     /// Appends a progress update (author = the actor) and applies its status and percent.
@@ -174,6 +172,7 @@ extension PlanStore {
         return try write { db, audit in
             let id = try Lookup.actionID(db, reference)
             let before = try Lookup.action(db, id: id)
+            try PlanStore.checkNotBeforeStart(before, date)
             let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: note,
                                          status: status, percent: percent, evidence: evidence)
             let after = try PlanStore.applying(update, to: before)
@@ -228,6 +227,7 @@ extension PlanStore {
         return try write { db, audit in
             let id = try Lookup.actionID(db, reference)
             let before = try Lookup.action(db, id: id)
+            try PlanStore.checkNotBeforeStart(before, date)
             switch before.status {
             case .withdrawn:
                 throw PlanError.refused("action \(id) (\(before.qualifiedRef)) is withdrawn; a withdrawn action cannot be completed")
@@ -253,6 +253,7 @@ extension PlanStore {
         return try write { db, audit in
             let id = try Lookup.actionID(db, reference)
             let before = try Lookup.action(db, id: id)
+            try PlanStore.checkNotBeforeStart(before, date)
             guard before.status.isOpen else {
                 throw PlanError.refused("action \(id) (\(before.qualifiedRef)) is \(before.status.rawValue); only an open action can be withdrawn")
             }
@@ -265,10 +266,22 @@ extension PlanStore {
     }
 
     /// Records a linking review; the inspector defaults to the partnership's
-    /// current link inspector.
+    /// current link inspector. With `escalation`, the review also changes the
+    /// escalation of the partnership's latest inspection, dated the review's day.
     @discardableResult
-    public func addReview(_ review: PlanFile.Review) throws -> LinkingReview {
-        return try write { db, audit in try PlanStore.insertReview(db, audit, review) }
+    public func addReview(_ review: PlanFile.Review, escalation: Escalation? = nil, today: CalendarDate? = nil) throws -> LinkingReview {
+        if let today { try Validation.notFuture(review.date, today: today, field: "date") }
+        return try write { db, audit in
+            let stored = try PlanStore.insertReview(db, audit, review)
+            if let escalation {
+                guard let inspection = try PlanStore.latestInspection(db, partnership: review.partnership, asOf: review.date) else {
+                    throw PlanError.refused("escalation: \(review.partnership) has no inspection published by \(review.date) to escalate")
+                }
+                try PlanStore.recordInspectionChange(db, audit, inspection: inspection.key, on: review.date, escalation: escalation,
+                                                     confidence: nil, reason: "\(review.kind.rawValue.replacingOccurrences(of: "-", with: " ").capitalizedFirst) on \(review.date): \(review.summary)")
+            }
+            return stored
+        }
     }
 
     static func insertReview(_ db: Database, _ audit: AuditWriter, _ r: PlanFile.Review) throws -> LinkingReview {

@@ -140,13 +140,29 @@ extension PlanStore {
         try read { db in
             try checkFilter(db, filter)
             let (clause, arguments) = filter.sql()
-            let cursor = try db.cursor(sql: (withFindings ? Select.action : Select.actionRow) + " WHERE 1" + clause + extraWhere + " ORDER BY " + orderBy,
+            // In the past the present status and deadline cannot choose the rows: `extraWhere` is left out.
+            let condition = PlanStore.isPast(asOf) ? "" : extraWhere
+            let cursor = try db.cursor(sql: (withFindings ? Select.action : Select.actionRow) + " WHERE 1" + clause + condition + " ORDER BY " + orderBy,
                                              arguments: arguments + extraArguments)
+            let past = PlanStore.isPast(asOf)
             while let row = try cursor.next() {
-                let action = try Action(row: row)
+                var action = try Action(row: row)
                 guard let id = action.id else { continue }
+                var lastUpdate: CalendarDate? = row["last_update"]
+                if past {
+                    // The action as it stood on `asOf` (callers filter on what they need of it then).
+                    let later = try db.all(CalendarDate.self, sql: """
+                        SELECT from_due FROM deadline_extension WHERE action_id = ? AND recorded_on > ? ORDER BY recorded_on, id
+                        """, arguments: [id, asOf])
+                    let first = try db.one(CalendarDate.self, sql: "SELECT min(on_date) FROM progress_update WHERE action_id = ?", arguments: [id])
+                    guard let then = History.action(action, firstUpdate: first, changes: try ActionRowReader.stateChanges(db, action: id),
+                                                    laterExtensionsFrom: later, asOf: asOf) else { continue }
+                    action = then
+                    lastUpdate = try db.one(CalendarDate.self, sql: "SELECT max(on_date) FROM progress_update WHERE action_id = ? AND on_date <= ?",
+                                            arguments: [id, asOf])
+                }
                 try body(action, ActionRow(action: action, id: id, partnership: try row.required("partnership_key"),
-                                           lastUpdate: row["last_update"], asOf: asOf, thresholds: thresholds))
+                                           lastUpdate: lastUpdate, asOf: asOf, thresholds: thresholds))
             }
         }
     }
@@ -161,10 +177,24 @@ extension PlanStore {
                           extraArguments: StatementArguments = [], _ body: (ActionRow) throws -> Void) throws {
         try read { db in
             try checkFilter(db, filter)
-            let (sql, arguments) = query.sql(filter)
-            try ActionRowReader.forEach(db, sql: sql, arguments: arguments + extraArguments, asOf: asOf, thresholds: thresholds, body)
+            guard PlanStore.isPast(asOf) else {
+                let (sql, arguments) = query.sql(filter)
+                return try ActionRowReader.forEach(db, sql: sql, arguments: arguments + extraArguments, asOf: asOf, thresholds: thresholds, body)
+            }
+            let (sql, arguments) = ReportQuery.pastSQL(filter, asOf: asOf)
+            var kept: [ActionRow] = []
+            try ActionRowReader.forEach(db, sql: sql, arguments: arguments, asOf: asOf, thresholds: thresholds, past: true) { row in
+                if let status = filter.status, row.status != status { return }
+                guard query.keep(row) else { return }
+                if query.inOrder == nil { try body(row) } else { kept.append(row) }
+            }
+            if let inOrder = query.inOrder { for row in kept.sorted(by: inOrder) { try body(row) } }
         }
     }
+
+    /// Whether `asOf` is before today: the plan is then rebuilt as it stood
+    /// (docs/rules.md, "The past"); from today on it is the plan as it is.
+    public static func isPast(_ asOf: CalendarDate) -> Bool { asOf < CalendarDate.today() }
 
     /// Finding texts by inspection and number, for exports that name the area for improvement.
     public func findingTexts(_ filter: ActionFilter) throws -> [String: [Int: String]] {
@@ -216,18 +246,32 @@ extension PlanStore {
             guard let row = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id]) else {
                 throw PlanError.notFound(entity: "action", key: reference)
             }
-            let action = try Action(row: row)
+            let present = try Action(row: row)
+            let updates = try db.rows(sql: Select.update + " WHERE u.action_id = ? ORDER BY u.on_date, u.id", arguments: [id])
+                .map(PlanFile.Update.init(row:))
+            let extensions = try db.rows(sql: Select.extensionRow + " WHERE x.action_id = ? ORDER BY x.recorded_on, x.id", arguments: [id])
+                .map(PlanFile.Extension.init(row:))
+            var action = present
+            var lastUpdate: CalendarDate? = row["last_update"]
+            if PlanStore.isPast(asOf) {
+                let changes = updates.filter { $0.status != nil || $0.percent != nil }
+                    .map { StateChange(date: $0.date, status: $0.status, percent: $0.percent) }
+                guard let then = History.action(present, firstUpdate: updates.first?.date, changes: changes,
+                                                laterExtensionsFrom: extensions.filter { $0.recorded > asOf }.map(\.from), asOf: asOf) else {
+                    throw PlanError.refused("action \(id) (\(present.qualifiedRef)) was recorded on \(present.created), after \(asOf)")
+                }
+                action = then
+                lastUpdate = updates.last { $0.date <= asOf }?.date
+            }
             let actionRow = ActionRow(action: action, id: id, partnership: try row.required("partnership_key"),
-                                      lastUpdate: row["last_update"], asOf: asOf, thresholds: thresholds)
+                                      lastUpdate: lastUpdate, asOf: asOf, thresholds: thresholds)
             return ActionDetail(
                 action: action, row: actionRow,
                 findings: try db.rows(sql: Select.finding + """
                      WHERE f.id IN (SELECT finding_id FROM action_finding WHERE action_id = ?) ORDER BY f.number
                     """, arguments: [id]).map(Finding.init(row:)),
-                updates: try db.rows(sql: Select.update + " WHERE u.action_id = ? ORDER BY u.on_date, u.id", arguments: [id])
-                    .map(PlanFile.Update.init(row:)),
-                extensions: try db.rows(sql: Select.extensionRow + " WHERE x.action_id = ? ORDER BY x.to_due", arguments: [id])
-                    .map(PlanFile.Extension.init(row:)),
+                updates: PlanStore.isPast(asOf) ? updates.filter { $0.date <= asOf } : updates,
+                extensions: (PlanStore.isPast(asOf) ? extensions.filter { $0.recorded <= asOf } : extensions).sorted { $0.to < $1.to },
                 history: try db.rows(sql: """
                     SELECT * FROM audit_entry WHERE entity IN ('action', 'progress_update', 'deadline_extension')
                       AND entity_key = ? ORDER BY seq

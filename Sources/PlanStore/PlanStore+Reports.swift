@@ -32,11 +32,26 @@ extension PlanStore {
         }
     }
 
-    /// The latest inspection of a partnership: the most recently published, then by key.
-    static func latestInspection(_ db: Database, partnership: String) throws -> Inspection? {
+    /// The latest inspection of a partnership published by `asOf` (or not
+    /// dated): the most recently published, then by key; with its escalation
+    /// and confidence as they stood on `asOf`.
+    static func latestInspection(_ db: Database, partnership: String, asOf: CalendarDate) throws -> Inspection? {
         try db.row(sql: Select.inspection + """
-             WHERE p.key = ? ORDER BY i.published IS NULL, i.published DESC, i.key DESC LIMIT 1
-            """, arguments: [partnership]).map(Inspection.init(row:))
+             WHERE p.key = ? AND (i.published IS NULL OR i.published <= ?)
+             ORDER BY i.published IS NULL, i.published DESC, i.key DESC LIMIT 1
+            """, arguments: [partnership, asOf]).map { try inspection(db, try Inspection(row: $0), asOf: asOf) }
+    }
+
+    /// An inspection's escalation and confidence as they stood at the end of `asOf`.
+    static func inspection(_ db: Database, _ present: Inspection, asOf: CalendarDate) throws -> Inspection {
+        let later = try db.rows(sql: Select.inspectionChange + " WHERE i.key = ? AND c.on_date > ? ORDER BY c.on_date",
+                                arguments: [present.key, asOf]).map(InspectionChange.init(row:))
+        return History.inspection(present, laterChanges: later)
+    }
+
+    /// An inspection's plan as it stood at the end of `asOf`.
+    static func plan(_ db: Database, inspection: String, asOf: CalendarDate) throws -> ActionPlan? {
+        try Lookup.plan(db, inspection: inspection).map { History.plan($0, asOf: asOf) }
     }
 
     /// The latest linking review on or before `asOf`.
@@ -74,9 +89,10 @@ extension PlanStore {
             let partnerships = try reportPartnerships(db, filter)
             for p in partnerships {
                 let inspection = try filter.inspection.map { key in
-                    try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [key]).map(Inspection.init(row:))
-                } ?? PlanStore.latestInspection(db, partnership: p.key)
-                let plan = try inspection.flatMap { try Lookup.plan(db, inspection: $0.key) }
+                    try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [key])
+                        .map { try PlanStore.inspection(db, try Inspection(row: $0), asOf: asOf) }
+                } ?? PlanStore.latestInspection(db, partnership: p.key, asOf: asOf)
+                let plan = try inspection.flatMap { try PlanStore.plan(db, inspection: $0.key, asOf: asOf) }
                 let review = try PlanStore.lastReview(db, partnership: p.key, asOf: asOf)
                 lines[p.key] = PartnershipProgress(partnership: p.key, name: p.name, inspection: inspection, plan: plan,
                                                    lastReview: review?.date, nextReview: review?.next, asOf: asOf)
@@ -90,38 +106,40 @@ extension PlanStore {
         return partnerships.compactMap { lines[$0.key] }
     }
 
-    /// Per owner and agency: their overdue and due-soon actions.
+    /// Per owner and agency: everything open they hold, as overdue, due soon
+    /// and the rest, soonest deadline first.
     public func ownerDigests(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> [OwnerDigest] {
         var digests: [OwnerDigest] = []
-        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds, ReportQuery.owners,
-                             extraArguments: [asOf.adding(days: thresholds.dueSoonDays)]) { row in
-            guard row.has(.overdue) || row.has(.dueSoon) else { return }
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds, ReportQuery.owners) { row in
             if digests.last.map({ $0.owner.lowercased() != row.owner.lowercased() || $0.agency.lowercased() != row.agency.lowercased() }) ?? true {
                 digests.append(OwnerDigest(owner: row.owner, agency: row.agency))
             }
-            if row.has(.overdue) { digests[digests.count - 1].overdue.append(row) } else { digests[digests.count - 1].dueSoon.append(row) }
+            digests[digests.count - 1].add(row)
         }
         return digests
     }
 
     /// Per partnership: link inspector, last and next review, late plans, escalation.
-    public func linkingReport(_ filter: ActionFilter, asOf: CalendarDate) throws -> [LinkingRow] {
-        try read { db in
+    public func linkingReport(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> [LinkingRow] {
+        var reds: [String: Int] = [:]
+        try forEachOverdue(filter, asOf: asOf, thresholds: thresholds) { reds[$0.partnership, default: 0] += 1 }
+        return try read { db in
             try reportPartnerships(db, filter).map { p in
                 let link = try PlanStore.linkInspector(db, partnership: p.key, asOf: asOf)
                 let review = try PlanStore.lastReview(db, partnership: p.key, asOf: asOf)
-                let inspections = try db.rows(sql: Select.inspection + " WHERE p.key = ? ORDER BY i.key", arguments: [p.key])
-                    .map(Inspection.init(row:))
+                let inspections = try db.rows(sql: Select.inspection + """
+                     WHERE p.key = ? AND (i.published IS NULL OR i.published <= ?) ORDER BY i.key
+                    """, arguments: [p.key, asOf]).map(Inspection.init(row:))
                 var late: [String] = []
                 for inspection in inspections {
-                    let plan = try Lookup.plan(db, inspection: inspection.key)
+                    let plan = try PlanStore.plan(db, inspection: inspection.key, asOf: asOf)
                     if Rules.isPlanLate(due: inspection.planDue, submitted: plan?.submitted, asOf: asOf) { late.append(inspection.key) }
                 }
-                let latest = try PlanStore.latestInspection(db, partnership: p.key)
+                let latest = try PlanStore.latestInspection(db, partnership: p.key, asOf: asOf)
                 return LinkingRow(partnership: p.key, name: p.name, inspector: link?.inspector, inspectorSince: link?.from,
                                   lastReview: review, nextReview: review?.next, latePlans: late,
                                   confidence: review?.confidence ?? latest?.confidence, escalation: latest?.escalation,
-                                  asOf: asOf)
+                                  red: reds[p.key] ?? 0, asOf: asOf, thresholds: thresholds)
             }
         }
     }
@@ -146,12 +164,12 @@ extension PlanStore {
         return try read { db in
             let partnership = try Partnership(row: try db.row(sql: Select.partnership + " WHERE p.key = ?", arguments: [key])
                                               ?? { throw PlanError.notFound(entity: "partnership", key: key) }())
-            let inspection = try PlanStore.latestInspection(db, partnership: key)
+            let inspection = try PlanStore.latestInspection(db, partnership: key, asOf: asOf)
             let evaluations = try inspection.map { i in
                 try db.rows(sql: Select.evaluation + " WHERE i.key = ? ORDER BY q.code IS NULL, q.code, q.name",
                                  arguments: [i.key]).map(Evaluation.init(row:))
             } ?? []
-            let plan = try inspection.flatMap { try Lookup.plan(db, inspection: $0.key) }
+            let plan = try inspection.flatMap { try PlanStore.plan(db, inspection: $0.key, asOf: asOf) }
             let start = since ?? inspection?.published
             let timeline = try PlanStore.timeline(db, partnership: key, from: start, to: asOf, inspection: inspection, plan: plan)
             return FollowView(asOf: asOf, partnership: partnership,
@@ -177,6 +195,20 @@ extension PlanStore {
             if let agreed = plan.agreed, inRange(agreed) {
                 entries.append(TimelineEntry(date: agreed, kind: .planAgreed, action: nil,
                                              text: "Action plan agreed" + (plan.agreedBy.map { " by \($0)" } ?? "")))
+            }
+            if let closed = plan.closed, inRange(closed) {
+                entries.append(TimelineEntry(date: closed, kind: .planClosed, action: nil, text: "Action plan for \(inspection.key) closed"))
+            }
+        }
+        if let inspection {
+            let changes = try db.rows(sql: Select.inspectionChange + " WHERE i.key = ? AND c.on_date BETWEEN ? AND ? ORDER BY c.on_date",
+                                      arguments: [inspection.key, lower, to]).map(InspectionChange.init(row:))
+            for c in changes {
+                var parts: [String] = []
+                if let e = c.escalation { parts.append("escalation \(c.fromEscalation?.rawValue ?? "none") → \(e.rawValue)") }
+                if let v = c.confidence { parts.append("confidence \(c.fromConfidence?.rawValue ?? "none") → \(v.rawValue)") }
+                entries.append(TimelineEntry(date: c.date, kind: .inspectionChange, action: nil,
+                                             text: "Inspection \(inspection.key): " + parts.joined(separator: ", ") + " (\(c.reason))"))
             }
         }
         let updates = try db.rows(sql: Select.update + """
@@ -205,7 +237,7 @@ extension PlanStore {
             if let next = r.next { text += " Next review \(next)." }
             entries.append(TimelineEntry(date: r.date, kind: .review, action: nil, text: text))
         }
-        let order: [TimelineEntry.Kind] = [.published, .planSubmitted, .planAgreed, .review, .extension, .update]
+        let order: [TimelineEntry.Kind] = [.published, .planSubmitted, .planAgreed, .review, .inspectionChange, .extension, .update, .planClosed]
         return entries.enumerated().sorted { a, b in
             if a.element.date != b.element.date { return a.element.date < b.element.date }
             let ka = order.firstIndex(of: a.element.kind) ?? 0, kb = order.firstIndex(of: b.element.kind) ?? 0
@@ -224,24 +256,50 @@ extension String {
 struct ReportQuery: Sendable {
     let condition: String
     let orderBy: String
+    /// As of a past day the SQL condition, which reads the present, cannot
+    /// choose the rows: every action recorded by then is read, and these say
+    /// which the report keeps and in what order (nil: the SQL order of `all`).
+    let keep: @Sendable (ActionRow) -> Bool
+    let inOrder: (@Sendable (ActionRow, ActionRow) -> Bool)?
 
     static let open = " AND a.status IN ('not-started', 'in-progress')"
 
     /// Every action of the filter (progress, action list).
-    static let all = ReportQuery(condition: "", orderBy: "p.key, i.key, a.id")
-    static let overdue = ReportQuery(condition: open + " AND a.current_due < ?", orderBy: "p.key, a.current_due, a.id")
-    static let dueSoon = ReportQuery(condition: open + " AND a.current_due BETWEEN ? AND ?", orderBy: "a.current_due, p.key, a.id")
+    static let all = ReportQuery(condition: "", orderBy: "p.key, i.key, a.id", keep: { _ in true }, inOrder: nil)
+    static let overdue = ReportQuery(condition: open + " AND a.current_due < ?", orderBy: "p.key, a.current_due, a.id",
+                                     keep: { $0.has(.overdue) },
+                                     inOrder: { ($0.partnership, $0.due?.dayNumber ?? 0, $0.id) < ($1.partnership, $1.due?.dayNumber ?? 0, $1.id) })
+    static let dueSoon = ReportQuery(condition: open + " AND a.current_due BETWEEN ? AND ?", orderBy: "a.current_due, p.key, a.id",
+                                     keep: { $0.has(.dueSoon) },
+                                     inOrder: { ($0.due?.dayNumber ?? 0, $0.partnership, $0.id) < ($1.due?.dayNumber ?? 0, $1.partnership, $1.id) })
     static let stale = ReportQuery(condition: open + """
          AND max(a.created_on, coalesce((SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id), a.created_on)) < ?
-        """, orderBy: "max(a.created_on, coalesce(last_update, a.created_on)), p.key, a.id")
-    /// Overdue or due soon, for the owners' digest.
-    static let owners = ReportQuery(condition: open + " AND a.current_due <= ?",
-                                    orderBy: "a.owner COLLATE NOCASE, a.lead_agency COLLATE NOCASE, a.current_due, a.id")
+        """, orderBy: "max(a.created_on, coalesce(last_update, a.created_on)), p.key, a.id",
+        keep: { $0.has(.stale) },
+        inOrder: { (-$0.daysSinceUpdate, $0.partnership, $0.id) < (-$1.daysSinceUpdate, $1.partnership, $1.id) })
+    /// Every open action, by owner and agency (case-blind), soonest deadline first, for the owners' digest.
+    static let owners = ReportQuery(condition: open,
+                                    orderBy: "a.owner COLLATE NOCASE, a.lead_agency COLLATE NOCASE, a.current_due IS NULL, a.current_due, a.id",
+                                    keep: { $0.status.isOpen },
+                                    inOrder: { a, b in
+        let ka = (a.owner.lowercased(), a.agency.lowercased()), kb = (b.owner.lowercased(), b.agency.lowercased())
+        if ka != kb { return ka < kb }
+        return (a.due == nil ? 1 : 0, a.due?.dayNumber ?? 0, a.id) < (b.due == nil ? 1 : 0, b.due?.dayNumber ?? 0, b.id)
+    })
 
     /// The whole statement for `filter`, with the filter's arguments (the
     /// condition's own come after them).
     func sql(_ filter: ActionFilter) -> (sql: String, arguments: StatementArguments) {
         let (clause, arguments) = filter.sql()
         return (ActionRowReader.reportColumns + " WHERE 1" + clause + condition + " ORDER BY " + orderBy, arguments)
+    }
+
+    /// The statement as of the past day `asOf`: the filter's clause but its
+    /// status (which is the status then, decided in Swift).
+    static func pastSQL(_ filter: ActionFilter, asOf: CalendarDate) -> (sql: String, arguments: StatementArguments) {
+        var present = filter
+        present.status = nil
+        let (clause, arguments) = present.sql()
+        return (ActionRowReader.pastColumns + clause + " ORDER BY p.key, i.key, a.id", [asOf] + arguments)
     }
 }

@@ -72,6 +72,7 @@ extension PlanStore {
         switch entry.entity {
         case "action", "progress_update", "deadline_extension": return "action \(entry.key)"
         case "inspection", "action_plan": return "inspection \(entry.key)"
+        case "inspection_change": return "inspection \(entry.key.split(separator: "@").first.map(String.init) ?? entry.key)"
         case "evaluation": return "inspection \(entry.key.split(separator: "/").first.map(String.init) ?? entry.key)"
         case "finding": return "inspection \(entry.key.split(separator: "#").first.map(String.init) ?? entry.key)"
         case "link_assignment", "linking_review": return "partnership \(entry.key.split(separator: "@").first.map(String.init) ?? entry.key)"
@@ -122,6 +123,13 @@ extension PlanStore {
             let restored = try decode(ActionPlan.self, entry.before)
             try savePlan(db, audit, before: try Lookup.plan(db, inspection: key), after: restored)
             return "plan for \(key) restored to \(restored.status.rawValue)"
+        case ("inspection", "update"):
+            let restored = try decode(Inspection.self, entry.before)
+            guard let row = try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [key]) else {
+                throw PlanError.notFound(entity: "inspection", key: key)
+            }
+            try saveInspectionStanding(db, audit, before: try Inspection(row: row), after: restored)
+            return "inspection \(key) restored to escalation \(restored.escalation.rawValue)"
         case ("evaluation", "update"):
             let restored = try decode(Evaluation.self, entry.before)
             try upsertEvaluation(db, audit, restored)
@@ -160,6 +168,9 @@ extension PlanStore {
         case "finding":
             let parts = key.split(separator: "#").map(String.init)
             return ("DELETE FROM finding WHERE inspection_id = ? AND number = ?", [try Lookup.inspectionID(db, parts.first ?? ""), Int(parts.last ?? "") ?? 0])
+        case "inspection_change":
+            let parts = key.split(separator: "@").map(String.init)
+            return ("DELETE FROM inspection_change WHERE inspection_id = ? AND on_date = ?", [try Lookup.inspectionID(db, parts.first ?? ""), parts.last ?? ""])
         case "linking_review":
             let partnership = String(key.prefix { $0 != "@" })
             let rest = key.dropFirst(partnership.count + 1).split(separator: "/").map(String.init)

@@ -220,6 +220,7 @@ extension PlanStore {
         try each(Select.qi, "quality_indicator", QualityIndicator.init(row:)) { $0.reference }
         try each(Select.inspection, "inspection", Inspection.init(row:)) { $0.key }
         try each(Select.plan, "action_plan", ActionPlan.init(row:)) { $0.inspection }
+        try each(Select.inspectionChange, "inspection_change", InspectionChange.init(row:)) { "\($0.inspection)@\($0.date)" }
         try each(Select.evaluation, "evaluation", Evaluation.init(row:)) { "\($0.inspection)/\($0.qi)" }
         try each(Select.finding, "finding", Finding.init(row:)) { "\($0.inspection)#\($0.number)" }
         try each(Select.action, "action", Action.init(row:)) { String($0.id ?? 0) }

@@ -30,6 +30,10 @@ enum Select {
         SELECT pl.*, i.key AS inspection_key FROM action_plan pl JOIN inspection i ON i.id = pl.inspection_id
         """
 
+    static let inspectionChange = """
+        SELECT c.*, i.key AS inspection_key FROM inspection_change c JOIN inspection i ON i.id = c.inspection_id
+        """
+
     /// Actions with their inspection, partnership, finding numbers and last update date.
     static let action = """
         SELECT a.*, i.key AS inspection_key, p.key AS partnership_key,
@@ -119,7 +123,15 @@ extension Finding {
 extension ActionPlan {
     init(row: Row) throws {
         self.init(inspection: try row.required("inspection_key"), status: try row.required("status"),
-                  submitted: row["submitted_on"], agreed: row["agreed_on"], agreedBy: row["agreed_by"])
+                  submitted: row["submitted_on"], agreed: row["agreed_on"], agreedBy: row["agreed_by"], closed: row["closed_on"])
+    }
+}
+
+extension InspectionChange {
+    init(row: Row) throws {
+        self.init(inspection: try row.required("inspection_key"), date: try row.required("on_date"),
+                  escalation: row["escalation"], fromEscalation: row["from_escalation"],
+                  confidence: row["confidence"], fromConfidence: row["from_confidence"], reason: try row.required("reason"))
     }
 }
 

@@ -15,7 +15,7 @@ struct ActionCommand: ParsableCommand {
             abstract: "Add an action answering one or more findings. Leave out --due (or say --due ongoing) for an action with no deadline.",
             discussion: """
                 Example:
-                  planwatch action add --finding 3 --ref 2.1 --title "Commission school counselling" --owner "Head of Service, Education" --agency "Dundee City Council" --due 2023-03-31 --measure "Waiting time under 6 weeks"
+                  planwatch action add --finding 3 --ref 2.1 --title "Commission school counselling" --owner "Head of Service, Education" --agency "Dundee City Council" --due 2023-03-31 --measure "Waiting time under 6 weeks" --date 2022-03-01
                 """)
         static let auditName = "action add"
         @OptionGroup var global: GlobalOptions
@@ -30,6 +30,7 @@ struct ActionCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: ArgumentHelp("Start date.", valueName: "date")) var start: String?
         @Option(parsing: .unconditional, help: ArgumentHelp("Deadline; 'ongoing' or 'none' for none.", valueName: "date")) var due: String?
         @Option(parsing: .unconditional, help: "Measure of success.") var measure: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("When the action was agreed or logged (default: today); it counts from this day, and so does its stale clock.", valueName: "date")) var date: String?
 
         func run(context: Context) throws {
             var findingIDs: [Int64] = []
@@ -46,7 +47,8 @@ struct ActionCommand: ParsableCommand {
             let action = try context.store.addAction(NewAction(
                 findings: findingIDs, inspection: inspection, ref: ref, title: title, description: description, owner: owner,
                 agency: agency, supportingAgencies: splitList(supporting),
-                start: try parseOptionalDate(start, field: "start", today: context.today), due: deadline, measure: measure),
+                start: try parseOptionalDate(start, field: "start", today: context.today), due: deadline, measure: measure,
+                created: try parseOptionalDate(date, field: "date", today: context.today)),
                 today: context.today)
             context.done("Added action \(action.id.map(String.init) ?? "?") (\(action.qualifiedRef)), due \(action.due?.iso ?? "— no deadline")")
         }

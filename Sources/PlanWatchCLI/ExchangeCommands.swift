@@ -128,8 +128,11 @@ struct ExportCommand: StoreCommand {
             var entries: [ICalendar.Entry] = []
             try context.store.forEachAction(filter, asOf: day, extraWhere: " AND a.status IN ('not-started', 'in-progress') AND a.current_due IS NOT NULL",
                                             orderBy: "a.current_due, p.key, a.id") { action, row in
+                guard row.status.isOpen, action.due != nil else { return }
                 entries.append(ICalendar.Entry(action: action, row: row, extensions: counts[row.id] ?? 0))
             }
+            // As of a past day deadlines may have moved since: the order is the deadlines then.
+            entries.sort { ($0.row.due?.dayNumber ?? 0, $0.row.partnership, $0.row.id) < ($1.row.due?.dayNumber ?? 0, $1.row.partnership, $1.row.id) }
             let stamp: String
             if asOf != nil {
                 stamp = day.iso.replacingOccurrences(of: "-", with: "") + "T000000Z"

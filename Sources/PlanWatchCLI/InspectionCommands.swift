@@ -8,7 +8,40 @@ struct InspectionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspection", abstract: "Joint inspections and their grades.",
         discussion: "Example:\n  planwatch inspection grade dundee-2021 --qi 2.1 --grade good",
-        subcommands: [Add.self, Grade.self, List.self, Show.self])
+        subcommands: [Add.self, Grade.self, Change.self, List.self, Show.self])
+
+    struct Change: StoreCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "change",
+            abstract: "Record a change of the inspection's escalation or statement of confidence after the inspection, dated, with a reason.",
+            discussion: """
+                Changes are kept in date order; --as-of shows the values as they stood.
+                Example:
+                  planwatch inspection change dundee-2021 --escalation formal-monitoring --date 2023-11-10 --reason "Two reviews without progress on mental health"
+                """)
+        static let auditName = "inspection change"
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The inspection key.") var inspection: String
+        @Option(parsing: .unconditional, help: "New escalation: \(Escalation.choices).") var escalation: String?
+        @Option(parsing: .unconditional, help: "New statement of confidence: \(Confidence.choices).") var confidence: String?
+        @Option(parsing: .unconditional, help: "Why it changes.") var reason: String
+        @Option(parsing: .unconditional, help: ArgumentHelp("Date of the change (default: today).", valueName: "date")) var date: String?
+
+        func validate() throws {
+            if escalation == nil, confidence == nil { throw ValidationError("give --escalation, --confidence or both") }
+        }
+
+        func run(context: Context) throws {
+            let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+            let change = try context.store.changeInspection(
+                inspection, on: day, escalation: try escalation.map { try Escalation.require($0) },
+                confidence: try confidence.map { try Confidence.require($0) }, reason: reason, today: context.today)
+            var parts: [String] = []
+            if let e = change.escalation { parts.append("escalation \(change.fromEscalation?.rawValue ?? "none") → \(e.rawValue)") }
+            if let c = change.confidence { parts.append("confidence \(change.fromConfidence?.rawValue ?? "none") → \(c.rawValue)") }
+            context.done("Changed \(inspection) on \(day): " + parts.joined(separator: ", "))
+        }
+    }
 
     struct Add: StoreCommand {
         static let configuration = CommandConfiguration(
@@ -201,7 +234,7 @@ struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan", abstract: "The joint action plan owed after an inspection.",
         discussion: "Example:\n  planwatch plan submit dundee-2021 --date 2022-03-10",
-        subcommands: [Submit.self, Agree.self])
+        subcommands: [Submit.self, Agree.self, Close.self])
 
     struct Submit: StoreCommand {
         static let configuration = CommandConfiguration(
@@ -235,6 +268,23 @@ struct PlanCommand: ParsableCommand {
             let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
             try context.store.agreePlan(inspection: inspection, on: day, by: by)
             context.done("Plan for \(inspection) agreed on \(day) by \(by)")
+        }
+    }
+
+    struct Close: StoreCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "close",
+            abstract: "Record that follow-up of the plan has ended (a submitted or agreed plan).",
+            discussion: "Example:\n  planwatch plan close dundee-2021 --date 2024-06-30")
+        static let auditName = "plan close"
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The inspection key.") var inspection: String
+        @Option(parsing: .unconditional, help: ArgumentHelp("Date closed (default: today).", valueName: "date")) var date: String?
+
+        func run(context: Context) throws {
+            let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+            try context.store.closePlan(inspection: inspection, on: day, today: context.today)
+            context.done("Plan for \(inspection) closed on \(day)")
         }
     }
 }

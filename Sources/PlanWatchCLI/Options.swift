@@ -83,13 +83,18 @@ public struct ThresholdOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("behind-margin"), parsing: .unconditional, help: "Percentage points behind the elapsed share of time that count as behind schedule.")
     var behindMargin: Int = Thresholds.standard.behindMargin
 
+    @Option(name: .customLong("attention-reds"), parsing: .unconditional, help: "Red actions that make a partnership need attention (report linking).")
+    var attentionReds: Int = Thresholds.standard.attentionReds
+
     public init() {}
 
     public func validate() throws {
         try thresholds.check()
     }
 
-    var thresholds: Thresholds { Thresholds(dueSoonDays: dueSoonDays, staleDays: staleDays, behindMargin: behindMargin) }
+    var thresholds: Thresholds {
+        Thresholds(dueSoonDays: dueSoonDays, staleDays: staleDays, behindMargin: behindMargin, attentionReds: attentionReds)
+    }
 }
 
 /// Reads a date a user typed for a named option.

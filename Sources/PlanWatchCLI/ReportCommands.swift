@@ -60,7 +60,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Reports on the action plans, each with --as-of, filters and --format.",
         discussion: "Example:\n  planwatch report overdue --as-of 2023-06-30",
-        subcommands: [Overdue.self, DueSoon.self, Stale.self, Progress.self, Owners.self, Linking.self])
+        subcommands: [Overdue.self, DueSoon.self, Stale.self, Progress.self, Owners.self, Linking.self, Changes.self])
 
     struct Overdue: StoreCommand {
         static let configuration = CommandConfiguration(
@@ -246,17 +246,63 @@ struct ReportCommand: ParsableCommand {
     struct Linking: StoreCommand {
         static let configuration = CommandConfiguration(
             commandName: "linking",
-            abstract: "Per partnership: current link inspector, last review, next review due or overdue, late plans, escalation.",
+            abstract: "Per partnership: link inspector, last review, next review due or overdue, late plans, escalation, red actions, and whether it needs attention.",
             discussion: "Example:\n  planwatch report linking --as-of 2024-01-31")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
         @OptionGroup var filters: FilterOptions
+        @OptionGroup var thresholds: ThresholdOptions
 
         func run(context: Context) throws {
             let asOf = try list.date(today: context.today)
-            let rows = try context.store.linkingReport(filters.filter, asOf: asOf)
+            let rows = try context.store.linkingReport(filters.filter, asOf: asOf, thresholds: thresholds.thresholds)
             if list.format == .table || list.format == .markdown { context.heading("Linking arrangements as of \(asOf)", format: list.format) }
             try context.emit(rows, format: list.format, table: { ReportTables.linking(rows) })
+        }
+    }
+
+    struct Changes: StoreCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "changes",
+            abstract: "What changed between two days, across partnerships: actions added, completed, withdrawn, extended, slipped, gone red or reviewed, and the reviews and plan events.",
+            discussion: """
+                The plan as it stood at the end of the day before --since is compared with the plan at the end of --until, so events dated on either day count. --since last-review starts each partnership the day after its last linking review.
+                Examples:
+                  planwatch report changes --since 2024-01-01 --until 2024-03-31
+                  planwatch report changes --since last-review --partnership dundee
+                """)
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @OptionGroup var filters: FilterOptions
+        @OptionGroup var thresholds: ThresholdOptions
+        @Option(parsing: .unconditional, help: ArgumentHelp("First day of the window, or 'last-review'.", valueName: "date")) var since: String
+        @Option(parsing: .unconditional, help: ArgumentHelp("Last day of the window (default: --as-of, or today).", valueName: "date")) var until: String?
+
+        func run(context: Context) throws {
+            let end = try parseOptionalDate(until, field: "until", today: context.today) ?? list.date(today: context.today)
+            let start: CalendarDate? = ["last-review", "last review", "review"].contains(since.lowercased())
+                ? nil : try parseDate(since, field: "since", today: context.today)
+            let report = try context.store.changes(filters.filter, since: start, until: end, thresholds: thresholds.thresholds)
+            switch list.format {
+            case .json:
+                context.print(try JSONOutput.encode(report))
+            case .csv:
+                context.print(ReportTables.changes(report.rows).renderCSV())
+            case .table, .markdown:
+                let window = start.map { "from \($0) to \(end)" } ?? "since each partnership's last review, to \(end)"
+                context.heading("Changes \(window): \(report.rows.count) actions", format: list.format)
+                if !report.rows.isEmpty { context.emit(ReportTables.changes(report.rows), format: list.format) }
+                for p in report.partnerships where !p.reviews.isEmpty || !p.events.isEmpty {
+                    context.print("\n")
+                    context.heading("\(p.partnership), \(p.since) to \(p.until): \(p.changed) actions changed, \(p.reviews.count) reviews",
+                                    format: list.format)
+                    let entries = (p.events + p.reviews.map { r in
+                        TimelineEntry(date: r.date, kind: .review, action: nil,
+                                      text: "\(r.kind.rawValue): \(r.summary)" + (r.confidence.map { " [\($0.rawValue)]" } ?? ""))
+                    }).sorted { $0.date < $1.date }
+                    context.emit(ReportTables.timeline(entries), format: list.format)
+                }
+            }
         }
     }
 }

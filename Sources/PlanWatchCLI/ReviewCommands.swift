@@ -28,6 +28,7 @@ struct ReviewCommand: ParsableCommand {
                 The inspector defaults to the partnership's link inspector on that date.
                 Example:
                   planwatch review add dundee --date 2023-05-10 --kind meeting --summary "Reviewed mental health actions" --actions 3,4,7 --confidence confident --next 2023-11-10
+                  planwatch review add dundee --date 2023-11-10 --kind progress-review --summary "No progress since May" --escalation formal-monitoring
                 """)
         static let auditName = "review add"
         @OptionGroup var global: GlobalOptions
@@ -39,14 +40,17 @@ struct ReviewCommand: ParsableCommand {
         @Option(parsing: .unconditionalSingleValue, help: "Actions discussed: ids or inspection/ref, separated by commas.") var actions: [String] = []
         @Option(parsing: .unconditional, help: "View on confidence: \(Confidence.choices).") var confidence: String?
         @Option(parsing: .unconditional, help: ArgumentHelp("When the next review is due.", valueName: "date")) var next: String?
+        @Option(parsing: .unconditional, help: "Escalate (or de-escalate) the partnership's latest inspection: \(Escalation.choices).") var escalation: String?
 
         func run(context: Context) throws {
             let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
             let review = try context.store.addReview(PlanFile.Review(
                 partnership: partnership, date: day, inspector: inspector, kind: try ReviewKind.require(kind), summary: summary,
                 actions: splitList(actions), confidence: try confidence.map { try Confidence.require($0) },
-                next: try parseOptionalDate(next, field: "next", today: context.today)))
-            context.done("Recorded \(review.kind.rawValue) with \(partnership) on \(day)" + (review.next.map { "; next review due \($0)" } ?? ""))
+                next: try parseOptionalDate(next, field: "next", today: context.today)),
+                escalation: try escalation.map { try Escalation.require($0) }, today: context.today)
+            context.done("Recorded \(review.kind.rawValue) with \(partnership) on \(day)" + (review.next.map { "; next review due \($0)" } ?? "")
+                         + (escalation.map { "; escalation \($0)" } ?? ""))
         }
     }
 

@@ -92,7 +92,7 @@ struct Harness {
                 "--text", "Mental health support was limited"])
         try ok(["action", "add", "--finding", "1", "--ref", "2.1", "--title", "Commission counselling",
                 "--owner", "Head of Service, Education", "--agency", "Dundee City Council", "--due", "2023-03-31",
-                "--start", "2022-04-01", "--measure", "Waiting time under 6 weeks"])
+                "--start", "2022-04-01", "--measure", "Waiting time under 6 weeks", "--date", "2022-03-01"])
     }
 }
 

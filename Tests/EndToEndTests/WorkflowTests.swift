@@ -10,12 +10,12 @@ struct WorkflowTests {
         try h.logged()
         #expect(try h.ok(["update", "1", "--note", "Tender issued", "--status", "in-progress", "--percent", "40", "--date", "2023-01-10"])
             == "Updated action 1 (dundee-2021/2.1): in-progress, 40%\n")
-        #expect(try h.ok(["extend", "1", "--to", "30/06/2023", "--reason", "Recruitment delayed", "--agreed-by", "COG"])
+        #expect(try h.ok(["extend", "1", "--to", "30/06/2023", "--reason", "Recruitment delayed", "--agreed-by", "COG", "--date", "2023-03-20"])
             .contains("to 2023-06-30 (originally 2023-03-31)"))
         try h.ok(["action", "add", "--inspection", "dundee-2021", "--title", "Advocacy offer", "--owner", "IRO lead",
-                  "--agency", "Council", "--due", "ongoing"])
+                  "--agency", "Council", "--due", "ongoing", "--date", "2022-03-01"])
         try h.ok(["action", "add", "--inspection", "dundee-2021", "--title", "Dashboard", "--owner", "Lead Officer",
-                  "--agency", "Council", "--due", "31 March 2023"])
+                  "--agency", "Council", "--due", "31 March 2023", "--date", "2022-03-01"])
         try h.ok(["withdraw", "3", "--reason", "Merged into 2.1", "--date", "2023-02-01"])
         try h.ok(["plan", "submit", "dundee-2021", "--date", "2022-03-10"])
         try h.ok(["plan", "agree", "dundee-2021", "--date", "2022-04-01", "--by", "Link inspector"])
@@ -39,15 +39,16 @@ struct WorkflowTests {
         let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(lines.count == 2)
         #expect(lines.first == "id,partnership,ref,title,owner,agency,due,originalDue,daysOverdue,ageing,lastUpdate,flags")
-        #expect(lines.last == "1,dundee,2.1,Commission counselling,\"Head of Service, Education\",Dundee City Council,2023-06-30,2023-03-31,32,31-90,2023-01-10,slipped behind-schedule")
+        #expect(lines.last == "1,dundee,2.1,Commission counselling,\"Head of Service, Education\",Dundee City Council,2023-06-30,2023-03-31,32,31-90,2023-01-10,slipped stale behind-schedule")
 
         // Due today is not overdue; the day after it is.
         #expect(try h.ok(["report", "overdue", "--as-of", "2023-06-30", "--format", "csv"]).components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1)
 
         let list = try h.ok(["action", "list", "--as-of", "2023-08-01", "--format", "json"])
         let actions = try JSONSerialization.jsonObject(with: Data(list.utf8)) as? [[String: Any]] ?? []
-        #expect(actions.map { $0["rag"] as? String } == ["red", "green", "withdrawn"])
-        #expect((actions[1]["flags"] as? [String]) == ["no-deadline"])
+        // Recorded on 2022-03-01 and never updated: stale (amber) by 2023-08-01.
+        #expect(actions.map { $0["rag"] as? String } == ["red", "amber", "withdrawn"])
+        #expect((actions[1]["flags"] as? [String]) == ["stale", "no-deadline"])
 
         let show = try h.ok(["action", "show", "dundee-2021/2.1", "--as-of", "2023-08-01"])
         #expect(show.contains("Tender issued") && show.contains("Recruitment delayed") && show.contains("originally 2023-03-31"))
@@ -55,7 +56,7 @@ struct WorkflowTests {
         try h.ok(["complete", "1", "--evidence", "Contract signed", "--date", "2023-07-15"])
         #expect(try h.ok(["report", "overdue", "--as-of", "2023-08-01", "--format", "json"]).contains("\"total\" : 0"))
         let progress = try h.ok(["report", "progress", "--as-of", "2023-08-01", "--format", "csv"])
-        #expect(progress.contains("dundee,dundee-2021,2,1,0,1,1,50,0,0,1,0,1,1,agreed,2023-05-10,2023-11-10,confident,none"))
+        #expect(progress.contains("dundee,dundee-2021,2,1,0,1,1,50,0,1,0,0,1,1,agreed,2023-05-10,2023-11-10,confident,none"))
         #expect(try h.ok(["partnership", "show", "dundee"]).contains("Link inspector (Tayside)"))
         #expect(try h.ok(["inspection", "show", "dundee-2021"]).contains("good"))
         #expect(try h.ok(["review", "list", "--format", "csv"]).contains("Counselling delayed"))

@@ -26,7 +26,7 @@ struct QueryPlanTests {
         case "overdue": (.overdue, [date])
         case "due soon": (.dueSoon, [date, date.adding(days: 30)])
         case "stale": (.stale, [date])
-        default: (.owners, [date])
+        default: (.owners, [])
         }
         let (sql, filterArguments) = query.sql(ActionFilter())
         return (sql, filterArguments + arguments)
