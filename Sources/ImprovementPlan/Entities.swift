@@ -146,4 +146,12 @@ public struct InspectionChange: Codable, Hashable, Sendable {
         self.inspection = inspection; self.date = date; self.escalation = escalation; self.fromEscalation = fromEscalation
         self.confidence = confidence; self.fromConfidence = fromConfidence; self.reason = reason
     }
+
+    /// "escalation none → formal-monitoring, confidence confident → not-yet-confident".
+    public var summary: String {
+        var parts: [String] = []
+        if let escalation { parts.append("escalation \(fromEscalation?.rawValue ?? "none") → \(escalation.rawValue)") }
+        if let confidence { parts.append("confidence \(fromConfidence?.rawValue ?? "none") → \(confidence.rawValue)") }
+        return parts.joined(separator: ", ")
+    }
 }

@@ -204,11 +204,8 @@ extension PlanStore {
             let changes = try db.rows(sql: Select.inspectionChange + " WHERE i.key = ? AND c.on_date BETWEEN ? AND ? ORDER BY c.on_date",
                                       arguments: [inspection.key, lower, to]).map(InspectionChange.init(row:))
             for c in changes {
-                var parts: [String] = []
-                if let e = c.escalation { parts.append("escalation \(c.fromEscalation?.rawValue ?? "none") → \(e.rawValue)") }
-                if let v = c.confidence { parts.append("confidence \(c.fromConfidence?.rawValue ?? "none") → \(v.rawValue)") }
                 entries.append(TimelineEntry(date: c.date, kind: .inspectionChange, action: nil,
-                                             text: "Inspection \(inspection.key): " + parts.joined(separator: ", ") + " (\(c.reason))"))
+                                             text: "Inspection \(inspection.key): \(c.summary) (\(c.reason))"))
             }
         }
         let updates = try db.rows(sql: Select.update + """

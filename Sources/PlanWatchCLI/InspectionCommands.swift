@@ -36,10 +36,7 @@ struct InspectionCommand: ParsableCommand {
             let change = try context.store.changeInspection(
                 inspection, on: day, escalation: try escalation.map { try Escalation.require($0) },
                 confidence: try confidence.map { try Confidence.require($0) }, reason: reason, today: context.today)
-            var parts: [String] = []
-            if let e = change.escalation { parts.append("escalation \(change.fromEscalation?.rawValue ?? "none") → \(e.rawValue)") }
-            if let c = change.confidence { parts.append("confidence \(change.fromConfidence?.rawValue ?? "none") → \(c.rawValue)") }
-            context.done("Changed \(inspection) on \(day): " + parts.joined(separator: ", "))
+            context.done("Changed \(inspection) on \(day): \(change.summary)")
         }
     }
 
