@@ -41,6 +41,16 @@ public struct Action: Codable, Hashable, Sendable {
 
     /// How the action is named across the product: `dundee-2021/1.2`.
     public var qualifiedRef: String { "\(inspection)/\(ref)" }
+
+    /// The action with its owner and agencies as the store keeps names
+    /// (`normalisedName`): every way in (typed, a sheet, a plan file) passes here.
+    public var withNormalisedNames: Action {
+        var copy = self
+        copy.owner = owner.normalisedName
+        copy.agency = agency.normalisedName
+        copy.supportingAgencies = supportingAgencies.map(\.normalisedName)
+        return copy
+    }
 }
 
 /// A link inspector's review of a partnership's progress.

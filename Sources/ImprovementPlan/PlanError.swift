@@ -11,8 +11,9 @@ public enum PlanError: Error, Equatable, Sendable, LocalizedError, CustomStringC
     case invalidDate(field: String, problem: DateInput.Problem)
     /// A required field is missing or empty.
     case missing(field: String)
-    /// A referenced record does not exist.
-    case notFound(entity: String, key: String)
+    /// A referenced record does not exist; `closest` is the nearest key that
+    /// does, when one is near enough to be the one meant.
+    case notFound(entity: String, key: String, closest: String? = nil)
     /// A record with this natural key exists already.
     case duplicate(entity: String, key: String)
     /// The request breaks one of the product's rules.
@@ -28,8 +29,8 @@ public enum PlanError: Error, Equatable, Sendable, LocalizedError, CustomStringC
             return "\(field): \(problem)"
         case let .missing(field):
             return "\(field): a value is required"
-        case let .notFound(entity, key):
-            return "no \(entity) '\(key)'"
+        case let .notFound(entity, key, closest):
+            return "no \(entity) '\(key)'" + (closest.map { " (did you mean '\($0)'?)" } ?? "")
         case let .duplicate(entity, key):
             return "\(entity) '\(key)' already exists"
         case let .refused(reason):

@@ -172,9 +172,23 @@ public struct OwnerDigest: Codable, Hashable, Sendable {
         self.agency = agency
     }
 
+    /// The parts of an owner's digest.
+    public enum Section: String, Sendable {
+        case overdue, dueSoon = "due soon", open
+    }
+
+    /// Which part an open action goes under.
+    public static func section(of row: ActionRow) -> Section {
+        row.has(.overdue) ? .overdue : row.has(.dueSoon) ? .dueSoon : .open
+    }
+
     /// Files one open action under its heading.
     public mutating func add(_ row: ActionRow) {
-        if row.has(.overdue) { overdue.append(row) } else if row.has(.dueSoon) { dueSoon.append(row) } else { other.append(row) }
+        switch OwnerDigest.section(of: row) {
+        case .overdue: overdue.append(row)
+        case .dueSoon: dueSoon.append(row)
+        case .open: other.append(row)
+        }
     }
 
     public var all: [ActionRow] { overdue + dueSoon + other }

@@ -22,4 +22,73 @@ extension StringProtocol {
         result.append(contentsOf: scalars[first...last])
         return String(result)
     }
+
+    /// A name as the store keeps it: trimmed, each run of spaces inside it
+    /// one space, so "Chief Social Work Officer " and "Chief  Social Work
+    /// Officer" are the one owner they look like. A line break or tab inside
+    /// stays (a one-line field refuses it; a sheet's reader joins lines first).
+    public var normalisedName: String {
+        let inner = trimmed
+        var result = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in inner.unicodeScalars {
+            let value = scalar.value
+            let isBreakOrTab = (0x09...0x0D).contains(value) || value == 0x85 || value == 0x2028 || value == 0x2029
+            if scalar.isWhiteSpace, !isBreakOrTab {
+                pendingSpace = !result.isEmpty
+                continue
+            }
+            if pendingSpace { result.append(" "); pendingSpace = false }
+            result.append(scalar)
+        }
+        return String(result)
+    }
+}
+
+/// "Did you mean": the known word nearest a mistyped one.
+public enum Suggestion {
+    /// The candidate nearest `word` by edit distance (a swap of two
+    /// neighbouring letters counts as one edit), compared without regard to
+    /// case: within 1 edit for words of up to 4 letters, 2 up to 8, else 3.
+    /// Nil when none is that near, or two are equally near.
+    public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
+        let target = Array(word.lowercased())
+        let limit = target.count <= 4 ? 1 : target.count <= 8 ? 2 : 3
+        var best: (String, Int)?
+        var tied = false
+        for candidate in candidates {
+            let distance = editDistance(target, Array(candidate.lowercased()), limit: limit)
+            guard distance <= limit else { continue }
+            if let current = best {
+                if distance < current.1 { best = (candidate, distance); tied = false }
+                else if distance == current.1, candidate != current.0 { tied = true }
+            } else {
+                best = (candidate, distance)
+            }
+        }
+        return tied ? nil : best?.0
+    }
+
+    /// Optimal string alignment distance, stopping early past `limit`.
+    static func editDistance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
+        if abs(a.count - b.count) > limit { return limit + 1 }
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var previous2 = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            var rowBest = current[0]
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, previous2[j - 2] + 1) }
+                current[j] = value
+                rowBest = min(rowBest, value)
+            }
+            if rowBest > limit { return limit + 1 }
+            (previous2, previous, current) = (previous, current, previous2)
+        }
+        return previous[b.count]
+    }
 }

@@ -268,9 +268,10 @@ public struct ActionSheet: Sendable {
                 problem(.title, "the action is empty")
                 continue
             }
-            // A name wrapped onto two lines of its cell is one name: the store keeps names on one line.
+            // A name wrapped onto two lines of its cell is one name: the store keeps
+            // names on one line, trimmed, with single spaces.
             func oneLine(_ text: String?) -> String? {
-                text.map { $0.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\t" }).joined(separator: " ") }
+                text.map { $0.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\t" }).joined(separator: " ").normalisedName }
             }
             let owner = oneLine(cell(.owner))
             if owner == nil { problem(.owner, "the action has no owner") }

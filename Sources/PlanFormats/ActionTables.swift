@@ -17,8 +17,8 @@ public struct RowLayout: Sendable {
     }
 
     /// The same layout without one column (a section already headed by it).
-    public func without(_ title: String) -> RowLayout {
-        guard let index = columns.firstIndex(where: { $0.title == title }) else { return self }
+    public func without(_ key: String) -> RowLayout {
+        guard let index = columns.firstIndex(where: { $0.key == key }) else { return self }
         let cells = self.cells
         var kept = columns
         kept.remove(at: index)
@@ -35,21 +35,23 @@ public struct RowLayout: Sendable {
         row.flags.filter { $0 != without }.map(\.rawValue).joined(separator: " ")
     }
 
-    /// `action list`: every action with its RAG and flags.
+    /// `action list`: every action with its RAG, the owner's own RAG, and flags.
+    /// On a narrow terminal: agency, flags, own RAG, partnership, status and % go first, in that order.
     public static let list = RowLayout(columns: [
-        .init("id", alignRight: true), .init("partnership"), .init("ref"), .init("title", wrap: true),
-        .init("owner", wrap: true), .init("agency", wrap: true), .init("due"), .init("status"),
-        .init("%", alignRight: true), .init("rag", isRAG: true), .init("flags", wrap: true),
+        .init("id", alignRight: true), .init("partnership", drop: 3), .init("ref"), .init("title", wrap: true, minWidth: 24),
+        .init("owner", wrap: true), .init("agency", wrap: true, drop: 6), .init("due"), .init("status", drop: 2),
+        .init("%", alignRight: true, drop: 1), .init("rag", isRAG: true), .init("selfRag", title: "Own RAG", drop: 4),
+        .init("flags", wrap: true, drop: 5),
     ]) { row in
         [String(row.id), row.partnership, row.ref, row.title, row.owner, row.agency, due(row), row.status.rawValue,
-         String(row.percent), row.rag.rawValue, flags(row)]
+         String(row.percent), row.rag.rawValue, row.selfAssessment?.rawValue ?? "", flags(row)]
     }
 
     /// `report overdue`: days overdue, ageing, both deadlines, last update.
     public static let overdue = RowLayout(columns: [
-        .init("id", alignRight: true), .init("partnership"), .init("ref"), .init("title", wrap: true),
-        .init("owner", wrap: true), .init("agency", wrap: true), .init("due"), .init("originalDue"),
-        .init("daysOverdue", alignRight: true), .init("ageing"), .init("lastUpdate"), .init("flags", wrap: true),
+        .init("id", alignRight: true), .init("partnership", drop: 1), .init("ref"), .init("title", wrap: true, minWidth: 24),
+        .init("owner", wrap: true), .init("agency", wrap: true, drop: 6), .init("due"), .init("originalDue", drop: 4),
+        .init("daysOverdue", alignRight: true), .init("ageing", drop: 3), .init("lastUpdate", drop: 2), .init("flags", wrap: true, drop: 5),
     ]) { row in
         [String(row.id), row.partnership, row.ref, row.title, row.owner, row.agency, due(row), date(row.originalDue),
          row.daysOverdue.map(String.init) ?? "", row.ageing?.rawValue ?? "", date(row.lastUpdate), flags(row, without: .overdue)]
@@ -57,9 +59,9 @@ public struct RowLayout: Sendable {
 
     /// `report due-soon`: what falls due next.
     public static let dueSoon = RowLayout(columns: [
-        .init("id", alignRight: true), .init("partnership"), .init("ref"), .init("title", wrap: true),
-        .init("owner", wrap: true), .init("agency", wrap: true), .init("due"), .init("daysLeft", alignRight: true),
-        .init("status"), .init("%", alignRight: true), .init("lastUpdate"), .init("flags", wrap: true),
+        .init("id", alignRight: true), .init("partnership", drop: 1), .init("ref"), .init("title", wrap: true, minWidth: 24),
+        .init("owner", wrap: true), .init("agency", wrap: true, drop: 5), .init("due"), .init("daysLeft", alignRight: true),
+        .init("status", drop: 2), .init("%", alignRight: true), .init("lastUpdate", drop: 3), .init("flags", wrap: true, drop: 4),
     ]) { row in
         [String(row.id), row.partnership, row.ref, row.title, row.owner, row.agency, due(row),
          row.daysLeft.map(String.init) ?? "", row.status.rawValue, String(row.percent),
@@ -68,29 +70,41 @@ public struct RowLayout: Sendable {
 
     /// `report stale`: how long each open action has gone without an update.
     public static let stale = RowLayout(columns: [
-        .init("id", alignRight: true), .init("partnership"), .init("ref"), .init("title", wrap: true),
-        .init("owner", wrap: true), .init("agency", wrap: true), .init("due"), .init("status"), .init("%", alignRight: true),
-        .init("lastUpdate"), .init("daysSinceUpdate", alignRight: true), .init("rag", isRAG: true),
+        .init("id", alignRight: true), .init("partnership", drop: 1), .init("ref"), .init("title", wrap: true, minWidth: 24),
+        .init("owner", wrap: true), .init("agency", wrap: true, drop: 5), .init("due", drop: 4), .init("status", drop: 3),
+        .init("%", alignRight: true, drop: 2), .init("lastUpdate"), .init("daysSinceUpdate", title: "Days idle", alignRight: true),
+        .init("rag", isRAG: true),
     ]) { row in
         [String(row.id), row.partnership, row.ref, row.title, row.owner, row.agency, due(row), row.status.rawValue,
          String(row.percent), row.lastUpdate?.iso ?? "never", String(row.daysSinceUpdate), row.rag.rawValue]
     }
 
-    /// An owner's section of `report owners`.
-    public static let owner = RowLayout(columns: [
-        .init("id", alignRight: true), .init("partnership"), .init("ref"), .init("title", wrap: true), .init("due"),
-        .init("daysOverdue", alignRight: true), .init("status"), .init("%", alignRight: true), .init("rag", isRAG: true),
+    /// The overdue part of an owner's section of `report owners`.
+    public static let ownerOverdue = RowLayout(columns: [
+        .init("id", alignRight: true), .init("partnership", drop: 3), .init("ref"), .init("title", wrap: true, minWidth: 24), .init("due"),
+        .init("daysOverdue", alignRight: true), .init("status", drop: 2), .init("%", alignRight: true, drop: 1), .init("rag", isRAG: true),
     ]) { row in
         [String(row.id), row.partnership, row.ref, row.title, due(row), row.daysOverdue.map(String.init) ?? "",
          row.status.rawValue, String(row.percent), row.rag.rawValue]
     }
 
-    /// `report owners --format csv`: one row per action, owner first.
+    /// The due-soon and other open parts of an owner's section: days left to the deadline.
+    public static let ownerOpen = RowLayout(columns: [
+        .init("id", alignRight: true), .init("partnership", drop: 3), .init("ref"), .init("title", wrap: true, minWidth: 24), .init("due"),
+        .init("daysLeft", alignRight: true), .init("status", drop: 2), .init("%", alignRight: true, drop: 1), .init("rag", isRAG: true),
+    ]) { row in
+        [String(row.id), row.partnership, row.ref, row.title, due(row), row.daysLeft.map(String.init) ?? "",
+         row.status.rawValue, String(row.percent), row.rag.rawValue]
+    }
+
+    /// `report owners --format csv`: one row per open action, owner first;
+    /// `days` is days overdue in the overdue section, days left in the others.
     public static let ownerCSV = RowLayout(columns: [
         .init("owner"), .init("agency"), .init("section"), .init("id"), .init("partnership"), .init("ref"), .init("title"),
-        .init("due"), .init("daysOverdue"), .init("status"), .init("percent"), .init("rag"),
+        .init("due"), .init("daysOverdue"), .init("daysLeft"), .init("status"), .init("percent"), .init("rag"),
     ]) { row in
-        [row.owner, row.agency, row.has(.overdue) ? "overdue" : "due soon", String(row.id), row.partnership, row.ref,
-         row.title, due(row), row.daysOverdue.map(String.init) ?? "", row.status.rawValue, String(row.percent), row.rag.rawValue]
+        [row.owner, row.agency, OwnerDigest.section(of: row).rawValue, String(row.id), row.partnership, row.ref,
+         row.title, due(row), row.daysOverdue.map(String.init) ?? "", row.daysLeft.map(String.init) ?? "",
+         row.status.rawValue, String(row.percent), row.rag.rawValue]
     }
 }

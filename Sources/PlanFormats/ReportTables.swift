@@ -18,12 +18,13 @@ public enum ReportTables {
     /// `report progress`: one line per partnership.
     public static func progress(_ lines: [PartnershipProgress]) -> Table {
         var table = Table(columns: [
-            .init("partnership"), .init("inspection"), .init("actions", alignRight: true), .init("notStarted", alignRight: true),
-            .init("inProgress", alignRight: true), .init("complete", alignRight: true), .init("withdrawn", alignRight: true),
+            .init("partnership"), .init("inspection", drop: 11), .init("actions", alignRight: true),
+            .init("notStarted", alignRight: true, drop: 10), .init("inProgress", alignRight: true, drop: 9),
+            .init("complete", alignRight: true), .init("withdrawn", alignRight: true, drop: 8),
             .init("%", alignRight: true), .init("red", alignRight: true), .init("amber", alignRight: true),
-            .init("green", alignRight: true), .init("overdue", alignRight: true), .init("slipped", alignRight: true),
-            .init("noDeadline", alignRight: true), .init("plan"), .init("lastReview"), .init("nextReview"),
-            .init("confidence"), .init("escalation"),
+            .init("green", alignRight: true), .init("overdue", alignRight: true), .init("slipped", alignRight: true, drop: 6),
+            .init("noDeadline", alignRight: true, drop: 7), .init("plan", drop: 4), .init("lastReview", drop: 5), .init("nextReview"),
+            .init("confidence", drop: 2), .init("escalation", drop: 3),
         ])
         for p in lines {
             let next = p.nextReview.map { $0.iso + (p.followUpOverdue ? " (overdue)" : "") } ?? ""
@@ -38,9 +39,9 @@ public enum ReportTables {
     /// `report linking`: the linking arrangements per partnership.
     public static func linking(_ rows: [LinkingRow]) -> Table {
         var table = Table(columns: [
-            .init("partnership"), .init("linkInspector", wrap: true), .init("since"), .init("lastReview"), .init("kind"),
-            .init("nextReview"), .init("followUp"), .init("latePlans", wrap: true), .init("confidence"), .init("escalation"),
-            .init("red", alignRight: true), .init("attention", wrap: true),
+            .init("partnership"), .init("linkInspector", wrap: true), .init("since", drop: 6), .init("lastReview", drop: 1),
+            .init("kind", drop: 5), .init("nextReview"), .init("followUp"), .init("latePlans", wrap: true, drop: 4),
+            .init("confidence", drop: 2), .init("escalation", drop: 3), .init("red", alignRight: true), .init("attention", wrap: true),
         ])
         for r in rows {
             let followUp = r.nextReview == nil ? "none set" : (r.followUpOverdue ? "overdue" : "on track")
@@ -55,8 +56,8 @@ public enum ReportTables {
     /// `report changes`: one line per action that changed, then → now.
     public static func changes(_ rows: [ActionChange]) -> Table {
         var table = Table(columns: [
-            .init("partnership"), .init("action"), .init("title", wrap: true), .init("owner", wrap: true),
-            .init("changes", wrap: true), .init("rag"), .init("percent"), .init("deadline", wrap: true),
+            .init("partnership", drop: 1), .init("action"), .init("title", wrap: true), .init("owner", wrap: true, drop: 2),
+            .init("changes", wrap: true), .init("rag", title: "RAG"), .init("percent", title: "%"), .init("deadline", wrap: true),
         ])
         func span<T: Equatable>(_ before: T?, _ after: T, _ text: (T) -> String) -> String {
             guard let before else { return text(after) }

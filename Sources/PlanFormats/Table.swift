@@ -5,15 +5,38 @@ import ImprovementPlan
 public struct Table: Sendable, Equatable {
     /// One column: its heading, how it aligns, and whether it holds RAG words to colour.
     public struct Column: Sendable, Equatable {
+        /// The heading a person reads in a text or Markdown table: "Days overdue".
         public var title: String
+        /// The heading of the CSV column, as JSON names the field: "daysOverdue".
+        public var key: String
         public var alignRight: Bool
         public var isRAG: Bool
         /// On a terminal narrower than the table, this column's text wraps onto more lines.
         public var wrap: Bool
+        /// On a terminal too narrow even with wrapping, columns are left out,
+        /// the highest `drop` first; 0 is never left out.
+        public var drop: Int
+        /// The narrowest a wrap column is made (its heading and longest word, up to 20, may make it wider).
+        public var minWidth: Int
 
-        public init(_ title: String, alignRight: Bool = false, isRAG: Bool = false, wrap: Bool = false) {
-            self.title = title; self.alignRight = alignRight; self.isRAG = isRAG; self.wrap = wrap
+        /// A column named by its key; the title is the key in words
+        /// (`Table.title(for:)`) unless given.
+        public init(_ key: String, title: String? = nil, alignRight: Bool = false, isRAG: Bool = false, wrap: Bool = false,
+                    drop: Int = 0, minWidth: Int = 12) {
+            self.key = key; self.title = title ?? Table.title(for: key)
+            self.alignRight = alignRight; self.isRAG = isRAG; self.wrap = wrap; self.drop = drop; self.minWidth = minWidth
         }
+    }
+
+    /// A key as a heading: "daysOverdue" → "Days overdue", "rag" → "RAG".
+    public static func title(for key: String) -> String {
+        let words: [String: String] = ["id": "ID", "rag": "RAG", "qi": "QI", "ics": "ICS"]
+        if let word = words[key] { return word }
+        var title = ""
+        for character in key {
+            if character.isUppercase, !title.isEmpty { title += " " + character.lowercased() } else { title.append(character) }
+        }
+        return title.prefix(1).uppercased() + title.dropFirst()
     }
 
     public var columns: [Column]
@@ -63,8 +86,61 @@ extension Table {
     /// An aligned text table; empty tables say so instead. With a width,
     /// wrap columns are narrowed (widest first, to no less than 12) and
     /// their text wrapped so the table fits.
+    ///
+    /// When even that does not fit, columns are left out, the highest `drop`
+    /// first, and a last line names them.
     public func renderText(style: TextStyle, empty: String = "(none)") -> String {
         guard !rows.isEmpty else { return empty + "\n" }
+        if let limit = style.width {
+            let left = columnsLeftOut(toFit: limit)
+            if !left.isEmpty {
+                let kept = columns.indices.filter { !left.contains($0) }
+                let narrower = Table(columns: kept.map { columns[$0] },
+                                     rows: rows.map { row in kept.map { $0 < row.count ? row[$0] : "" } })
+                let names = left.sorted().map { columns[$0].title }.joined(separator: ", ")
+                return narrower.renderLines(style: style) + "(left out to fit \(limit) columns: \(names); --format csv has them all)\n"
+            }
+        }
+        return renderLines(style: style)
+    }
+
+    /// The columns to leave out, highest `drop` first (the rightmost of
+    /// equals), until the table fits `limit` with its wrap columns at their narrowest.
+    func columnsLeftOut(toFit limit: Int) -> Set<Int> {
+        var widths = columns.map { Sanitise.width($0.title) }
+        for row in rows {
+            for index in columns.indices where index < row.count { widths[index] = max(widths[index], Sanitise.cell(row[index]).1) }
+        }
+        let floor = narrowest(rows)
+        for index in columns.indices where columns[index].wrap { widths[index] = min(widths[index], floor[index]) }
+        var left: Set<Int> = []
+        func needed() -> Int {
+            let kept = columns.indices.filter { !left.contains($0) }
+            return kept.map { widths[$0] }.reduce(0, +) + 2 * max(0, kept.count - 1)
+        }
+        while needed() > limit {
+            let candidates = columns.indices.filter { !left.contains($0) && columns[$0].drop > 0 }
+            guard let next = candidates.max(by: { (columns[$0].drop, $0) < (columns[$1].drop, $1) }) else { break }
+            left.insert(next)
+        }
+        return left
+    }
+
+    /// How narrow each wrap column may be made: its `minWidth`, or its heading
+    /// or its longest word (up to 20) when wider, so words are not cut.
+    func narrowest(_ rows: [[String]]) -> [Int] {
+        columns.indices.map { index in
+            let column = columns[index]
+            guard column.wrap else { return 0 }
+            var longest = 0
+            for row in rows where index < row.count {
+                for word in row[index].split(separator: " ") { longest = max(longest, Sanitise.width(String(word))) }
+            }
+            return max(column.minWidth, Sanitise.width(column.title), min(longest, 20))
+        }
+    }
+
+    func renderLines(style: TextStyle) -> String {
         var cells: [[String]] = []
         var cellWidths: [[Int]] = []
         cells.reserveCapacity(rows.count)
@@ -81,16 +157,17 @@ extension Table {
             cells.append(texts)
             cellWidths.append(lengths)
         }
-        var widths = columns.map(\.title.count)
+        var widths = columns.map { Sanitise.width($0.title) }
         for row in cellWidths {
             for (index, width) in row.enumerated() { widths[index] = max(widths[index], width) }
         }
         if let limit = style.width {
             var overflow = widths.reduce(0, +) + 2 * (widths.count - 1) - limit
+            let floor = narrowest(cells)
             while overflow > 0 {
-                let candidates = columns.indices.filter { columns[$0].wrap && widths[$0] > 12 }
+                let candidates = columns.indices.filter { columns[$0].wrap && widths[$0] > floor[$0] }
                 guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
-                let cut = min(overflow, widths[widest] - 12)
+                let cut = min(overflow, widths[widest] - floor[widest])
                 widths[widest] -= cut
                 overflow -= cut
             }
@@ -173,19 +250,33 @@ extension Table {
 
     /// RFC 4180 CSV with a header row; formula-like cells neutralised.
     public func renderCSV() -> String {
-        var output = CSV.line(columns.map(\.title))
+        var output = CSV.line(columns.map(\.key))
         for row in rows { output += CSV.line(row) }
         return output
     }
 
-    /// A GitHub-flavoured Markdown table.
+    /// A GitHub-flavoured Markdown table. Stored text is text: the
+    /// characters Markdown or HTML would read as markup are escaped.
     public func renderMarkdown() -> String {
-        func escape(_ cell: String) -> String {
-            Sanitise.line(cell).replacingOccurrences(of: "|", with: "\\|")
-        }
+        func escape(_ cell: String) -> String { Table.markdownEscaped(Sanitise.line(cell)) }
         var output = "| " + columns.map { escape($0.title) }.joined(separator: " | ") + " |\n"
         output += "|" + columns.map { $0.alignRight ? " ---: |" : " --- |" }.joined() + "\n"
         for row in rows { output += "| " + row.map(escape).joined(separator: " | ") + " |\n" }
+        return output
+    }
+
+    /// Text as Markdown shows it literally: a backslash before each of
+    /// \ ` * _ [ ] < > | ~ (emphasis, code, links, HTML, table cells, strike),
+    /// and before a # + or - that starts the text (a heading or a list).
+    public static func markdownEscaped(_ text: String) -> String {
+        let special: Set<Character> = ["\\", "`", "*", "_", "[", "]", "<", ">", "|", "~"]
+        let starting: Set<Character> = ["#", "+", "-"]
+        guard text.contains(where: { special.contains($0) }) || text.first.map(starting.contains) == true else { return text }
+        var output = ""
+        for (index, character) in text.enumerated() {
+            if special.contains(character) || (index == 0 && starting.contains(character)) { output.append("\\") }
+            output.append(character)
+        }
         return output
     }
 }

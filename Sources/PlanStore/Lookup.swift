@@ -3,16 +3,23 @@ import ImprovementPlan
 
 /// Natural key → row id lookups, each failing with a message naming the key.
 enum Lookup {
+    /// "No partnership 'fiffe' (did you mean 'fife'?)": the error for a key
+    /// that is not there, with the nearest one that is.
+    static func unknown(_ db: Database, _ entity: String, _ key: String) throws -> PlanError {
+        let sql = entity == "partnership" ? "SELECT key FROM partnership" : "SELECT key FROM inspection"
+        return .notFound(entity: entity, key: key, closest: Suggestion.closest(to: key, among: try db.all(String.self, sql: sql)))
+    }
+
     static func partnershipID(_ db: Database, _ key: String) throws -> Int64 {
         guard let id = try db.one(Int64.self, sql: "SELECT id FROM partnership WHERE key = ?", arguments: [key]) else {
-            throw PlanError.notFound(entity: "partnership", key: key)
+            throw try unknown(db, "partnership", key)
         }
         return id
     }
 
     static func inspectionID(_ db: Database, _ key: String) throws -> Int64 {
         guard let id = try db.one(Int64.self, sql: "SELECT id FROM inspection WHERE key = ?", arguments: [key]) else {
-            throw PlanError.notFound(entity: "inspection", key: key)
+            throw try unknown(db, "inspection", key)
         }
         return id
     }

@@ -163,7 +163,7 @@ extension PlanStore {
     /// Records the plan's submission to the Care Inspectorate.
     public func submitPlan(inspection: String, on date: CalendarDate) throws {
         try write { db, audit in
-            guard let plan = try Lookup.plan(db, inspection: inspection) else { throw PlanError.notFound(entity: "inspection", key: inspection) }
+            guard let plan = try Lookup.plan(db, inspection: inspection) else { throw try Lookup.unknown(db, "inspection", inspection) }
             guard plan.status == .draft else {
                 throw PlanError.refused("the plan for \(inspection) is already \(plan.status.rawValue)")
             }
@@ -182,7 +182,7 @@ extension PlanStore {
     public func agreePlan(inspection: String, on date: CalendarDate, by: String) throws {
         try Validation.line(by, field: "by")
         try write { db, audit in
-            guard let plan = try Lookup.plan(db, inspection: inspection) else { throw PlanError.notFound(entity: "inspection", key: inspection) }
+            guard let plan = try Lookup.plan(db, inspection: inspection) else { throw try Lookup.unknown(db, "inspection", inspection) }
             guard plan.status == .submitted, let submitted = plan.submitted else {
                 throw PlanError.refused("the plan for \(inspection) is \(plan.status.rawValue); only a submitted plan can be agreed")
             }
@@ -201,7 +201,7 @@ extension PlanStore {
     public func closePlan(inspection: String, on date: CalendarDate, today: CalendarDate) throws {
         try Validation.notFuture(date, today: today, field: "date")
         try write { db, audit in
-            guard let plan = try Lookup.plan(db, inspection: inspection) else { throw PlanError.notFound(entity: "inspection", key: inspection) }
+            guard let plan = try Lookup.plan(db, inspection: inspection) else { throw try Lookup.unknown(db, "inspection", inspection) }
             guard plan.status == .submitted || plan.status == .agreed else {
                 throw PlanError.refused("the plan for \(inspection) is \(plan.status.rawValue); only a submitted or agreed plan can be closed")
             }
@@ -227,7 +227,7 @@ extension PlanStore {
     static func recordInspectionChange(_ db: Database, _ audit: AuditWriter, inspection key: String, on date: CalendarDate,
                                        escalation: Escalation?, confidence: Confidence?, reason: String) throws -> InspectionChange {
         guard let row = try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [key]) else {
-            throw PlanError.notFound(entity: "inspection", key: key)
+            throw try Lookup.unknown(db, "inspection", key)
         }
         let before = try Inspection(row: row)
         if let published = before.published, date < published {

@@ -106,7 +106,7 @@ extension PlanStore {
             try file.forEach(.plans) { n, plan in
                 try at("plans[\(n)] (\(plan.inspection))") {
                     guard let stored = try Lookup.plan(db, inspection: plan.inspection) else {
-                        throw PlanError.notFound(entity: "inspection", key: plan.inspection)
+                        throw try Lookup.unknown(db, "inspection", plan.inspection)
                     }
                     if stored == plan {
                         summary.count("plans", added: false)
@@ -141,7 +141,7 @@ extension PlanStore {
                         try same("action", action.qualifiedRef, stored, action)
                         summary.count("actions", added: false)
                     } else {
-                        var clean = action
+                        var clean = action.withNormalisedNames
                         clean.id = nil
                         _ = try PlanStore.insertAction(db, audit, clean)
                         summary.count("actions", added: true)

@@ -58,7 +58,7 @@ extension PlanStore {
                                 description: new.description, owner: new.owner, agency: new.agency,
                                 supportingAgencies: new.supportingAgencies, start: new.start, originalDue: new.due,
                                 measure: new.measure, created: new.created ?? today)
-            return try PlanStore.insertAction(db, audit, action)
+            return try PlanStore.insertAction(db, audit, action.withNormalisedNames)
         }
     }
 

@@ -8,6 +8,10 @@ public struct ActionFilter: Sendable, Equatable {
     public var owner: String?
     public var agency: String?
     public var status: ActionStatus?
+    /// The stored spellings of owner names that `owner` is part of, once the
+    /// store has looked them up (`PlanStore.resolve`); the query then searches
+    /// the owner index for exactly these.
+    var ownerSpellings: [String]?
 
     public init(partnership: String? = nil, inspection: String? = nil, owner: String? = nil, agency: String? = nil,
                 status: ActionStatus? = nil) {
@@ -15,15 +19,21 @@ public struct ActionFilter: Sendable, Equatable {
         self.status = status
     }
 
-    /// The WHERE clause (after `AND`) and its arguments. Owner and agency match
-    /// without regard to case.
+    /// The WHERE clause (after `AND`) and its arguments. The owner is any
+    /// part of the name ("social work" finds "Chief Social Work Officer"), the
+    /// agency the whole name; both without regard to case or extra spaces.
     func sql() -> (String, StatementArguments) {
         var clauses: [String] = []
         var arguments: StatementArguments = []
         if let partnership { clauses.append("p.key = ?"); arguments += [partnership] }
         if let inspection { clauses.append("i.key = ?"); arguments += [inspection] }
-        if let owner { clauses.append("a.owner = ? COLLATE NOCASE"); arguments += [owner] }
-        if let agency { clauses.append("a.lead_agency = ? COLLATE NOCASE"); arguments += [agency] }
+        if let spellings = ownerSpellings {
+            clauses.append(spellings.isEmpty ? "0" : "a.owner COLLATE NOCASE IN (" + Array(repeating: "?", count: spellings.count).joined(separator: ", ") + ")")
+            arguments += StatementArguments(spellings)
+        } else if let owner {
+            clauses.append("a.owner = ? COLLATE NOCASE"); arguments += [owner.normalisedName]
+        }
+        if let agency { clauses.append("a.lead_agency = ? COLLATE NOCASE"); arguments += [agency.normalisedName] }
         if let status { clauses.append("a.status = ?"); arguments += [status] }
         return (clauses.map { " AND " + $0 }.joined(), arguments)
     }
@@ -65,7 +75,7 @@ extension PlanStore {
         try read { db in
             let pid = try Lookup.partnershipID(db, key)
             guard let row = try db.row(sql: Select.partnership + " WHERE p.id = ?", arguments: [pid]) else {
-                throw PlanError.notFound(entity: "partnership", key: key)
+                throw try Lookup.unknown(db, "partnership", key)
             }
             return PartnershipDetail(
                 partnership: try Partnership(row: row),
@@ -96,7 +106,7 @@ extension PlanStore {
         try read { db in
             let iid = try Lookup.inspectionID(db, key)
             guard let row = try db.row(sql: Select.inspection + " WHERE i.id = ?", arguments: [iid]) else {
-                throw PlanError.notFound(entity: "inspection", key: key)
+                throw try Lookup.unknown(db, "inspection", key)
             }
             return InspectionDetail(
                 inspection: try Inspection(row: row),
@@ -125,10 +135,19 @@ extension PlanStore {
         }
     }
 
-    /// Checks that the filter's keys exist, so a typo is an error, not an empty report.
-    func checkFilter(_ db: Database, _ filter: ActionFilter) throws {
+    /// The filter ready to query: its keys exist (a typo is an error, not an
+    /// empty report), and its owner is the stored names it is part of.
+    func resolve(_ db: Database, _ filter: ActionFilter) throws -> ActionFilter {
         if let partnership = filter.partnership { _ = try Lookup.partnershipID(db, partnership) }
         if let inspection = filter.inspection { _ = try Lookup.inspectionID(db, inspection) }
+        guard let owner = filter.owner, filter.ownerSpellings == nil else { return filter }
+        var resolved = filter
+        let spellings = try db.all(String.self, sql: "SELECT DISTINCT owner FROM action")
+        resolved.ownerSpellings = Rules.owners(containing: owner, among: spellings)
+        if resolved.ownerSpellings?.isEmpty == true {
+            throw PlanError.notFound(entity: "owner", key: owner, closest: Suggestion.closest(to: owner.normalisedName, among: spellings))
+        }
+        return resolved
     }
 
     /// Streams the actions a filter selects, classified as of `asOf`, one row
@@ -138,7 +157,7 @@ extension PlanStore {
                               orderBy: String = "p.key, i.key, a.id", withFindings: Bool = true,
                               _ body: (Action, ActionRow) throws -> Void) throws {
         try read { db in
-            try checkFilter(db, filter)
+            let filter = try resolve(db, filter)
             let (clause, arguments) = filter.sql()
             // In the past the present status and deadline cannot choose the rows: `extraWhere` is left out.
             let condition = PlanStore.isPast(asOf) ? "" : extraWhere
@@ -176,7 +195,7 @@ extension PlanStore {
     func forEachActionRow(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds, _ query: ReportQuery,
                           extraArguments: StatementArguments = [], _ body: (ActionRow) throws -> Void) throws {
         try read { db in
-            try checkFilter(db, filter)
+            let filter = try resolve(db, filter)
             guard PlanStore.isPast(asOf) else {
                 let (sql, arguments) = query.sql(filter)
                 return try ActionRowReader.forEach(db, sql: sql, arguments: arguments + extraArguments, asOf: asOf, thresholds: thresholds, body)
@@ -222,7 +241,7 @@ extension PlanStore {
     /// The latest progress note of each action (for the spreadsheet export).
     public func latestNotes(_ filter: ActionFilter) throws -> [Int64: String] {
         try read { db in
-            let (clause, arguments) = filter.sql()
+            let (clause, arguments) = try resolve(db, filter).sql()
             let rows = try db.rows(sql: """
                 SELECT u.action_id, u.note FROM progress_update u
                 JOIN action a ON a.id = u.action_id JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id

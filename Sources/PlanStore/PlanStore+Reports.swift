@@ -69,7 +69,7 @@ extension PlanStore {
 
     /// The partnerships a report covers: one when the filter names it, else all.
     func reportPartnerships(_ db: Database, _ filter: ActionFilter) throws -> [Partnership] {
-        try checkFilter(db, filter)
+        _ = try resolve(db, filter)
         var sql = Select.partnership
         var arguments: StatementArguments = []
         if let key = filter.partnership {
@@ -144,6 +144,23 @@ extension PlanStore {
         }
     }
 
+    /// Every spelling of an owner's name in the plans (or one partnership's),
+    /// with its count of actions and of open ones; spellings of one owner
+    /// (`Rules.ownerKey`) side by side, to be merged.
+    public func ownerSpellings(partnership: String? = nil) throws -> [OwnerSpelling] {
+        try read { db in
+            if let partnership { _ = try Lookup.partnershipID(db, partnership) }
+            let rows = try db.rows(sql: """
+                SELECT a.owner, count(*) AS actions, sum(a.status IN ('not-started', 'in-progress')) AS open
+                FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
+                WHERE ? IS NULL OR p.key = ? GROUP BY a.owner
+                """, arguments: [partnership, partnership])
+            return Rules.ownerSpellings(try rows.map { row in
+                OwnerSpelling(owner: try row.required("owner"), actions: row["actions"] ?? 0, open: row["open"] ?? 0)
+            })
+        }
+    }
+
     /// A partnership's story: latest inspection, plan, actions by RAG, timeline and what is due next.
     public func follow(partnership key: String, asOf: CalendarDate, since: CalendarDate?, thresholds: Thresholds = .standard,
                        dueNextLimit: Int = 5) throws -> FollowView {
@@ -163,7 +180,7 @@ extension PlanStore {
         let dueNext = Array(open.filter { $0.due.map { $0 >= asOf } ?? false }.prefix(dueNextLimit))
         return try read { db in
             let partnership = try Partnership(row: try db.row(sql: Select.partnership + " WHERE p.key = ?", arguments: [key])
-                                              ?? { throw PlanError.notFound(entity: "partnership", key: key) }())
+                                              ?? { throw try Lookup.unknown(db, "partnership", key) }())
             let inspection = try PlanStore.latestInspection(db, partnership: key, asOf: asOf)
             let evaluations = try inspection.map { i in
                 try db.rows(sql: Select.evaluation + " WHERE i.key = ? ORDER BY q.code IS NULL, q.code, q.name",

@@ -126,7 +126,7 @@ extension PlanStore {
         case ("inspection", "update"):
             let restored = try decode(Inspection.self, entry.before)
             guard let row = try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [key]) else {
-                throw PlanError.notFound(entity: "inspection", key: key)
+                throw try Lookup.unknown(db, "inspection", key)
             }
             try saveInspectionStanding(db, audit, before: try Inspection(row: row), after: restored)
             return "inspection \(key) restored to escalation \(restored.escalation.rawValue)"

@@ -64,7 +64,7 @@ struct ActionCommand: ParsableCommand {
         @OptionGroup var thresholds: ThresholdOptions
         @Option(parsing: .unconditional, help: "Only this partnership.") var partnership: String?
         @Option(parsing: .unconditional, help: "Only this inspection.") var inspection: String?
-        @Option(parsing: .unconditional, help: "Only this owner.") var owner: String?
+        @Option(parsing: .unconditional, help: "Only owners whose name holds this (any case): 'social work'.") var owner: String?
         @Option(parsing: .unconditional, help: "Only this lead agency.") var agency: String?
         @Option(parsing: .unconditional, help: "Only this status: \(ActionStatus.choices).") var status: String?
         @Option(parsing: .unconditional, help: "Only this RAG: red, amber, green, complete, withdrawn.") var rag: String?
@@ -81,7 +81,7 @@ struct ActionCommand: ParsableCommand {
             // CSV and JSON stream row by row; tables collect the rows to size their columns.
             var rows: [ActionRow] = []
             var count = 0
-            if list.format == .csv { context.print(CSV.line(RowLayout.list.columns.map(\.title))) }
+            if list.format == .csv { context.print(CSV.line(RowLayout.list.columns.map(\.key))) }
             if list.format == .json { context.print("[") }
             try context.store.forEachActionRow(filter, asOf: try list.date(today: context.today), thresholds: thresholds.thresholds) { row in
                 guard ragFilter == nil || row.rag == ragFilter else { return }
@@ -151,6 +151,38 @@ struct ActionCommand: ParsableCommand {
                                  entry.command, entry.summary])
             }
             context.emit(history, format: list.format)
+        }
+    }
+}
+
+struct OwnerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "owner", abstract: "The owners named in the plans.",
+        discussion: "Example:\n  planwatch owner list --partnership dundee", subcommands: [List.self])
+
+    struct List: StoreCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "Each spelling of each owner's name, with its count of actions and open actions; spellings of one owner (any case, a full stop at the end) side by side.",
+            discussion: "Example:\n  planwatch owner list --partnership dundee")
+        @OptionGroup var global: GlobalOptions
+        @Option(parsing: .unconditional, help: "Only this partnership.") var partnership: String?
+        @Option(help: "Output: table, csv, json or markdown.") var format: OutputFormat = .table
+
+        func run(context: Context) throws {
+            let spellings = try context.store.ownerSpellings(partnership: partnership)
+            try context.emit(spellings, format: format, table: {
+                var table = Table(columns: [.init("owner", wrap: true), .init("actions", alignRight: true),
+                                            .init("open", alignRight: true), .init("spellings", alignRight: true)])
+                for spelling in spellings {
+                    table.append([spelling.owner, String(spelling.actions), String(spelling.open), String(spelling.spellings)])
+                }
+                return table
+            }, empty: "No actions yet.")
+            let repeated = Set(spellings.filter { $0.spellings > 1 }.map(\.key)).count
+            if format == .table, repeated > 0 {
+                context.print("\n\(repeated) owner\(repeated == 1 ? " is" : "s are") spelt more than one way.\n")
+            }
         }
     }
 }

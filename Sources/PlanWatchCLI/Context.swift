@@ -96,17 +96,18 @@ public struct Context {
         }
     }
 
-    /// Colour only on a terminal and without NO_COLOR; wrap to the terminal's width.
+    /// Colour only on a terminal and without NO_COLOR; fit the terminal's width (or COLUMNS).
     static func terminalStyle() -> TextStyle {
         let environment = ProcessInfo.processInfo.environment
         let terminal = isatty(STDOUT_FILENO) == 1
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let dumb = environment["TERM"] == "dumb"
-        var width: Int?
-        if terminal {
+        // COLUMNS, when exported, is the width wanted, on a terminal or not
+        // (`COLUMNS=80 planwatch action list | less`); else the terminal's.
+        var width = environment["COLUMNS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+        if width == nil, terminal {
             var size = winsize()
             if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { width = Int(size.ws_col) }
-            if width == nil, let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { width = columns }
         }
         return TextStyle(color: terminal && !noColor && !dumb, terminal: terminal, width: width)
     }
@@ -114,7 +115,7 @@ public struct Context {
     /// A heading: bold on a terminal, `## ` in Markdown.
     func heading(_ text: String, format: OutputFormat) {
         let text = Sanitise.line(text)
-        print(format == .markdown ? "## \(text)\n\n" : style.bold(text) + "\n")
+        print(format == .markdown ? "## \(Table.markdownEscaped(text))\n\n" : style.bold(text) + "\n")
     }
 }
 

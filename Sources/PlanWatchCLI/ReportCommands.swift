@@ -8,7 +8,7 @@ import PlanStore
 struct FilterOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Only this partnership.") var partnership: String?
     @Option(parsing: .unconditional, help: "Only this inspection.") var inspection: String?
-    @Option(parsing: .unconditional, help: "Only this owner (any case).") var owner: String?
+    @Option(parsing: .unconditional, help: "Only owners whose name holds this (any case): 'social work'.") var owner: String?
     @Option(parsing: .unconditional, help: "Only this lead agency (any case).") var agency: String?
 
     var filter: ActionFilter { ActionFilter(partnership: partnership, inspection: inspection, owner: owner, agency: agency) }
@@ -29,7 +29,7 @@ struct RowStream {
     init(context: Context, format: OutputFormat, layout: RowLayout, jsonHead: [(String, String)]) {
         self.context = context; self.format = format; self.layout = layout; self.jsonHead = jsonHead
         switch format {
-        case .csv: context.printCSV(layout.columns.map(\.title))
+        case .csv: context.printCSV(layout.columns.map(\.key))
         case .json:
             context.print("{\n" + jsonHead.map { "  \(JSONOutput.quoted($0.0)) : \($0.1),\n" }.joined() + "  \"rows\" : [")
         case .table, .markdown: break
@@ -208,8 +208,8 @@ struct ReportCommand: ParsableCommand {
     struct Owners: StoreCommand {
         static let configuration = CommandConfiguration(
             commandName: "owners",
-            abstract: "Per owner and agency: their overdue and due-soon actions, ready to paste into an email or committee paper.",
-            discussion: "Example:\n  planwatch report owners --partnership dundee --format markdown")
+            abstract: "Per owner and agency: every open action they hold, overdue first, then due soon, then the rest, ready to paste into an email or committee paper.",
+            discussion: "--owner matches any part of the name, in any case.\nExample:\n  planwatch report owners --owner \"social work\" --format markdown")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
         @OptionGroup var filters: FilterOptions
@@ -222,21 +222,22 @@ struct ReportCommand: ParsableCommand {
             case .json:
                 context.print(try JSONOutput.encode(digests))
             case .csv:
-                context.print(RowLayout.ownerCSV.table(digests.flatMap { $0.overdue + $0.dueSoon }).renderCSV())
+                context.print(RowLayout.ownerCSV.table(digests.flatMap(\.all)).renderCSV())
             case .table, .markdown:
-                context.heading("Overdue and due within \(thresholds.dueSoonDays) days, by owner, as of \(asOf)", format: list.format)
-                if digests.isEmpty { context.print("Nothing overdue or due soon.\n") }
+                context.heading("Open actions by owner as of \(asOf) (due soon: within \(thresholds.dueSoonDays) days)", format: list.format)
+                if digests.isEmpty { context.print("No open actions.\n") }
                 for digest in digests {
                     context.print("\n")
-                    context.heading("\(digest.owner) (\(digest.agency)): \(digest.overdue.count) overdue, \(digest.dueSoon.count) due soon",
+                    context.heading("\(digest.owner) (\(digest.agency)): \(digest.all.count) open, \(digest.overdue.count) overdue, \(digest.dueSoon.count) due soon",
                                     format: list.format)
-                    if !digest.overdue.isEmpty {
-                        context.print(list.format == .markdown ? "Overdue:\n\n" : "Overdue\n")
-                        context.emit(RowLayout.owner.table(digest.overdue), format: list.format)
-                    }
-                    if !digest.dueSoon.isEmpty {
-                        context.print(list.format == .markdown ? "\nDue soon:\n\n" : "Due soon\n")
-                        context.emit(RowLayout.owner.table(digest.dueSoon), format: list.format)
+                    let parts: [(String, [ActionRow], RowLayout)] = [
+                        ("Overdue", digest.overdue, .ownerOverdue), ("Due soon", digest.dueSoon, .ownerOpen), ("Other open actions", digest.other, .ownerOpen),
+                    ]
+                    var first = true
+                    for (title, rows, layout) in parts where !rows.isEmpty {
+                        context.print(list.format == .markdown ? (first ? "" : "\n") + "\(title):\n\n" : (first ? "" : "\n") + "\(title)\n")
+                        context.emit(layout.table(rows), format: list.format)
+                        first = false
                     }
                 }
             }

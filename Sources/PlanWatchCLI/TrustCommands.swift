@@ -159,7 +159,7 @@ struct HistoryCommand: StoreCommand {
         }
         var table = Table(columns: columns)
         var count = 0
-        if format == .csv { context.print(CSV.line(columns.map(\.title))) }
+        if format == .csv { context.print(CSV.line(columns.map(\.key))) }
         if format == .json { context.print("[") }
         try context.store.forEachHistoryEntry(filter) { entry in
             switch format {

@@ -21,9 +21,9 @@ struct FormatTests {
     @Test("text tables align columns and colour RAG only when asked")
     func table() {
         let table = Table(columns: [.init("id", alignRight: true), .init("rag", isRAG: true)], rows: [["7", "red"], ["12", "green"]])
-        #expect(table.renderText(style: .plain) == "id  rag\n 7  red\n12  green\n")
+        #expect(table.renderText(style: .plain) == "ID  RAG\n 7  red\n12  green\n")
         #expect(table.renderText(style: TextStyle(color: true, terminal: true)).contains("\u{1B}[31mred"))
-        #expect(table.renderMarkdown().hasPrefix("| id | rag |\n| ---: | --- |\n"))
+        #expect(table.renderMarkdown().hasPrefix("| ID | RAG |\n| ---: | --- |\n"))
         #expect(table.renderCSV() == "id,rag\r\n7,red\r\n12,green\r\n")
     }
 }
@@ -46,6 +46,45 @@ struct WrapTests {
     @Test("without a width nothing wraps")
     func noWidth() {
         let table = Table(columns: [.init("title", wrap: true)], rows: [["a long title that stays on one line"]])
-        #expect(table.renderText(style: .plain) == "title\na long title that stays on one line\n")
+        #expect(table.renderText(style: .plain) == "Title\na long title that stays on one line\n")
+    }
+
+    @Test("headings: words in text and Markdown, the JSON name in CSV")
+    func headings() {
+        #expect(Table.title(for: "daysOverdue") == "Days overdue")
+        #expect(Table.title(for: "linkInspector") == "Link inspector")
+        #expect(Table.title(for: "rag") == "RAG")
+        #expect(Table.title(for: "%") == "%")
+        let table = Table(columns: [.init("daysOverdue", alignRight: true)], rows: [["3"]])
+        #expect(table.renderText(style: .plain) == "Days overdue\n           3\n")
+        #expect(table.renderMarkdown().hasPrefix("| Days overdue |"))
+        #expect(table.renderCSV().hasPrefix("daysOverdue\r\n"))
+    }
+
+    @Test("a table too wide for the terminal leaves out columns, highest drop first, and says which")
+    func dropColumns() {
+        let table = Table(columns: [.init("id"), .init("agency", drop: 2), .init("title", wrap: true), .init("flags", drop: 1)],
+                          rows: [["1", "Dundee City Council", "Commission counselling", "overdue slipped"]])
+        // Everything: 2 + 19 + 22 + 15 + 6 = 64 columns.
+        #expect(!table.renderText(style: TextStyle(color: false, terminal: true, width: 64)).contains("left out"))
+        // At 50 the title wraps to 12 (its longest word), still 2 + 19 + 12 + 15 + 6 = 54: agency (drop 2) goes first.
+        let fifty = table.renderText(style: TextStyle(color: false, terminal: true, width: 50))
+        #expect(!fifty.contains("Dundee") && fifty.contains("overdue"), "\(fifty)")
+        #expect(fifty.hasSuffix("(left out to fit 50 columns: Agency; --format csv has them all)\n"))
+        #expect(fifty.split(separator: "\n").allSatisfy { $0.count <= 50 || $0.hasPrefix("(left out") })
+        // At 20 flags goes too; id and title are never left out.
+        let twenty = table.renderText(style: TextStyle(color: false, terminal: true, width: 20))
+        #expect(twenty.hasSuffix("(left out to fit 20 columns: Agency, Flags; --format csv has them all)\n"), "\(twenty)")
+        #expect(twenty.contains("Commission"))
+    }
+
+    @Test("Markdown shows stored text as text: * _ | < and a leading - are escaped")
+    func markdownEscapes() {
+        #expect(Table.markdownEscaped("plain text, 2024-03-31") == "plain text, 2024-03-31")
+        #expect(Table.markdownEscaped("*urgent* a_b | <b>x</b>") == "\\*urgent\\* a\\_b \\| \\<b\\>x\\</b\\>")
+        #expect(Table.markdownEscaped("- still recruiting") == "\\- still recruiting")
+        #expect(Table.markdownEscaped("# 1") == "\\# 1")
+        let table = Table(columns: [.init("title")], rows: [["*bold* | pipe"]])
+        #expect(table.renderMarkdown().hasSuffix("| \\*bold\\* \\| pipe |\n"))
     }
 }
