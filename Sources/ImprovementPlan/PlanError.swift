@@ -45,9 +45,9 @@ public enum PlanError: Error, Equatable, Sendable, LocalizedError, CustomStringC
 
 extension DateInput {
     /// Parses a date for a named field, turning a problem into a `PlanError`.
-    public static func parse(field: String, _ text: String, today: CalendarDate, allowMonthOnly: Bool = false) throws(PlanError) -> CalendarDate {
+    public static func parse(field: String, _ text: String, today: CalendarDate) throws(PlanError) -> CalendarDate {
         do {
-            return try parse(text, today: today, allowMonthOnly: allowMonthOnly)
+            return try parse(text, today: today)
         } catch {
             throw .invalidDate(field: field, problem: error)
         }

@@ -18,13 +18,16 @@ public struct SheetRow: Equatable, Sendable {
     public var evidence: String?
     public var selfAssessment: SelfAssessment?
     public var progress: String?
+    /// planwatch's id of the action, when the sheet is a planwatch export.
+    public var id: Int64?
 
     public init(row: Int, ref: String?, area: String?, title: String, description: String?, owner: String, agency: String,
                 start: CalendarDate?, due: CalendarDate?, originalDue: CalendarDate?, measure: String?, status: ActionStatus?,
-                percent: Int?, completed: CalendarDate?, evidence: String?, selfAssessment: SelfAssessment?, progress: String?) {
+                percent: Int?, completed: CalendarDate?, evidence: String?, selfAssessment: SelfAssessment?, progress: String?, id: Int64? = nil) {
         self.row = row; self.ref = ref; self.area = area; self.title = title; self.description = description
         self.owner = owner; self.agency = agency; self.start = start; self.due = due; self.originalDue = originalDue
         self.measure = measure; self.status = status; self.percent = percent; self.completed = completed
         self.evidence = evidence; self.selfAssessment = selfAssessment; self.progress = progress
+        self.id = id
     }
 }

@@ -27,6 +27,8 @@ public struct ActionSheet: Sendable {
     public enum Field: String, CaseIterable, Sendable {
         case ref, area, title, description, owner, agency, start, due, originalDue, measure, rag, progress
         case status, percent, completed, evidence
+        /// planwatch's own action id, in a sheet exported by planwatch.
+        case id
 
         /// Headings accepted for the field, before normalisation (see `ActionSheet.normalise`).
         var synonyms: [String] {
@@ -53,6 +55,8 @@ public struct ActionSheet: Sendable {
             case .percent: return ["percent", "percent complete", "% complete", "%", "percentage complete", "progress %"]
             case .completed: return ["date completed", "completed on", "actual completion date", "completed"]
             case .evidence: return ["evidence", "evidence of completion"]
+            // "Id" beside another reference column is planwatch's id (`read`).
+            case .id: return ["planwatch id"]
             }
         }
     }
@@ -143,8 +147,36 @@ public struct ActionSheet: Sendable {
         return String(data: body, encoding: encoding)
     }
 
+    /// The delimiter of a sheet saved as CSV: a comma, or the semicolon or tab
+    /// that spreadsheets in many locales write. Of the first ten lines, the
+    /// one naming the most known headings when split by a delimiter decides;
+    /// a tie is a comma.
+    static func detectDelimiter(_ text: String) -> Unicode.Scalar {
+        let lines = text.prefix(65_536).split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).prefix(10)
+        var best: (delimiter: Unicode.Scalar, count: Int) = (",", 0)
+        for delimiter in [",", ";", "\t"] as [Unicode.Scalar] {
+            for line in lines {
+                let cells = line.split(separator: Character(delimiter), omittingEmptySubsequences: false)
+                guard cells.count > 1 else { continue }
+                let known = Set(cells.compactMap { headings[normalise($0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")))]?.field })
+                if known.count > best.count { best = (delimiter, known.count) }
+            }
+        }
+        return best.delimiter
+    }
+
+    /// A cell planwatch's CSV writer neutralised (`'=1+1`, `'- still
+    /// recruiting`), read back as written; a spreadsheet keeps the apostrophe
+    /// when it opens and saves the file. An apostrophe before anything else stays.
+    static func unneutralised(_ cell: String) -> String {
+        guard cell.utf8.count > 1, cell.utf8.first == UInt8(ascii: "'") else { return cell }
+        let second = cell.unicodeScalars.dropFirst().first
+        guard let second, ["=", "+", "-", "@", "\t", "\r"].contains(second) else { return cell }
+        return String(cell.dropFirst())
+    }
+
     /// Finds a quoted cell that is never closed, naming the row it starts in.
-    static func unterminatedQuote(_ text: String) -> Int? {
+    static func unterminatedQuote(_ text: String, delimiter: Unicode.Scalar = ",") -> Int? {
         var row = 1, inQuotes = false, quoteRow = 1, atCellStart = true
         var previous: Unicode.Scalar?
         for scalar in text.unicodeScalars {
@@ -156,7 +188,7 @@ public struct ActionSheet: Sendable {
             switch scalar {
             case "\"" where atCellStart:
                 inQuotes = true; quoteRow = row; atCellStart = false
-            case ",":
+            case delimiter:
                 atCellStart = true
             case "\n":
                 if previous != "\r" { row += 1 }
@@ -177,12 +209,13 @@ public struct ActionSheet: Sendable {
     public static func read(_ data: Data, today: CalendarDate, defaultAgency: String? = nil) throws(PlanError) -> ActionSheet {
         let text: String
         do { text = try decodeText(data) } catch { throw .problems([error.description]) }
-        if let row = unterminatedQuote(text) {
+        let delimiter = detectDelimiter(text)
+        if let row = unterminatedQuote(text, delimiter: delimiter) {
             throw .problems([SheetProblem(row: row, column: nil, "a quoted cell starts here and is never closed").description])
         }
         let records: [[String]]
         do {
-            let reader = try CSVReader(string: text, hasHeaderRow: false)
+            let reader = try CSVReader(string: text, hasHeaderRow: false, delimiter: delimiter)
             var all: [[String]] = []
             while let record = reader.next() { all.append(record) }
             if let error = reader.error { throw error }
@@ -198,8 +231,9 @@ public struct ActionSheet: Sendable {
                 if first <= 0x20 || last <= 0x20 { return false }
                 return !bytes.contains(0xC2)
             }
-            if plain { return cell }
-            return cell.replacingOccurrences(of: "\u{00A0}", with: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+            if plain, cell.utf8.first != UInt8(ascii: "'") { return cell }
+            let text = cell.replacingOccurrences(of: "\u{00A0}", with: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+            return unneutralised(text)
         }
         // The header is the first row, among the first ten, that names an action column.
         guard let headerIndex = records.prefix(10).firstIndex(where: { record in
@@ -221,6 +255,14 @@ public struct ActionSheet: Sendable {
             }
             columns[match.field] = index
             ranks[match.field] = match.rank
+        }
+        // planwatch's export heads its id "Id" beside "Ref": there "Id" is the
+        // action's id, which brings the row back to its action whatever a
+        // spreadsheet did to the reference (1.10 saved as 1.1).
+        if columns[.id] == nil, let refIndex = columns[.ref], normalise(header[refIndex]) != "id",
+           let idIndex = header.indices.first(where: { normalise(header[$0]) == "id" }) {
+            columns[.id] = idIndex
+            if let at = ignored.firstIndex(of: header[idIndex]) { ignored.remove(at: at) }
         }
         var problems: [SheetProblem] = []
         if columns[.owner] == nil {
@@ -259,7 +301,7 @@ public struct ActionSheet: Sendable {
             func date(_ field: Field) -> CalendarDate? {
                 guard let text = cell(field) else { return nil }
                 do { return try SheetDates.parse(text, today: today) } catch {
-                    problem(field, "'\(text)' is not a date (use 31/03/2025, 31 March 2025, March 2025 or Ongoing)")
+                    problem(field, "'\(text)' is not a date (use 31/03/2025, 31 March 2025, March 2025, Q4 2024/25 or Ongoing)")
                     return nil
                 }
             }
@@ -295,13 +337,33 @@ public struct ActionSheet: Sendable {
             var rag: SelfAssessment?
             if let text = cell(.rag) {
                 rag = SelfAssessment.parse(text)
-                if rag == nil && !["blue", "complete", "completed", "n/a"].contains(text.lowercased()) {
-                    problem(.rag, "'\(text)' is not red, amber or green")
+                // Blue is the RAG of a finished action: complete, unless the status says otherwise.
+                if ["blue", "complete", "completed"].contains(text.lowercased()) {
+                    if status == nil { status = .complete } else if status != .complete {
+                        problem(.rag, "'\(text)' means complete, but the status is '\(cell(.status) ?? "")'")
+                    }
+                } else if rag == nil && text.lowercased() != "n/a" {
+                    problem(.rag, "'\(text)' is not red, amber, green or blue")
                 }
             }
+            var id: Int64?
+            if let text = cell(.id) {
+                id = Int64(text)
+                if id == nil || id ?? 0 < 1 { problem(.id, "'\(text)' is not a planwatch action id (a whole number)") }
+            }
             let ref = oneLine(cell(.ref))
-            if let ref {
-                if let first = refs[ref] { problem(.ref, "'\(ref)' is already used on row \(first)") } else { refs[ref] = rowNumber }
+            if let key = id.map({ "#\($0)" }) ?? ref {
+                if let first = refs[key] {
+                    if id != nil {
+                        problem(.id, "action \(key) is already on row \(first)")
+                    } else {
+                        let decimal = key.contains(".") && Double(key) != nil
+                        problem(.ref, "'\(key)' is already used on row \(first)"
+                                + (decimal ? " (a spreadsheet may have saved a reference such as 1.10 as the number 1.1: format the column as text)" : ""))
+                    }
+                } else {
+                    refs[key] = rowNumber
+                }
             }
             if let original = originalDue, let current = due, current < original {
                 problem(.due, "\(current) is before the original deadline \(original)")
@@ -310,7 +372,7 @@ public struct ActionSheet: Sendable {
                                  owner: owner ?? "", agency: agency ?? "", start: date(.start), due: due,
                                  originalDue: originalDue, measure: cell(.measure), status: status, percent: percent,
                                  completed: date(.completed), evidence: cell(.evidence), selfAssessment: rag,
-                                 progress: cell(.progress)))
+                                 progress: cell(.progress), id: id))
         }
         if !problems.isEmpty { throw .problems(problems.map(\.description)) }
         var used: [Field: String] = [:]
@@ -325,15 +387,11 @@ public struct ActionSheet: Sendable {
 public enum SheetDates {
     public static func parse(_ text: String, today: CalendarDate) throws -> CalendarDate {
         if let date = try DateInput.numeric(text) { return date }
-        var t = text.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ".")))
-        for prefix in ["by end of ", "by the end of ", "end of ", "by ", "before ", "due ", "end "] where t.lowercased().hasPrefix(prefix) {
-            t = String(t.dropFirst(prefix.count))
-            break
-        }
+        let t = text.trimmed
         if t.count == 5, let serial = Int(t), (20_000...80_000).contains(serial) {
             // Excel's day 0 is 1899-12-30 (its 1900 leap-year bug included).
             return CalendarDate(year: 1899, month: 12, day: 30)?.adding(days: serial) ?? today
         }
-        return try DateInput.parse(t, today: today, allowMonthOnly: true)
+        return try DateInput.parse(t, today: today)
     }
 }

@@ -33,6 +33,10 @@ extension PlanStore {
                 actions.add(title: row[0], ref: row[1])
             }
             var createdHere: Set<String> = []
+            // Rows this import adds, by reference; and the last id before it, so
+            // that an Id column from another database never names a row added here.
+            var addedRefs: [String: Int] = [:]
+            let lastID = try db.one(Int64.self, sql: "SELECT max(id) FROM action") ?? 0
             for (index, row) in rows.enumerated() {
                 progress?(index + 1, rows.count)
                 do {
@@ -64,12 +68,35 @@ extension PlanStore {
                                         status: status, percent: row.percent ?? (status == .complete ? 100 : 0),
                                         completed: completed, evidence: row.evidence, selfAssessment: row.selfAssessment,
                                         created: date)
+                    // A planwatch export's row names its action by id: the row is that
+                    // action, whatever a spreadsheet did to its reference. An id this
+                    // database does not hold (an export of another) is no match: the
+                    // row is read by its reference, as any sheet's.
+                    if let id = row.id, id <= lastID, let stored = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id]) {
+                        let existing = try Action(row: stored)
+                        guard existing.inspection == inspection else {
+                            throw PlanError.refused("column 'Id': action \(id) is \(existing.qualifiedRef), not an action of \(inspection) (leave the column out to add the rows as new actions)")
+                        }
+                        var asRecorded = action
+                        asRecorded.ref = existing.ref
+                        let differences = PlanStore.sheetDifferences(existing, asRecorded)
+                        guard differences.isEmpty else {
+                            throw PlanError.refused("action \(existing.qualifiedRef) (id \(id)) is already recorded with a different \(differences.joined(separator: ", "))")
+                        }
+                        summary.count("actions", added: false)
+                        continue
+                    }
                     // (The set compares text as Swift does, by canonical equivalence, SQLite by
                     // bytes: the row it finds, if any, decides.)
                     if actions.hasRef(ref),
                        let stored = try db.row(sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", arguments: [iid, ref]) {
                         let existing = try Action(row: stored)
                         let differences = PlanStore.sheetDifferences(existing, action)
+                        if !differences.isEmpty, let first = addedRefs[ref] {
+                            let decimal = ref.contains(".") && Double(ref) != nil
+                            throw PlanError.refused("column '\(refHeading)': '\(ref)' is already used on row \(first)"
+                                + (decimal ? " (a spreadsheet may have saved a reference such as 1.10 as the number 1.1: format the column as text)" : ""))
+                        }
                         guard differences.isEmpty else {
                             throw PlanError.refused("column '\(refHeading)': action \(inspection)/\(ref) is already recorded with a different \(differences.joined(separator: ", "))")
                         }
@@ -78,6 +105,7 @@ extension PlanStore {
                     }
                     let inserted = try PlanStore.writeAction(db, audit, action, inspectionID: iid, findingIDs: findingIDs)
                     actions.add(title: row.title, ref: ref)
+                    addedRefs[ref] = row.row
                     summary.count("actions", added: true)
                     if let note = row.progress, let id = inserted.id {
                         try PlanStore.insertUpdate(db, audit, actionID: id,

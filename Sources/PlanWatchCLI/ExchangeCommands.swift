@@ -10,13 +10,15 @@ struct ImportCommand: StoreCommand {
         commandName: "import",
         abstract: "Import a plan file (JSON) or a council's action-plan spreadsheet (CSV); all or nothing.",
         discussion: """
-            A plan file is merged by natural key: records already present with the same values are left alone, and a
+            A plan file is merged by natural key: records already present with the same values are left alone, and a \
             record with the same key but different values stops the import, naming it.
-            A spreadsheet saved as CSV is read into one inspection: headings are matched loosely (Ref, Area for
-            improvement, Action, Lead officer/Owner, Lead agency, Timescale/Target date/Due, Measure of success, RAG,
-            Progress/Update, Status, ...); each distinct area for improvement becomes a finding; a progress cell
+            A spreadsheet saved as CSV is read into one inspection: headings are matched loosely (Ref, Area for \
+            improvement, Action, Lead officer/Owner, Lead agency, Timescale/Target date/Due, Measure of success, RAG, \
+            Progress/Update, Status, ...); each distinct area for improvement becomes a finding; a progress cell \
             becomes the action's first update, dated --date. Every problem is listed with its row and column.
-            Nothing is written unless everything imports.
+            Cells may be separated by commas, semicolons or tabs (found from the header row). In a planwatch \
+            export opened and saved in a spreadsheet, the Id column brings each row back to its action, whatever \
+            became of its reference. Nothing is written unless everything imports.
             Examples:
               planwatch import dundee-plan.json
               planwatch import "Action plan 2022.csv" --inspection dundee-2021 --dry-run
@@ -92,8 +94,8 @@ struct ExportCommand: StoreCommand {
         abstract: "Export on standard output: the whole database as a plan file (json), one row per action (csv), or open actions' deadlines as a calendar (ics).",
         discussion: """
             json is lossless: importing it into an empty database and exporting again gives the same bytes.
-            csv has the spreadsheet importer's headings plus derived fields (RAG, days overdue, flags); cells a
-            spreadsheet would run as formulas are neutralised. ics has one all-day event per open action's current
+            csv has the spreadsheet importer's headings plus derived fields (RAG, days overdue, flags); cells a \
+            spreadsheet would run as formulas are neutralised. ics has one all-day event per open action's current \
             deadline, with a stable UID so importing a newer export updates the event.
             Examples:
               planwatch export --format json > plan.json

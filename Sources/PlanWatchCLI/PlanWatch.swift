@@ -52,14 +52,47 @@ public struct PlanWatch: ParsableCommand, Sendable {
             let code = exitCode(for: error)
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
             if code == .success {
-                exit(withError: error)  // --help, --version: printed to standard output
+                // --help, --version: to standard output, wrapped by planwatch so
+                // that an example command stays on one line to copy.
+                let width = Context.terminalStyle().width ?? 80
+                print(HelpText.wrapped(fullMessage(for: error, columns: 4096), width: width))
+                Foundation.exit(0)
             }
             // Every line is one line on the terminal, whatever the argument or file held.
             let lines: [String]
-            if case let PlanError.problems(problems) = error { lines = problems.map(Sanitise.line) } else { lines = [Sanitise.line(describe(error))] }
+            if case let PlanError.problems(problems) = error { lines = problems.map(Sanitise.line) }
+            else if let unknown = unknownCommand(arguments ?? Array(CommandLine.arguments.dropFirst())) { lines = [Sanitise.line(unknown)] }
+            else { lines = [Sanitise.line(describe(error))] }
             FileHandle.standardError.write(Data(lines.map { "planwatch: \($0)\n" }.joined().utf8))
             Foundation.exit(error is PlanError || error is StoreError || error is OutputError || error is RestoreRefusal ? 1 : code.rawValue)
         }
+    }
+
+    /// "unknown command 'report overdu' (did you mean 'overdue'?)": when the
+    /// words before the first option name no command, the message names the
+    /// first word that is not one, and the nearest that is.
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        var command: any ParsableCommand.Type = PlanWatch.self
+        var path: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            if word == "--db" || word == "--actor" { index += 2; continue }
+            if word.hasPrefix("-") { return nil }
+            let subcommands = command.configuration.subcommands
+            guard !subcommands.isEmpty else { return nil }
+            let names = subcommands.compactMap { $0.configuration.commandName }
+            guard let next = subcommands.first(where: { $0.configuration.commandName == word }) else {
+                let known = (path.isEmpty ? "" : path.joined(separator: " ") + " ")
+                let closest = Suggestion.closest(to: word, among: names)
+                return "unknown command '\(known)\(word)'" + (closest.map { " (did you mean '\(known)\($0)'?)" }
+                    ?? " (commands: \(names.joined(separator: ", ")))")
+            }
+            command = next
+            path.append(word)
+            index += 1
+        }
+        return nil
     }
 
     /// The one line a user sees for an error.
@@ -97,5 +130,45 @@ struct InitCommand: ParsableCommand {
             return
         }
         print("Created \(path) with \(QualityIndicator.known.count) quality indicators")
+    }
+}
+
+/// Help as argument-parser writes it, wrapped again to the terminal: prose and
+/// option descriptions wrap at spaces (an option's under its description), a
+/// line that is an example command never does.
+enum HelpText {
+    static func wrapped(_ text: String, width: Int) -> String {
+        var output: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let indent = line.prefix { $0 == " " }.count
+            let body = line.dropFirst(indent)
+            if body.hasPrefix("planwatch ") || body.hasPrefix("$ planwatch ") || line.count <= width {
+                output.append(line)
+                continue
+            }
+            // An option or a subcommand: its description starts after the first
+            // run of two or more spaces past the label.
+            var hanging = body.hasPrefix("USAGE: ") ? indent + 7 : indent
+            if indent >= 2 {
+                if let gap = body.range(of: "  ") {
+                    let after = body[gap.lowerBound...].prefix { $0 == " " }.count
+                    hanging = indent + body.distance(from: body.startIndex, to: gap.lowerBound) + after
+                }
+            }
+            var current = String(line.prefix(hanging))
+            let words = line.dropFirst(hanging).split(separator: " ", omittingEmptySubsequences: true)
+            var empty = true
+            for word in words {
+                if !empty, current.count + 1 + word.count > width {
+                    output.append(current)
+                    current = String(repeating: " ", count: hanging)
+                    empty = true
+                }
+                current += (empty ? "" : " ") + word
+                empty = false
+            }
+            output.append(current)
+        }
+        return output.joined(separator: "\n")
     }
 }

@@ -85,7 +85,11 @@ struct SheetImportTests {
         ("Action,Owner,Agency\nx,,a\n", "row 2, column 'Owner': the action has no owner"),
         ("Action,Owner,Agency,Status\nx,o,a,paused\n", "row 2, column 'Status': 'paused' is not a status"),
         ("Action,Owner,Agency,% complete\nx,o,a,150\n", "row 2, column '% complete': '150' is not a whole number from 0 to 100"),
-        ("Action,Owner,Agency,RAG\nx,o,a,purple\n", "row 2, column 'RAG': 'purple' is not red, amber or green"),
+        ("Action,Owner,Agency,RAG\nx,o,a,purple\n", "row 2, column 'RAG': 'purple' is not red, amber, green or blue"),
+        ("Action,Owner,Agency,RAG,Status\nx,o,a,Blue,In progress\n", "row 2, column 'RAG': 'Blue' means complete, but the status is 'In progress'"),
+        ("Id,Ref,Action,Owner,Agency\nseven,1,x,o,a\n", "row 2, column 'Id': 'seven' is not a planwatch action id (a whole number)"),
+        ("Ref,Action,Owner,Agency\n1.1,x,o,a\n1.1,y,o,a\n", "row 3, column 'Ref': '1.1' is already used on row 2 (a spreadsheet may have saved a reference such as 1.10 as the number 1.1: format the column as text)"),
+        ("Action;Owner;Agency;Timescale\nx;o;a;Q5 2024/25\n", "row 2, column 'Timescale': 'Q5 2024/25' is not a date"),
         ("Ref,Action,Owner,Agency\n1,x,o,a\n1,y,o,a\n", "row 3, column 'Ref': '1' is already used on row 2"),
         ("", "the file is empty"),
         ("Action,Owner\u{0},Agency\nx,o,a\n", "it holds a NUL byte"),
@@ -176,12 +180,60 @@ struct SheetImportTests {
             let list = try json(try harness.ok(["action", "list", "--format", "json", "--as-of", "2023-08-01"])) as? [[String: Any]] ?? []
             return list.map { row in fields.map { "\(row[$0] ?? "-")" } }
         }
-        var expected = try actions(h)
+        let expected = try actions(h)
         try #require(expected.count == 5)
-        // The neutralising apostrophe stays in the text, as a spreadsheet would keep it.
-        expected[4] = expected[4].map { $0.hasPrefix("=") || $0.hasPrefix("+") || $0.hasPrefix("@") ? "'" + $0 : $0 }
+        // The neutralising apostrophe is planwatch's own: read back, the text is as it was.
         #expect(try actions(other) == expected)
         #expect(try other.ok(["finding", "list", "--format", "csv"]) == (try h.ok(["finding", "list", "--format", "csv"])))
+    }
+
+    /// LibreOffice opens the export as a spreadsheet and saves it again as a
+    /// council would: references that look like numbers lose their trailing
+    /// zeros (1.10 becomes 1.1), the neutralising apostrophe stays in the
+    /// cell; saved with semicolons it is also how many locales write CSV.
+    @Test("an export opened and saved by LibreOffice, with commas or semicolons, re-imports as the same actions")
+    func libreOfficeRoundTrip() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.ok(["init"])
+        try h.ok(["partnership", "add", "fife", "--name", "Fife"])
+        try h.ok(["inspection", "add", "fife-2024", "--partnership", "fife", "--title", "Services", "--published", "2024-06-01"])
+        try h.ok(["action", "add", "--inspection", "fife-2024", "--ref", "1.1", "--title", "First", "--owner", "Chief Social Work Officer",
+                  "--agency", "Fife Council", "--due", "2025-03-31", "--date", "2024-07-01"])
+        try h.ok(["action", "add", "--inspection", "fife-2024", "--ref", "1.10", "--title", "=Tenth", "--owner", "Chief Officer",
+                  "--agency", "NHS Fife", "--due", "Q4 2025/26", "--date", "2024-07-01"])
+        try h.ok(["action", "add", "--inspection", "fife-2024", "--ref", "2", "--title", "-2 FTE vacancy; café", "--owner", "Lead",
+                  "--agency", "Fife Council", "--date", "2024-07-01"])
+        try h.ok(["update", "1", "--note", "+ half done; 50% of staff", "--percent", "50", "--date", "2024-09-01"])
+        let export = h.folder.appendingPathComponent("export.csv")
+        try Data(try h.ok(["export", "--format", "csv", "--inspection", "fife-2024"]).utf8).write(to: export)
+        let before = try h.snapshot()
+        let profile = h.folder.appendingPathComponent("lo-profile")
+        for (name, separator) in [("comma", "44"), ("semicolon", "59")] {
+            let out = h.folder.appendingPathComponent(name)
+            try OutsideTool.run("soffice", ["-env:UserInstallation=file://\(profile.path)", "--headless",
+                                        "--infilter=CSV:44,34,76,1", "--convert-to", "csv:Text - txt - csv (StarCalc):\(separator),34,76,1",
+                                        "--outdir", out.path, export.path])
+            let saved = try String(contentsOf: out.appendingPathComponent("export.csv"), encoding: .utf8)
+            // What the spreadsheet did: the reference 1.10 became the number 1.1; the apostrophe stayed.
+            #expect(saved.contains(separator == "44" ? "\"fife-2024\",1.1,,\"'=Tenth\"" : "\"fife-2024\";1.1;;\"'=Tenth\""), "\(saved)")
+            let again = try h.run(["import", out.appendingPathComponent("export.csv").path, "--inspection", "fife-2024"])
+            #expect(again.status == 0, "\(name): \(again.stderr)")
+            #expect(again.stdout.contains("Imported nothing new; 3 already present"), "\(name): \(again.stdout)")
+            #expect(try h.snapshot() == before, "\(name): the re-import changed the database")
+        }
+        // Into another database the ids are not its own: the rows are read by their
+        // references, and two rows now both 1.1 cannot be told apart. Refused, saying why.
+        let other = try Harness()
+        defer { other.cleanUp() }
+        try other.ok(["init"])
+        try other.ok(["partnership", "add", "fife", "--name", "Fife"])
+        try other.ok(["inspection", "add", "fife-2024", "--partnership", "fife", "--title", "Services", "--published", "2024-06-01"])
+        let empty = try other.snapshot()
+        let moved = try other.run(["import", h.folder.appendingPathComponent("semicolon/export.csv").path, "--inspection", "fife-2024"])
+        #expect(moved.status == 1)
+        #expect(moved.stderr == "planwatch: row 3: column 'Ref': '1.1' is already used on row 2 (a spreadsheet may have saved a reference such as 1.10 as the number 1.1: format the column as text)\n", "\(moved.stderr)")
+        #expect(try other.snapshot() == empty)
     }
 
     @Test("the calendar export passes a real iCalendar parser, and exports validate against the JSON Schema")

@@ -27,10 +27,35 @@ struct DateTests {
         #expect(try DateInput.parse(input, today: today).iso == expected)
     }
 
-    @Test("month-only timescale is the month's last day, only where allowed")
+    @Test("a month is its last day, everywhere a date is read")
     func monthOnly() throws {
-        #expect(try DateInput.parse("February 2024", today: today, allowMonthOnly: true).iso == "2024-02-29")
-        #expect(throws: DateInput.Problem.unrecognised("March 2025")) { try DateInput.parse("March 2025", today: today) }
+        #expect(try DateInput.parse("February 2024", today: today).iso == "2024-02-29")
+        #expect(try DateInput.parse("March 2027", today: today).iso == "2027-03-31")
+    }
+
+    @Test("the forms councils' sheets hold: dots, dashes with a month's name, quarters, financial years, seasons, years",
+          arguments: [
+        ("31.03.2025", "2025-03-31"), ("1.4.25", "2025-04-01"), ("31-Mar-24", "2024-03-31"), ("31-March-2024", "2024-03-31"),
+        ("Mar-25", "2025-03-31"), ("31 Mar 25", "2025-03-31"),
+        // A financial year runs April to March: Q1 ends in June, Q4 in the March after.
+        ("Q1 2024/25", "2024-06-30"), ("Q2 2024/25", "2024-09-30"), ("Q3 2024/25", "2024-12-31"), ("Q4 2024/25", "2025-03-31"),
+        ("q2 2024-25", "2024-09-30"), ("2024/25 Q2", "2024-09-30"), ("Q4 2099/00", "2100-03-31"),
+        // A calendar quarter when the year is one year.
+        ("Q1 2025", "2025-03-31"), ("Q4 2025", "2025-12-31"),
+        ("2024/25", "2025-03-31"), ("2024-2025", "2025-03-31"), ("FY 2024/25", "2025-03-31"), ("financial year 2024/25", "2025-03-31"),
+        ("Spring 2025", "2025-05-31"), ("summer 2025", "2025-08-31"), ("Autumn 2025", "2025-11-30"),
+        ("Winter 2025", "2026-02-28"), ("Winter 2024/25", "2025-02-28"),
+        ("2025", "2025-12-31"), ("End of 2025", "2025-12-31"), ("by March 2026", "2026-03-31"), ("End of Q3 2025/26.", "2025-12-31"),
+    ])
+    func councilForms(input: String, expected: String) throws {
+        #expect(try DateInput.parse(input, today: today).iso == expected)
+    }
+
+    @Test("periods that do not hold together are refused", arguments: [
+        "Q5 2024/25", "Q0 2025", "2024/26", "2024/2026", "Spring", "Monsoon 2025", "Q2", "202", "20255", "31-Foo-25", "March 25",
+    ])
+    func badPeriods(input: String) {
+        #expect(throws: DateInput.Problem.self) { try DateInput.parse(input, today: today) }
     }
 
     @Test("impossible and unreadable dates are refused with the text", arguments: [
@@ -51,7 +76,7 @@ struct DateTests {
         func outcome(_ parse: () throws(DateInput.Problem) -> CalendarDate?) -> String {
             do { return try parse()?.iso ?? "not numeric" } catch { return "\(error)" }
         }
-        let general = outcome { () throws(DateInput.Problem) in try DateInput.general(input, today: today, allowMonthOnly: true) }
+        let general = outcome { () throws(DateInput.Problem) in try DateInput.general(input, today: today) }
         let numeric = outcome { () throws(DateInput.Problem) in try DateInput.numeric(input) }
         // The fast reader either declines (the general parser then runs) or gives the same answer.
         #expect(numeric == "not numeric" || numeric == general, "\(input): numeric \(numeric), general \(general)")
