@@ -112,3 +112,39 @@ public struct ChangesReport: Codable, Sendable {
         self.totals = totals
     }
 }
+
+extension ChangesReport {
+    /// One partnership's window with its changed actions, for the report's JSON.
+    public struct Window: Codable, Sendable {
+        public var partnership: String
+        public var since: CalendarDate
+        public var until: CalendarDate
+        public var changed: Int
+        public var rows: [ActionChange]
+        public var reviews: [LinkingReview]
+        public var events: [TimelineEntry]
+    }
+
+    /// The windows, each holding its partnership's rows.
+    public var windows: [Window] {
+        let byPartnership = Dictionary(grouping: rows, by: \.partnership)
+        return partnerships.map { p in
+            Window(partnership: p.partnership, since: p.since, until: p.until, changed: p.changed,
+                   rows: byPartnership[p.partnership] ?? [], reviews: p.reviews, events: p.events)
+        }
+    }
+
+    /// The totals: actions changed, per kind of change, reviews and events.
+    public struct Totals: Codable, Sendable {
+        public var partnerships: Int
+        public var changed: Int
+        public var byChange: [String: Int]
+        public var reviews: Int
+        public var events: Int
+    }
+
+    public var allTotals: Totals {
+        Totals(partnerships: partnerships.count, changed: rows.count, byChange: totals,
+               reviews: partnerships.reduce(0) { $0 + $1.reviews.count }, events: partnerships.reduce(0) { $0 + $1.events.count })
+    }
+}

@@ -47,11 +47,16 @@ public struct OverdueTotals: Codable, Hashable, Sendable {
         public var partnership: String
         public var total: Int
         public var totals: [String: Int]
+
+        enum CodingKeys: String, CodingKey { case partnership, total = "count", totals = "byAgeing" }
     }
 
     public var total = 0
     public var totals: [String: Int] = OverdueTotals.emptyBuckets
     public var partnerships: [Group] = []
+
+    /// In JSON: `count`, `byAgeing` (bucket → count) and `byPartnership`.
+    enum CodingKeys: String, CodingKey { case total = "count", totals = "byAgeing", partnerships = "byPartnership" }
 
     static var emptyBuckets: [String: Int] {
         Dictionary(uniqueKeysWithValues: AgeingBucket.allCases.map { ($0.rawValue, 0) })
@@ -96,7 +101,7 @@ public struct PartnershipProgress: Codable, Hashable, Sendable {
     public var complete = 0
     public var withdrawn = 0
     /// Mean percent complete of the actions not withdrawn (0 when there are none).
-    public var percentComplete = 0
+    public var percent = 0
     public var red = 0
     public var amber = 0
     public var green = 0
@@ -117,7 +122,7 @@ public struct PartnershipProgress: Codable, Hashable, Sendable {
     private var percentSum = 0
 
     enum CodingKeys: String, CodingKey {
-        case partnership, name, inspection, actions, notStarted, inProgress, complete, withdrawn, percentComplete
+        case partnership, name, inspection, actions, notStarted, inProgress, complete, withdrawn, percent
         case red, amber, green, overdue, dueSoon, slipped, stale, noDeadline, planStatus, planDue, planSubmitted
         case lastReview, nextReview, followUpOverdue, confidence, escalation
     }
@@ -142,7 +147,7 @@ public struct PartnershipProgress: Codable, Hashable, Sendable {
         }
         actions += 1
         percentSum += row.percent
-        percentComplete = percentSum / actions
+        percent = percentSum / actions
         switch row.rag {
         case .red: red += 1
         case .amber: amber += 1
@@ -297,5 +302,54 @@ public struct FollowView: Codable, Sendable {
         self.asOf = asOf; self.partnership = partnership; self.inspector = inspector; self.inspection = inspection
         self.evaluations = evaluations; self.plan = plan; self.planStatus = progress.planStatus; self.progress = progress
         self.red = red; self.amber = amber; self.timeline = timeline; self.dueNext = dueNext
+    }
+}
+
+/// `report progress`'s totals: the partnerships' counts added up.
+public struct ProgressTotals: Codable, Hashable, Sendable {
+    public var partnerships = 0
+    public var actions = 0, notStarted = 0, inProgress = 0, complete = 0, withdrawn = 0
+    public var red = 0, amber = 0, green = 0, overdue = 0, dueSoon = 0, slipped = 0, stale = 0, noDeadline = 0
+    /// Partnerships whose follow-up review is overdue.
+    public var followUpOverdue = 0
+
+    public init(_ lines: [PartnershipProgress]) {
+        partnerships = lines.count
+        for p in lines {
+            actions += p.actions; notStarted += p.notStarted; inProgress += p.inProgress; complete += p.complete
+            withdrawn += p.withdrawn; red += p.red; amber += p.amber; green += p.green; overdue += p.overdue
+            dueSoon += p.dueSoon; slipped += p.slipped; stale += p.stale; noDeadline += p.noDeadline
+            if p.followUpOverdue { followUpOverdue += 1 }
+        }
+    }
+}
+
+/// `report owners`'s totals.
+public struct OwnerTotals: Codable, Hashable, Sendable {
+    public var owners: Int
+    public var open: Int
+    public var overdue: Int
+    public var dueSoon: Int
+
+    public init(_ digests: [OwnerDigest]) {
+        owners = digests.count
+        open = digests.reduce(0) { $0 + $1.all.count }
+        overdue = digests.reduce(0) { $0 + $1.overdue.count }
+        dueSoon = digests.reduce(0) { $0 + $1.dueSoon.count }
+    }
+}
+
+/// `report linking`'s totals.
+public struct LinkingTotals: Codable, Hashable, Sendable {
+    public var partnerships: Int
+    public var needsAttention: Int
+    public var followUpOverdue: Int
+    public var red: Int
+
+    public init(_ rows: [LinkingRow]) {
+        partnerships = rows.count
+        needsAttention = rows.filter(\.needsAttention).count
+        followUpOverdue = rows.filter(\.followUpOverdue).count
+        red = rows.reduce(0) { $0 + $1.red }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ImprovementPlan
 
 /// The one JSON style of every command: camelCase fields, sorted keys,
 /// pretty-printed, dates as `YYYY-MM-DD`. Characters a terminal would act on
@@ -51,4 +52,46 @@ extension JSONOutput {
 /// Facts about this build that outputs name.
 public enum PlanFormatsInfo {
     public static let version = "0.1.0"
+}
+
+/// The one shape of every report's JSON (`report ... --format json`):
+/// `report` (its name), `asOf`, the report's list under one key (`rows` of
+/// actions, `partnerships` or `owners`), the `thresholds` it was computed
+/// with, and `totals` over the list. docs/json.md and docs/output.schema.json
+/// describe each.
+public struct ReportEnvelope<Item: Encodable, Totals: Encodable>: Encodable {
+    public var report: String
+    public var asOf: CalendarDate
+    public var listKey: String
+    public var items: [Item]
+    public var thresholds: Thresholds
+    public var totals: Totals
+
+    public init(report: String, asOf: CalendarDate, listKey: String, items: [Item], thresholds: Thresholds, totals: Totals) {
+        self.report = report; self.asOf = asOf; self.listKey = listKey; self.items = items
+        self.thresholds = thresholds; self.totals = totals
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(report, forKey: Key("report"))
+        try container.encode(asOf, forKey: Key("asOf"))
+        try container.encode(items, forKey: Key(listKey))
+        try container.encode(thresholds, forKey: Key("thresholds"))
+        try container.encode(totals, forKey: Key("totals"))
+    }
+}
+
+/// The totals of a report that is one list of actions.
+public struct CountTotals: Codable, Sendable {
+    public var count: Int
+    public init(count: Int) { self.count = count }
 }

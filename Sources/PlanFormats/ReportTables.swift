@@ -18,18 +18,18 @@ public enum ReportTables {
     /// `report progress`: one line per partnership.
     public static func progress(_ lines: [PartnershipProgress]) -> Table {
         var table = Table(columns: [
-            .init("partnership"), .init("inspection", drop: 11), .init("actions", alignRight: true),
-            .init("notStarted", alignRight: true, drop: 10), .init("inProgress", alignRight: true, drop: 9),
-            .init("complete", alignRight: true), .init("withdrawn", alignRight: true, drop: 8),
-            .init("%", alignRight: true), .init("red", alignRight: true), .init("amber", alignRight: true),
-            .init("green", alignRight: true), .init("overdue", alignRight: true), .init("slipped", alignRight: true, drop: 6),
-            .init("noDeadline", alignRight: true, drop: 7), .init("plan", drop: 4), .init("lastReview", drop: 5), .init("nextReview"),
-            .init("confidence", drop: 2), .init("escalation", drop: 3),
+            .init("partnership"), .init("inspection", drop: 14), .init("actions", alignRight: true),
+            .init("notStarted", alignRight: true, drop: 13), .init("inProgress", alignRight: true, drop: 12),
+            .init("complete", alignRight: true, drop: 2), .init("withdrawn", alignRight: true, drop: 11),
+            .init("%", alignRight: true), .init("red", alignRight: true), .init("amber", alignRight: true, drop: 5),
+            .init("green", alignRight: true, drop: 6), .init("overdue", alignRight: true, drop: 1), .init("slipped", alignRight: true, drop: 9),
+            .init("noDeadline", alignRight: true, drop: 10), .init("plan", drop: 7), .init("lastReview", drop: 8), .init("nextReview"),
+            .init("confidence", drop: 4), .init("escalation", drop: 3),
         ])
         for p in lines {
             let next = p.nextReview.map { $0.iso + (p.followUpOverdue ? " (overdue)" : "") } ?? ""
             table.append([p.partnership, p.inspection ?? "", String(p.actions), String(p.notStarted), String(p.inProgress),
-                          String(p.complete), String(p.withdrawn), String(p.percentComplete), String(p.red), String(p.amber),
+                          String(p.complete), String(p.withdrawn), String(p.percent), String(p.red), String(p.amber),
                           String(p.green), String(p.overdue), String(p.slipped), String(p.noDeadline), p.planStatus,
                           date(p.lastReview), next, p.confidence?.rawValue ?? "", p.escalation?.rawValue ?? ""])
         }
@@ -39,9 +39,9 @@ public enum ReportTables {
     /// `report linking`: the linking arrangements per partnership.
     public static func linking(_ rows: [LinkingRow]) -> Table {
         var table = Table(columns: [
-            .init("partnership"), .init("linkInspector", wrap: true), .init("since", drop: 6), .init("lastReview", drop: 1),
-            .init("kind", drop: 5), .init("nextReview"), .init("followUp"), .init("latePlans", wrap: true, drop: 4),
-            .init("confidence", drop: 2), .init("escalation", drop: 3), .init("red", alignRight: true), .init("attention", wrap: true),
+            .init("partnership"), .init("linkInspector", wrap: true, drop: 2), .init("since", drop: 8), .init("lastReview", drop: 3),
+            .init("kind", drop: 7), .init("nextReview"), .init("followUp", drop: 1), .init("latePlans", wrap: true, drop: 6),
+            .init("confidence", drop: 4), .init("escalation", drop: 5), .init("red", alignRight: true), .init("attention", wrap: true),
         ])
         for r in rows {
             let followUp = r.nextReview == nil ? "none set" : (r.followUpOverdue ? "overdue" : "on track")

@@ -98,7 +98,8 @@ extension Table {
                 let narrower = Table(columns: kept.map { columns[$0] },
                                      rows: rows.map { row in kept.map { $0 < row.count ? row[$0] : "" } })
                 let names = left.sorted().map { columns[$0].title }.joined(separator: ", ")
-                return narrower.renderLines(style: style) + "(left out to fit \(limit) columns: \(names); --format csv has them all)\n"
+                let note = "(left out to fit \(limit) columns: \(names); --format csv has them all)"
+                return narrower.renderLines(style: style) + Table.wrap(note, width: limit).joined(separator: "\n") + "\n"
             }
         }
         return renderLines(style: style)
@@ -212,7 +213,7 @@ extension Table {
     }
 
     /// Splits text into lines of at most `width` terminal columns, at spaces where it can.
-    static func wrap(_ text: String, width: Int) -> [String] {
+    public static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [text] }
         var lines: [String] = []
         var current = "", currentWidth = 0

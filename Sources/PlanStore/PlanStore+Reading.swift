@@ -127,11 +127,12 @@ extension PlanStore {
         }
     }
 
-    public func reviews(partnership: String? = nil) throws -> [LinkingReview] {
+    /// Linking reviews, by partnership and date; with `asOf`, only those held by then.
+    public func reviews(partnership: String? = nil, asOf: CalendarDate? = nil) throws -> [LinkingReview] {
         try read { db in
             if let partnership { _ = try Lookup.partnershipID(db, partnership) }
-            return try db.rows(sql: Select.review + " WHERE (? IS NULL OR p.key = ?) ORDER BY p.key, r.on_date",
-                                    arguments: [partnership, partnership]).map(LinkingReview.init(row:))
+            return try db.rows(sql: Select.review + " WHERE (? IS NULL OR p.key = ?) AND (? IS NULL OR r.on_date <= ?) ORDER BY p.key, r.on_date",
+                                    arguments: [partnership, partnership, asOf, asOf]).map(LinkingReview.init(row:))
         }
     }
 

@@ -133,7 +133,7 @@ struct ActionCommand: ParsableCommand {
                 for f in detail.findings { context.print(Sanitise.line("  #\(f.number) (\(f.kind.label)) \(f.text)") + "\n") }
             }
             context.print("\n" + context.style.bold("Progress updates") + "\n")
-            var updates = Table(columns: [.init("date"), .init("author"), .init("note", wrap: true), .init("status"),
+            var updates = Table(columns: [.init("date"), .init("actor"), .init("note", wrap: true), .init("status"),
                                           .init("%", alignRight: true), .init("evidence", wrap: true)])
             for u in detail.updates {
                 updates.append([u.date.iso, u.author, u.note, u.status?.rawValue ?? "", u.percent.map(String.init) ?? "", u.evidence ?? ""])

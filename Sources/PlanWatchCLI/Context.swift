@@ -115,7 +115,17 @@ public struct Context {
     /// A heading: bold on a terminal, `## ` in Markdown.
     func heading(_ text: String, format: OutputFormat) {
         let text = Sanitise.line(text)
-        print(format == .markdown ? "## \(Table.markdownEscaped(text))\n\n" : style.bold(text) + "\n")
+        print(format == .markdown ? "## \(Table.markdownEscaped(text))\n\n" : style.bold(fitted(text, hanging: 2)) + "\n")
+    }
+
+    /// A line of text wrapped at spaces to the terminal's width, the lines
+    /// after the first indented by `hanging`; as it is without a width.
+    func fitted(_ text: String, hanging: Int) -> String {
+        guard let width = style.width, Sanitise.width(text) > width, width > hanging + 10 else { return text }
+        // The first `hanging` characters (a label and its padding) stay as they are.
+        let lines = Table.wrap(String(text.dropFirst(hanging)), width: width - hanging)
+        let indent = String(repeating: " ", count: hanging)
+        return String(text.prefix(hanging)) + lines.joined(separator: "\n" + indent)
     }
 }
 

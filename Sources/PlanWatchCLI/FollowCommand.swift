@@ -61,14 +61,15 @@ struct FollowCommand: StoreCommand {
             facts.append(("Inspection", "none recorded"))
         }
         let pr = view.progress
-        facts.append(("Actions", "\(pr.actions) (\(pr.complete) complete, \(pr.inProgress) in progress, \(pr.notStarted) not started; \(pr.withdrawn) withdrawn), \(pr.percentComplete)% complete on average"))
+        facts.append(("Actions", "\(pr.actions) (\(pr.complete) complete, \(pr.inProgress) in progress, \(pr.notStarted) not started; \(pr.withdrawn) withdrawn), \(pr.percent)% complete on average"))
         facts.append(("RAG", "\(pr.red) red, \(pr.amber) amber, \(pr.green) green; \(pr.slipped) slipped, \(pr.noDeadline) with no deadline"))
         var reviews = "last \(pr.lastReview?.iso ?? "none")"
         if let next = pr.nextReview { reviews += ", next due \(next)" + (pr.followUpOverdue ? " (overdue)" : "") }
         facts.append(("Linking reviews", reviews))
         for (label, value) in facts {
             let clean = Sanitise.line(value)
-            context.print(md ? "- **\(label)**: \(clean)\n" : "\(label + ":")\(String(repeating: " ", count: max(1, 17 - label.count)))\(clean)\n")
+            context.print(md ? "- **\(Table.markdownEscaped(label))**: \(Table.markdownEscaped(clean))\n"
+                          : context.fitted("\(label + ":")\(String(repeating: " ", count: max(1, 17 - label.count)))\(clean)", hanging: 18) + "\n")
         }
         if !view.evaluations.isEmpty {
             context.print("\n")

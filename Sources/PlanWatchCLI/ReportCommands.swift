@@ -21,17 +21,17 @@ struct RowStream {
     let context: Context
     let format: OutputFormat
     let layout: RowLayout
-    /// JSON fields that sort before `rows`, already encoded.
-    let jsonHead: [(String, String)]
+    let thresholds: Thresholds
     private var collected: [ActionRow] = []
     private var count = 0
 
-    init(context: Context, format: OutputFormat, layout: RowLayout, jsonHead: [(String, String)]) {
-        self.context = context; self.format = format; self.layout = layout; self.jsonHead = jsonHead
+    /// For JSON, the report envelope (`ReportEnvelope`) with its rows streamed.
+    init(context: Context, format: OutputFormat, layout: RowLayout, report: String, asOf: CalendarDate, thresholds: Thresholds) {
+        self.context = context; self.format = format; self.layout = layout; self.thresholds = thresholds
         switch format {
         case .csv: context.printCSV(layout.columns.map(\.key))
         case .json:
-            context.print("{\n" + jsonHead.map { "  \(JSONOutput.quoted($0.0)) : \($0.1),\n" }.joined() + "  \"rows\" : [")
+            context.print("{\n  \"asOf\" : \(JSONOutput.quoted(asOf.iso)),\n  \"report\" : \(JSONOutput.quoted(report)),\n  \"rows\" : [")
         case .table, .markdown: break
         }
     }
@@ -48,10 +48,11 @@ struct RowStream {
     /// Rows collected for a text or Markdown table (empty for CSV and JSON).
     var rows: [ActionRow] { collected }
 
-    /// Ends the JSON document with fields that sort after `rows`.
-    func finishJSON(_ tail: [(String, String)]) {
+    /// Ends the JSON document: the thresholds, then the totals.
+    func finishJSON<Totals: Encodable>(totals: Totals) throws {
         guard format == .json else { return }
-        context.print((count == 0 ? "]" : "\n  ]") + tail.map { ",\n  \(JSONOutput.quoted($0.0)) : \($0.1)" }.joined() + "\n}\n")
+        context.print((count == 0 ? "]" : "\n  ]") + ",\n  \"thresholds\" : " + (try JSONOutput.fragment(thresholds, indent: 2))
+                      + ",\n  \"totals\" : " + (try JSONOutput.fragment(totals, indent: 2)) + "\n}\n")
     }
 }
 
@@ -83,14 +84,13 @@ struct ReportCommand: ParsableCommand {
     }
 
     static func overdue(context: Context, filter: ActionFilter, asOf: CalendarDate, format: OutputFormat, thresholds: Thresholds) throws {
-        var stream = RowStream(context: context, format: format, layout: .overdue, jsonHead: [("asOf", JSONOutput.quoted(asOf.iso))])
+        var stream = RowStream(context: context, format: format, layout: .overdue, report: "overdue", asOf: asOf, thresholds: thresholds)
         var totals = OverdueTotals()
         try context.store.forEachOverdue(filter, asOf: asOf, thresholds: thresholds) { row in
             totals.add(row)
             try stream.add(row)
         }
-        stream.finishJSON([("total", String(totals.total)), ("totals", try JSONOutput.fragment(totals.totals, indent: 2)),
-                           ("totalsByPartnership", try JSONOutput.fragment(totals.partnerships, indent: 2))])
+        try stream.finishJSON(totals: totals)
         guard format == .table || format == .markdown else { return }
         context.heading("Overdue actions as of \(asOf): \(totals.total)", format: format)
         guard totals.total > 0 else { return }
@@ -106,19 +106,18 @@ struct ReportCommand: ParsableCommand {
         context.emit(ReportTables.ageing(totals), format: format)
     }
 
-    /// A report that is one list of actions: streamed as CSV or JSON
-    /// (`asOf`, head fields, `rows`, `total`, tail fields), or a titled table.
-    static func listing(context: Context, format: OutputFormat, layout: RowLayout, asOf: CalendarDate,
-                        jsonHead: [(String, String)], jsonTail: [(String, String)], title: (Int) -> String,
+    /// A report that is one list of actions: streamed as CSV or JSON (the
+    /// report envelope, totals `count`), or a titled table.
+    static func listing(context: Context, format: OutputFormat, layout: RowLayout, report: String, asOf: CalendarDate,
+                        thresholds: Thresholds, title: (Int) -> String,
                         produce: ((ActionRow) throws -> Void) throws -> Void) throws {
-        var stream = RowStream(context: context, format: format, layout: layout,
-                               jsonHead: [("asOf", JSONOutput.quoted(asOf.iso))] + jsonHead)
+        var stream = RowStream(context: context, format: format, layout: layout, report: report, asOf: asOf, thresholds: thresholds)
         var total = 0
         try produce { row in
             total += 1
             try stream.add(row)
         }
-        stream.finishJSON([("total", String(total))] + jsonTail)
+        try stream.finishJSON(totals: CountTotals(count: total))
         guard format == .table || format == .markdown else { return }
         context.heading(title(total), format: format)
         if total > 0 { context.emit(layout.table(stream.rows), format: format) }
@@ -143,8 +142,8 @@ struct ReportCommand: ParsableCommand {
             var limits = thresholds.thresholds
             if let within { limits.dueSoonDays = within }
             let asOf = try list.date(today: context.today)
-            try ReportCommand.listing(context: context, format: list.format, layout: .dueSoon, asOf: asOf,
-                                      jsonHead: [], jsonTail: [("within", String(limits.dueSoonDays))],
+            try ReportCommand.listing(context: context, format: list.format, layout: .dueSoon, report: "due-soon", asOf: asOf,
+                                      thresholds: limits,
                                       title: { "Due within \(limits.dueSoonDays) days of \(asOf): \($0)" }) { body in
                 try context.store.forEachDueSoon(filters.filter, asOf: asOf, thresholds: limits, body)
             }
@@ -170,8 +169,8 @@ struct ReportCommand: ParsableCommand {
             var limits = thresholds.thresholds
             if let days { limits.staleDays = days }
             let asOf = try list.date(today: context.today)
-            try ReportCommand.listing(context: context, format: list.format, layout: .stale, asOf: asOf,
-                                      jsonHead: [("days", String(limits.staleDays))], jsonTail: [],
+            try ReportCommand.listing(context: context, format: list.format, layout: .stale, report: "stale", asOf: asOf,
+                                      thresholds: limits,
                                       title: { "No update for more than \(limits.staleDays) days as of \(asOf): \($0)" }) { body in
                 try context.store.forEachStale(filters.filter, asOf: asOf, thresholds: limits, body)
             }
@@ -201,7 +200,12 @@ struct ReportCommand: ParsableCommand {
                          thresholds: Thresholds) throws -> [PartnershipProgress] {
         let lines = try context.store.progressReport(filter, asOf: asOf, thresholds: thresholds)
         if format == .table || format == .markdown { context.heading("Progress by partnership as of \(asOf)", format: format) }
-        try context.emit(lines, format: format, table: { ReportTables.progress(lines) })
+        if format == .json {
+            context.print(try JSONOutput.encode(ReportEnvelope(report: "progress", asOf: asOf, listKey: "partnerships", items: lines,
+                                                               thresholds: thresholds, totals: ProgressTotals(lines))))
+        } else {
+            context.emit(ReportTables.progress(lines), format: format)
+        }
         return lines
     }
 
@@ -220,7 +224,8 @@ struct ReportCommand: ParsableCommand {
             let digests = try context.store.ownerDigests(filters.filter, asOf: asOf, thresholds: thresholds.thresholds)
             switch list.format {
             case .json:
-                context.print(try JSONOutput.encode(digests))
+                context.print(try JSONOutput.encode(ReportEnvelope(report: "owners", asOf: asOf, listKey: "owners", items: digests,
+                                                                   thresholds: thresholds.thresholds, totals: OwnerTotals(digests))))
             case .csv:
                 context.print(RowLayout.ownerCSV.table(digests.flatMap(\.all)).renderCSV())
             case .table, .markdown:
@@ -258,7 +263,12 @@ struct ReportCommand: ParsableCommand {
             let asOf = try list.date(today: context.today)
             let rows = try context.store.linkingReport(filters.filter, asOf: asOf, thresholds: thresholds.thresholds)
             if list.format == .table || list.format == .markdown { context.heading("Linking arrangements as of \(asOf)", format: list.format) }
-            try context.emit(rows, format: list.format, table: { ReportTables.linking(rows) })
+            if list.format == .json {
+                context.print(try JSONOutput.encode(ReportEnvelope(report: "linking", asOf: asOf, listKey: "partnerships", items: rows,
+                                                                   thresholds: thresholds.thresholds, totals: LinkingTotals(rows))))
+            } else {
+                context.emit(ReportTables.linking(rows), format: list.format)
+            }
         }
     }
 
@@ -286,7 +296,8 @@ struct ReportCommand: ParsableCommand {
             let report = try context.store.changes(filters.filter, since: start, until: end, thresholds: thresholds.thresholds)
             switch list.format {
             case .json:
-                context.print(try JSONOutput.encode(report))
+                context.print(try JSONOutput.encode(ReportEnvelope(report: "changes", asOf: end, listKey: "partnerships", items: report.windows,
+                                                                   thresholds: thresholds.thresholds, totals: report.allTotals)))
             case .csv:
                 context.print(ReportTables.changes(report.rows).renderCSV())
             case .table, .markdown:

@@ -12,7 +12,7 @@ struct ReviewCommand: ParsableCommand {
 
     static func table(_ reviews: [LinkingReview]) -> Table {
         var table = Table(columns: [.init("partnership"), .init("date"), .init("kind"), .init("inspector", wrap: true),
-                                    .init("summary", wrap: true), .init("actions"), .init("confidence"), .init("next")])
+                                    .init("summary", wrap: true), .init("actions"), .init("confidence"), .init("nextReview")])
         for r in reviews {
             table.append([r.partnership, r.date.iso, r.kind.rawValue, r.inspector ?? "", r.summary,
                           r.actions.map(String.init).joined(separator: ","), r.confidence?.rawValue ?? "", r.next?.iso ?? ""])
@@ -57,13 +57,15 @@ struct ReviewCommand: ParsableCommand {
     struct List: StoreCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
-            abstract: "List linking reviews.", discussion: "Example:\n  planwatch review list --partnership dundee")
+            abstract: "List linking reviews, oldest first; with --as-of, those held by that day.",
+            discussion: "Example:\n  planwatch review list --partnership dundee --as-of 2024-01-31")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
         @Option(parsing: .unconditional, help: "Only this partnership.") var partnership: String?
 
         func run(context: Context) throws {
-            let reviews = try context.store.reviews(partnership: partnership)
+            let asOf = try list.date(today: context.today)
+            let reviews = try context.store.reviews(partnership: partnership, asOf: asOf)
             try context.emit(reviews, format: list.format, table: { ReviewCommand.table(reviews) })
         }
     }

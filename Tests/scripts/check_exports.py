@@ -2,6 +2,8 @@
 """Checks planwatch exports with independent parsers.
 
     check_exports.py schema SCHEMA.json EXPORT.json     validate a plan file against its JSON Schema
+    check_exports.py output SCHEMA.json NAME FILE.json  validate a command's --format json output against the
+                                                        $defs entry NAME of docs/output.schema.json
     check_exports.py ics EXPORT.ics EVENTS               parse a calendar with the icalendar package
     check_exports.py csv EXPORT.csv                      parse CSV with Python's csv module; print the rows as JSON
 
@@ -26,6 +28,27 @@ def check_schema(schema_path, export_path):
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: list(e.path))
     for error in errors[:10]:
         print(f"{'/'.join(map(str, error.path))}: {error.message}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def check_output(schema_path, name, output_path):
+    try:
+        import jsonschema
+    except ImportError:
+        print("the Python package jsonschema is missing: run scripts/test", file=sys.stderr)
+        return 2
+    with open(schema_path) as f:
+        schema = json.load(f)
+    with open(output_path) as f:
+        document = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    if name not in schema["$defs"]:
+        print(f"no $defs entry '{name}' in {schema_path}", file=sys.stderr)
+        return 1
+    validator = jsonschema.Draft202012Validator({"$ref": "#/$defs/" + name, "$defs": schema["$defs"]})
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
+    for error in errors[:10]:
+        print(f"{name}: {'/'.join(map(str, error.path))}: {error.message}", file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -85,6 +108,8 @@ def main(argv):
         return check_csv(argv[2])
     if len(argv) == 4 and argv[1] == "schema":
         return check_schema(argv[2], argv[3])
+    if len(argv) == 5 and argv[1] == "output":
+        return check_output(argv[2], argv[3], argv[4])
     if len(argv) == 4 and argv[1] == "ics":
         return check_ics(argv[2], argv[3])
     print(__doc__, file=sys.stderr)
