@@ -42,21 +42,7 @@ public struct PlanFile: Codable, Sendable, Equatable {
             self.summary = summary; self.actions = actions; self.confidence = confidence; self.next = next
         }
 
-        /// `nextReview`, as every output names it; files written before it was
-        /// renamed say `next`, which is still read.
-        enum CodingKeys: String, CodingKey { case partnership, date, inspector, kind, summary, actions, confidence, next = "nextReview", oldNext = "next" }
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(partnership, forKey: .partnership)
-            try c.encode(date, forKey: .date)
-            try c.encodeIfPresent(inspector, forKey: .inspector)
-            try c.encode(kind, forKey: .kind)
-            try c.encode(summary, forKey: .summary)
-            try c.encode(actions, forKey: .actions)
-            try c.encodeIfPresent(confidence, forKey: .confidence)
-            try c.encodeIfPresent(next, forKey: .next)
-        }
+        enum CodingKeys: String, CodingKey { case partnership, date, inspector, kind, summary, actions, confidence, next }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -67,7 +53,7 @@ public struct PlanFile: Codable, Sendable, Equatable {
                       summary: try c.decode(String.self, forKey: .summary),
                       actions: try c.value(.actions, or: []),
                       confidence: try c.decodeIfPresent(Confidence.self, forKey: .confidence),
-                      next: try c.decodeIfPresent(CalendarDate.self, forKey: .next) ?? c.decodeIfPresent(CalendarDate.self, forKey: .oldNext))
+                      next: try c.decodeIfPresent(CalendarDate.self, forKey: .next))
         }
     }
 
@@ -129,32 +115,6 @@ public struct ProgressUpdate: Codable, Sendable, Hashable {
                 percent: Int? = nil, evidence: String? = nil) {
         self.action = action; self.date = date; self.author = author; self.note = note
         self.status = status; self.percent = percent; self.evidence = evidence
-    }
-
-    /// Who recorded it is `actor` in JSON, as in the history; files written
-    /// before that said `author`, which is still read.
-    enum CodingKeys: String, CodingKey { case action, date, author = "actor", oldAuthor = "author", note, status, percent, evidence }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let author = try c.decodeIfPresent(String.self, forKey: .author) ?? c.decodeIfPresent(String.self, forKey: .oldAuthor) else {
-            throw DecodingError.keyNotFound(CodingKeys.author, .init(codingPath: c.codingPath, debugDescription: "an update needs its actor"))
-        }
-        self.init(action: try c.decode(String.self, forKey: .action), date: try c.decode(CalendarDate.self, forKey: .date),
-                  author: author, note: try c.decode(String.self, forKey: .note),
-                  status: try c.decodeIfPresent(ActionStatus.self, forKey: .status), percent: try c.decodeIfPresent(Int.self, forKey: .percent),
-                  evidence: try c.decodeIfPresent(String.self, forKey: .evidence))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(action, forKey: .action)
-        try c.encode(date, forKey: .date)
-        try c.encode(author, forKey: .author)
-        try c.encode(note, forKey: .note)
-        try c.encodeIfPresent(status, forKey: .status)
-        try c.encodeIfPresent(percent, forKey: .percent)
-        try c.encodeIfPresent(evidence, forKey: .evidence)
     }
 }
 

@@ -51,18 +51,20 @@ struct ReportTests {
 
         let overdue = try json(try h.ok(["report", "overdue", "--as-of", asOf, "--format", "json"])) as? [String: Any] ?? [:]
         let overdueRows = overdue["rows"] as? [[String: Any]] ?? []
-        #expect(overdue["total"] as? Int == overdueRows.count)
-        #expect((overdue["totals"] as? [String: Int])?.values.reduce(0, +) == overdueRows.count)
-        #expect((overdue["totalsByPartnership"] as? [[String: Any]])?.compactMap { $0["total"] as? Int }.reduce(0, +) == overdueRows.count)
+        let overdueTotals = overdue["totals"] as? [String: Any] ?? [:]
+        #expect(overdueTotals["count"] as? Int == overdueRows.count)
+        #expect((overdueTotals["byAgeing"] as? [String: Int])?.values.reduce(0, +) == overdueRows.count)
+        #expect((overdueTotals["byPartnership"] as? [[String: Any]])?.compactMap { $0["count"] as? Int }.reduce(0, +) == overdueRows.count)
         #expect(overdueRows.count == actions.filter { $0["rag"] as? String == "red" }.count)
 
         let soon = try json(try h.ok(["report", "due-soon", "--within", "90", "--as-of", asOf, "--format", "json"])) as? [String: Any] ?? [:]
-        #expect(soon["total"] as? Int == (soon["rows"] as? [Any])?.count)
+        func count(_ report: [String: Any]) -> Int? { (report["totals"] as? [String: Any])?["count"] as? Int }
+        #expect(count(soon) == (soon["rows"] as? [Any])?.count)
         let stale = try json(try h.ok(["report", "stale", "--as-of", asOf, "--format", "json"])) as? [String: Any] ?? [:]
-        #expect(stale["total"] as? Int == (stale["rows"] as? [Any])?.count)
-        #expect(stale["total"] as? Int == actions.filter { ($0["flags"] as? [String])?.contains("stale") == true }.count)
+        #expect(count(stale) == (stale["rows"] as? [Any])?.count)
+        #expect(count(stale) == actions.filter { ($0["flags"] as? [String])?.contains("stale") == true }.count)
 
-        let progress = try json(try h.ok(["report", "progress", "--as-of", asOf, "--format", "json"])) as? [[String: Any]] ?? []
+        let progress = (try json(try h.ok(["report", "progress", "--as-of", asOf, "--format", "json"])) as? [String: Any])?["partnerships"] as? [[String: Any]] ?? []
         #expect(progress.count == 5)
         for line in progress {
             let key = line["partnership"] as? String
@@ -79,14 +81,14 @@ struct ReportTests {
             #expect(counted("noDeadline") == mine.filter { ($0["flags"] as? [String])?.contains("no-deadline") == true }.count)
         }
 
-        let owners = try json(try h.ok(["report", "owners", "--as-of", asOf, "--format", "json"])) as? [[String: Any]] ?? []
+        let owners = (try json(try h.ok(["report", "owners", "--as-of", asOf, "--format", "json"])) as? [String: Any])?["owners"] as? [[String: Any]] ?? []
         let ownerOverdue = owners.map { ($0["overdue"] as? [Any])?.count ?? 0 }.reduce(0, +)
         let ownerSoon = owners.map { ($0["dueSoon"] as? [Any])?.count ?? 0 }.reduce(0, +)
         #expect(ownerOverdue == overdueRows.count)
         let soon28 = try json(try h.ok(["report", "due-soon", "--as-of", asOf, "--format", "json"])) as? [String: Any] ?? [:]
-        #expect(ownerSoon == soon28["total"] as? Int)
+        #expect(ownerSoon == count(soon28))
 
-        let linking = try json(try h.ok(["report", "linking", "--as-of", asOf, "--format", "json"])) as? [[String: Any]] ?? []
+        let linking = (try json(try h.ok(["report", "linking", "--as-of", asOf, "--format", "json"])) as? [String: Any])?["partnerships"] as? [[String: Any]] ?? []
         #expect(linking.count == 5)
     }
 
@@ -124,7 +126,7 @@ struct ReportTests {
         #expect((byTitle["Extended"]?["flags"] as? [String])?.contains("slipped") == true && byTitle["Extended"]?["rag"] as? String == "amber")
         #expect((byTitle["Ongoing"]?["flags"] as? [String]) == ["stale", "no-deadline"])  // recorded 2023-01-01, never updated
         #expect(byTitle["Withdrawn"]?["flags"] as? [String] == [])
-        let progress = try json(try h.ok(["report", "progress", "--as-of", day, "--format", "json"])) as? [[String: Any]] ?? []
+        let progress = (try json(try h.ok(["report", "progress", "--as-of", day, "--format", "json"])) as? [String: Any])?["partnerships"] as? [[String: Any]] ?? []
         #expect(progress.first?["withdrawn"] as? Int == 1 && progress.first?["actions"] as? Int == 6)
         #expect(progress.first?["noDeadline"] as? Int == 1 && progress.first?["overdue"] as? Int == 0)
     }
@@ -135,9 +137,9 @@ struct ReportTests {
         defer { h.cleanUp() }
         try h.logged()
         try h.ok(["review", "add", "dundee", "--date", "2023-01-10", "--kind", "meeting", "--summary", "First", "--next", "2023-04-10"])
-        let onTime = try json(try h.ok(["report", "linking", "--as-of", "2023-04-10", "--format", "json"])) as? [[String: Any]]
+        let onTime = (try json(try h.ok(["report", "linking", "--as-of", "2023-04-10", "--format", "json"])) as? [String: Any])?["partnerships"] as? [[String: Any]]
         #expect(onTime?.first?["followUpOverdue"] as? Bool == false)
-        let late = try json(try h.ok(["report", "linking", "--as-of", "2023-04-11", "--format", "json"])) as? [[String: Any]]
+        let late = (try json(try h.ok(["report", "linking", "--as-of", "2023-04-11", "--format", "json"])) as? [String: Any])?["partnerships"] as? [[String: Any]]
         #expect(late?.first?["followUpOverdue"] as? Bool == true)
         #expect(late?.first?["latePlans"] as? [String] == ["dundee-2021"])
         let story = try h.ok(["follow", "dundee", "--as-of", "2023-04-11"])

@@ -29,7 +29,7 @@ struct WorkflowTests {
         let json = try h.ok(["report", "overdue", "--as-of", "2023-08-01", "--format", "json"])
         let report = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         let rows = report?["rows"] as? [[String: Any]] ?? []
-        #expect(rows.count == 1 && report?["total"] as? Int == 1)
+        #expect(rows.count == 1 && (report?["totals"] as? [String: Any])?["count"] as? Int == 1)
         #expect(rows.first?["id"] as? Int == 1 && rows.first?["daysOverdue"] as? Int == 32)
         #expect(rows.first?["due"] as? String == "2023-06-30" && rows.first?["originalDue"] as? String == "2023-03-31")
         #expect(rows.first?["owner"] as? String == "Head of Service, Education" && rows.first?["rag"] as? String == "red")
@@ -54,7 +54,7 @@ struct WorkflowTests {
         #expect(show.contains("Tender issued") && show.contains("Recruitment delayed") && show.contains("originally 2023-03-31"))
 
         try h.ok(["complete", "1", "--evidence", "Contract signed", "--date", "2023-07-15"])
-        #expect(try h.ok(["report", "overdue", "--as-of", "2023-08-01", "--format", "json"]).contains("\"total\" : 0"))
+        #expect(try h.ok(["report", "overdue", "--as-of", "2023-08-01", "--format", "json"]).contains("\"count\" : 0"))
         let progress = try h.ok(["report", "progress", "--as-of", "2023-08-01", "--format", "csv"])
         #expect(progress.contains("dundee,dundee-2021,2,1,0,1,1,50,0,1,0,0,1,1,agreed,2023-05-10,2023-11-10,confident,none"))
         #expect(try h.ok(["partnership", "show", "dundee"]).contains("Link inspector (Tayside)"))
