@@ -308,11 +308,15 @@ struct EverydayTests {
         while index < commands.count {
             let help = try h.run(commands[index] + ["--help"], env: ["COLUMNS": "60"]).stdout
             if let start = help.range(of: "SUBCOMMANDS:\n") {
-                for line in help[start.upperBound...].split(separator: "\n") where line.hasPrefix("  ") && !line.hasPrefix("   ") {
+                // The section ends at its first blank line (the "See 'planwatch help'" line comes after).
+                let section = help[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.isEmpty }
+                for line in section where line.hasPrefix("  ") && !line.hasPrefix("   ") {
                     let name = String(line.dropFirst(2).prefix { $0 != " " })
-                    if !name.isEmpty { commands.append(commands[index] + [name]) }
+                    if !name.isEmpty, !commands.contains(commands[index] + [name]) { commands.append(commands[index] + [name]) }
                 }
             }
+            #expect(commands.count < 200, "the walk over the help found \(commands.count) commands")
+            if commands.count >= 200 { break }
             index += 1
         }
         #expect(commands.count > 50, "\(commands.count) commands")
