@@ -21,10 +21,7 @@ extension Rules {
     /// next to each other (the most used spelling first), groups by name.
     public static func ownerSpellings(_ counts: [OwnerSpelling]) -> [OwnerSpelling] {
         var groups: [String: [OwnerSpelling]] = [:]
-        for var spelling in counts {
-            spelling.key = ownerKey(spelling.owner)
-            groups[spelling.key, default: []].append(spelling)
-        }
+        for spelling in counts { groups[spelling.key, default: []].append(spelling) }
         var result: [OwnerSpelling] = []
         for key in groups.keys.sorted() {
             var group = groups[key] ?? []

@@ -333,7 +333,7 @@ public struct OwnerTotals: Codable, Hashable, Sendable {
 
     public init(_ digests: [OwnerDigest]) {
         owners = digests.count
-        open = digests.reduce(0) { $0 + $1.all.count }
+        open = digests.reduce(0) { $0 + $1.overdue.count + $1.dueSoon.count + $1.other.count }
         overdue = digests.reduce(0) { $0 + $1.overdue.count }
         dueSoon = digests.reduce(0) { $0 + $1.dueSoon.count }
     }

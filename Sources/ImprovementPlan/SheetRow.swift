@@ -1,3 +1,12 @@
+/// "'1.1' is already used on row 2": a reference two rows of a sheet share,
+/// with the likely cause when it reads as a decimal number (a spreadsheet
+/// that saved 1.10 as the number 1.1).
+public func repeatedReference(_ ref: String, firstRow: Int) -> String {
+    let decimal = ref.contains(".") && Double(ref) != nil
+    return "'\(ref)' is already used on row \(firstRow)"
+        + (decimal ? " (a spreadsheet may have saved a reference such as 1.10 as the number 1.1: format the column as text)" : "")
+}
+
 /// One action read from a council's action-plan spreadsheet, with the
 /// spreadsheet row it came from (for messages).
 public struct SheetRow: Equatable, Sendable {

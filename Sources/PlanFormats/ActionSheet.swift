@@ -357,9 +357,7 @@ public struct ActionSheet: Sendable {
                     if id != nil {
                         problem(.id, "action \(key) is already on row \(first)")
                     } else {
-                        let decimal = key.contains(".") && Double(key) != nil
-                        problem(.ref, "'\(key)' is already used on row \(first)"
-                                + (decimal ? " (a spreadsheet may have saved a reference such as 1.10 as the number 1.1: format the column as text)" : ""))
+                        problem(.ref, repeatedReference(key, firstRow: first))
                     }
                 } else {
                     refs[key] = rowNumber

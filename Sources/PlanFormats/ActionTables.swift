@@ -79,22 +79,21 @@ public struct RowLayout: Sendable {
          String(row.percent), row.lastUpdate?.iso ?? "never", String(row.daysSinceUpdate), row.rag.rawValue]
     }
 
-    /// The overdue part of an owner's section of `report owners`.
-    public static let ownerOverdue = RowLayout(columns: [
-        .init("id", alignRight: true), .init("partnership", drop: 3), .init("ref"), .init("title", wrap: true, minWidth: 24), .init("due"),
-        .init("daysOverdue", alignRight: true), .init("status", drop: 2), .init("%", alignRight: true, drop: 1), .init("rag", isRAG: true),
-    ]) { row in
-        [String(row.id), row.partnership, row.ref, row.title, due(row), row.daysOverdue.map(String.init) ?? "",
-         row.status.rawValue, String(row.percent), row.rag.rawValue]
-    }
+    /// The overdue part of an owner's section of `report owners`: days overdue.
+    public static let ownerOverdue = ownerSection("daysOverdue") { $0.daysOverdue }
 
     /// The due-soon and other open parts of an owner's section: days left to the deadline.
-    public static let ownerOpen = RowLayout(columns: [
-        .init("id", alignRight: true), .init("partnership", drop: 3), .init("ref"), .init("title", wrap: true, minWidth: 24), .init("due"),
-        .init("daysLeft", alignRight: true), .init("status", drop: 2), .init("%", alignRight: true, drop: 1), .init("rag", isRAG: true),
-    ]) { row in
-        [String(row.id), row.partnership, row.ref, row.title, due(row), row.daysLeft.map(String.init) ?? "",
-         row.status.rawValue, String(row.percent), row.rag.rawValue]
+    public static let ownerOpen = ownerSection("daysLeft") { $0.daysLeft }
+
+    /// An owner's section, the partnership and action named, with one column of days.
+    static func ownerSection(_ daysKey: String, _ days: @escaping @Sendable (ActionRow) -> Int?) -> RowLayout {
+        RowLayout(columns: [
+            .init("id", alignRight: true), .init("partnership", drop: 3), .init("ref"), .init("title", wrap: true, minWidth: 24), .init("due"),
+            .init(daysKey, alignRight: true), .init("status", drop: 2), .init("%", alignRight: true, drop: 1), .init("rag", isRAG: true),
+        ]) { row in
+            [String(row.id), row.partnership, row.ref, row.title, due(row), days(row).map(String.init) ?? "",
+             row.status.rawValue, String(row.percent), row.rag.rawValue]
+        }
     }
 
     /// `report owners --format csv`: one row per open action, owner first;

@@ -212,6 +212,13 @@ extension Table {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Text wrapped at spaces to `width`: its first `hanging` characters (a
+    /// label and its padding) kept as they are, the lines after indented by as many.
+    public static func hanging(_ text: String, hanging: Int, width: Int) -> String {
+        let lines = wrap(String(text.dropFirst(hanging)), width: width - hanging)
+        return String(text.prefix(hanging)) + lines.joined(separator: "\n" + String(repeating: " ", count: hanging))
+    }
+
     /// Splits text into lines of at most `width` terminal columns, at spaces where it can.
     public static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [text] }

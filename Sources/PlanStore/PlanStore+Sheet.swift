@@ -93,9 +93,7 @@ extension PlanStore {
                         let existing = try Action(row: stored)
                         let differences = PlanStore.sheetDifferences(existing, action)
                         if !differences.isEmpty, let first = addedRefs[ref] {
-                            let decimal = ref.contains(".") && Double(ref) != nil
-                            throw PlanError.refused("column '\(refHeading)': '\(ref)' is already used on row \(first)"
-                                + (decimal ? " (a spreadsheet may have saved a reference such as 1.10 as the number 1.1: format the column as text)" : ""))
+                            throw PlanError.refused("column '\(refHeading)': " + repeatedReference(ref, firstRow: first))
                         }
                         guard differences.isEmpty else {
                             throw PlanError.refused("column '\(refHeading)': action \(inspection)/\(ref) is already recorded with a different \(differences.joined(separator: ", "))")

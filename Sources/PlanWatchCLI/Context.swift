@@ -122,10 +122,7 @@ public struct Context {
     /// after the first indented by `hanging`; as it is without a width.
     func fitted(_ text: String, hanging: Int) -> String {
         guard let width = style.width, Sanitise.width(text) > width, width > hanging + 10 else { return text }
-        // The first `hanging` characters (a label and its padding) stay as they are.
-        let lines = Table.wrap(String(text.dropFirst(hanging)), width: width - hanging)
-        let indent = String(repeating: " ", count: hanging)
-        return String(text.prefix(hanging)) + lines.joined(separator: "\n" + indent)
+        return Table.hanging(text, hanging: hanging, width: width)
     }
 }
 

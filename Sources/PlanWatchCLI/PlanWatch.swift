@@ -61,7 +61,9 @@ public struct PlanWatch: ParsableCommand, Sendable {
             // Every line is one line on the terminal, whatever the argument or file held.
             let lines: [String]
             if case let PlanError.problems(problems) = error { lines = problems.map(Sanitise.line) }
-            else if let unknown = unknownCommand(arguments ?? Array(CommandLine.arguments.dropFirst())) { lines = [Sanitise.line(unknown)] }
+            else if code == .validationFailure, let unknown = unknownCommand(arguments ?? Array(CommandLine.arguments.dropFirst())) {
+                lines = [Sanitise.line(unknown)]
+            }
             else { lines = [Sanitise.line(describe(error))] }
             FileHandle.standardError.write(Data(lines.map { "planwatch: \($0)\n" }.joined().utf8))
             Foundation.exit(error is PlanError || error is StoreError || error is OutputError || error is RestoreRefusal ? 1 : code.rawValue)
@@ -155,19 +157,7 @@ enum HelpText {
                     hanging = indent + body.distance(from: body.startIndex, to: gap.lowerBound) + after
                 }
             }
-            var current = String(line.prefix(hanging))
-            let words = line.dropFirst(hanging).split(separator: " ", omittingEmptySubsequences: true)
-            var empty = true
-            for word in words {
-                if !empty, current.count + 1 + word.count > width {
-                    output.append(current)
-                    current = String(repeating: " ", count: hanging)
-                    empty = true
-                }
-                current += (empty ? "" : " ") + word
-                empty = false
-            }
-            output.append(current)
+            output.append(Table.hanging(line, hanging: hanging, width: width))
         }
         return output.joined(separator: "\n")
     }

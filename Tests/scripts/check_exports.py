@@ -14,7 +14,8 @@ import json
 import sys
 
 
-def check_schema(schema_path, export_path):
+def validate(schema_path, document_path, name=None):
+    """Validates a JSON document against a schema file, or against its $defs entry `name`."""
     try:
         import jsonschema
     except ImportError:
@@ -22,33 +23,17 @@ def check_schema(schema_path, export_path):
         return 2
     with open(schema_path) as f:
         schema = json.load(f)
-    with open(export_path) as f:
+    with open(document_path) as f:
         document = json.load(f)
     jsonschema.Draft202012Validator.check_schema(schema)
+    if name is not None:
+        if name not in schema.get("$defs", {}):
+            print(f"no $defs entry '{name}' in {schema_path}", file=sys.stderr)
+            return 1
+        schema = {"$ref": "#/$defs/" + name, "$defs": schema["$defs"]}
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: list(e.path))
     for error in errors[:10]:
-        print(f"{'/'.join(map(str, error.path))}: {error.message}", file=sys.stderr)
-    return 1 if errors else 0
-
-
-def check_output(schema_path, name, output_path):
-    try:
-        import jsonschema
-    except ImportError:
-        print("the Python package jsonschema is missing: run scripts/test", file=sys.stderr)
-        return 2
-    with open(schema_path) as f:
-        schema = json.load(f)
-    with open(output_path) as f:
-        document = json.load(f)
-    jsonschema.Draft202012Validator.check_schema(schema)
-    if name not in schema["$defs"]:
-        print(f"no $defs entry '{name}' in {schema_path}", file=sys.stderr)
-        return 1
-    validator = jsonschema.Draft202012Validator({"$ref": "#/$defs/" + name, "$defs": schema["$defs"]})
-    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
-    for error in errors[:10]:
-        print(f"{name}: {'/'.join(map(str, error.path))}: {error.message}", file=sys.stderr)
+        print(f"{name + ': ' if name else ''}{'/'.join(map(str, error.path))}: {error.message}", file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -107,9 +92,9 @@ def main(argv):
     if len(argv) == 3 and argv[1] == "csv":
         return check_csv(argv[2])
     if len(argv) == 4 and argv[1] == "schema":
-        return check_schema(argv[2], argv[3])
+        return validate(argv[2], argv[3])
     if len(argv) == 5 and argv[1] == "output":
-        return check_output(argv[2], argv[3], argv[4])
+        return validate(argv[2], argv[4], argv[3])
     if len(argv) == 4 and argv[1] == "ics":
         return check_ics(argv[2], argv[3])
     print(__doc__, file=sys.stderr)
