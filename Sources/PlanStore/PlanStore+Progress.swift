@@ -277,7 +277,7 @@ extension PlanStore {
                 guard let inspection = try PlanStore.latestInspection(db, partnership: review.partnership, asOf: review.date) else {
                     throw PlanError.refused("escalation: \(review.partnership) has no inspection published by \(review.date) to escalate")
                 }
-                try PlanStore.recordInspectionChange(db, audit, inspection: inspection.key, on: review.date, escalation: escalation,
+                _ = try PlanStore.recordInspectionChange(db, audit, inspection: inspection.key, on: review.date, escalation: escalation,
                                                      confidence: nil, reason: "\(review.kind.rawValue.replacingOccurrences(of: "-", with: " ").capitalizedFirst) on \(review.date): \(review.summary)")
             }
             return stored
