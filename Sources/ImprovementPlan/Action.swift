@@ -70,4 +70,7 @@ public struct LinkingReview: Codable, Hashable, Sendable {
         self.id = id; self.partnership = partnership; self.date = date; self.inspector = inspector
         self.kind = kind; self.summary = summary; self.actions = actions; self.confidence = confidence; self.next = next
     }
+
+    /// `nextReview`, the name every output gives the next review's date.
+    enum CodingKeys: String, CodingKey { case id, partnership, date, inspector, kind, summary, actions, confidence, next = "nextReview" }
 }

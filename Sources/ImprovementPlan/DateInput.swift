@@ -2,11 +2,12 @@ import Foundation
 
 /// Reads the date forms a person types or a spreadsheet holds.
 ///
-/// Accepted: `2025-03-31`, `31/03/2025` (UK order), `31 March 2025`,
-/// `31 Mar 2025`, `31st March 2025`, and relative forms `today`, `yesterday`,
-/// `tomorrow`, `+30d`, `-2w`, `+3m`, `+1y`. `March 2025` (a month-only
-/// timescale, the last day of that month) is accepted only where
-/// `allowMonthOnly` is set, as the spreadsheet importer does.
+/// Accepted everywhere a date is read (command line, sheet, plan file's
+/// relative forms aside): `2025-03-31`, `31/03/2025` (UK order), `31.03.2025`,
+/// `31 March 2025`, `31st March 2025`, `31-Mar-24`, relative forms `today`,
+/// `yesterday`, `tomorrow`, `+30d`, `-2w`, `+3m`, `+1y`, and periods read as
+/// their last day: `March 2025`, `Mar-25`, `Q2 2024/25`, `Q2 2025`,
+/// `2024/25`, `Spring 2025`, `2025` (docs/rules.md, "Dates").
 public enum DateInput {
     /// Why a piece of text is not a date.
     public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {

@@ -42,10 +42,16 @@ public struct PlanFile: Codable, Sendable, Equatable {
             self.summary = summary; self.actions = actions; self.confidence = confidence; self.next = next
         }
 
-        enum CodingKeys: String, CodingKey { case partnership, date, inspector, kind, summary, actions, confidence, next }
+        /// `nextReview`, the name every output gives the next review's date.
+        /// The audit trail stores a review under its first name, `next`
+        /// (its entries are hashed and never rewritten), and plan files
+        /// written before the rename say `next` too: both are read.
+        enum CodingKeys: String, CodingKey { case partnership, date, inspector, kind, summary, actions, confidence, next = "nextReview" }
+        enum StoredKeys: String, CodingKey { case next }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
+            let stored = try decoder.container(keyedBy: StoredKeys.self)
             self.init(partnership: try c.decode(String.self, forKey: .partnership),
                       date: try c.decode(CalendarDate.self, forKey: .date),
                       inspector: try c.decodeIfPresent(String.self, forKey: .inspector),
@@ -53,7 +59,7 @@ public struct PlanFile: Codable, Sendable, Equatable {
                       summary: try c.decode(String.self, forKey: .summary),
                       actions: try c.value(.actions, or: []),
                       confidence: try c.decodeIfPresent(Confidence.self, forKey: .confidence),
-                      next: try c.decodeIfPresent(CalendarDate.self, forKey: .next))
+                      next: try c.decodeIfPresent(CalendarDate.self, forKey: .next) ?? stored.decodeIfPresent(CalendarDate.self, forKey: .next))
         }
     }
 
@@ -115,6 +121,26 @@ public struct ProgressUpdate: Codable, Sendable, Hashable {
                 percent: Int? = nil, evidence: String? = nil) {
         self.action = action; self.date = date; self.author = author; self.note = note
         self.status = status; self.percent = percent; self.evidence = evidence
+    }
+
+    /// Who recorded it is `actor`, as in the history and every other output.
+    /// The audit trail stores an update under its first name, `author` (its
+    /// entries are hashed and never rewritten), and plan files written before
+    /// the rename say `author` too: both are read.
+    enum CodingKeys: String, CodingKey { case action, date, author = "actor", note, status, percent, evidence }
+    enum StoredKeys: String, CodingKey { case author }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let stored = try decoder.container(keyedBy: StoredKeys.self)
+        guard let author = try c.decodeIfPresent(String.self, forKey: .author) ?? stored.decodeIfPresent(String.self, forKey: .author) else {
+            throw DecodingError.keyNotFound(CodingKeys.author, .init(codingPath: c.codingPath, debugDescription: "an update names its actor"))
+        }
+        self.init(action: try c.decode(String.self, forKey: .action), date: try c.decode(CalendarDate.self, forKey: .date),
+                  author: author, note: try c.decode(String.self, forKey: .note),
+                  status: try c.decodeIfPresent(ActionStatus.self, forKey: .status),
+                  percent: try c.decodeIfPresent(Int.self, forKey: .percent),
+                  evidence: try c.decodeIfPresent(String.self, forKey: .evidence))
     }
 }
 

@@ -234,7 +234,7 @@ extension Action {
 extension ProgressUpdate {
     /// The checks of `Validation` for an update; it has happened by `today`.
     public func validate(today: CalendarDate) throws(PlanError) {
-        try Validation.line(author, field: "author")
+        try Validation.line(author, field: "actor")
         try Validation.text(note, field: "note")
         try Validation.optionalText(evidence, field: "evidence")
         if let percent { try Validation.percent(percent) }

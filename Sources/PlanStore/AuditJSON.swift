@@ -147,6 +147,10 @@ extension Action: AuditJSONRepresentable {
     }
 }
 
+// The trail keeps the names its first entries were written with: an update's
+// `author` (`actor` everywhere else) and a review's `next` (`nextReview`), so
+// that every record still matches the entries recorded before the rename.
+
 extension ProgressUpdate: AuditJSONRepresentable {
     var auditJSON: String {
         var json = CanonicalJSON()
@@ -184,6 +188,21 @@ extension Finding: AuditJSONRepresentable {
         json.field("qi", qi)
         json.field("text", text)
         json.field("themes", themes)
+        return json.text
+    }
+}
+
+extension PlanFile.Review: AuditJSONRepresentable {
+    var auditJSON: String {
+        var json = CanonicalJSON()
+        json.field("actions", actions)
+        json.field("confidence", confidence)
+        json.field("date", date)
+        json.field("inspector", inspector)
+        json.field("kind", kind)
+        json.field("next", next)
+        json.field("partnership", partnership)
+        json.field("summary", summary)
         return json.text
     }
 }

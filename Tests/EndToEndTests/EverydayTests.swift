@@ -376,6 +376,36 @@ struct EverydayTests {
         }
     }
 
+    @Test("one name for one thing: actor and nextReview in every output and in the plan file; older files' author and next still read")
+    func sameNames() throws {
+        let h = try typedPlan()
+        defer { h.cleanUp() }
+        let reviews = try json(try h.ok(["review", "list", "--format", "json"])) as? [[String: Any]] ?? []
+        #expect(reviews.count == 2 && reviews.allSatisfy { $0["nextReview"] is String && $0["next"] == nil })
+        let shown = try json(try h.ok(["action", "show", "fife-2024/1.1", "--format", "json"])) as? [String: Any] ?? [:]
+        let updates = shown["updates"] as? [[String: Any]] ?? []
+        #expect(updates.count == 2 && updates.allSatisfy { $0["actor"] is String && $0["author"] == nil })
+        #expect((shown["history"] as? [[String: Any]])?.allSatisfy { $0["actor"] is String } == true)
+        let exported = try h.ok(["export", "--format", "json"])
+        #expect(exported.contains("\"actor\"") && exported.contains("\"nextReview\""))
+        #expect(!exported.contains("\"author\"") && !exported.contains("\"next\""))
+
+        // A plan file in the older names imports; it exports in the new ones, and the trail still verifies.
+        let old = h.folder.appendingPathComponent("old.json")
+        let older = exported.replacingOccurrences(of: "\"actor\"", with: "\"author\"").replacingOccurrences(of: "\"nextReview\"", with: "\"next\"")
+        try Data(older.utf8).write(to: old)
+        let fresh = try Harness()
+        defer { fresh.cleanUp() }
+        try fresh.ok(["init"])
+        try fresh.ok(["import", old.path])
+        #expect(try fresh.ok(["export", "--format", "json"]) == exported)
+        #expect(try fresh.ok(["verify"]).contains("ok"))
+        // Undo reads the update back from the trail, where it is stored under its first name.
+        try h.ok(["update", "fife-2024/1.1", "--note", "Typed in error", "--percent", "70"])
+        try h.ok(["undo"])
+        #expect(try h.ok(["verify"]).contains("ok"))
+    }
+
     // MARK: 9: mistakes
 
     @Test("mistakes are met with what was meant: keys, commands, options, a folder as --db, dates before the start")
