@@ -376,6 +376,28 @@ struct EverydayTests {
         }
     }
 
+    @Test("the JSON examples of docs/reports.md are valid outputs of their commands")
+    func reportDocs() throws {
+        let text = try String(contentsOf: root.appendingPathComponent("docs/reports.md"), encoding: .utf8)
+        let schema = root.appendingPathComponent("docs/output.schema.json").path
+        let checker = root.appendingPathComponent("Tests/scripts/check_exports.py").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("planwatch-docs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var checked: [String] = []
+        for block in text.components(separatedBy: "```json\n").dropFirst() {
+            guard let body = block.components(separatedBy: "\n```").first,
+                  let value = try json(body) as? [String: Any] else { continue }
+            let name = (value["report"] as? String).map { "report \($0)" } ?? "follow"
+            let file = folder.appendingPathComponent("example.json")
+            try Data(body.utf8).write(to: file)
+            try OutsideTool.run("python3", [checker, "output", schema, "command: \(name)", file.path])
+            checked.append(name)
+        }
+        #expect(checked == ["report overdue", "report due-soon", "report stale", "report progress", "report owners", "report linking",
+                            "report changes", "follow"])
+    }
+
     @Test("one name for one thing: actor and nextReview in every output and in the plan file; older files' author and next still read")
     func sameNames() throws {
         let h = try typedPlan()
