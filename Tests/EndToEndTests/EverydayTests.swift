@@ -323,6 +323,10 @@ struct EverydayTests {
         for command in commands {
             let help = try h.run(command + ["--help"], env: ["COLUMNS": "60"]).stdout
             #expect(help.contains("Example"), "\(command): no example")
+            // The example is of this command: a word alone would pass for the wrong reason.
+            let mine = (["planwatch"] + command).joined(separator: " ")
+            #expect(help.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(mine + (command.isEmpty ? " " : "")) },
+                    "\(command): no example line starts '\(mine)'")
             let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
             for (number, line) in lines.enumerated() where line.trimmingCharacters(in: .whitespaces).hasPrefix("planwatch ") {
                 // An example is whole on its line: the next line is blank or another example.

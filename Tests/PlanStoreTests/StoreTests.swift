@@ -77,9 +77,11 @@ struct StoreTests {
     func constraints(sql: String) throws {
         let (store, action) = try seeded()
         _ = try store.recordProgress(action: String(action.id ?? 0), date: today, note: "Started", percent: 10, today: today)
-        #expect(throws: DatabaseError.self) {
+        // Refused by a constraint or a guard trigger, not by a mistake in the statement ("no such column").
+        let error = #expect(throws: DatabaseError.self) {
             try store.writer.write { db in try db.execute(sql: sql) }
         }
+        #expect(error?.resultCode == .SQLITE_CONSTRAINT, "\(sql): \(error?.message ?? "no error")")
     }
 
     @Test("the database accepts every allowed word, and no word where none is required", arguments: [
