@@ -6,16 +6,67 @@ import ImprovementPlan
 ///
 /// Reports stream up to a million rows; going through GRDB's `Row` (a
 /// column-name lookup and a generic decode for every field) cost more than
-/// the query. This reader knows the column order of `Select.reportColumns`
+/// the query. This reader knows the column order of `Column`
 /// and builds each `Action` with one C call per field.
 enum ActionRowReader {
-    /// The columns, in the order `read` expects them.
-    static let reportColumns = """
-        SELECT a.id, a.ref, a.title, a.owner, a.lead_agency, a.start_on, a.original_due, a.current_due, a.status,
-               a.percent, a.completed_on, a.self_rag, a.created_on, i.key, p.key,
-               (SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id) AS last_update
-        FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
-        """
+    /// The columns the reader reads, by position: the SELECT lists below are
+    /// built from this one list, so a position can never drift from its column.
+    enum Column: Int32, CaseIterable {
+        case id, ref, title, owner, agency, start, originalDue, due, status, percent, completed, selfAssessment, created
+        case inspection, partnership, lastUpdate
+        /// Only in the past: whether anything about the status is dated after the day, and the day the action counts from.
+        case changed, since
+
+        /// The expression selected at this position, today or as the plan stood at the end of `?1`.
+        func expression(past: Bool) -> String? {
+            switch self {
+            case .id: return "a.id"
+            case .ref: return "a." + ActionColumn.ref.rawValue
+            case .title: return "a." + ActionColumn.title.rawValue
+            case .owner: return "a." + ActionColumn.owner.rawValue
+            case .agency: return "a." + ActionColumn.leadAgency.rawValue
+            case .start: return "a." + ActionColumn.start.rawValue
+            case .originalDue: return "a." + ActionColumn.originalDue.rawValue
+            case .due:
+                // In the past: the deadline before the first extension recorded later.
+                return past ? """
+                    coalesce((SELECT x.from_due FROM deadline_extension x WHERE x.action_id = a.id AND x.recorded_on > ?1
+                              ORDER BY x.recorded_on, x.id LIMIT 1), a.current_due)
+                    """ : "a." + ActionColumn.due.rawValue
+            case .status: return "a." + ActionColumn.status.rawValue
+            case .percent: return "a." + ActionColumn.percent.rawValue
+            case .completed: return "a." + ActionColumn.completed.rawValue
+            case .selfAssessment: return "a." + ActionColumn.selfAssessment.rawValue
+            case .created: return "a." + ActionColumn.created.rawValue
+            case .inspection: return "i.key"
+            case .partnership: return "p.key"
+            case .lastUpdate:
+                return "(SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id" + (past ? " AND u.on_date <= ?1" : "") + ") AS last_update"
+            case .changed:
+                return past ? "(a.completed_on > ?1 OR EXISTS (SELECT 1 FROM progress_update u WHERE u.action_id = a.id AND u.on_date > ?1)) AS changed" : nil
+            case .since:
+                return past ? "min(a.created_on, coalesce((SELECT min(u.on_date) FROM progress_update u WHERE u.action_id = a.id), a.created_on)) AS since" : nil
+            }
+        }
+
+        static func select(past: Bool) -> String {
+            "SELECT " + allCases.compactMap { $0.expression(past: past) }.joined(separator: ",\n       ") + """
+
+                FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
+                """
+        }
+    }
+
+    /// The columns, in the order `forEach` expects them.
+    static let reportColumns = Column.select(past: false)
+
+    /// The same columns as the plan stood at the end of `?1` (`--as-of` a
+    /// past day): the deadline before the first extension recorded later, the
+    /// latest update up to that day, and whether anything about the action's
+    /// status is dated later (then its updates are replayed). Only actions
+    /// that existed by that day are read: recorded by then, or with an update
+    /// dated by then (an update typed in later for an earlier day).
+    static let pastColumns = Column.select(past: true) + "\nWHERE since <= ?1"
 
     static func text(_ statement: OpaquePointer, _ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(statement, column) else { return nil }
@@ -28,23 +79,6 @@ enum ActionRowReader {
         return CalendarDate(isoBytes: UnsafeBufferPointer(start: pointer, count: count))
     }
 
-    /// The same columns as the plan stood at the end of `?1` (`--as-of` a
-    /// past day): the deadline before the first extension recorded later, the
-    /// latest update up to that day, and whether anything about the action's
-    /// status is dated later (then its updates are replayed). Only actions
-    /// that existed by that day are read: recorded by then, or with an update
-    /// dated by then (an update typed in later for an earlier day).
-    static let pastColumns = """
-        SELECT a.id, a.ref, a.title, a.owner, a.lead_agency, a.start_on, a.original_due,
-               coalesce((SELECT x.from_due FROM deadline_extension x WHERE x.action_id = a.id AND x.recorded_on > ?1
-                         ORDER BY x.recorded_on, x.id LIMIT 1), a.current_due),
-               a.status, a.percent, a.completed_on, a.self_rag, a.created_on, i.key, p.key,
-               (SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id AND u.on_date <= ?1) AS last_update,
-               (a.completed_on > ?1 OR EXISTS (SELECT 1 FROM progress_update u WHERE u.action_id = a.id AND u.on_date > ?1)) AS changed,
-               min(a.created_on, coalesce((SELECT min(u.on_date) FROM progress_update u WHERE u.action_id = a.id), a.created_on)) AS since
-        FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
-        WHERE since <= ?1
-        """
 
     /// An action's updates that set a status or percent, in date order.
     static let stateChanges = """
@@ -72,22 +106,25 @@ enum ActionRowReader {
             guard code == SQLITE_ROW else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))
             }
-            guard let ref = text(handle, 1), let title = text(handle, 2), let owner = text(handle, 3), let agency = text(handle, 4),
-                  let statusText = text(handle, 8), let status = ActionStatus(rawValue: statusText), let created = date(handle, 12),
-                  let inspection = text(handle, 13), let partnership = text(handle, 14)
-            else { throw StoreError.corrupt("action \(sqlite3_column_int64(handle, 0)) has an unreadable field") }
-            let id = sqlite3_column_int64(handle, 0)
+            func text(_ column: Column) -> String? { ActionRowReader.text(handle, column.rawValue) }
+            func date(_ column: Column) -> CalendarDate? { ActionRowReader.date(handle, column.rawValue) }
+            func integer(_ column: Column) -> Int64 { sqlite3_column_int64(handle, column.rawValue) }
+            guard let ref = text(.ref), let title = text(.title), let owner = text(.owner), let agency = text(.agency),
+                  let statusText = text(.status), let status = ActionStatus(rawValue: statusText), let created = date(.created),
+                  let inspection = text(.inspection), let partnership = text(.partnership)
+            else { throw StoreError.corrupt("action \(integer(.id)) has an unreadable field") }
+            let id = integer(.id)
             var action = Action(id: id, inspection: inspection, ref: ref, title: title, owner: owner, agency: agency,
-                                start: date(handle, 5), originalDue: date(handle, 6), due: date(handle, 7), status: status,
-                                percent: Int(sqlite3_column_int64(handle, 9)), completed: date(handle, 10),
-                                selfAssessment: text(handle, 11).flatMap(SelfAssessment.init(rawValue:)), created: created)
-            if past, let since = date(handle, 17) { action.created = since }
-            if past, sqlite3_column_int64(handle, 16) != 0 {
+                                start: date(.start), originalDue: date(.originalDue), due: date(.due), status: status,
+                                percent: Int(integer(.percent)), completed: date(.completed),
+                                selfAssessment: text(.selfAssessment).flatMap(SelfAssessment.init(rawValue:)), created: created)
+            if past, let since = date(.since) { action.created = since }
+            if past, integer(.changed) != 0 {
                 let state = History.state(present: ActionState(action), created: action.created,
                                           changes: try stateChanges(db, action: id), asOf: asOf)
                 action.status = state.status; action.percent = state.percent; action.completed = state.completed
             }
-            try body(ActionRow(action: action, id: id, partnership: partnership, lastUpdate: date(handle, 15),
+            try body(ActionRow(action: action, id: id, partnership: partnership, lastUpdate: date(.lastUpdate),
                                asOf: asOf, thresholds: thresholds))
         }
         sqlite3_reset(handle)

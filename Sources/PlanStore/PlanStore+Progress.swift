@@ -92,16 +92,7 @@ extension PlanStore {
     /// keeps them in memory rather than asking the database each row).
     static func writeAction(_ db: Database, _ audit: AuditWriter, _ a: Action, inspectionID: Int64, findingIDs: [Int64]) throws -> Action {
         try a.validate()
-        try db.insert(sql: """
-            INSERT INTO action (inspection_id, ref, title, description, owner, lead_agency, supporting_agencies, start_on,
-              original_due, current_due, measure, status, percent, completed_on, evidence, self_rag, created_on)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """) { row in
-            row.bind(inspectionID); row.bind(a.ref); row.bind(a.title); row.bind(a.description); row.bind(a.owner)
-            row.bind(a.agency); row.bind(JSONColumn.encode(a.supportingAgencies)); row.bind(a.start); row.bind(a.originalDue)
-            row.bind(a.due); row.bind(a.measure); row.bind(a.status); row.bind(a.percent); row.bind(a.completed)
-            row.bind(a.evidence); row.bind(a.selfAssessment); row.bind(a.created)
-        }
+        try ActionColumn.insert(db, a, inspectionID: inspectionID)
         let id = db.lastInsertedRowID
         for findingID in findingIDs {
             try db.insert(sql: "INSERT INTO action_finding (action_id, finding_id) VALUES (?, ?)") { row in
@@ -117,9 +108,7 @@ extension PlanStore {
     static func saveAction(_ db: Database, _ audit: AuditWriter, before: Action, after: Action) throws {
         try after.validate()
         guard let id = after.id else { throw StoreError.corrupt("action without id") }
-        try db.run(sql: """
-            UPDATE action SET current_due = ?, status = ?, percent = ?, completed_on = ?, evidence = ? WHERE id = ?
-            """, arguments: [after.due, after.status, after.percent, after.completed, after.evidence, id])
+        try ActionColumn.update(db, id: id, before: before, after: after)
         try audit.record(db, entity: "action", key: String(id), before: before, after: after)
     }
 

@@ -136,17 +136,20 @@ extension InspectionChange {
 }
 
 extension Action {
+    /// An action from a row of `Select.action` (or `actionRow`): its columns
+    /// by `ActionColumn`, its keys and finding numbers from the joins.
     init(row: Row) throws {
-        let numbers = JSONColumn.decodeInts(row["finding_numbers"])
-        self.init(id: row["id"], inspection: try row.required("inspection_key"), ref: try row.required("ref"),
-                  findings: numbers.sorted(), title: try row.required("title"), description: row["description"],
-                  owner: try row.required("owner"), agency: try row.required("lead_agency"),
-                  supportingAgencies: JSONColumn.decode(row["supporting_agencies"]), start: row["start_on"],
-                  originalDue: row["original_due"], due: row["current_due"], measure: row["measure"],
-                  status: try row.required("status"), percent: try row.required("percent"),
-                  completed: row["completed_on"], evidence: row["evidence"], selfAssessment: row["self_rag"],
-                  created: try row.required("created_on"))
-        self.due = row["current_due"]
+        self.init(id: row["id"], inspection: try row.required("inspection_key"), ref: try row.required(ActionColumn.ref),
+                  findings: JSONColumn.decodeInts(row["finding_numbers"]).sorted(), title: try row.required(ActionColumn.title),
+                  description: row[ActionColumn.description], owner: try row.required(ActionColumn.owner),
+                  agency: try row.required(ActionColumn.leadAgency),
+                  supportingAgencies: JSONColumn.decode(row[ActionColumn.supportingAgencies]), start: row[ActionColumn.start],
+                  originalDue: row[ActionColumn.originalDue], due: row[ActionColumn.due], measure: row[ActionColumn.measure],
+                  status: try row.required(ActionColumn.status), percent: try row.required(ActionColumn.percent),
+                  completed: row[ActionColumn.completed], evidence: row[ActionColumn.evidence],
+                  selfAssessment: row[ActionColumn.selfAssessment], created: try row.required(ActionColumn.created))
+        // A NULL current deadline stays NULL ("Ongoing"), whatever the original.
+        self.due = row[ActionColumn.due]
     }
 }
 
