@@ -39,6 +39,35 @@ public struct ActionFilter: Sendable, Equatable {
     }
 }
 
+/// Which of the filtered actions a stream reads.
+public enum ActionSelection: Sendable {
+    case all
+    /// Open (not started or in progress) and with a deadline: what a calendar holds.
+    case openWithDeadline
+
+    var sql: String {
+        switch self {
+        case .all: return ""
+        case .openWithDeadline: return " AND a.status IN ('not-started', 'in-progress') AND a.current_due IS NOT NULL"
+        }
+    }
+}
+
+/// The order a stream of actions comes in.
+public enum ActionOrder: Sendable {
+    /// By partnership, inspection and the order the actions were recorded.
+    case byPlan
+    /// Soonest deadline first, then by partnership and record.
+    case byDeadline
+
+    var sql: String {
+        switch self {
+        case .byPlan: return "p.key, i.key, a.id"
+        case .byDeadline: return "a.current_due, p.key, a.id"
+        }
+    }
+}
+
 /// An inspection with everything recorded against it.
 public struct InspectionDetail: Codable, Sendable {
     public var inspection: Inspection
@@ -152,18 +181,18 @@ extension PlanStore {
     }
 
     /// Streams the actions a filter selects, classified as of `asOf`, one row
-    /// at a time from an SQLite cursor. `extraWhere` narrows further in SQL.
+    /// at a time from an SQLite cursor, in `order`. With `.openWithDeadline`
+    /// only open actions with a deadline are read (as of a past day the
+    /// present status cannot choose: every action is read and the caller
+    /// keeps those open then).
     public func forEachAction(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
-                              extraWhere: String = "", extraArguments: StatementArguments = [],
-                              orderBy: String = "p.key, i.key, a.id", withFindings: Bool = true,
+                              selecting selection: ActionSelection = .all, order: ActionOrder = .byPlan,
                               _ body: (Action, ActionRow) throws -> Void) throws {
         try read { db in
             let filter = try resolve(db, filter)
             let (clause, arguments) = filter.sql()
-            // In the past the present status and deadline cannot choose the rows: `extraWhere` is left out.
-            let condition = PlanStore.isPast(asOf) ? "" : extraWhere
-            let cursor = try db.cursor(sql: (withFindings ? Select.action : Select.actionRow) + " WHERE 1" + clause + condition + " ORDER BY " + orderBy,
-                                             arguments: arguments + extraArguments)
+            let condition = PlanStore.isPast(asOf) ? "" : selection.sql
+            let cursor = try db.cursor(sql: Select.action + " WHERE 1" + clause + condition + " ORDER BY " + order.sql, arguments: arguments)
             let past = PlanStore.isPast(asOf)
             while let row = try cursor.next() {
                 var action = try Action(row: row)

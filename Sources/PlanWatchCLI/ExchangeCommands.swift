@@ -128,8 +128,7 @@ struct ExportCommand: StoreCommand {
         case .ics:
             let counts = try context.store.extensionCounts()
             var entries: [ICalendar.Entry] = []
-            try context.store.forEachAction(filter, asOf: day, extraWhere: " AND a.status IN ('not-started', 'in-progress') AND a.current_due IS NOT NULL",
-                                            orderBy: "a.current_due, p.key, a.id") { action, row in
+            try context.store.forEachAction(filter, asOf: day, selecting: .openWithDeadline, order: .byDeadline) { action, row in
                 guard row.status.isOpen, action.due != nil else { return }
                 entries.append(ICalendar.Entry(action: action, row: row, extensions: counts[row.id] ?? 0))
             }
