@@ -68,7 +68,7 @@ public enum Validation {
 
     /// A percentage: a whole number from 0 to 100.
     public static func percent(_ value: Int, field: String = "percent") throws(PlanError) {
-        guard (0...100).contains(value) else {
+        guard percentRange.contains(value) else {
             throw .invalidValue(field: field, value: String(value), expected: "a whole number from 0 to 100")
         }
     }

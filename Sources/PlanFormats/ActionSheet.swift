@@ -329,8 +329,7 @@ public struct ActionSheet: Sendable {
             }
             var percent: Int?
             if let text = cell(.percent) {
-                let digits = text.trimmingCharacters(in: CharacterSet(charactersIn: "% "))
-                if let value = Int(digits), (0...100).contains(value) { percent = value } else {
+                if let value = try? Validation.percent(text: text) { percent = value } else {
                     problem(.percent, "'\(text)' is not a whole number from 0 to 100")
                 }
             }

@@ -125,32 +125,6 @@ extension PlanStore {
         try audit.record(db, entity: "progress_update", key: String(actionID), before: PlanFile.Update?.none, after: u)
     }
 
-    /// The state an action moves to when an update carries a status or percent.
-    static func applying(_ update: PlanFile.Update, to action: Action) throws -> Action {
-        var after = action
-        let ref = action.qualifiedRef
-        if action.status == .withdrawn, update.status != nil || update.percent != nil {
-            throw PlanError.refused("action \(action.id.map(String.init) ?? ref) (\(ref)) is withdrawn; its status and percent cannot change")
-        }
-        if action.status == .complete, update.status == nil, let percent = update.percent, percent < 100 {
-            throw PlanError.refused("action \(action.id.map(String.init) ?? ref) (\(ref)) is complete; to reopen it give --status in-progress")
-        }
-        if let percent = update.percent, !(0...100).contains(percent) {
-            throw PlanError.invalidValue(field: "percent", value: String(percent), expected: "a whole number from 0 to 100")
-        }
-        let state = ActionState(action).applying(status: update.status, percent: update.percent, on: update.date)
-        after.status = state.status; after.percent = state.percent; after.completed = state.completed
-        if update.status == .complete, action.status != .complete, let evidence = update.evidence { after.evidence = evidence }
-        return after
-    }
-
-    /// Refuses a progress update dated before the action's start date.
-    static func checkNotBeforeStart(_ action: Action, _ date: CalendarDate) throws {
-        if let start = action.start, date < start {
-            throw PlanError.refused("date: \(date) is before action \(action.id.map(String.init) ?? action.ref) (\(action.qualifiedRef)) starts (\(start))")
-        }
-    }
-
     /// Appends a progress update (author = the actor) and applies its status and percent.
     @discardableResult
     public func recordProgress(action reference: String, date: CalendarDate, note: String, status: ActionStatus? = nil,
@@ -161,10 +135,10 @@ extension PlanStore {
         return try write { db, audit in
             let id = try Lookup.actionID(db, reference)
             let before = try Lookup.action(db, id: id)
-            try PlanStore.checkNotBeforeStart(before, date)
+            try before.checkProgressDate(date)
             let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: note,
                                          status: status, percent: percent, evidence: evidence)
-            let after = try PlanStore.applying(update, to: before)
+            let after = try before.applying(update)
             try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp, today: today)
             if after != before { try PlanStore.saveAction(db, audit, before: before, after: after) }
             return after
@@ -174,7 +148,8 @@ extension PlanStore {
     /// Moves an open action's deadline later; the original deadline is kept.
     @discardableResult
     public func extendDeadline(action reference: String, to newDue: CalendarDate, reason: String, agreedBy: String?,
-                               on today: CalendarDate) throws -> Action {
+                               on date: CalendarDate, today: CalendarDate) throws -> Action {
+        try Validation.notFuture(date, today: today, field: "date")
         return try write { db, audit in
             let id = try Lookup.actionID(db, reference)
             let before = try Lookup.action(db, id: id)
@@ -188,7 +163,7 @@ extension PlanStore {
                 throw PlanError.refused("to: \(newDue) is not after the current deadline \(current)")
             }
             let ext = PlanFile.Extension(action: before.qualifiedRef, from: current, to: newDue, reason: reason,
-                                         agreedBy: agreedBy, recorded: today)
+                                         agreedBy: agreedBy, recorded: date)
             try PlanStore.insertExtension(db, audit, actionID: id, ext)
             var after = before
             after.due = newDue
@@ -216,7 +191,7 @@ extension PlanStore {
         return try write { db, audit in
             let id = try Lookup.actionID(db, reference)
             let before = try Lookup.action(db, id: id)
-            try PlanStore.checkNotBeforeStart(before, date)
+            try before.checkProgressDate(date)
             switch before.status {
             case .withdrawn:
                 throw PlanError.refused("action \(id) (\(before.qualifiedRef)) is withdrawn; a withdrawn action cannot be completed")
@@ -227,7 +202,7 @@ extension PlanStore {
             }
             let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: note ?? "Completed",
                                          status: .complete, percent: 100, evidence: evidence)
-            let after = try PlanStore.applying(update, to: before)
+            let after = try before.applying(update)
             try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp, today: today)
             try PlanStore.saveAction(db, audit, before: before, after: after)
             return after
@@ -242,12 +217,12 @@ extension PlanStore {
         return try write { db, audit in
             let id = try Lookup.actionID(db, reference)
             let before = try Lookup.action(db, id: id)
-            try PlanStore.checkNotBeforeStart(before, date)
+            try before.checkProgressDate(date)
             guard before.status.isOpen else {
                 throw PlanError.refused("action \(id) (\(before.qualifiedRef)) is \(before.status.rawValue); only an open action can be withdrawn")
             }
             let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: reason, status: .withdrawn)
-            let after = try PlanStore.applying(update, to: before)
+            let after = try before.applying(update)
             try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp, today: today)
             try PlanStore.saveAction(db, audit, before: before, after: after)
             return after

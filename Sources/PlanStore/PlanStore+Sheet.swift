@@ -16,8 +16,9 @@ extension PlanStore {
     /// reported, each with its row.
     @discardableResult
     public func importSheet(_ rows: [SheetRow], inspection: String, refHeading: String = "Ref", date: CalendarDate,
-                            dryRun: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> ImportSummary {
-        try write(dryRun: dryRun, bulk: true) { db, audit in
+                            today: CalendarDate, dryRun: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> ImportSummary {
+        try Validation.notFuture(date, today: today, field: "date")
+        return try write(dryRun: dryRun, bulk: true) { db, audit in
             let iid = try Lookup.inspectionID(db, inspection)
             var summary = ImportSummary()
             var problems: [String] = []

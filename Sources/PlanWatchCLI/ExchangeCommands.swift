@@ -42,11 +42,10 @@ struct ImportCommand: StoreCommand {
                 throw PlanError.missing(field: "inspection (a spreadsheet is imported into one inspection: --inspection KEY)")
             }
             let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
-            try Validation.notFuture(day, today: context.today, field: "date")
             let sheet = try ActionSheet.read(data, today: day, defaultAgency: agency)
             let bar = ProgressBar(total: sheet.rows.count)
             summary = try context.store.importSheet(sheet.rows, inspection: inspection, refHeading: sheet.columns[.ref] ?? "Ref",
-                                                    date: day, dryRun: dryRun, progress: bar.map { bar in { bar.show($0, $1) } })
+                                                    date: day, today: context.today, dryRun: dryRun, progress: bar.map { bar in { bar.show($0, $1) } })
             bar?.finish()
             if !sheet.ignored.isEmpty { context.done("Columns not used: " + sheet.ignored.map { "'\($0)'" }.joined(separator: ", ")) }
         } else {

@@ -23,13 +23,7 @@ struct UpdateCommand: StoreCommand {
 
     func run(context: Context) throws {
         let newStatus = try status.map { try ActionStatus.require($0) }
-        var newPercent: Int?
-        if let percent {
-            guard let value = Int(percent.trimmingCharacters(in: CharacterSet(charactersIn: " %"))), (0...100).contains(value) else {
-                throw PlanError.invalidValue(field: "percent", value: percent, expected: "a whole number from 0 to 100")
-            }
-            newPercent = value
-        }
+        let newPercent = try percent.map { try Validation.percent(text: $0) }
         let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
         let after = try context.store.recordProgress(action: action, date: day, note: note, status: newStatus,
                                                      percent: newPercent, evidence: evidence, today: context.today)
@@ -54,8 +48,7 @@ struct ExtendCommand: StoreCommand {
     func run(context: Context) throws {
         let newDue = try parseDate(to, field: "to", today: context.today)
         let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
-        try Validation.notFuture(day, today: context.today, field: "date")
-        let after = try context.store.extendDeadline(action: action, to: newDue, reason: reason, agreedBy: agreedBy, on: day)
+        let after = try context.store.extendDeadline(action: action, to: newDue, reason: reason, agreedBy: agreedBy, on: day, today: context.today)
         context.done("Extended action \(after.id.map(String.init) ?? action) (\(after.qualifiedRef)) to \(newDue) (originally \(after.originalDue?.iso ?? "?"))")
     }
 }

@@ -104,7 +104,7 @@ struct StoreTests {
         let (store, action) = try seeded()
         let before = try store.auditEntries().count
         _ = try store.extendDeadline(action: String(action.id ?? 0), to: CalendarDate(iso: "2025-09-30")!, reason: "Recruitment",
-                                     agreedBy: nil, on: today)
+                                     agreedBy: nil, on: today, today: today)
         let entries = try store.auditEntries()
         #expect(entries.count == before + 2)
         var previous = AuditEntry.genesis
@@ -123,7 +123,7 @@ struct StoreTests {
         let entries = try store.auditEntries().count
         #expect(throws: PlanError.self) {
             try store.extendDeadline(action: String(action.id ?? 0), to: CalendarDate(iso: "2025-03-31")!, reason: "same day",
-                                     agreedBy: nil, on: today)
+                                     agreedBy: nil, on: today, today: today)
         }
         #expect(throws: PlanError.self) { try store.addPartnership(Partnership(key: "dundee", name: "again")) }
         #expect(try store.auditEntries().count == entries)
@@ -133,7 +133,7 @@ struct StoreTests {
     func extendAndComplete() throws {
         let (store, action) = try seeded()
         let ref = String(action.id ?? 0)
-        _ = try store.extendDeadline(action: ref, to: CalendarDate(iso: "2025-04-30")!, reason: "Delay", agreedBy: "COG", on: today)
+        _ = try store.extendDeadline(action: ref, to: CalendarDate(iso: "2025-04-30")!, reason: "Delay", agreedBy: "COG", on: today, today: today)
         let done = try store.completeAction(ref, date: CalendarDate(iso: "2025-05-02")!, evidence: "Report", note: nil, today: today)
         #expect(done.originalDue?.iso == "2025-03-31" && done.due?.iso == "2025-04-30" && done.status == .complete && done.percent == 100)
         let row = try store.actionRows(ActionFilter(), asOf: today).first
