@@ -90,6 +90,12 @@ final class AuditWriter {
     static let headSQL = "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
 
     /// Appends one entry, chained to the last one.
+    func record<T: Encodable>(_ db: Database, _ subject: AuditSubject, before: T?, after: T?, operation: String? = nil) throws {
+        try record(db, entity: subject.entity.rawValue, key: subject.key, before: before, after: after, operation: operation)
+    }
+
+    /// Appends one entry about a stored entity and key as they are (an undo
+    /// removing a record it cannot name otherwise).
     func record<T: Encodable>(_ db: Database, entity: String, key: String, before: T?, after: T?, operation explicit: String? = nil) throws {
         let last: (seq: Int64, hash: String)
         if let head {

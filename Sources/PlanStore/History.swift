@@ -42,21 +42,24 @@ extension PlanStore {
             var arguments: StatementArguments = []
             if let reference = filter.action {
                 let id = try Lookup.actionID(db, reference)
-                clauses.append("entity IN ('action', 'progress_update', 'deadline_extension') AND entity_key = ?")
-                arguments += [String(id)]
+                clauses.append("entity IN (\(AuditSubject.Entity.sqlList(AuditSubject.Entity.ofAction))) AND entity_key = ?")
+                arguments += [AuditSubject.action(id).key]
             }
             if let key = filter.partnership {
                 let pid = try Lookup.partnershipID(db, key)
+                // Each entity's key starts with the partnership's or an inspection's key (AuditSubject.key).
+                let (at, slash, hash) = (AuditSubject.dateSeparator, AuditSubject.evaluationSeparator, AuditSubject.findingSeparator)
                 clauses.append("""
                     ((entity = 'partnership' AND entity_key = ?)
-                     OR (entity IN ('link_assignment', 'linking_review') AND substr(entity_key, 1, length(?) + 1) = ? || '@')
+                     OR (entity IN ('link_assignment', 'linking_review') AND substr(entity_key, 1, length(?) + 1) = ? || '\(at)')
                      OR (entity IN ('inspection', 'action_plan') AND entity_key IN (SELECT key FROM inspection WHERE partnership_id = ?))
-                     OR (entity = 'evaluation' AND substr(entity_key, 1, instr(entity_key, '/') - 1) IN (SELECT key FROM inspection WHERE partnership_id = ?))
-                     OR (entity = 'finding' AND substr(entity_key, 1, instr(entity_key, '#') - 1) IN (SELECT key FROM inspection WHERE partnership_id = ?))
-                     OR (entity IN ('action', 'progress_update', 'deadline_extension') AND entity_key IN
+                     OR (entity = 'inspection_change' AND substr(entity_key, 1, instr(entity_key, '\(at)') - 1) IN (SELECT key FROM inspection WHERE partnership_id = ?))
+                     OR (entity = 'evaluation' AND substr(entity_key, 1, instr(entity_key, '\(slash)') - 1) IN (SELECT key FROM inspection WHERE partnership_id = ?))
+                     OR (entity = 'finding' AND substr(entity_key, 1, instr(entity_key, '\(hash)') - 1) IN (SELECT key FROM inspection WHERE partnership_id = ?))
+                     OR (entity IN (\(AuditSubject.Entity.sqlList(AuditSubject.Entity.ofAction))) AND entity_key IN
                          (SELECT CAST(a.id AS TEXT) FROM action a JOIN inspection i ON i.id = a.inspection_id WHERE i.partnership_id = ?)))
                     """)
-                arguments += [key, key, key, pid, pid, pid, pid]
+                arguments += [key, key, key, pid, pid, pid, pid, pid]
             }
             if let since = filter.since { clauses.append("at >= ?"); arguments += [since.iso] }
             if let actor = filter.actor { clauses.append("actor = ? COLLATE NOCASE"); arguments += [actor] }
@@ -132,6 +135,13 @@ extension HistoryEntry {
         case ("deadline_extension", _):
             return "deadline of action \(action) (\(value("action"))) \(value("from")) → \(value("to")), reason: \(value("reason"))"
                 + (value("agreedBy").isEmpty ? "" : " (agreed by \(value("agreedBy")))")
+        case ("inspection_change", _):
+            var moved: [String] = []
+            if !value("escalation").isEmpty { moved.append("escalation \(value("fromEscalation")) → \(value("escalation"))") }
+            if !value("confidence").isEmpty {
+                moved.append("confidence \(value("fromConfidence").isEmpty ? "—" : value("fromConfidence")) → \(value("confidence"))")
+            }
+            return "changed inspection \(value("inspection")) on \(value("date")): \(moved.joined(separator: ", ")); reason: \(value("reason"))"
         case ("linking_review", _):
             return "linking review (\(value("kind"))) with \(value("partnership")) on \(value("date")): \(value("summary"))"
         default:

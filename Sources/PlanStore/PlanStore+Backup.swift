@@ -202,7 +202,7 @@ extension PlanStore {
         let note = "restored from \(path); replaced head \(replaced)" + (wasPrefix ? "" : " (not an earlier state; --force)")
             + (discarded.entries > 0 ? "; \(discarded.entries) later audit entries discarded" : "")
         try write { db, audit in
-            try audit.record(db, entity: "database", key: "restore", before: String?.none, after: note, operation: "insert")
+            try audit.record(db, .database(.restore), before: String?.none, after: note, operation: "insert")
         }
         return RestoreResult(report: report, replaced: replaced, restored: restored, discarded: discarded, wasPrefix: wasPrefix)
     }

@@ -27,7 +27,7 @@ extension PlanStore {
             INSERT INTO partnership (key, name, council, health_board, police_division, other_partners)
             VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [p.key, p.name, p.council, p.healthBoard, p.policeDivision, JSONColumn.encode(p.otherPartners)])
-        try audit.record(db, entity: "partnership", key: p.key, before: Partnership?.none, after: p)
+        try audit.record(db, .partnership(p.key), before: Partnership?.none, after: p)
     }
 
     /// Assigns a link inspector from a date; the previous current assignment ends the day before.
@@ -53,11 +53,11 @@ extension PlanStore {
             ended.to = link.from.adding(days: -1)
             try db.run(sql: "UPDATE link_assignment SET to_date = ? WHERE partnership_id = ? AND from_date = ?",
                            arguments: [ended.to, pid, current.from])
-            try audit.record(db, entity: "link_assignment", key: "\(link.partnership)@\(current.from)", before: current, after: ended)
+            try audit.record(db, .linkAssignment(partnership: link.partnership, from: current.from), before: current, after: ended)
         }
         try db.run(sql: "INSERT INTO link_assignment (partnership_id, inspector, from_date, to_date) VALUES (?, ?, ?, ?)",
                        arguments: [pid, link.inspector, link.from, link.to])
-        try audit.record(db, entity: "link_assignment", key: "\(link.partnership)@\(link.from)", before: LinkAssignment?.none, after: link)
+        try audit.record(db, .linkAssignment(partnership: link.partnership, from: link.from), before: LinkAssignment?.none, after: link)
     }
 
     public func addQualityIndicator(_ qi: QualityIndicator) throws {
@@ -74,7 +74,7 @@ extension PlanStore {
         }
         try db.run(sql: "INSERT INTO quality_indicator (code, name, framework) VALUES (?, ?, ?)",
                        arguments: [qi.code, qi.name, qi.framework])
-        try audit.record(db, entity: "quality_indicator", key: qi.reference, before: QualityIndicator?.none, after: qi)
+        try audit.record(db, .qualityIndicator(qi.reference), before: QualityIndicator?.none, after: qi)
     }
 
     /// Records an inspection and opens its (draft) action plan.
@@ -97,10 +97,10 @@ extension PlanStore {
                              i.fieldworkStart, i.fieldworkEnd, i.published, i.planDue, i.confidence, i.escalation,
                              i.summary, i.source])
         let inspectionID = db.lastInsertedRowID
-        try audit.record(db, entity: "inspection", key: i.key, before: Inspection?.none, after: i)
+        try audit.record(db, .inspection(i.key), before: Inspection?.none, after: i)
         let plan = ActionPlan(inspection: i.key)
         try db.run(sql: "INSERT INTO action_plan (inspection_id, status) VALUES (?, 'draft')", arguments: [inspectionID])
-        try audit.record(db, entity: "action_plan", key: i.key, before: ActionPlan?.none, after: plan)
+        try audit.record(db, .actionPlan(inspection: i.key), before: ActionPlan?.none, after: plan)
     }
 
     /// Grades one quality indicator; grading it again replaces the grade (audited).
@@ -114,7 +114,7 @@ extension PlanStore {
         let ref = try db.one(String.self, sql: "SELECT coalesce(code, name) FROM quality_indicator WHERE id = ?", arguments: [qid]) ?? e.qi
         var stored = e
         stored.qi = ref
-        let key = "\(e.inspection)/\(ref)"
+        let subject = AuditSubject.evaluation(inspection: e.inspection, qi: ref)
         let old = try db.one(Int.self, sql: "SELECT grade FROM evaluation WHERE inspection_id = ? AND qi_id = ?", arguments: [iid, qid])
         if let old {
             if old == e.grade.value { return }
@@ -122,11 +122,11 @@ extension PlanStore {
                            arguments: [e.grade.value, iid, qid])
             var before = stored
             before.grade = Grade(old) ?? e.grade
-            try audit.record(db, entity: "evaluation", key: key, before: before, after: stored)
+            try audit.record(db, subject, before: before, after: stored)
         } else {
             try db.run(sql: "INSERT INTO evaluation (inspection_id, qi_id, grade) VALUES (?, ?, ?)",
                            arguments: [iid, qid, e.grade.value])
-            try audit.record(db, entity: "evaluation", key: key, before: Evaluation?.none, after: stored)
+            try audit.record(db, subject, before: Evaluation?.none, after: stored)
         }
     }
 
@@ -156,7 +156,7 @@ extension PlanStore {
         var stored = f
         stored.id = db.lastInsertedRowID
         if let qid { stored.qi = try db.one(String.self, sql: "SELECT coalesce(code, name) FROM quality_indicator WHERE id = ?", arguments: [qid]) }
-        try audit.record(db, entity: "finding", key: "\(f.inspection)#\(f.number)", before: Finding?.none, after: stored)
+        try audit.record(db, .finding(inspection: f.inspection, number: f.number), before: Finding?.none, after: stored)
         return stored
     }
 
@@ -265,14 +265,14 @@ extension PlanStore {
             INSERT INTO inspection_change (inspection_id, on_date, escalation, from_escalation, confidence, from_confidence, reason)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [iid, c.date, c.escalation, c.fromEscalation, c.confidence, c.fromConfidence, c.reason])
-        try audit.record(db, entity: "inspection_change", key: "\(c.inspection)@\(c.date)", before: InspectionChange?.none, after: c)
+        try audit.record(db, .inspectionChange(inspection: c.inspection, on: c.date), before: InspectionChange?.none, after: c)
     }
 
     /// Writes an inspection's present escalation and confidence.
     static func saveInspectionStanding(_ db: Database, _ audit: AuditWriter, before: Inspection, after: Inspection) throws {
         try db.run(sql: "UPDATE inspection SET escalation = ?, confidence = ? WHERE key = ?",
                    arguments: [after.escalation, after.confidence, after.key])
-        try audit.record(db, entity: "inspection", key: after.key, before: before, after: after)
+        try audit.record(db, .inspection(after.key), before: before, after: after)
     }
 
     static func savePlan(_ db: Database, _ audit: AuditWriter, before: ActionPlan?, after: ActionPlan) throws {
@@ -283,7 +283,7 @@ extension PlanStore {
             ON CONFLICT (inspection_id) DO UPDATE SET status = excluded.status, submitted_on = excluded.submitted_on,
               agreed_on = excluded.agreed_on, agreed_by = excluded.agreed_by, closed_on = excluded.closed_on
             """, arguments: [iid, after.status, after.submitted, after.agreed, after.agreedBy, after.closed])
-        try audit.record(db, entity: "action_plan", key: after.inspection, before: before, after: after)
+        try audit.record(db, .actionPlan(inspection: after.inspection), before: before, after: after)
     }
 }
 

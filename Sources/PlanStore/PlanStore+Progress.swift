@@ -101,7 +101,7 @@ extension PlanStore {
         }
         var stored = a
         stored.id = id
-        try audit.record(db, entity: "action", key: String(id), before: Action?.none, after: stored)
+        try audit.record(db, .action(id), before: Action?.none, after: stored)
         return stored
     }
 
@@ -109,7 +109,7 @@ extension PlanStore {
         try after.validate()
         guard let id = after.id else { throw StoreError.corrupt("action without id") }
         try ActionColumn.update(db, id: id, before: before, after: after)
-        try audit.record(db, entity: "action", key: String(id), before: before, after: after)
+        try audit.record(db, .action(id), before: before, after: after)
     }
 
     static func insertUpdate(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ u: PlanFile.Update, recordedAt: String,
@@ -122,7 +122,7 @@ extension PlanStore {
             row.bind(actionID); row.bind(u.date); row.bind(u.author); row.bind(u.note); row.bind(u.status); row.bind(u.percent)
             row.bind(u.evidence); row.bind(recordedAt)
         }
-        try audit.record(db, entity: "progress_update", key: String(actionID), before: PlanFile.Update?.none, after: u)
+        try audit.record(db, .progressUpdate(action: actionID), before: PlanFile.Update?.none, after: u)
     }
 
     /// Appends a progress update (author = the actor) and applies its status and percent.
@@ -179,7 +179,7 @@ extension PlanStore {
             """) { row in
             row.bind(actionID); row.bind(x.from); row.bind(x.to); row.bind(x.reason); row.bind(x.agreedBy); row.bind(x.recorded)
         }
-        try audit.record(db, entity: "deadline_extension", key: String(actionID), before: PlanFile.Extension?.none, after: x)
+        try audit.record(db, .deadlineExtension(action: actionID), before: PlanFile.Extension?.none, after: x)
     }
 
     /// Marks an action complete with its evidence, as a progress update.
@@ -284,7 +284,7 @@ extension PlanStore {
         }
         // The audit records the actions by natural key, in order, whatever form the user named them in.
         stored.actions = actions.map(\.ref).sorted()
-        try audit.record(db, entity: "linking_review", key: "\(r.partnership)@\(r.date)/\(r.kind.rawValue)",
+        try audit.record(db, .linkingReview(partnership: r.partnership, on: r.date, kind: r.kind),
                          before: PlanFile.Review?.none, after: stored)
         return LinkingReview(id: id, partnership: r.partnership, date: r.date, inspector: stored.inspector, kind: r.kind,
                              summary: r.summary, actions: actions.map(\.id).sorted(), confidence: r.confidence, next: r.next)

@@ -22,14 +22,14 @@ extension PlanStore {
     /// records since, or when other records now depend on one it added.
     public func undo(today: CalendarDate) throws -> UndoResult {
         try write { db, _ in
-            let undone = Set(try db.all(String.self, sql: "SELECT DISTINCT command FROM audit_entry WHERE actor = ? AND command LIKE 'undo #%'",
-                                                 arguments: [actor]).compactMap { Int64($0.dropFirst(6)) })
+            let undone = Set(try db.all(String.self, sql: "SELECT DISTINCT command FROM audit_entry WHERE actor = ? AND command LIKE ?",
+                                                 arguments: [actor, UndoCommand.pattern]).compactMap(UndoCommand.reverted))
             // The actor's changes, newest first: one command's entries share its timestamp.
             // Read newest first through a cursor, stopping at the change to undo: an
             // actor who imported a million records has millions of entries.
             let rows = try db.cursor(sql: """
-                SELECT * FROM audit_entry WHERE actor = ? AND command NOT LIKE 'undo #%' ORDER BY seq DESC
-                """, arguments: [actor])
+                SELECT * FROM audit_entry WHERE actor = ? AND command NOT LIKE ? ORDER BY seq DESC
+                """, arguments: [actor, UndoCommand.pattern])
             var change: [AuditEntry] = []
             while let row = try rows.next() {
                 let entry = try AuditEntry(row: row)
@@ -52,7 +52,7 @@ extension PlanStore {
                 throw PlanError.refused("undo refused: \(blocking.actor) changed \(PlanStore.subject(blocking)) after it (audit entry \(blocking.seq), '\(blocking.command)'); they must undo or correct that first")
             }
 
-            let audit = AuditWriter(actor: actor, command: "undo #\(oldest.seq)", timestamp: PlanStore.timestamp(now()))
+            let audit = AuditWriter(actor: actor, command: UndoCommand.name(reverting: oldest.seq), timestamp: PlanStore.timestamp(now()))
             var steps: [String] = []
             for entry in change.reversed() {
                 do {
@@ -69,13 +69,11 @@ extension PlanStore {
     /// updates and extensions, an inspection with its plan, grades and findings,
     /// a partnership with its link assignments and reviews.
     static func subject(_ entry: AuditEntry) -> String {
-        switch entry.entity {
-        case "action", "progress_update", "deadline_extension": return "action \(entry.key)"
-        case "inspection", "action_plan": return "inspection \(entry.key)"
-        case "inspection_change": return "inspection \(entry.key.split(separator: "@").first.map(String.init) ?? entry.key)"
-        case "evaluation": return "inspection \(entry.key.split(separator: "/").first.map(String.init) ?? entry.key)"
-        case "finding": return "inspection \(entry.key.split(separator: "#").first.map(String.init) ?? entry.key)"
-        case "link_assignment", "linking_review": return "partnership \(entry.key.split(separator: "@").first.map(String.init) ?? entry.key)"
+        switch AuditSubject(entity: entry.entity, key: entry.key) {
+        case .action(let id)?, .progressUpdate(let id)?, .deadlineExtension(let id)?: return "action \(id)"
+        case .inspection(let key)?, .actionPlan(let key)?, .inspectionChange(let key, _)?, .evaluation(let key, _)?, .finding(let key, _)?:
+            return "inspection \(key)"
+        case .linkAssignment(let key, _)?, .linkingReview(let key, _, _)?: return "partnership \(key)"
         default: return "\(entry.entity.replacingOccurrences(of: "_", with: " ")) \(entry.key)"
         }
     }
@@ -88,13 +86,14 @@ extension PlanStore {
     /// Reverts one audit entry and records the reversal.
     static func revert(_ entry: AuditEntry, _ db: Database, _ audit: AuditWriter, today: CalendarDate) throws -> String {
         let key = entry.key
-        switch (entry.entity, entry.operation) {
-        case ("action", "update"):
+        let subject = AuditSubject(entity: entry.entity, key: key)
+        switch (subject?.entity, entry.operation) {
+        case (.action?, "update"):
             let restored = try decode(Action.self, entry.before)
             let id = try Lookup.actionID(db, key)
             try saveAction(db, audit, before: try Lookup.action(db, id: id), after: restored)
             return "action \(key) restored to its state before entry \(entry.seq)"
-        case ("progress_update", "insert"):
+        case (.progressUpdate?, "insert"):
             let update = try decode(ProgressUpdate.self, entry.after)
             let id = try Lookup.actionID(db, key)
             let action = try Lookup.action(db, id: id)
@@ -103,13 +102,14 @@ extension PlanStore {
                                             status: action.status, percent: action.percent)
             try insertUpdate(db, audit, actionID: id, correction, recordedAt: audit.timestamp, today: max(update.date, today))
             return "progress update of \(update.date) on action \(key) answered by a correcting update (updates are never deleted)"
-        case ("deadline_extension", "insert"):
+        case (.deadlineExtension?, "insert"):
             let ext = try decode(DeadlineExtension.self, entry.after)
+            let id = try Lookup.actionID(db, key)
             try db.run(sql: "DELETE FROM deadline_extension WHERE action_id = ? AND to_due = ? AND from_due = ?",
-                           arguments: [Int64(key), ext.to, ext.from])
-            try audit.record(db, entity: "deadline_extension", key: key, before: ext, after: DeadlineExtension?.none, operation: "delete")
+                           arguments: [id, ext.to, ext.from])
+            try audit.record(db, .deadlineExtension(action: id), before: ext, after: DeadlineExtension?.none, operation: "delete")
             return "extension of action \(key) to \(ext.to) removed"
-        case ("action", "insert"):
+        case (.action?, "insert"):
             let action = try decode(Action.self, entry.after)
             let id = try Lookup.actionID(db, key)
             if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM progress_update WHERE action_id = ?)", arguments: [id]) == true {
@@ -117,35 +117,35 @@ extension PlanStore {
             }
             let current = try Lookup.action(db, id: id)
             try db.run(sql: "DELETE FROM action WHERE id = ?", arguments: [id])
-            try audit.record(db, entity: "action", key: key, before: current, after: Action?.none, operation: "delete")
+            try audit.record(db, .action(id), before: current, after: Action?.none, operation: "delete")
             return "action \(key) (\(action.qualifiedRef)) removed"
-        case ("action_plan", "update"):
+        case (.actionPlan?, "update"):
             let restored = try decode(ActionPlan.self, entry.before)
             try savePlan(db, audit, before: try Lookup.plan(db, inspection: key), after: restored)
             return "plan for \(key) restored to \(restored.status.rawValue)"
-        case ("inspection", "update"):
+        case (.inspection?, "update"):
             let restored = try decode(Inspection.self, entry.before)
             guard let row = try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [key]) else {
                 throw try Lookup.unknown(db, "inspection", key)
             }
             try saveInspectionStanding(db, audit, before: try Inspection(row: row), after: restored)
             return "inspection \(key) restored to escalation \(restored.escalation.rawValue)"
-        case ("evaluation", "update"):
+        case (.evaluation?, "update"):
             let restored = try decode(Evaluation.self, entry.before)
             try upsertEvaluation(db, audit, restored)
             return "grade of \(key) restored to \(restored.grade)"
-        case ("link_assignment", "update"):
+        case (.linkAssignment?, "update"):
             let restored = try decode(LinkAssignment.self, entry.before)
             let pid = try Lookup.partnershipID(db, restored.partnership)
             try db.run(sql: "UPDATE link_assignment SET to_date = ? WHERE partnership_id = ? AND from_date = ?",
                            arguments: [restored.to, pid, restored.from])
-            try audit.record(db, entity: "link_assignment", key: key, before: try decode(LinkAssignment.self, entry.after), after: restored)
+            try audit.record(db, .linkAssignment(partnership: restored.partnership, from: restored.from), before: try decode(LinkAssignment.self, entry.after), after: restored)
             return "link assignment \(key) restored"
-        case (let entity, "insert"):
-            let (sql, arguments) = try deletion(entity: entity, key: key, db)
+        case (let entity?, "insert"):
+            let (sql, arguments) = try deletion(entity: entry.entity, key: key, db)
             try db.run(sql: sql, arguments: arguments)
-            try audit.record(db, entity: entity, key: key, before: entry.after.map(RawJSON.init), after: RawJSON?.none, operation: "delete")
-            return "\(entity.replacingOccurrences(of: "_", with: " ")) \(key) removed"
+            try audit.record(db, entity: entry.entity, key: key, before: entry.after.map(RawJSON.init), after: RawJSON?.none, operation: "delete")
+            return "\(entity.words) \(key) removed"
         default:
             throw PlanError.refused("undo refused: entry \(entry.seq) (\(entry.operation) \(entry.entity)) cannot be reverted")
         }
@@ -153,29 +153,22 @@ extension PlanStore {
 
     /// The DELETE that removes a record added by an insert entry.
     static func deletion(entity: String, key: String, _ db: Database) throws -> (String, StatementArguments) {
-        switch entity {
-        case "partnership": return ("DELETE FROM partnership WHERE key = ?", [key])
-        case "quality_indicator": return ("DELETE FROM quality_indicator WHERE id = ?", [try Lookup.qiID(db, key)])
-        case "inspection": return ("DELETE FROM inspection WHERE key = ?", [key])
-        case "action_plan": return ("DELETE FROM action_plan WHERE inspection_id = ?", [try Lookup.inspectionID(db, key)])
-        case "link_assignment":
-            let parts = key.split(separator: "@").map(String.init)
-            return ("DELETE FROM link_assignment WHERE partnership_id = ? AND from_date = ?", [try Lookup.partnershipID(db, parts.first ?? ""), parts.last ?? ""])
-        case "evaluation":
-            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-            return ("DELETE FROM evaluation WHERE inspection_id = ? AND qi_id = ?",
-                    [try Lookup.inspectionID(db, parts.first ?? ""), try Lookup.qiID(db, parts.last ?? "")])
-        case "finding":
-            let parts = key.split(separator: "#").map(String.init)
-            return ("DELETE FROM finding WHERE inspection_id = ? AND number = ?", [try Lookup.inspectionID(db, parts.first ?? ""), Int(parts.last ?? "") ?? 0])
-        case "inspection_change":
-            let parts = key.split(separator: "@").map(String.init)
-            return ("DELETE FROM inspection_change WHERE inspection_id = ? AND on_date = ?", [try Lookup.inspectionID(db, parts.first ?? ""), parts.last ?? ""])
-        case "linking_review":
-            let partnership = String(key.prefix { $0 != "@" })
-            let rest = key.dropFirst(partnership.count + 1).split(separator: "/").map(String.init)
+        switch AuditSubject(entity: entity, key: key) {
+        case .partnership(let key)?: return ("DELETE FROM partnership WHERE key = ?", [key])
+        case .qualityIndicator(let reference)?: return ("DELETE FROM quality_indicator WHERE id = ?", [try Lookup.qiID(db, reference)])
+        case .inspection(let key)?: return ("DELETE FROM inspection WHERE key = ?", [key])
+        case .actionPlan(let inspection)?: return ("DELETE FROM action_plan WHERE inspection_id = ?", [try Lookup.inspectionID(db, inspection)])
+        case .linkAssignment(let partnership, let from)?:
+            return ("DELETE FROM link_assignment WHERE partnership_id = ? AND from_date = ?", [try Lookup.partnershipID(db, partnership), from])
+        case .evaluation(let inspection, let qi)?:
+            return ("DELETE FROM evaluation WHERE inspection_id = ? AND qi_id = ?", [try Lookup.inspectionID(db, inspection), try Lookup.qiID(db, qi)])
+        case .finding(let inspection, let number)?:
+            return ("DELETE FROM finding WHERE inspection_id = ? AND number = ?", [try Lookup.inspectionID(db, inspection), number])
+        case .inspectionChange(let inspection, let day)?:
+            return ("DELETE FROM inspection_change WHERE inspection_id = ? AND on_date = ?", [try Lookup.inspectionID(db, inspection), day])
+        case .linkingReview(let partnership, let day, let kind)?:
             return ("DELETE FROM linking_review WHERE partnership_id = ? AND on_date = ? AND kind = ?",
-                    [try Lookup.partnershipID(db, partnership), rest.first ?? "", rest.last ?? ""])
+                    [try Lookup.partnershipID(db, partnership), day, kind])
         default:
             throw PlanError.refused("undo refused: \(entity) \(key) cannot be removed")
         }

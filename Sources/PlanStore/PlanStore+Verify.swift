@@ -90,7 +90,7 @@ extension PlanStore {
             while let row = try cursor.next() {
                 let entry = try AuditEntry(row: row)
                 walk.add(entry, problems: &problems)
-                if entry.entity == "database", entry.key == "checkpoint" {
+                if AuditSubject(entity: entry.entity, key: entry.key) == .database(.checkpoint) {
                     checkpoints.append((entry.seq, entry.after.flatMap { try? JSONDecoder().decode(Checkpoint.self, from: Data($0.utf8)) }))
                 }
             }
@@ -194,7 +194,7 @@ extension PlanStore {
             let signature = try key.signature(for: Checkpoint.message(head))
             let checkpoint = Checkpoint(head: head.description, publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
                                         signature: signature.base64EncodedString())
-            try audit.record(db, entity: "database", key: "checkpoint", before: Checkpoint?.none, after: checkpoint, operation: "insert")
+            try audit.record(db, .database(.checkpoint), before: Checkpoint?.none, after: checkpoint, operation: "insert")
             return head
         }
         return (signed, try auditHead())
@@ -208,23 +208,24 @@ extension PlanStore {
     /// Every record (but the append-only ones) as its audit entries encode
     /// it, keyed as they key it, a row at a time.
     static func forEachRecord(_ db: Database, _ body: (String, String, String) throws -> Void) throws {
-        func each<T: Encodable>(_ sql: String, _ entity: String, _ decode: (Row) throws -> T, _ key: (T) -> String) throws {
+        func each<T: Encodable>(_ sql: String, _ decode: (Row) throws -> T, _ subject: (T) -> AuditSubject) throws {
             let rows = try Row.fetchCursor(db, sql: sql)
             while let row = try rows.next() {
                 let value = try decode(row)
-                try body(entity, key(value), try AuditWriter.json(value) ?? "")
+                let about = subject(value)
+                try body(about.entity.rawValue, about.key, try AuditWriter.json(value) ?? "")
             }
         }
-        try each(Select.partnership, "partnership", Partnership.init(row:)) { $0.key }
-        try each(Select.link, "link_assignment", LinkAssignment.init(row:)) { "\($0.partnership)@\($0.from)" }
-        try each(Select.qi, "quality_indicator", QualityIndicator.init(row:)) { $0.reference }
-        try each(Select.inspection, "inspection", Inspection.init(row:)) { $0.key }
-        try each(Select.plan, "action_plan", ActionPlan.init(row:)) { $0.inspection }
-        try each(Select.inspectionChange, "inspection_change", InspectionChange.init(row:)) { "\($0.inspection)@\($0.date)" }
-        try each(Select.evaluation, "evaluation", Evaluation.init(row:)) { "\($0.inspection)/\($0.qi)" }
-        try each(Select.finding, "finding", Finding.init(row:)) { "\($0.inspection)#\($0.number)" }
-        try each(Select.action, "action", Action.init(row:)) { String($0.id ?? 0) }
-        try each(Select.review, "linking_review", PlanFile.Review.init(row:)) { "\($0.partnership)@\($0.date)/\($0.kind.rawValue)" }
+        try each(Select.partnership, Partnership.init(row:)) { .partnership($0.key) }
+        try each(Select.link, LinkAssignment.init(row:)) { .linkAssignment(partnership: $0.partnership, from: $0.from) }
+        try each(Select.qi, QualityIndicator.init(row:)) { .qualityIndicator($0.reference) }
+        try each(Select.inspection, Inspection.init(row:)) { .inspection($0.key) }
+        try each(Select.plan, ActionPlan.init(row:)) { .actionPlan(inspection: $0.inspection) }
+        try each(Select.inspectionChange, InspectionChange.init(row:)) { .inspectionChange(inspection: $0.inspection, on: $0.date) }
+        try each(Select.evaluation, Evaluation.init(row:)) { .evaluation(inspection: $0.inspection, qi: $0.qi) }
+        try each(Select.finding, Finding.init(row:)) { .finding(inspection: $0.inspection, number: $0.number) }
+        try each(Select.action, Action.init(row:)) { .action($0.id ?? 0) }
+        try each(Select.review, PlanFile.Review.init(row:)) { .linkingReview(partnership: $0.partnership, on: $0.date, kind: $0.kind) }
     }
 
     /// "due: 2024-03-31 in the database, 2023-06-30 in the trail" for the first fields that differ.
@@ -297,7 +298,7 @@ struct ChainWalk {
         }
         head = AuditHead(seq: entry.seq, hash: entry.hash)
         expectedSeq = entry.seq + 1
-        if entry.entity == "database" { return }  // events such as a restore or a checkpoint, not records
+        if entry.entity == AuditSubject.Entity.database.rawValue { return }  // events such as a restore or a checkpoint, not records
         if let kind = AppendedKind(entity: entry.entity) {
             guard let action = Int64(entry.key) else { return }
             switch entry.operation {

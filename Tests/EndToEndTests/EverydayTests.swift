@@ -203,6 +203,10 @@ struct EverydayTests {
         #expect(follow.contains("inspection-change") && follow.contains("plan-closed"), "\(follow)")
         let history = try h.ok(["history", "--format", "csv"])
         #expect(history.contains("plan close") && history.contains("inspection change"))
+        // The partnership's own history tells the change in words (it used to leave inspection changes out).
+        let own = try h.ok(["history", "--partnership", "fife"])
+        #expect(own.contains("changed inspection fife-2024 on 2024-11-02: confidence confident → not-yet-confident; reason: Audit not started"), "\(own)")
+        #expect(own.contains("escalation none → formal-monitoring"), "\(own)")
     }
 
     // MARK: 5: values that start with a dash
