@@ -57,7 +57,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// Parses the stored form from UTF-8 bytes (as SQLite hands them over).
-    public init?(isoBytes bytes: UnsafeBufferPointer<UInt8>) {
+    package init?(isoBytes bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         var parts = (0, 0, 0)
         for (index, range) in [0..<4, 5..<7, 8..<10].enumerated() {

@@ -99,7 +99,7 @@ public enum DateInput {
     /// The two shapes a spreadsheet column holds row after row, `2025-03-31`
     /// and `31/03/2025` (or `1/3/25`), read straight from the bytes. Nil for
     /// anything else, which the general parser then reads; for these shapes
-    /// the two agree (`DateInputTests` checks).
+    /// the two agree (`DateTests.numericAgrees` checks).
     public static func numeric(_ text: String) throws(Problem) -> CalendarDate? {
         var text = text
         let parts = text.withUTF8 { bytes -> (values: [Int], lengths: [Int], separator: UInt8)? in

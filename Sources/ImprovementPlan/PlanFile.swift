@@ -1,4 +1,4 @@
-/// The plan file of PRODUCT.md section 5: one JSON document holding
+/// The plan file (docs/plan-file.md): one JSON document holding
 /// partnerships, link assignments, quality indicators, inspections, grades,
 /// findings, plans, actions, updates, extensions and reviews, each referring
 /// to the others by natural key (an action as `inspection/ref`).

@@ -1,4 +1,4 @@
-/// The thresholds of PRODUCT.md section 3; every report takes them as flags.
+/// The thresholds of the rules (docs/rules.md); every report takes them as flags.
 public struct Thresholds: Hashable, Sendable, Codable {
     /// An open action due within this many days of the as-of date is due soon.
     public var dueSoonDays: Int
@@ -108,7 +108,7 @@ public struct ActionFacts: Hashable, Sendable {
     }
 }
 
-/// What the rules of PRODUCT.md section 3 say about one action on one day.
+/// What the rules (docs/rules.md) say about one action on one day.
 public struct Classification: Hashable, Sendable {
     public var isOpen: Bool
     public var daysOverdue: Int?
@@ -120,7 +120,7 @@ public struct Classification: Hashable, Sendable {
     public func has(_ flag: ActionFlag) -> Bool { flags.contains(flag) }
 }
 
-/// The rules of PRODUCT.md section 3, one definition each. Every report and
+/// The rules of docs/rules.md, one definition each. Every report and
 /// count goes through these functions.
 public enum Rules {
     /// Days overdue as of `asOf`, or nil when not overdue. Due today is not

@@ -11,10 +11,10 @@ extension Unicode.Scalar {
 
 extension StringProtocol {
     /// True when the text is empty or only white space.
-    public var isBlank: Bool { unicodeScalars.allSatisfy(\.isWhiteSpace) }
+    package var isBlank: Bool { unicodeScalars.allSatisfy(\.isWhiteSpace) }
 
     /// The text without white space at either end.
-    public var trimmed: String {
+    package var trimmed: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.isWhiteSpace }),
               let last = scalars.lastIndex(where: { !$0.isWhiteSpace }) else { return "" }

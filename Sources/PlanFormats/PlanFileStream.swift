@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// A plan file read from its bytes one record at a time (PRODUCT.md section 5).
+/// A plan file read from its bytes one record at a time (docs/plan-file.md).
 ///
 /// Opening it checks the whole document's JSON syntax, its format and its
 /// version, and notes where each list lies; `forEach` then decodes that

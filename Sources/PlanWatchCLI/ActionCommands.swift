@@ -62,10 +62,7 @@ struct ActionCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
         @OptionGroup var thresholds: ThresholdOptions
-        @Option(parsing: .unconditional, help: "Only this partnership.") var partnership: String?
-        @Option(parsing: .unconditional, help: "Only this inspection.") var inspection: String?
-        @Option(parsing: .unconditional, help: "Only owners whose name holds this (any case): 'social work'.") var owner: String?
-        @Option(parsing: .unconditional, help: "Only this lead agency.") var agency: String?
+        @OptionGroup var filters: FilterOptions
         @Option(parsing: .unconditional, help: "Only this status: \(ActionStatus.choices).") var status: String?
         @Option(parsing: .unconditional, help: "Only this RAG: red, amber, green, complete, withdrawn.") var rag: String?
 
@@ -76,26 +73,16 @@ struct ActionCommand: ParsableCommand {
                 }
                 return value
             }
-            let filter = ActionFilter(partnership: partnership, inspection: inspection, owner: owner, agency: agency,
-                                      status: try status.map { try ActionStatus.require($0) })
+            var filter = filters.filter
+            filter.status = try status.map { try ActionStatus.require($0) }
             // CSV and JSON stream row by row; tables collect the rows to size their columns.
-            var rows: [ActionRow] = []
-            var count = 0
-            if list.format == .csv { context.print(CSV.line(RowLayout.list.columns.map(\.key))) }
-            if list.format == .json { context.print("[") }
+            var stream = OutputStream<ActionRow>(context: context, format: list.format, header: RowLayout.list.columns.map(\.key),
+                                                 shape: .array, cells: RowLayout.list.cells)
             try context.store.forEachActionRow(filter, asOf: try list.date(today: context.today), thresholds: thresholds.thresholds) { row in
                 guard ragFilter == nil || row.rag == ragFilter else { return }
-                switch list.format {
-                case .csv: context.print(CSV.line(RowLayout.list.cells(row)))
-                case .json: context.print((count == 0 ? "\n  " : ",\n  ") + (try JSONOutput.fragment(row, indent: 2)))
-                case .table, .markdown: rows.append(row)
-                }
-                count += 1
+                try stream.add(row)
             }
-            if list.format == .json { context.print(count == 0 ? "]\n" : "\n]\n") }
-            if list.format == .table || list.format == .markdown {
-                context.emit(RowLayout.list.table(rows), format: list.format, empty: "No actions match.")
-            }
+            stream.finish(table: RowLayout.list.table, empty: "No actions match.")
         }
     }
 

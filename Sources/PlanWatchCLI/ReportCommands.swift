@@ -14,46 +14,82 @@ struct FilterOptions: ParsableArguments {
     var filter: ActionFilter { ActionFilter(partnership: partnership, inspection: inspection, owner: owner, agency: agency) }
 }
 
-/// Prints a stream of action rows in any format without holding them all:
-/// CSV and JSON rows are written as they arrive; text and Markdown tables,
-/// which need every row to size their columns, collect them.
-struct RowStream {
+/// Prints a stream of records in any format without holding them all: CSV
+/// and JSON records are written as they arrive; text and Markdown tables,
+/// which need every record to size their columns, collect them. One piece
+/// of code for every stream: action listings, reports, the history.
+struct OutputStream<Item: Encodable> {
+    /// A JSON array of the records, or the report envelope (`ReportEnvelope`) with them as its `rows`.
+    enum JSONShape {
+        case array
+        case envelope(report: String, asOf: CalendarDate)
+    }
+
     let context: Context
     let format: OutputFormat
-    let layout: RowLayout
-    let thresholds: Thresholds
-    private var collected: [ActionRow] = []
+    let shape: JSONShape
+    let cells: (Item) -> [String]
+    private var collected: [Item] = []
     private var count = 0
 
-    /// For JSON, the report envelope (`ReportEnvelope`) with its rows streamed.
-    init(context: Context, format: OutputFormat, layout: RowLayout, report: String, asOf: CalendarDate, thresholds: Thresholds) {
-        self.context = context; self.format = format; self.layout = layout; self.thresholds = thresholds
-        switch format {
-        case .csv: context.printCSV(layout.columns.map(\.key))
-        case .json:
+    init(context: Context, format: OutputFormat, header: [String], shape: JSONShape, cells: @escaping (Item) -> [String]) {
+        self.context = context; self.format = format; self.shape = shape; self.cells = cells
+        switch (format, shape) {
+        case (.csv, _): context.printCSV(header)
+        case (.json, .array): context.print("[")
+        case (.json, .envelope(let report, let asOf)):
             context.print("{\n  \"asOf\" : \(JSONOutput.quoted(asOf.iso)),\n  \"report\" : \(JSONOutput.quoted(report)),\n  \"rows\" : [")
-        case .table, .markdown: break
+        case (.table, _), (.markdown, _): break
         }
     }
 
-    mutating func add(_ row: ActionRow) throws {
+    private var indent: Int { if case .envelope = shape { return 4 } else { return 2 } }
+
+    mutating func add(_ item: Item) throws {
         switch format {
-        case .csv: context.printCSV(layout.cells(row))
-        case .json: context.print((count == 0 ? "\n    " : ",\n    ") + (try JSONOutput.fragment(row, indent: 4)))
-        case .table, .markdown: collected.append(row)
+        case .csv: context.printCSV(cells(item))
+        case .json: context.print((count == 0 ? "\n" : ",\n") + String(repeating: " ", count: indent) + (try JSONOutput.fragment(item, indent: indent)))
+        case .table, .markdown: collected.append(item)
         }
         count += 1
     }
 
-    /// Rows collected for a text or Markdown table (empty for CSV and JSON).
-    var rows: [ActionRow] { collected }
+    /// Records collected for a text or Markdown table (empty for CSV and JSON).
+    var items: [Item] { collected }
 
-    /// Ends the JSON document: the thresholds, then the totals.
-    func finishJSON<Totals: Encodable>(totals: Totals) throws {
+    /// Ends an array: closes the JSON, or prints the collected table.
+    func finish(table: ([Item]) -> Table, empty: String) {
+        switch format {
+        case .json: context.print(count == 0 ? "]\n" : "\n]\n")
+        case .csv: break
+        case .table, .markdown: context.emit(table(collected), format: format, empty: empty)
+        }
+    }
+
+    /// Ends an envelope: the thresholds, then the totals.
+    func finishJSON<Totals: Encodable>(thresholds: Thresholds, totals: Totals) throws {
         guard format == .json else { return }
         context.print((count == 0 ? "]" : "\n  ]") + ",\n  \"thresholds\" : " + (try JSONOutput.fragment(thresholds, indent: 2))
                       + ",\n  \"totals\" : " + (try JSONOutput.fragment(totals, indent: 2)) + "\n}\n")
     }
+}
+
+/// A report's stream of action rows, in the envelope.
+struct RowStream {
+    private var stream: OutputStream<ActionRow>
+    let thresholds: Thresholds
+
+    init(context: Context, format: OutputFormat, layout: RowLayout, report: String, asOf: CalendarDate, thresholds: Thresholds) {
+        stream = OutputStream(context: context, format: format, header: layout.columns.map(\.key),
+                              shape: .envelope(report: report, asOf: asOf), cells: layout.cells)
+        self.thresholds = thresholds
+    }
+
+    mutating func add(_ row: ActionRow) throws { try stream.add(row) }
+
+    var rows: [ActionRow] { stream.items }
+
+    func finishJSON<Totals: Encodable>(totals: Totals) throws { try stream.finishJSON(thresholds: thresholds, totals: totals) }
 }
 
 /// `planwatch report ...`.

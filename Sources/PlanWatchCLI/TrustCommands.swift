@@ -157,23 +157,13 @@ struct HistoryCommand: StoreCommand {
         func cells(_ e: HistoryEntry) -> [String] {
             [String(e.seq), String(e.at.prefix(16)).replacingOccurrences(of: "T", with: " "), e.actor, e.command, e.summary]
         }
-        var table = Table(columns: columns)
-        var count = 0
-        if format == .csv { context.print(CSV.line(columns.map(\.key))) }
-        if format == .json { context.print("[") }
-        try context.store.forEachHistoryEntry(filter) { entry in
-            switch format {
-            case .csv: context.print(CSV.line(cells(entry)))
-            case .json: context.print((count == 0 ? "\n  " : ",\n  ") + (try JSONOutput.fragment(entry, indent: 2)))
-            case .table, .markdown: table.append(cells(entry))
-            }
-            count += 1
-        }
-        switch format {
-        case .json: context.print(count == 0 ? "]\n" : "\n]\n")
-        case .csv: break
-        case .table, .markdown: context.emit(table, format: format, empty: "No changes recorded.")
-        }
+        var stream = OutputStream<HistoryEntry>(context: context, format: format, header: columns.map(\.key), shape: .array, cells: cells)
+        try context.store.forEachHistoryEntry(filter) { try stream.add($0) }
+        stream.finish(table: { entries in
+            var table = Table(columns: columns)
+            for entry in entries { table.append(cells(entry)) }
+            return table
+        }, empty: "No changes recorded.")
     }
 }
 

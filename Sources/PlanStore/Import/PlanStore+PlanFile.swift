@@ -15,7 +15,7 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     }
 }
 
-/// Reading and writing whole plan files (PRODUCT.md section 5).
+/// Reading and writing whole plan files (docs/plan-file.md).
 extension PlanStore {
     /// Merges a plan file by natural key, all or nothing. A record that
     /// exists with the same values is left alone; one that exists with
