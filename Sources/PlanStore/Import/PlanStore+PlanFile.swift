@@ -25,173 +25,120 @@ extension PlanStore {
         try write(dryRun: dryRun, bulk: true) { db, audit in
             var summary = ImportSummary()
             var ids = KeyCache(db)
-            try file.forEach(.qualityIndicators) { n, qi in
-                try at("qualityIndicators[\(n)]") {
-                    let existing = try (qi.code.map { try db.row(sql: Select.qi + " WHERE q.code = ?", arguments: [$0]) } ?? nil)
-                        ?? db.row(sql: Select.qi + " WHERE lower(q.name) = lower(?)", arguments: [qi.name])
-                    if let existing {
-                        try same("quality indicator", qi.reference, try QualityIndicator(row: existing), qi)
-                        summary.count("qualityIndicators", added: false)
-                    } else {
-                        try PlanStore.insertQualityIndicator(db, audit, qi, skipExisting: false)
-                        summary.count("qualityIndicators", added: true)
-                    }
-                }
-            }
-            try file.forEach(.partnerships) { n, p in
-                try at("partnerships[\(n)] (\(p.key))") {
-                    if let row = try db.row(sql: Select.partnership + " WHERE p.key = ?", arguments: [p.key]) {
-                        try same("partnership", p.key, try Partnership(row: row), p)
-                        summary.count("partnerships", added: false)
-                    } else {
-                        try PlanStore.insertPartnership(db, audit, p)
-                        summary.count("partnerships", added: true)
-                    }
-                }
-            }
-            try file.forEach(.linkAssignments) { n, link in
-                try at("linkAssignments[\(n)]") {
-                    let pid = try Lookup.partnershipID(db, link.partnership)
-                    if let row = try db.row(sql: Select.link + " WHERE l.partnership_id = ? AND l.from_date = ?", arguments: [pid, link.from]) {
-                        try same("link assignment", "\(link.partnership) from \(link.from)", try LinkAssignment(row: row), link)
-                        summary.count("linkAssignments", added: false)
-                    } else {
-                        try PlanStore.insertLink(db, audit, link)
-                        summary.count("linkAssignments", added: true)
-                    }
-                }
-            }
-            try file.forEach(.inspections) { n, inspection in
-                try at("inspections[\(n)] (\(inspection.key))") {
-                    if let row = try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [inspection.key]) {
-                        try same("inspection", inspection.key, try Inspection(row: row), inspection)
-                        summary.count("inspections", added: false)
-                    } else {
-                        try PlanStore.insertInspection(db, audit, inspection)
-                        summary.count("inspections", added: true)
-                    }
-                }
-            }
-            try file.forEach(.evaluations) { n, evaluation in
-                try at("evaluations[\(n)] (\(evaluation.inspection) \(evaluation.qi))") {
-                    let iid = try ids.inspection(evaluation.inspection)
-                    let qid = try Lookup.qiID(db, evaluation.qi)
-                    if let old = try db.one(Int.self, sql: "SELECT grade FROM evaluation WHERE inspection_id = ? AND qi_id = ?", arguments: [iid, qid]) {
-                        guard old == evaluation.grade.value else {
-                            throw PlanError.refused("conflicts with the database: grade is \(old) there, \(evaluation.grade.value) in the file")
+            /// One list merged by natural key: each record is found (or not)
+            /// under its key, compared, and added when absent, its problems
+            /// prefixed with its place in the file.
+            func merge<T: Encodable & Equatable>(_ section: PlanFile.Section<T>, _ place: (Int, T) -> String, find: (T) throws -> Found<T>,
+                          add: (T) throws -> Void) throws {
+                try file.forEach(section) { n, record in
+                    try at("\(section.key)[\(n)]" + place(n, record)) {
+                        switch try find(record) {
+                        case .absent:
+                            try add(record)
+                            summary.count(section.key, added: true)
+                        case .stored(let stored, let entity, let key):
+                            try same(entity, key, stored, record)
+                            summary.count(section.key, added: false)
+                        case .unchanged:
+                            summary.count(section.key, added: false)
                         }
-                        summary.count("evaluations", added: false)
-                    } else {
-                        try PlanStore.upsertEvaluation(db, audit, evaluation)
-                        summary.count("evaluations", added: true)
                     }
                 }
             }
-            try file.forEach(.findings) { n, finding in
-                try at("findings[\(n)] (\(finding.inspection) #\(finding.number))") {
-                    let iid = try ids.inspection(finding.inspection)
-                    if let row = try db.row(sql: Select.finding + " WHERE f.inspection_id = ? AND f.number = ?", arguments: [iid, finding.number]) {
-                        var stored = try Finding(row: row)
-                        stored.id = finding.id
-                        try same("finding", "\(finding.inspection) #\(finding.number)", stored, finding)
-                        summary.count("findings", added: false)
-                    } else {
-                        var clean = finding
-                        clean.id = nil
-                        _ = try PlanStore.insertFinding(db, audit, clean)
-                        summary.count("findings", added: true)
-                    }
+            try merge(.qualityIndicators, { _, _ in "" }, find: { qi in
+                let row = try (qi.code.map { try db.row(sql: Select.qi + " WHERE q.code = ?", arguments: [$0]) } ?? nil)
+                    ?? db.row(sql: Select.qi + " WHERE lower(q.name) = lower(?)", arguments: [qi.name])
+                return try row.map { .stored(try QualityIndicator(row: $0), "quality indicator", qi.reference) } ?? .absent
+            }, add: { try PlanStore.insertQualityIndicator(db, audit, $0, skipExisting: false) })
+            try merge(.partnerships, { " (\($1.key))" }, find: { p in
+                try db.row(sql: Select.partnership + " WHERE p.key = ?", arguments: [p.key])
+                    .map { .stored(try Partnership(row: $0), "partnership", p.key) } ?? .absent
+            }, add: { try PlanStore.insertPartnership(db, audit, $0) })
+            try merge(.linkAssignments, { _, _ in "" }, find: { link in
+                let pid = try Lookup.partnershipID(db, link.partnership)
+                return try db.row(sql: Select.link + " WHERE l.partnership_id = ? AND l.from_date = ?", arguments: [pid, link.from])
+                    .map { .stored(try LinkAssignment(row: $0), "link assignment", "\(link.partnership) from \(link.from)") } ?? .absent
+            }, add: { try PlanStore.insertLink(db, audit, $0) })
+            try merge(.inspections, { " (\($1.key))" }, find: { inspection in
+                try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [inspection.key])
+                    .map { .stored(try Inspection(row: $0), "inspection", inspection.key) } ?? .absent
+            }, add: { try PlanStore.insertInspection(db, audit, $0) })
+            try merge(.evaluations, { " (\($1.inspection) \($1.qi))" }, find: { evaluation in
+                let iid = try ids.inspection(evaluation.inspection)
+                let qid = try Lookup.qiID(db, evaluation.qi)
+                guard let old = try db.one(Int.self, sql: "SELECT grade FROM evaluation WHERE inspection_id = ? AND qi_id = ?",
+                                           arguments: [iid, qid]) else { return .absent }
+                guard old == evaluation.grade.value else {
+                    throw PlanError.refused("conflicts with the database: grade is \(old) there, \(evaluation.grade.value) in the file")
                 }
-            }
-            try file.forEach(.plans) { n, plan in
-                try at("plans[\(n)] (\(plan.inspection))") {
-                    guard let stored = try Lookup.plan(db, inspection: plan.inspection) else {
-                        throw try Lookup.unknown(db, "inspection", plan.inspection)
-                    }
-                    if stored == plan {
-                        summary.count("plans", added: false)
-                    } else if stored == ActionPlan(inspection: plan.inspection) {
-                        try PlanStore.savePlan(db, audit, before: stored, after: plan)
-                        summary.count("plans", added: true)
-                    } else {
-                        try same("plan", plan.inspection, stored, plan)
-                    }
+                return .unchanged
+            }, add: { try PlanStore.upsertEvaluation(db, audit, $0) })
+            try merge(.findings, { " (\($1.inspection) #\($1.number))" }, find: { finding in
+                let iid = try ids.inspection(finding.inspection)
+                guard let row = try db.row(sql: Select.finding + " WHERE f.inspection_id = ? AND f.number = ?",
+                                           arguments: [iid, finding.number]) else { return .absent }
+                var stored = try Finding(row: row)
+                stored.id = finding.id
+                return .stored(stored, "finding", "\(finding.inspection) #\(finding.number)")
+            }, add: { finding in
+                var clean = finding
+                clean.id = nil
+                _ = try PlanStore.insertFinding(db, audit, clean)
+            })
+            try merge(.plans, { " (\($1.inspection))" }, find: { plan in
+                guard let stored = try Lookup.plan(db, inspection: plan.inspection) else {
+                    throw try Lookup.unknown(db, "inspection", plan.inspection)
                 }
-            }
-            try file.forEach(.inspectionChanges) { n, change in
-                try at("inspectionChanges[\(n)] (\(change.inspection) \(change.date))") {
-                    let iid = try ids.inspection(change.inspection)
-                    if let row = try db.row(sql: Select.inspectionChange + " WHERE c.inspection_id = ? AND c.on_date = ?",
-                                            arguments: [iid, change.date]) {
-                        try same("inspection change", "\(change.inspection) on \(change.date)", try InspectionChange(row: row), change)
-                        summary.count("inspectionChanges", added: false)
-                    } else {
-                        // The file's inspection holds the present values; a change is its history, recorded as it is.
-                        try PlanStore.insertInspectionChange(db, audit, change)
-                        summary.count("inspectionChanges", added: true)
-                    }
-                }
-            }
-            try file.forEach(.actions) { n, action in
-                try at("actions[\(n)] (\(action.qualifiedRef))") {
-                    let iid = try ids.inspection(action.inspection)
-                    if let row = try db.row(sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", arguments: [iid, action.ref]) {
-                        var stored = try Action(row: row)
-                        stored.id = action.id
-                        try same("action", action.qualifiedRef, stored, action)
-                        summary.count("actions", added: false)
-                    } else {
-                        var clean = action.withNormalisedNames
-                        clean.id = nil
-                        _ = try PlanStore.insertAction(db, audit, clean)
-                        summary.count("actions", added: true)
-                    }
-                }
-            }
-            try file.forEach(.updates) { n, update in
-                try at("updates[\(n)] (\(update.action) \(update.date))") {
-                    let id = try ids.action(update.action)
-                    let existing = try db.rows(sql: Select.update + " WHERE u.action_id = ? AND u.on_date = ?", arguments: [id, update.date])
-                        .map(PlanFile.Update.init(row:))
-                    if existing.contains(update) {
-                        summary.count("updates", added: false)
-                    } else {
-                        try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp, today: today)
-                        summary.count("updates", added: true)
-                    }
-                }
-            }
-            try file.forEach(.extensions) { n, ext in
-                try at("extensions[\(n)] (\(ext.action) to \(ext.to))") {
-                    let id = try ids.action(ext.action)
-                    let existing = try db.rows(sql: Select.extensionRow + " WHERE x.action_id = ? AND x.to_due = ?", arguments: [id, ext.to])
-                        .map(PlanFile.Extension.init(row:))
-                    if let stored = existing.first {
-                        try same("extension", "\(ext.action) to \(ext.to)", stored, ext)
-                        summary.count("extensions", added: false)
-                    } else {
-                        try PlanStore.insertExtension(db, audit, actionID: id, ext)
-                        summary.count("extensions", added: true)
-                    }
-                }
-            }
-            try file.forEach(.reviews) { n, review in
-                try at("reviews[\(n)] (\(review.partnership) \(review.date))") {
-                    let pid = try Lookup.partnershipID(db, review.partnership)
-                    if let row = try db.row(sql: Select.review + " WHERE r.partnership_id = ? AND r.on_date = ? AND r.kind = ?",
-                                                  arguments: [pid, review.date, review.kind]) {
-                        let asFile = try PlanFile.Review(row: row)
-                        var incoming = review
-                        incoming.actions.sort()
-                        if incoming.inspector == nil { incoming.inspector = asFile.inspector }
-                        try same("linking review", "\(review.partnership) \(review.kind.rawValue) on \(review.date)", asFile, incoming)
-                        summary.count("reviews", added: false)
-                    } else {
-                        _ = try PlanStore.insertReview(db, audit, review)
-                        summary.count("reviews", added: true)
-                    }
-                }
-            }
+                // The draft every inspection is recorded with counts as no plan yet.
+                return stored == ActionPlan(inspection: plan.inspection) && stored != plan ? .absent : .stored(stored, "plan", plan.inspection)
+            }, add: { try PlanStore.savePlan(db, audit, before: ActionPlan(inspection: $0.inspection), after: $0) })
+            try merge(.inspectionChanges, { " (\($1.inspection) \($1.date))" }, find: { change in
+                let iid = try ids.inspection(change.inspection)
+                return try db.row(sql: Select.inspectionChange + " WHERE c.inspection_id = ? AND c.on_date = ?", arguments: [iid, change.date])
+                    .map { .stored(try InspectionChange(row: $0), "inspection change", "\(change.inspection) on \(change.date)") } ?? .absent
+            }, add: {
+                // The file's inspection holds the present values; a change is its history, recorded as it is.
+                try PlanStore.insertInspectionChange(db, audit, $0)
+            })
+            try merge(.actions, { " (\($1.qualifiedRef))" }, find: { action in
+                let iid = try ids.inspection(action.inspection)
+                guard let row = try db.row(sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?",
+                                           arguments: [iid, action.ref]) else { return .absent }
+                var stored = try Action(row: row)
+                stored.id = action.id
+                return .stored(stored, "action", action.qualifiedRef)
+            }, add: { action in
+                var clean = action.withNormalisedNames
+                clean.id = nil
+                _ = try PlanStore.insertAction(db, audit, clean)
+            })
+            try merge(.updates, { " (\($1.action) \($1.date))" }, find: { update in
+                let id = try ids.action(update.action)
+                let existing = try db.rows(sql: Select.update + " WHERE u.action_id = ? AND u.on_date = ?", arguments: [id, update.date])
+                    .map(PlanFile.Update.init(row:))
+                // An update is appended unless the very same one is there: updates are history, never compared.
+                return existing.contains(update) ? .unchanged : .absent
+            }, add: { update in
+                try PlanStore.insertUpdate(db, audit, actionID: try ids.action(update.action), update, recordedAt: audit.timestamp, today: today)
+            })
+            try merge(.extensions, { " (\($1.action) to \($1.to))" }, find: { ext in
+                let id = try ids.action(ext.action)
+                return try db.rows(sql: Select.extensionRow + " WHERE x.action_id = ? AND x.to_due = ?", arguments: [id, ext.to])
+                    .map(PlanFile.Extension.init(row:)).first.map { .stored($0, "extension", "\(ext.action) to \(ext.to)") } ?? .absent
+            }, add: { try PlanStore.insertExtension(db, audit, actionID: try ids.action($0.action), $0) })
+            try merge(.reviews, { " (\($1.partnership) \($1.date))" }, find: { review in
+                let pid = try Lookup.partnershipID(db, review.partnership)
+                guard let row = try db.row(sql: Select.review + " WHERE r.partnership_id = ? AND r.on_date = ? AND r.kind = ?",
+                                           arguments: [pid, review.date, review.kind]) else { return .absent }
+                var asFile = try PlanFile.Review(row: row)
+                // Compared as the file gives it: its actions in any order, its inspector when it names one.
+                asFile.actions = asFile.actions.sorted()
+                if review.inspector == nil { asFile.inspector = nil }
+                var incoming = review
+                incoming.actions.sort()
+                try same("linking review", "\(review.partnership) \(review.kind.rawValue) on \(review.date)", asFile, incoming)
+                return .unchanged
+            }, add: { _ = try PlanStore.insertReview(db, audit, $0) })
             return summary
         }
     }
@@ -245,6 +192,16 @@ private struct KeyCache {
         lastAction = (reference, id)
         return id
     }
+}
+
+/// What a plan file's record finds under its natural key.
+private enum Found<T> {
+    /// Nothing: the record is added.
+    case absent
+    /// A stored record of that key (its entity and key in words), which must equal the file's (else the fields that differ are named).
+    case stored(T, String, String)
+    /// The same record is already there.
+    case unchanged
 }
 
 /// Runs `body`, prefixing any refusal with where in the file it happened.
