@@ -158,7 +158,7 @@ struct HistoryCommand: StoreCommand {
             [String(e.seq), String(e.at.prefix(16)).replacingOccurrences(of: "T", with: " "), e.actor, e.command, e.summary]
         }
         var stream = OutputStream<HistoryEntry>(context: context, format: format, header: columns.map(\.key), shape: .array, cells: cells)
-        try context.store.forEachHistoryEntry(filter) { try stream.add($0) }
+        try context.store.forEachAuditEntry(filter) { try stream.add(HistoryEntry($0)) }
         stream.finish(table: { entries in
             var table = Table(columns: columns)
             for entry in entries { table.append(cells(entry)) }
@@ -185,7 +185,7 @@ struct UndoCommand: StoreCommand {
     func run(context: Context) throws {
         let result = try context.store.undo(today: context.today)
         context.done("Undid '\(result.command)' (audit entry \(result.change), \(result.at.prefix(16).replacingOccurrences(of: "T", with: " ")) UTC):")
-        for step in result.steps { context.done("  \(step)") }
+        for step in result.steps { context.done("  " + UndoWords.text(step)) }
     }
 }
 

@@ -3,20 +3,8 @@ import Foundation
 import GRDB
 import ImprovementPlan
 
-/// One entry of the audit trail: who changed what, when, from what to what.
-public struct AuditEntry: Codable, Hashable, Sendable {
-    public var seq: Int64
-    public var at: String
-    public var actor: String
-    public var command: String
-    public var entity: String
-    public var key: String
-    public var operation: String
-    public var before: String?
-    public var after: String?
-    public var prevHash: String
-    public var hash: String
-
+/// The chain an entry belongs to, and its row.
+extension AuditEntry {
     /// The hash an entry must carry: SHA-256 over the previous entry's hash
     /// and this entry's fields, each length-prefixed so no two entries share
     /// a canonical form.
@@ -50,10 +38,10 @@ public struct AuditEntry: Codable, Hashable, Sendable {
     public static let genesis = String(repeating: "0", count: 64)
 
     init(row: Row) throws {
-        seq = try row.required("seq"); at = try row.required("at"); actor = try row.required("actor")
-        command = try row.required("command"); entity = try row.required("entity"); key = try row.required("entity_key")
-        operation = try row.required("operation"); before = row["before"]; after = row["after"]
-        prevHash = try row.required("prev_hash"); hash = try row.required("hash")
+        self.init(seq: try row.required("seq"), at: try row.required("at"), actor: try row.required("actor"),
+                  command: try row.required("command"), entity: try row.required("entity"), key: try row.required("entity_key"),
+                  operation: try row.required("operation"), before: row["before"], after: row["after"],
+                  prevHash: try row.required("prev_hash"), hash: try row.required("hash"))
     }
 }
 

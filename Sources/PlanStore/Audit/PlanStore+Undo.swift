@@ -8,9 +8,10 @@ public struct UndoResult: Codable, Sendable {
     public var change: Int64
     public var command: String
     public var at: String
-    /// What was done to revert it, in plain words.
-    public var steps: [String]
+    /// What was done to revert it, one step per entry reverted (`PlanFormats.UndoWords` tells them).
+    public var steps: [UndoStep]
 }
+
 
 /// Reverting the most recent change an actor made, as a new audited change.
 extension PlanStore {
@@ -53,7 +54,7 @@ extension PlanStore {
             }
 
             let audit = AuditWriter(actor: actor, command: UndoCommand.name(reverting: oldest.seq), timestamp: PlanStore.timestamp(now()))
-            var steps: [String] = []
+            var steps: [UndoStep] = []
             for entry in change.reversed() {
                 do {
                     steps.append(try PlanStore.revert(entry, db, audit, today: today))
@@ -84,7 +85,7 @@ extension PlanStore {
     }
 
     /// Reverts one audit entry and records the reversal.
-    static func revert(_ entry: AuditEntry, _ db: Database, _ audit: AuditWriter, today: CalendarDate) throws -> String {
+    static func revert(_ entry: AuditEntry, _ db: Database, _ audit: AuditWriter, today: CalendarDate) throws -> UndoStep {
         let key = entry.key
         let subject = AuditSubject(entity: entry.entity, key: key)
         switch (subject?.entity, entry.operation) {
@@ -92,7 +93,7 @@ extension PlanStore {
             let restored = try decode(Action.self, entry.before)
             let id = try Lookup.actionID(db, key)
             try saveAction(db, audit, before: try Lookup.action(db, id: id), after: restored)
-            return "action \(key) restored to its state before entry \(entry.seq)"
+            return .actionRestored(action: key, beforeEntry: entry.seq)
         case (.progressUpdate?, "insert"):
             let update = try decode(ProgressUpdate.self, entry.after)
             let id = try Lookup.actionID(db, key)
@@ -101,14 +102,14 @@ extension PlanStore {
                                             note: "Correction: the update of \(update.date) (\"\(update.note)\") was undone",
                                             status: action.status, percent: action.percent)
             try insertUpdate(db, audit, actionID: id, correction, recordedAt: audit.timestamp, today: max(update.date, today))
-            return "progress update of \(update.date) on action \(key) answered by a correcting update (updates are never deleted)"
+            return .updateCorrected(action: key, date: update.date)
         case (.deadlineExtension?, "insert"):
             let ext = try decode(DeadlineExtension.self, entry.after)
             let id = try Lookup.actionID(db, key)
             try db.run(sql: "DELETE FROM deadline_extension WHERE action_id = ? AND to_due = ? AND from_due = ?",
                            arguments: [id, ext.to, ext.from])
             try audit.record(db, .deadlineExtension(action: id), before: ext, after: DeadlineExtension?.none, operation: "delete")
-            return "extension of action \(key) to \(ext.to) removed"
+            return .extensionRemoved(action: key, to: ext.to)
         case (.action?, "insert"):
             let action = try decode(Action.self, entry.after)
             let id = try Lookup.actionID(db, key)
@@ -118,34 +119,34 @@ extension PlanStore {
             let current = try Lookup.action(db, id: id)
             try db.run(sql: "DELETE FROM action WHERE id = ?", arguments: [id])
             try audit.record(db, .action(id), before: current, after: Action?.none, operation: "delete")
-            return "action \(key) (\(action.qualifiedRef)) removed"
+            return .actionRemoved(action: key, ref: action.qualifiedRef)
         case (.actionPlan?, "update"):
             let restored = try decode(ActionPlan.self, entry.before)
             try savePlan(db, audit, before: try Lookup.plan(db, inspection: key), after: restored)
-            return "plan for \(key) restored to \(restored.status.rawValue)"
+            return .planRestored(inspection: key, status: restored.status)
         case (.inspection?, "update"):
             let restored = try decode(Inspection.self, entry.before)
             guard let row = try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [key]) else {
                 throw try Lookup.unknown(db, "inspection", key)
             }
             try saveInspectionStanding(db, audit, before: try Inspection(row: row), after: restored)
-            return "inspection \(key) restored to escalation \(restored.escalation.rawValue)"
+            return .inspectionRestored(inspection: key, escalation: restored.escalation)
         case (.evaluation?, "update"):
             let restored = try decode(Evaluation.self, entry.before)
             try upsertEvaluation(db, audit, restored)
-            return "grade of \(key) restored to \(restored.grade)"
+            return .gradeRestored(evaluation: key, grade: restored.grade)
         case (.linkAssignment?, "update"):
             let restored = try decode(LinkAssignment.self, entry.before)
             let pid = try Lookup.partnershipID(db, restored.partnership)
             try db.run(sql: "UPDATE link_assignment SET to_date = ? WHERE partnership_id = ? AND from_date = ?",
                            arguments: [restored.to, pid, restored.from])
             try audit.record(db, .linkAssignment(partnership: restored.partnership, from: restored.from), before: try decode(LinkAssignment.self, entry.after), after: restored)
-            return "link assignment \(key) restored"
+            return .linkRestored(assignment: key)
         case (let entity?, "insert"):
             let (sql, arguments) = try deletion(entity: entry.entity, key: key, db)
             try db.run(sql: sql, arguments: arguments)
             try audit.record(db, entity: entry.entity, key: key, before: entry.after.map(RawJSON.init), after: RawJSON?.none, operation: "delete")
-            return "\(entity.words) \(key) removed"
+            return .removed(entity: entity.words, key: key)
         default:
             throw PlanError.refused("undo refused: entry \(entry.seq) (\(entry.operation) \(entry.entity)) cannot be reverted")
         }
