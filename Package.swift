@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "ImprovementPlanTests", dependencies: ["ImprovementPlan"]),
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ImprovementPlan", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan"]),
+        .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan", "PlanStore", "Seeds"]),
         .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "ImprovementPlan"], exclude: ["Golden", "Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -225,3 +225,46 @@ extension PlanFile {
         try source.forEach(.reviews) { _, record in reviews.append(record) }
     }
 }
+
+/// Receives a plan file's records list by list (`PlanStore.exportPlanFile(into:)`),
+/// lists in the order of their keys: a writer streams them, a collector keeps them.
+public protocol PlanFileSink {
+    mutating func beginList(_ key: String) throws
+    mutating func record<T: Encodable>(_ record: T) throws
+    mutating func endList() throws
+}
+
+extension PlanFile {
+    /// A sink that keeps every record: the plan file in memory.
+    public struct Collector: PlanFileSink {
+        public private(set) var file = PlanFile()
+        private var key = ""
+
+        public init() {}
+
+        public mutating func beginList(_ key: String) { self.key = key }
+        public mutating func endList() {}
+
+        public mutating func record<T: Encodable>(_ record: T) throws {
+            func add<R>(_ list: WritableKeyPath<PlanFile, [R]>) throws {
+                guard let value = record as? R else { throw PlanError.refused("plan file: a \(T.self) is not a record of \(key)") }
+                file[keyPath: list].append(value)
+            }
+            switch key {
+            case "qualityIndicators": try add(\.qualityIndicators)
+            case "partnerships": try add(\.partnerships)
+            case "linkAssignments": try add(\.linkAssignments)
+            case "inspections": try add(\.inspections)
+            case "evaluations": try add(\.evaluations)
+            case "findings": try add(\.findings)
+            case "plans": try add(\.plans)
+            case "inspectionChanges": try add(\.inspectionChanges)
+            case "actions": try add(\.actions)
+            case "updates": try add(\.updates)
+            case "extensions": try add(\.extensions)
+            case "reviews": try add(\.reviews)
+            default: throw PlanError.refused("plan file: no list '\(key)'")
+            }
+        }
+    }
+}

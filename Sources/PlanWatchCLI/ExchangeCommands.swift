@@ -115,7 +115,10 @@ struct ExportCommand: StoreCommand {
             guard filter == ActionFilter() else {
                 throw PlanError.refused("filters: a plan file holds the whole database; --partnership, --inspection, --owner and --agency apply to csv and ics")
             }
-            context.print(try JSONOutput.encode(try context.store.exportPlanFile()))
+            // Streamed a record at a time: a national database is never held in memory whole.
+            var writer = PlanFileWriter(output: context.print)
+            try context.store.exportPlanFile(into: &writer)
+            writer.finish()
         case .csv:
             let areas = try context.store.findingTexts(filter)
             let notes = try context.store.latestNotes(filter)

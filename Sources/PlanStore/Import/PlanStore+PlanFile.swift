@@ -143,27 +143,37 @@ extension PlanStore {
         }
     }
 
-    /// The whole database as a plan file, every list in natural-key order.
+    /// The whole database as a plan file, every list in natural-key order, in memory.
     public func exportPlanFile() throws -> PlanFile {
+        var collector = PlanFile.Collector()
+        try exportPlanFile(into: &collector)
+        return collector.file
+    }
+
+    /// The whole database, list by list in the order of their keys, each
+    /// list in natural-key order, a record at a time from one read: what a
+    /// plan-file writer streams without holding the database in memory.
+    public func exportPlanFile(into sink: inout some PlanFileSink) throws {
         try read { db in
-            var file = PlanFile()
-            file.qualityIndicators = try db.rows(sql: Select.qi + " ORDER BY q.code IS NULL, q.code, q.name").map(QualityIndicator.init(row:))
-            file.partnerships = try db.rows(sql: Select.partnership + " ORDER BY p.key").map(Partnership.init(row:))
-            file.linkAssignments = try db.rows(sql: Select.link + " ORDER BY p.key, l.from_date").map(LinkAssignment.init(row:))
-            file.inspections = try db.rows(sql: Select.inspection + " ORDER BY i.key").map(Inspection.init(row:))
-            file.evaluations = try db.rows(sql: Select.evaluation + " ORDER BY i.key, q.code IS NULL, q.code, q.name").map(Evaluation.init(row:))
-            file.findings = try db.rows(sql: Select.finding + " ORDER BY i.key, f.number").map(Finding.init(row:)).map {
-                var f = $0; f.id = nil; return f
+            func list<T: Encodable>(_ key: String, _ sql: String, _ decode: (Row) throws -> T) throws {
+                try sink.beginList(key)
+                let rows = try Row.fetchCursor(db, sql: sql)
+                while let row = try rows.next() { try sink.record(try decode(row)) }
+                try sink.endList()
             }
-            file.plans = try db.rows(sql: Select.plan + " ORDER BY i.key").map(ActionPlan.init(row:))
-            file.inspectionChanges = try db.rows(sql: Select.inspectionChange + " ORDER BY i.key, c.on_date").map(InspectionChange.init(row:))
-            file.actions = try db.rows(sql: Select.action + " ORDER BY i.key, a.id").map(Action.init(row:)).map {
-                var a = $0; a.id = nil; return a
-            }
-            file.updates = try db.rows(sql: Select.update + " ORDER BY i.key, a.id, u.on_date, u.id").map(PlanFile.Update.init(row:))
-            file.extensions = try db.rows(sql: Select.extensionRow + " ORDER BY i.key, a.id, x.to_due").map(PlanFile.Extension.init(row:))
-            file.reviews = try db.rows(sql: Select.review + " ORDER BY p.key, r.on_date, r.kind").map(PlanFile.Review.init(row:))
-            return file
+            // In the order of the keys, as the plan file's sorted JSON has them.
+            try list("actions", Select.action + " ORDER BY i.key, a.id") { var a = try Action(row: $0); a.id = nil; return a }
+            try list("evaluations", Select.evaluation + " ORDER BY i.key, q.code IS NULL, q.code, q.name", Evaluation.init(row:))
+            try list("extensions", Select.extensionRow + " ORDER BY i.key, a.id, x.to_due", PlanFile.Extension.init(row:))
+            try list("findings", Select.finding + " ORDER BY i.key, f.number") { var f = try Finding(row: $0); f.id = nil; return f }
+            try list("inspectionChanges", Select.inspectionChange + " ORDER BY i.key, c.on_date", InspectionChange.init(row:))
+            try list("inspections", Select.inspection + " ORDER BY i.key", Inspection.init(row:))
+            try list("linkAssignments", Select.link + " ORDER BY p.key, l.from_date", LinkAssignment.init(row:))
+            try list("partnerships", Select.partnership + " ORDER BY p.key", Partnership.init(row:))
+            try list("plans", Select.plan + " ORDER BY i.key", ActionPlan.init(row:))
+            try list("qualityIndicators", Select.qi + " ORDER BY q.code IS NULL, q.code, q.name", QualityIndicator.init(row:))
+            try list("reviews", Select.review + " ORDER BY p.key, r.on_date, r.kind", PlanFile.Review.init(row:))
+            try list("updates", Select.update + " ORDER BY i.key, a.id, u.on_date, u.id", PlanFile.Update.init(row:))
         }
     }
 }
