@@ -20,6 +20,10 @@ public enum PlanError: Error, Equatable, Sendable, LocalizedError, CustomStringC
     case refused(String)
     /// Several problems found in one pass over a file, one line each.
     case problems([String])
+    /// Problems with rows of a council's sheet, each naming its row and, where
+    /// one is at fault, the field; the sheet's reader words them with the
+    /// sheet's own headings (`ActionSheet.describe`).
+    case rowProblems([RowProblem])
 
     public var description: String {
         switch self {
@@ -37,6 +41,8 @@ public enum PlanError: Error, Equatable, Sendable, LocalizedError, CustomStringC
             return reason
         case let .problems(lines):
             return lines.joined(separator: "\n")
+        case let .rowProblems(problems):
+            return problems.map { "row \($0.row): " + ($0.field.map { "field \($0): " } ?? "") + "\($0.error)" }.joined(separator: "\n")
         }
     }
 
@@ -51,5 +57,17 @@ extension DateInput {
         } catch {
             throw .invalidDate(field: field, problem: error)
         }
+    }
+}
+
+/// One row's problem in an imported sheet: the row as the spreadsheet numbers
+/// it, the field at fault (`ref`, `owner`, …, nil for the row as a whole) and what is wrong.
+public struct RowProblem: Error, Equatable, Sendable {
+    public var row: Int
+    public var field: String?
+    public var error: PlanError
+
+    public init(row: Int, field: String? = nil, error: PlanError) {
+        self.row = row; self.field = field; self.error = error
     }
 }

@@ -381,6 +381,17 @@ public struct ActionSheet: Sendable {
 /// The date forms of spreadsheets: those of `DateInput`, month-only
 /// timescales, "by 31 March 2025", "end of March 2025", two-digit years, and
 /// Excel serial numbers.
+extension ActionSheet {
+    /// Row problems in words, each field named by this sheet's own heading:
+    /// "row 7: column 'Ref': '1.1' is already used on row 3".
+    public func describe(_ problems: [RowProblem]) -> [String] {
+        problems.map { problem in
+            let column = problem.field.map { field in Field(rawValue: field).flatMap { columns[$0] } ?? field.prefix(1).uppercased() + field.dropFirst() }
+            return "row \(problem.row): " + (column.map { "column '\($0)': " } ?? "") + "\(problem.error)"
+        }
+    }
+}
+
 public enum SheetDates {
     public static func parse(_ text: String, today: CalendarDate) throws -> CalendarDate {
         if let date = try DateInput.numeric(text) { return date }

@@ -44,8 +44,13 @@ struct ImportCommand: StoreCommand {
             let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
             let sheet = try ActionSheet.read(data, today: day, defaultAgency: agency)
             let bar = ProgressBar(total: sheet.rows.count)
-            summary = try context.store.importSheet(sheet.rows, inspection: inspection, refHeading: sheet.columns[.ref] ?? "Ref",
-                                                    date: day, today: context.today, dryRun: dryRun, progress: bar.map { bar in { bar.show($0, $1) } })
+            do {
+                summary = try context.store.importSheet(sheet.rows, inspection: inspection, date: day, today: context.today, dryRun: dryRun,
+                                                        progress: bar.map { bar in { bar.show($0, $1) } })
+            } catch PlanError.rowProblems(let problems) {
+                bar?.finish()
+                throw PlanError.problems(sheet.describe(problems))
+            }
             bar?.finish()
             if !sheet.ignored.isEmpty { context.done("Columns not used: " + sheet.ignored.map { "'\($0)'" }.joined(separator: ", ")) }
         } else {

@@ -151,6 +151,11 @@ struct SheetImportTests {
         let differs = try h.run(["import", file.path, "--inspection", "dundee-2021"])
         #expect(differs.stderr.contains("row 2: column 'Ref': action dundee-2021/1 is already recorded with a different owner"))
         #expect(try h.snapshot() == settled)
+        // The store names the field; the message names the sheet's own heading for it.
+        try Data("Action No.,Action,Owner,Agency,Due\n1,x,someone else,a,2025-01-01\n".utf8).write(to: file)
+        let headed = try h.run(["import", file.path, "--inspection", "dundee-2021"])
+        #expect(headed.stderr == "planwatch: row 2: column 'Action No.': action dundee-2021/1 is already recorded with a different owner\n", "\(headed.stderr)")
+        #expect(try h.snapshot() == settled)
         let unknown = try h.run(["import", file.path, "--inspection", "nowhere"])
         #expect(unknown.stderr.contains("no inspection 'nowhere'"))
         let missing = try h.run(["import", file.path])

@@ -15,13 +15,13 @@ extension PlanStore {
     /// left alone; with different values it is a problem. Every problem is
     /// reported, each with its row.
     @discardableResult
-    public func importSheet(_ rows: [SheetRow], inspection: String, refHeading: String = "Ref", date: CalendarDate,
+    public func importSheet(_ rows: [SheetRow], inspection: String, date: CalendarDate,
                             today: CalendarDate, dryRun: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> ImportSummary {
         try Validation.notFuture(date, today: today, field: "date")
         return try write(dryRun: dryRun, bulk: true) { db, audit in
             let iid = try Lookup.inspectionID(db, inspection)
             var summary = ImportSummary()
-            var problems: [String] = []
+            var problems: [RowProblem] = []
             // The inspection's findings and action references, read once and kept
             // up to date as rows add to them: a sheet of 100,000 rows asks the
             // database nothing per row but to write.
@@ -94,10 +94,11 @@ extension PlanStore {
                         let existing = try Action(row: stored)
                         let differences = PlanStore.sheetDifferences(existing, action)
                         if !differences.isEmpty, let first = addedRefs[ref] {
-                            throw PlanError.refused("column '\(refHeading)': " + repeatedReference(ref, firstRow: first))
+                            throw RowProblem(row: row.row, field: "ref", error: .refused(repeatedReference(ref, firstRow: first)))
                         }
                         guard differences.isEmpty else {
-                            throw PlanError.refused("column '\(refHeading)': action \(inspection)/\(ref) is already recorded with a different \(differences.joined(separator: ", "))")
+                            throw RowProblem(row: row.row, field: "ref", error: .refused(
+                                "action \(inspection)/\(ref) is already recorded with a different \(differences.joined(separator: ", "))"))
                         }
                         summary.count("actions", added: false)
                         continue
@@ -113,11 +114,13 @@ extension PlanStore {
                                                    recordedAt: audit.timestamp, today: date)
                         summary.count("updates", added: true)
                     }
+                } catch let problem as RowProblem {
+                    problems.append(problem)
                 } catch let error as PlanError {
-                    problems.append("row \(row.row): \(error)")
+                    problems.append(RowProblem(row: row.row, error: error))
                 }
             }
-            if !problems.isEmpty { throw PlanError.problems(problems) }
+            if !problems.isEmpty { throw PlanError.rowProblems(problems) }
             return summary
         }
     }
