@@ -42,9 +42,18 @@ public struct PlanFileWriter: PlanFileSink {
 
     public mutating func record<T: Encodable>(_ record: T) throws {
         // Nested four spaces in, as the whole-document encoder nests it: its blank line inside an empty list stays blank.
-        let text = JSONOutput.escapingInvisible(try encoder.encode(record)).split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n").dropFirst(4)
-        output((records == 0 ? "\n    " : ",\n    ") + text)
+        var text = JSONOutput.escapingInvisible(try encoder.encode(record))
+        var bytes: [UInt8] = Array(records == 0 ? "\n    ".utf8 : ",\n    ".utf8)
+        text.withUTF8 { utf8 in
+            bytes.reserveCapacity(bytes.count + utf8.count + utf8.count / 8)
+            for (index, byte) in utf8.enumerated() {
+                bytes.append(byte)
+                if byte == UInt8(ascii: "\n"), index + 1 < utf8.count, utf8[index + 1] != UInt8(ascii: "\n") {
+                    bytes.append(contentsOf: [0x20, 0x20, 0x20, 0x20])
+                }
+            }
+        }
+        output(String(decoding: bytes, as: UTF8.self))
         records += 1
     }
 
