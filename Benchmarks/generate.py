@@ -62,7 +62,7 @@ def main():
         doc["plans"].append({"inspection": inspection, "status": "submitted", "submitted": day(submitted)})
         review = published + dt.timedelta(days=rng.randrange(120, 400))
         doc["reviews"].append({"partnership": key, "date": day(review), "kind": "meeting",
-                               "summary": "Synthetic linking review", "next": day(review + dt.timedelta(days=182))})
+                               "summary": "Synthetic linking review", "nextReview": day(review + dt.timedelta(days=182))})
         inspections.append((inspection, published))
     counters = {}
     for a in range(args.actions):
@@ -96,7 +96,7 @@ def main():
             last = last + dt.timedelta(days=rng.randrange(10, 120))
             if last > dt.date(2026, 11, 1):
                 break
-            doc["updates"].append({"action": action_ref, "date": day(last), "author": action["owner"],
+            doc["updates"].append({"action": action_ref, "date": day(last), "actor": action["owner"],
                                    "note": f"Synthetic update {u + 1}"})
         if status == "complete":
             action["completed"] = day(max(last, created))
