@@ -81,9 +81,9 @@ extension Rules {
 }
 
 /// `report changes`: what happened between two days, across partnerships.
-public struct ChangesReport: Codable, Sendable {
+public struct ChangesReport: Sendable {
     /// One partnership's window and what else happened in it.
-    public struct Partnership: Codable, Sendable {
+    public struct Partnership: Sendable {
         public var partnership: String
         public var since: CalendarDate
         public var until: CalendarDate
@@ -115,7 +115,7 @@ public struct ChangesReport: Codable, Sendable {
 
 extension ChangesReport {
     /// One partnership's window with its changed actions, for the report's JSON.
-    public struct Window: Codable, Sendable {
+    public struct Window: Sendable {
         public var partnership: String
         public var since: CalendarDate
         public var until: CalendarDate

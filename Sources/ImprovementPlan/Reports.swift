@@ -263,26 +263,57 @@ public struct LinkingRow: Codable, Hashable, Sendable {
     }
 }
 
-/// One dated event in a partnership's story.
-public struct TimelineEntry: Codable, Hashable, Sendable {
+/// One dated event in a partnership's story, as a value: `PlanFormats.TimelineWords` tells it.
+public struct TimelineEntry: Hashable, Sendable {
     public enum Kind: String, Codable, Sendable {
         case published, planSubmitted = "plan-submitted", planAgreed = "plan-agreed", planClosed = "plan-closed"
         case inspectionChange = "inspection-change", update, `extension`, review
     }
 
-    public var date: CalendarDate
-    public var kind: Kind
-    /// The action it concerns (`inspection/ref`), if any.
-    public var action: String?
-    public var text: String
+    /// What happened, with the record it happened to.
+    public enum Event: Hashable, Sendable {
+        case published(inspection: String)
+        case planSubmitted(inspection: String)
+        case planAgreed(inspection: String, by: String?)
+        case planClosed(inspection: String)
+        case inspectionChange(InspectionChange)
+        case update(ProgressUpdate)
+        case `extension`(DeadlineExtension)
+        case review(LinkingReview)
+    }
 
-    public init(date: CalendarDate, kind: Kind, action: String?, text: String) {
-        self.date = date; self.kind = kind; self.action = action; self.text = text
+    public var date: CalendarDate
+    public var event: Event
+
+    public init(date: CalendarDate, event: Event) {
+        self.date = date; self.event = event
+    }
+
+    public var kind: Kind {
+        switch event {
+        case .published: return .published
+        case .planSubmitted: return .planSubmitted
+        case .planAgreed: return .planAgreed
+        case .planClosed: return .planClosed
+        case .inspectionChange: return .inspectionChange
+        case .update: return .update
+        case .extension: return .extension
+        case .review: return .review
+        }
+    }
+
+    /// The action it concerns (`inspection/ref`), if any.
+    public var action: String? {
+        switch event {
+        case .update(let update): return update.action
+        case .extension(let x): return x.action
+        default: return nil
+        }
     }
 }
 
 /// `planwatch follow`: a partnership's story on one screen.
-public struct FollowView: Codable, Sendable {
+public struct FollowView: Sendable {
     public var asOf: CalendarDate
     public var partnership: Partnership
     public var inspector: String?

@@ -92,3 +92,8 @@ public enum Suggestion {
         return previous[b.count]
     }
 }
+
+extension String {
+    /// The text with its first character in upper case: "progress review" → "Progress review".
+    package var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

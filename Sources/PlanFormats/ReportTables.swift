@@ -79,9 +79,12 @@ public enum ReportTables {
     }
 
     /// A dated timeline.
-    public static func timeline(_ entries: [TimelineEntry]) -> Table {
+    public static func timeline(_ entries: [TimelineEntry]) -> Table { timeline(entries.map { TimelineWords.Line($0) }) }
+
+    /// A dated timeline of events already in words.
+    public static func timeline(_ lines: [TimelineWords.Line]) -> Table {
         var table = Table(columns: [.init("date"), .init("event"), .init("action"), .init("what", wrap: true)])
-        for e in entries { table.append([e.date.iso, e.kind.rawValue, e.action ?? "", e.text]) }
+        for line in lines { table.append([line.date.iso, line.kind.rawValue, line.action ?? "", line.text]) }
         return table
     }
 }

@@ -30,7 +30,7 @@ struct FollowCommand: StoreCommand {
     static func render(_ view: FollowView, format: OutputFormat, context: Context) {
         switch format {
         case .json:
-            context.print((try? JSONOutput.encode(view)) ?? "{}\n")
+            context.print((try? JSONOutput.encode(FollowDocument(view))) ?? "{}\n")
             return
         case .csv:
             context.print(ReportTables.timeline(view.timeline).renderCSV())

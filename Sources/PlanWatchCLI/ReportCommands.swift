@@ -332,7 +332,7 @@ struct ReportCommand: ParsableCommand {
             let report = try context.store.changes(filters.filter, since: start, until: end, thresholds: thresholds.thresholds)
             switch list.format {
             case .json:
-                context.print(try JSONOutput.encode(ReportEnvelope(report: "changes", asOf: end, listKey: "partnerships", items: report.windows,
+                context.print(try JSONOutput.encode(ReportEnvelope(report: "changes", asOf: end, listKey: "partnerships", items: report.windows.map(ChangesWindowDocument.init),
                                                                    thresholds: thresholds.thresholds, totals: report.allTotals)))
             case .csv:
                 context.print(ReportTables.changes(report.rows).renderCSV())
@@ -344,11 +344,10 @@ struct ReportCommand: ParsableCommand {
                     context.print("\n")
                     context.heading("\(p.partnership), \(p.since) to \(p.until): \(p.changed) actions changed, \(p.reviews.count) reviews",
                                     format: list.format)
-                    let entries = (p.events + p.reviews.map { r in
-                        TimelineEntry(date: r.date, kind: .review, action: nil,
-                                      text: "\(r.kind.rawValue): \(r.summary)" + (r.confidence.map { " [\($0.rawValue)]" } ?? ""))
+                    let lines = (p.events.map { TimelineWords.Line($0) } + p.reviews.map { r in
+                        TimelineWords.Line(TimelineEntry(date: r.date, event: .review(r)), text: TimelineWords.brief(r))
                     }).sorted { $0.date < $1.date }
-                    context.emit(ReportTables.timeline(entries), format: list.format)
+                    context.emit(ReportTables.timeline(lines), format: list.format)
                 }
             }
         }

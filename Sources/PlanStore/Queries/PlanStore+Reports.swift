@@ -203,54 +203,35 @@ extension PlanStore {
         func inRange(_ date: CalendarDate?) -> Bool { date.map { $0 >= lower && $0 <= to } ?? false }
         var entries: [TimelineEntry] = []
         if let inspection, let published = inspection.published, inRange(published) {
-            entries.append(TimelineEntry(date: published, kind: .published, action: nil, text: "Inspection \(inspection.key) published"))
+            entries.append(TimelineEntry(date: published, event: .published(inspection: inspection.key)))
         }
         if let plan, let inspection {
             if let submitted = plan.submitted, inRange(submitted) {
-                entries.append(TimelineEntry(date: submitted, kind: .planSubmitted, action: nil, text: "Action plan for \(inspection.key) submitted"))
+                entries.append(TimelineEntry(date: submitted, event: .planSubmitted(inspection: inspection.key)))
             }
             if let agreed = plan.agreed, inRange(agreed) {
-                entries.append(TimelineEntry(date: agreed, kind: .planAgreed, action: nil,
-                                             text: "Action plan agreed" + (plan.agreedBy.map { " by \($0)" } ?? "")))
+                entries.append(TimelineEntry(date: agreed, event: .planAgreed(inspection: inspection.key, by: plan.agreedBy)))
             }
             if let closed = plan.closed, inRange(closed) {
-                entries.append(TimelineEntry(date: closed, kind: .planClosed, action: nil, text: "Action plan for \(inspection.key) closed"))
+                entries.append(TimelineEntry(date: closed, event: .planClosed(inspection: inspection.key)))
             }
         }
         if let inspection {
             let changes = try db.rows(sql: Select.inspectionChange + " WHERE i.key = ? AND c.on_date BETWEEN ? AND ? ORDER BY c.on_date",
                                       arguments: [inspection.key, lower, to]).map(InspectionChange.init(row:))
-            for c in changes {
-                entries.append(TimelineEntry(date: c.date, kind: .inspectionChange, action: nil,
-                                             text: "Inspection \(inspection.key): \(c.summary) (\(c.reason))"))
-            }
+            for c in changes { entries.append(TimelineEntry(date: c.date, event: .inspectionChange(c))) }
         }
         let updates = try db.rows(sql: Select.update + """
              JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND u.on_date BETWEEN ? AND ? ORDER BY u.on_date, u.id
             """, arguments: [partnership, lower, to]).map(ProgressUpdate.init(row:))
-        for u in updates {
-            var text = u.note
-            var changes: [String] = []
-            if let status = u.status { changes.append(status.rawValue) }
-            if let percent = u.percent { changes.append("\(percent)%") }
-            if !changes.isEmpty { text += " [\(changes.joined(separator: ", "))]" }
-            entries.append(TimelineEntry(date: u.date, kind: .update, action: u.action, text: text))
-        }
+        for u in updates { entries.append(TimelineEntry(date: u.date, event: .update(u))) }
         let extensions = try db.rows(sql: Select.extensionRow + """
              JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND x.recorded_on BETWEEN ? AND ? ORDER BY x.recorded_on, x.id
             """, arguments: [partnership, lower, to]).map(DeadlineExtension.init(row:))
-        for x in extensions {
-            entries.append(TimelineEntry(date: x.recorded, kind: .extension, action: x.action,
-                                         text: "Deadline \(x.from) → \(x.to): \(x.reason)" + (x.agreedBy.map { " (agreed by \($0))" } ?? "")))
-        }
+        for x in extensions { entries.append(TimelineEntry(date: x.recorded, event: .extension(x))) }
         let reviews = try db.rows(sql: Select.review + " WHERE p.key = ? AND r.on_date BETWEEN ? AND ? ORDER BY r.on_date, r.id",
                                        arguments: [partnership, lower, to]).map(LinkingReview.init(row:))
-        for r in reviews {
-            var text = "\(r.kind.rawValue.replacingOccurrences(of: "-", with: " ").capitalizedFirst): \(r.summary)"
-            if let confidence = r.confidence { text += " [\(confidence.rawValue)]" }
-            if let next = r.next { text += " Next review \(next)." }
-            entries.append(TimelineEntry(date: r.date, kind: .review, action: nil, text: text))
-        }
+        for r in reviews { entries.append(TimelineEntry(date: r.date, event: .review(r))) }
         let order: [TimelineEntry.Kind] = [.published, .planSubmitted, .planAgreed, .review, .inspectionChange, .extension, .update, .planClosed]
         return entries.enumerated().sorted { a, b in
             if a.element.date != b.element.date { return a.element.date < b.element.date }
@@ -258,10 +239,6 @@ extension PlanStore {
             return ka != kb ? ka < kb : a.offset < b.offset
         }.map(\.element)
     }
-}
-
-extension String {
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }
 
 /// The candidate rows of each report: a condition added to the action
