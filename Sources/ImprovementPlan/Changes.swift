@@ -114,19 +114,26 @@ public struct ChangesReport: Sendable {
 }
 
 extension ChangesReport {
-    /// One partnership's window with its changed actions, for the report's JSON.
-    public struct Window: Sendable {
+    /// One partnership's window with its changed actions, for the report's JSON;
+    /// `Event` as in `FollowView`.
+    public struct Window<Event: Sendable>: Sendable {
         public var partnership: String
         public var since: CalendarDate
         public var until: CalendarDate
         public var changed: Int
         public var rows: [ActionChange]
         public var reviews: [LinkingReview]
-        public var events: [TimelineEntry]
+        public var events: [Event]
+
+        /// The same window with each event transformed (put into words).
+        public func withEvents<Other>(_ transform: (Event) -> Other) -> Window<Other> {
+            Window<Other>(partnership: partnership, since: since, until: until, changed: changed, rows: rows, reviews: reviews,
+                          events: events.map(transform))
+        }
     }
 
     /// The windows, each holding its partnership's rows.
-    public var windows: [Window] {
+    public var windows: [Window<TimelineEntry>] {
         let byPartnership = Dictionary(grouping: rows, by: \.partnership)
         return partnerships.map { p in
             Window(partnership: p.partnership, since: p.since, until: p.until, changed: p.changed,
@@ -148,3 +155,5 @@ extension ChangesReport {
                reviews: partnerships.reduce(0) { $0 + $1.reviews.count }, events: partnerships.reduce(0) { $0 + $1.events.count })
     }
 }
+
+extension ChangesReport.Window: Encodable where Event: Encodable {}

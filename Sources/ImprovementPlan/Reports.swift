@@ -312,8 +312,10 @@ public struct TimelineEntry: Hashable, Sendable {
     }
 }
 
-/// `planwatch follow`: a partnership's story on one screen.
-public struct FollowView: Sendable {
+/// `planwatch follow`: a partnership's story on one screen. `Event` is what
+/// the timeline holds: the store's `TimelineEntry` values, or the lines a
+/// format has put into words (`withTimeline`).
+public struct FollowView<Event: Sendable>: Sendable {
     public var asOf: CalendarDate
     public var partnership: Partnership
     public var inspector: String?
@@ -324,17 +326,25 @@ public struct FollowView: Sendable {
     public var progress: PartnershipProgress
     public var red: [ActionRow]
     public var amber: [ActionRow]
-    public var timeline: [TimelineEntry]
+    public var timeline: [Event]
     public var dueNext: [ActionRow]
 
     public init(asOf: CalendarDate, partnership: Partnership, inspector: String?, inspection: Inspection?,
                 evaluations: [Evaluation], plan: ActionPlan?, progress: PartnershipProgress, red: [ActionRow],
-                amber: [ActionRow], timeline: [TimelineEntry], dueNext: [ActionRow]) {
+                amber: [ActionRow], timeline: [Event], dueNext: [ActionRow]) {
         self.asOf = asOf; self.partnership = partnership; self.inspector = inspector; self.inspection = inspection
         self.evaluations = evaluations; self.plan = plan; self.planStatus = progress.planStatus; self.progress = progress
         self.red = red; self.amber = amber; self.timeline = timeline; self.dueNext = dueNext
     }
+
+    /// The same story with each timeline event transformed (put into words).
+    public func withTimeline<Other>(_ transform: (Event) -> Other) -> FollowView<Other> {
+        FollowView<Other>(asOf: asOf, partnership: partnership, inspector: inspector, inspection: inspection, evaluations: evaluations,
+                          plan: plan, progress: progress, red: red, amber: amber, timeline: timeline.map(transform), dueNext: dueNext)
+    }
 }
+
+extension FollowView: Encodable where Event: Encodable {}
 
 /// `report progress`'s totals: the partnerships' counts added up.
 public struct ProgressTotals: Codable, Hashable, Sendable {

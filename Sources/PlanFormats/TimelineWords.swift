@@ -44,40 +44,12 @@ public enum TimelineWords {
     }
 }
 
-/// `follow --format json`: the partnership's story with its timeline in words.
-public struct FollowDocument: Encodable, Sendable {
-    public var asOf: CalendarDate
-    public var partnership: Partnership
-    public var inspector: String?
-    public var inspection: Inspection?
-    public var evaluations: [Evaluation]
-    public var plan: ActionPlan?
-    public var planStatus: String
-    public var progress: PartnershipProgress
-    public var red: [ActionRow]
-    public var amber: [ActionRow]
-    public var timeline: [TimelineWords.Line]
-    public var dueNext: [ActionRow]
-
-    public init(_ view: FollowView) {
-        asOf = view.asOf; partnership = view.partnership; inspector = view.inspector; inspection = view.inspection
-        evaluations = view.evaluations; plan = view.plan; planStatus = view.planStatus; progress = view.progress
-        red = view.red; amber = view.amber; timeline = view.timeline.map { TimelineWords.Line($0) }; dueNext = view.dueNext
-    }
+extension FollowView where Event == TimelineEntry {
+    /// The story with its timeline in words, as `follow --format json` writes it.
+    public var worded: FollowView<TimelineWords.Line> { withTimeline { TimelineWords.Line($0) } }
 }
 
-/// One partnership's window of `report changes --format json`, its events in words.
-public struct ChangesWindowDocument: Encodable, Sendable {
-    public var partnership: String
-    public var since: CalendarDate
-    public var until: CalendarDate
-    public var changed: Int
-    public var rows: [ActionChange]
-    public var reviews: [LinkingReview]
-    public var events: [TimelineWords.Line]
-
-    public init(_ window: ChangesReport.Window) {
-        partnership = window.partnership; since = window.since; until = window.until; changed = window.changed
-        rows = window.rows; reviews = window.reviews; events = window.events.map { TimelineWords.Line($0) }
-    }
+extension ChangesReport.Window where Event == TimelineEntry {
+    /// The window with its events in words, as `report changes --format json` writes it.
+    public var worded: ChangesReport.Window<TimelineWords.Line> { withEvents { TimelineWords.Line($0) } }
 }

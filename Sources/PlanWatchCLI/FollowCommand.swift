@@ -27,10 +27,10 @@ struct FollowCommand: StoreCommand {
         FollowCommand.render(view, format: list.format, context: context)
     }
 
-    static func render(_ view: FollowView, format: OutputFormat, context: Context) {
+    static func render(_ view: FollowView<TimelineEntry>, format: OutputFormat, context: Context) {
         switch format {
         case .json:
-            context.print((try? JSONOutput.encode(FollowDocument(view))) ?? "{}\n")
+            context.print((try? JSONOutput.encode(view.worded)) ?? "{}\n")
             return
         case .csv:
             context.print(ReportTables.timeline(view.timeline).renderCSV())

@@ -332,7 +332,7 @@ struct ReportCommand: ParsableCommand {
             let report = try context.store.changes(filters.filter, since: start, until: end, thresholds: thresholds.thresholds)
             switch list.format {
             case .json:
-                context.print(try JSONOutput.encode(ReportEnvelope(report: "changes", asOf: end, listKey: "partnerships", items: report.windows.map(ChangesWindowDocument.init),
+                context.print(try JSONOutput.encode(ReportEnvelope(report: "changes", asOf: end, listKey: "partnerships", items: report.windows.map(\.worded),
                                                                    thresholds: thresholds.thresholds, totals: report.allTotals)))
             case .csv:
                 context.print(ReportTables.changes(report.rows).renderCSV())

@@ -163,7 +163,7 @@ extension PlanStore {
 
     /// A partnership's story: latest inspection, plan, actions by RAG, timeline and what is due next.
     public func follow(partnership key: String, asOf: CalendarDate, since: CalendarDate?, thresholds: Thresholds = .standard,
-                       dueNextLimit: Int = 5) throws -> FollowView {
+                       dueNextLimit: Int = 5) throws -> FollowView<TimelineEntry> {
         let filter = ActionFilter(partnership: key)
         // One pass over the partnership's actions: the counts, and the lists of open actions.
         var open: [ActionRow] = []

@@ -132,12 +132,22 @@ extension PlanStore {
         if status == .complete, evidence == nil {
             throw PlanError.missing(field: "evidence (an action is completed with evidence; use 'planwatch complete')")
         }
-        return try write { db, audit in
+        return try progress(reference, date: date, today: today) { before in
+            PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: note, status: status, percent: percent, evidence: evidence)
+        }
+    }
+
+    /// One progress update on one action, in one transaction: the action is
+    /// found, the update must be dated no earlier than its start, `refuse`
+    /// may turn it down, then it is appended and its status and percent applied.
+    private func progress(_ reference: String, date: CalendarDate, today: CalendarDate, refuse: (Int64, Action) throws -> Void = { _, _ in },
+                          _ update: (Action) -> PlanFile.Update) throws -> Action {
+        try write { db, audit in
             let id = try Lookup.actionID(db, reference)
             let before = try Lookup.action(db, id: id)
             try before.checkProgressDate(date)
-            let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: note,
-                                         status: status, percent: percent, evidence: evidence)
+            try refuse(id, before)
+            let update = update(before)
             let after = try before.applying(update)
             try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp, today: today)
             if after != before { try PlanStore.saveAction(db, audit, before: before, after: after) }
@@ -188,10 +198,7 @@ extension PlanStore {
                                today: CalendarDate) throws -> Action {
         try Validation.text(evidence, field: "evidence")
         try Validation.notFuture(date, today: today, field: "date")
-        return try write { db, audit in
-            let id = try Lookup.actionID(db, reference)
-            let before = try Lookup.action(db, id: id)
-            try before.checkProgressDate(date)
+        return try progress(reference, date: date, today: today, refuse: { id, before in
             switch before.status {
             case .withdrawn:
                 throw PlanError.refused("action \(id) (\(before.qualifiedRef)) is withdrawn; a withdrawn action cannot be completed")
@@ -200,12 +207,9 @@ extension PlanStore {
             case .notStarted, .inProgress:
                 break
             }
-            let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: note ?? "Completed",
-                                         status: .complete, percent: 100, evidence: evidence)
-            let after = try before.applying(update)
-            try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp, today: today)
-            try PlanStore.saveAction(db, audit, before: before, after: after)
-            return after
+        }) { before in
+            PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: note ?? "Completed", status: .complete, percent: 100,
+                            evidence: evidence)
         }
     }
 
@@ -214,18 +218,12 @@ extension PlanStore {
     public func withdrawAction(_ reference: String, reason: String, date: CalendarDate, today: CalendarDate) throws -> Action {
         try Validation.text(reason, field: "reason")
         try Validation.notFuture(date, today: today, field: "date")
-        return try write { db, audit in
-            let id = try Lookup.actionID(db, reference)
-            let before = try Lookup.action(db, id: id)
-            try before.checkProgressDate(date)
+        return try progress(reference, date: date, today: today, refuse: { id, before in
             guard before.status.isOpen else {
                 throw PlanError.refused("action \(id) (\(before.qualifiedRef)) is \(before.status.rawValue); only an open action can be withdrawn")
             }
-            let update = PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: reason, status: .withdrawn)
-            let after = try before.applying(update)
-            try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp, today: today)
-            try PlanStore.saveAction(db, audit, before: before, after: after)
-            return after
+        }) { before in
+            PlanFile.Update(action: before.qualifiedRef, date: date, author: actor, note: reason, status: .withdrawn)
         }
     }
 
