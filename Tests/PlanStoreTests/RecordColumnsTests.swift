@@ -107,6 +107,27 @@ struct RecordColumnsTests {
         #expect(try other.verify().problems.isEmpty)
     }
 
+    @Test("the update columns are the table's columns, and an update with every field filled comes back whole")
+    func updateRoundTrip() throws {
+        let store = try Self.store()
+        let columns = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('progress_update')") }
+        #expect(Set(columns) == Set(UpdateColumn.allCases.map(\.rawValue) + ["id"]))
+        var open = Self.full
+        open.status = .inProgress; open.percent = 10; open.completed = nil; open.evidence = nil
+        let action = try store.write { db, audit in try PlanStore.insertAction(db, audit, open) }
+        let update = ProgressUpdate(action: action.qualifiedRef, date: Self.day.adding(days: 3), author: "Link inspector", note: "Half trained",
+                                    status: .inProgress, percent: 55, evidence: "Attendance list")
+        #expect(Self.fields(update).empty.isEmpty)
+        try store.write { db, audit in
+            try PlanStore.insertUpdate(db, audit, actionID: action.id ?? 0, update, recordedAt: "2024-05-04T10:00:00.000Z", today: CalendarDate.today())
+        }
+        let detail = try store.actionDetail(String(action.id ?? 0), asOf: CalendarDate.today())
+        #expect(detail.updates == [update])
+        let entry = try #require(try store.auditEntries().last { $0.entity == "progress_update" })
+        #expect(try JSONDecoder().decode(ProgressUpdate.self, from: Data(try #require(entry.after).utf8)) == update)
+        #expect(try store.exportPlanFile().updates == [update])
+    }
+
     @Test("every record the trail stores directly has every field under its own name, and decodes back")
     func auditKeysAreTheFields() throws {
         let update = ProgressUpdate(action: "fife-2024/1.1", date: Self.day, author: "me", note: "n", status: .inProgress, percent: 10,

@@ -115,13 +115,7 @@ extension PlanStore {
     static func insertUpdate(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ u: PlanFile.Update, recordedAt: String,
                              today: CalendarDate) throws {
         try u.validate(today: today)
-        try db.insert(sql: """
-            INSERT INTO progress_update (action_id, on_date, author, note, new_status, new_percent, evidence, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """) { row in
-            row.bind(actionID); row.bind(u.date); row.bind(u.author); row.bind(u.note); row.bind(u.status); row.bind(u.percent)
-            row.bind(u.evidence); row.bind(recordedAt)
-        }
+        try UpdateColumn.insert(db, u, actionID: actionID, recordedAt: recordedAt)
         try audit.record(db, .progressUpdate(action: actionID), before: PlanFile.Update?.none, after: u)
     }
 

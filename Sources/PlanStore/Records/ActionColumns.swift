@@ -73,3 +73,42 @@ extension Row {
         try required(column.rawValue, type)
     }
 }
+
+/// The `progress_update` table, column by column: its insert and its reader
+/// by name are built from this list, as the action's are from `ActionColumn`.
+enum UpdateColumn: String, CaseIterable {
+    case actionID = "action_id", date = "on_date", author, note, status = "new_status", percent = "new_percent", evidence
+    case recordedAt = "recorded_at"
+
+    /// The update's value for this column; the action's row id and the time it was recorded are the caller's.
+    func value(of u: ProgressUpdate, actionID: Int64, recordedAt: String) -> DatabaseValue {
+        switch self {
+        case .actionID: return actionID.databaseValue
+        case .date: return u.date.databaseValue
+        case .author: return u.author.databaseValue
+        case .note: return u.note.databaseValue
+        case .status: return u.status.databaseValue
+        case .percent: return u.percent.databaseValue
+        case .evidence: return u.evidence.databaseValue
+        case .recordedAt: return recordedAt.databaseValue
+        }
+    }
+
+    static let insertSQL = "INSERT INTO progress_update (" + allCases.map(\.rawValue).joined(separator: ", ") + ") VALUES ("
+        + Array(repeating: "?", count: allCases.count).joined(separator: ", ") + ")"
+
+    /// Appends one update row: every column, in the list's order.
+    static func insert(_ db: Database, _ u: ProgressUpdate, actionID: Int64, recordedAt: String) throws {
+        try db.insert(sql: insertSQL) { row in
+            for column in allCases { row.bind(column.value(of: u, actionID: actionID, recordedAt: recordedAt)) }
+        }
+    }
+}
+
+extension Row {
+    subscript<T: DatabaseValueConvertible>(_ column: UpdateColumn) -> T? { self[column.rawValue] }
+
+    func required<T: DatabaseValueConvertible>(_ column: UpdateColumn, _ type: T.Type = T.self) throws -> T {
+        try required(column.rawValue, type)
+    }
+}

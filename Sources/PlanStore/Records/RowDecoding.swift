@@ -155,9 +155,9 @@ extension Action {
 
 extension PlanFile.Update {
     init(row: Row) throws {
-        self.init(action: try row.required("action_ref"), date: try row.required("on_date"),
-                  author: try row.required("author"), note: try row.required("note"), status: row["new_status"],
-                  percent: row["new_percent"], evidence: row["evidence"])
+        self.init(action: try row.required("action_ref"), date: try row.required(UpdateColumn.date),
+                  author: try row.required(UpdateColumn.author), note: try row.required(UpdateColumn.note), status: row[UpdateColumn.status],
+                  percent: row[UpdateColumn.percent], evidence: row[UpdateColumn.evidence])
     }
 }
 
