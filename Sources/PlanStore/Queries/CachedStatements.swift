@@ -70,19 +70,6 @@ struct Bindings {
     mutating func bind(_ value: CalendarDate?) { bind(value?.iso) }
 
     mutating func bind<V: Vocabulary>(_ value: V?) { bind(value?.rawValue) }
-
-    mutating func bind(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: bind(String?.none)
-        case .int64(let integer): bind(integer)
-        case .string(let text): bind(text)
-        case .double(let number):
-            sqlite3_bind_double(handle, next(), number)
-        case .blob(let data):
-            let position = next()
-            _ = data.withUnsafeBytes { sqlite3_bind_blob(handle, position, $0.baseAddress, Int32($0.count), Bindings.transient) }
-        }
-    }
 }
 
 extension Database {

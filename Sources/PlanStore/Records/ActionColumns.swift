@@ -15,27 +15,34 @@ enum ActionColumn: String, CaseIterable {
     case supportingAgencies = "supporting_agencies", start = "start_on", originalDue = "original_due", due = "current_due"
     case measure, status, percent, completed = "completed_on", evidence, selfAssessment = "self_rag", created = "created_on"
 
-    /// The action's value for this column; the inspection's row id is the caller's.
-    func value(of a: Action, inspectionID: Int64) -> DatabaseValue {
+    /// Binds the action's value for this column; the inspection's row id is the caller's.
+    func bind<Sink: ColumnSink>(_ a: Action, inspectionID: Int64, into sink: inout Sink) {
         switch self {
-        case .inspectionID: return inspectionID.databaseValue
-        case .ref: return a.ref.databaseValue
-        case .title: return a.title.databaseValue
-        case .description: return a.description.databaseValue
-        case .owner: return a.owner.databaseValue
-        case .leadAgency: return a.agency.databaseValue
-        case .supportingAgencies: return JSONColumn.encode(a.supportingAgencies).databaseValue
-        case .start: return a.start.databaseValue
-        case .originalDue: return a.originalDue.databaseValue
-        case .due: return a.due.databaseValue
-        case .measure: return a.measure.databaseValue
-        case .status: return a.status.databaseValue
-        case .percent: return a.percent.databaseValue
-        case .completed: return a.completed.databaseValue
-        case .evidence: return a.evidence.databaseValue
-        case .selfAssessment: return a.selfAssessment.databaseValue
-        case .created: return a.created.databaseValue
+        case .inspectionID: sink.bind(inspectionID)
+        case .ref: sink.bind(a.ref)
+        case .title: sink.bind(a.title)
+        case .description: sink.bind(a.description)
+        case .owner: sink.bind(a.owner)
+        case .leadAgency: sink.bind(a.agency)
+        case .supportingAgencies: sink.bind(JSONColumn.encode(a.supportingAgencies))
+        case .start: sink.bind(a.start)
+        case .originalDue: sink.bind(a.originalDue)
+        case .due: sink.bind(a.due)
+        case .measure: sink.bind(a.measure)
+        case .status: sink.bind(a.status)
+        case .percent: sink.bind(a.percent)
+        case .completed: sink.bind(a.completed)
+        case .evidence: sink.bind(a.evidence)
+        case .selfAssessment: sink.bind(a.selfAssessment)
+        case .created: sink.bind(a.created)
         }
+    }
+
+    /// The action's value for this column, to compare two states of it.
+    func value(of a: Action) -> DatabaseValue {
+        var values = ColumnValues()
+        bind(a, inspectionID: 0, into: &values)
+        return values.values.first ?? .null
     }
 
     /// What identifies an action: its inspection and reference, never changed
@@ -48,7 +55,7 @@ enum ActionColumn: String, CaseIterable {
     /// Writes a new action row: every column, in the list's order.
     static func insert(_ db: Database, _ a: Action, inspectionID: Int64) throws {
         try db.insert(sql: insertSQL) { row in
-            for column in allCases { row.bind(column.value(of: a, inspectionID: inspectionID)) }
+            for column in allCases { column.bind(a, inspectionID: inspectionID, into: &row) }
         }
     }
 
@@ -56,11 +63,11 @@ enum ActionColumn: String, CaseIterable {
     /// write), so an index is touched only when its column changes and a
     /// restore from the audit trail puts back every field it recorded.
     static func update(_ db: Database, id: Int64, before: Action, after: Action) throws {
-        let changed = allCases.filter { !$0.isIdentity && $0.value(of: before, inspectionID: 0) != $0.value(of: after, inspectionID: 0) }
+        let changed = allCases.filter { !$0.isIdentity && $0.value(of: before) != $0.value(of: after) }
         guard !changed.isEmpty else { return }
         let sql = "UPDATE action SET " + changed.map { "\($0.rawValue) = ?" }.joined(separator: ", ") + " WHERE id = ?"
         try db.insert(sql: sql) { row in
-            for column in changed { row.bind(column.value(of: after, inspectionID: 0)) }
+            for column in changed { column.bind(after, inspectionID: 0, into: &row) }
             row.bind(id)
         }
     }
@@ -80,17 +87,17 @@ enum UpdateColumn: String, CaseIterable {
     case actionID = "action_id", date = "on_date", author, note, status = "new_status", percent = "new_percent", evidence
     case recordedAt = "recorded_at"
 
-    /// The update's value for this column; the action's row id and the time it was recorded are the caller's.
-    func value(of u: ProgressUpdate, actionID: Int64, recordedAt: String) -> DatabaseValue {
+    /// Binds the update's value for this column; the action's row id and the time it was recorded are the caller's.
+    func bind<Sink: ColumnSink>(_ u: ProgressUpdate, actionID: Int64, recordedAt: String, into sink: inout Sink) {
         switch self {
-        case .actionID: return actionID.databaseValue
-        case .date: return u.date.databaseValue
-        case .author: return u.author.databaseValue
-        case .note: return u.note.databaseValue
-        case .status: return u.status.databaseValue
-        case .percent: return u.percent.databaseValue
-        case .evidence: return u.evidence.databaseValue
-        case .recordedAt: return recordedAt.databaseValue
+        case .actionID: sink.bind(actionID)
+        case .date: sink.bind(u.date)
+        case .author: sink.bind(u.author)
+        case .note: sink.bind(u.note)
+        case .status: sink.bind(u.status)
+        case .percent: sink.bind(u.percent)
+        case .evidence: sink.bind(u.evidence)
+        case .recordedAt: sink.bind(recordedAt)
         }
     }
 
@@ -100,7 +107,7 @@ enum UpdateColumn: String, CaseIterable {
     /// Appends one update row: every column, in the list's order.
     static func insert(_ db: Database, _ u: ProgressUpdate, actionID: Int64, recordedAt: String) throws {
         try db.insert(sql: insertSQL) { row in
-            for column in allCases { row.bind(column.value(of: u, actionID: actionID, recordedAt: recordedAt)) }
+            for column in allCases { column.bind(u, actionID: actionID, recordedAt: recordedAt, into: &row) }
         }
     }
 }
@@ -111,4 +118,26 @@ extension Row {
     func required<T: DatabaseValueConvertible>(_ column: UpdateColumn, _ type: T.Type = T.self) throws -> T {
         try required(column.rawValue, type)
     }
+}
+
+/// Where a column list binds its values: straight into a statement
+/// (`Bindings`, the hot path) or into values to compare (`ColumnValues`).
+protocol ColumnSink {
+    mutating func bind(_ value: String?)
+    mutating func bind(_ value: Int64?)
+    mutating func bind(_ value: Int?)
+    mutating func bind(_ value: CalendarDate?)
+    mutating func bind<V: Vocabulary>(_ value: V?)
+}
+
+extension Bindings: ColumnSink {}
+
+/// Bound values kept as GRDB values, in order.
+struct ColumnValues: ColumnSink {
+    var values: [DatabaseValue] = []
+    mutating func bind(_ value: String?) { values.append(value.databaseValue) }
+    mutating func bind(_ value: Int64?) { values.append(value.databaseValue) }
+    mutating func bind(_ value: Int?) { values.append(value.databaseValue) }
+    mutating func bind(_ value: CalendarDate?) { values.append(value?.iso.databaseValue ?? .null) }
+    mutating func bind<V: Vocabulary>(_ value: V?) { values.append(value?.rawValue.databaseValue ?? .null) }
 }
