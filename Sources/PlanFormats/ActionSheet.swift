@@ -33,24 +33,31 @@ public struct ActionSheet: Sendable {
         /// Headings accepted for the field, before normalisation (see `ActionSheet.normalise`).
         var synonyms: [String] {
             switch self {
-            case .ref: return ["ref", "reference", "action ref", "action reference", "action no", "action number", "no", "number", "id", "item"]
+            case .ref: return ["ref", "reference", "action ref", "action reference", "action no", "action number", "no", "number", "id", "item",
+                               "ref no", "reference number", "item no", "action id", "improvement ref"]
             case .area: return ["area for improvement", "areas for improvement", "afi", "area of improvement", "improvement area",
                                 "finding", "inspection finding", "recommendation", "priority area", "issue"]
             case .title: return ["action", "actions", "action to be taken", "improvement action", "planned action", "action required",
                                  "action description", "what will we do", "what we will do", "agreed action", "task"]
             case .description: return ["description", "detail", "details", "how"]
             case .owner: return ["lead officer", "owner", "lead", "responsible officer", "responsible", "action owner", "lead person",
-                                 "officer", "responsible person", "who"]
-            case .agency: return ["lead agency", "agency", "lead partner", "organisation", "organization", "lead service", "partner agency"]
+                                 "officer", "responsible person", "who", "named lead", "lead contact", "accountable officer",
+                                 "responsible lead", "lead manager", "officer responsible", "who is responsible"]
+            case .agency: return ["lead agency", "agency", "lead partner", "organisation", "organization", "lead service", "partner agency",
+                                  "lead organisation", "lead organization", "service area", "lead body"]
             case .start: return ["start", "start date", "date started"]
             case .due: return ["timescale", "timescales", "target date", "due", "due date", "deadline", "by when", "target",
-                               "target completion date", "current deadline", "revised date", "revised target date"]
+                               "target completion date", "current deadline", "revised date", "revised target date", "completion date",
+                               "target completion", "timescale for completion", "end date", "date due", "when"]
             case .originalDue: return ["original deadline", "original due", "original target date", "original timescale"]
             case .measure: return ["measure of success", "measures of success", "success measure", "outcome", "expected outcome",
-                                   "success criteria", "how will we know", "measure", "evidence of success"]
+                                   "success criteria", "how will we know", "measure", "evidence of success", "monitoring and evaluation",
+                                   "how will we measure success", "how will success be measured", "performance measure", "outcome measure",
+                                   "intended outcome"]
             case .rag: return ["rag", "rag status", "rag rating", "self assessed rag", "self assessment", "rating"]
             case .progress: return ["progress", "update", "progress update", "progress to date", "comment", "comments", "commentary",
-                                    "latest update"]
+                                    "latest update", "update on progress", "current position", "progress comment", "progress made",
+                                    "progress narrative"]
             case .status: return ["status", "action status", "current status"]
             case .percent: return ["percent", "percent complete", "% complete", "%", "percentage complete", "progress %"]
             case .completed: return ["date completed", "completed on", "actual completion date", "completed"]
@@ -98,7 +105,39 @@ public struct ActionSheet: Sendable {
         return table
     }()
 
-    static func field(_ heading: String) -> Field? { headings[normalise(heading)]?.field }
+    static func field(_ heading: String) -> Field? { match(heading)?.field }
+
+    /// The field a heading names, tried as councils write headings: whole
+    /// ("Area for improvement"), with its punctuation dropped ("R/A/G", "Ref."),
+    /// without its bracketed parts ("Lead Officer(s)", "Timescale (target
+    /// date)", "Progress to date (Q2)"), then each part between slashes in turn
+    /// ("Owner / Lead", "Lead Agency/Agencies"). Every try matches a whole
+    /// accepted heading, never a word of one: "Officer notes" is not the owner.
+    /// A heading matched whole ranks before one matched only without its
+    /// brackets, and that before one matched by a part: of "Self-assessed RAG"
+    /// and "RAG (derived)" side by side, the first is the sheet's own RAG.
+    static func match(_ heading: String) -> (field: Field, rank: Int)? {
+        func lookUp(_ text: String, penalty: Int = 0) -> (field: Field, rank: Int)? {
+            let spaced = normalise(text)
+            guard !spaced.isEmpty else { return nil }
+            let joined = normalise(String(text.filter { $0.isLetter || $0.isNumber || $0 == "%" || $0 == " " }))
+            guard let found = headings[spaced] ?? (joined.isEmpty ? nil : headings[joined]) else { return nil }
+            return (found.field, found.rank + penalty)
+        }
+        if let whole = lookUp(heading) { return whole }
+        var unbracketed = ""
+        var depth = 0
+        for character in heading {
+            if character == "(" || character == "[" { depth += 1; continue }
+            if character == ")" || character == "]" { depth = max(0, depth - 1); continue }
+            if depth == 0 { unbracketed.append(character) }
+        }
+        if unbracketed != heading, let found = lookUp(unbracketed, penalty: 1_000) { return found }
+        let parts = unbracketed.split(separator: "/").map(String.init)
+        guard parts.count > 1 else { return nil }
+        for part in parts { if let found = lookUp(part, penalty: 2_000) { return found } }
+        return nil
+    }
 
     /// Reads a file's bytes as text: UTF-8 (with or without a byte-order
     /// mark), else Windows-1252 as older spreadsheet exports write it.
@@ -248,7 +287,7 @@ public struct ActionSheet: Sendable {
         var ranks: [Field: Int] = [:]
         var ignored: [String] = []
         for (index, heading) in header.enumerated() where !heading.isEmpty {
-            guard let match = headings[normalise(heading)] else { ignored.append(heading); continue }
+            guard let match = ActionSheet.match(heading) else { ignored.append(heading); continue }
             if let previous = columns[match.field] {
                 guard match.rank < ranks[match.field, default: Int.max] else { ignored.append(heading); continue }
                 ignored.append(header[previous])
