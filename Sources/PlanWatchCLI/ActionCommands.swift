@@ -3,11 +3,65 @@ import ImprovementPlan
 import PlanFormats
 import PlanStore
 
-/// `planwatch action add|list|show`.
+/// `planwatch action add|list|show|edit|reassign`.
 struct ActionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "action", abstract: "Actions of the joint action plans.",
-        discussion: "Example:\n  planwatch action list --rag red", subcommands: [Add.self, List.self, Show.self])
+        discussion: "Example:\n  planwatch action list --rag red", subcommands: [Add.self, List.self, Show.self, Edit.self, Reassign.self])
+
+    struct Edit: StoreCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "edit",
+            abstract: "Correct an action's words, owner, agency or start, as one audited change (undo reverts it).",
+            discussion: """
+                The deadline is moved with 'extend' and the status with 'update', 'complete' or 'withdraw', never here;
+                the reference is the action's name in its updates, extensions and reviews, and stays.
+                An empty --description or --measure clears it.
+                Example:
+                  planwatch action edit dundee-2021/2.1 --owner "Head of Education" --measure "Waiting time under 4 weeks"
+                """)
+        static let auditName = "action edit"
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The action: id or inspection/ref.") var action: String
+        @Option(parsing: .unconditional, help: "What will be done.") var title: String?
+        @Option(parsing: .unconditional, help: "More detail.") var description: String?
+        @Option(parsing: .unconditional, help: "The lead officer or role.") var owner: String?
+        @Option(parsing: .unconditional, help: "The lead agency.") var agency: String?
+        @Option(parsing: .unconditional, help: "Measure of success.") var measure: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Start date.", valueName: "date")) var start: String?
+
+        func run(context: Context) throws {
+            let edit = ActionEdit(title: title, description: description, owner: owner, agency: agency, measure: measure,
+                                  start: try parseOptionalDate(start, field: "start", today: context.today))
+            let (before, after) = try context.store.editAction(action, edit)
+            let changed = ActionEdit.fieldNames.filter { $0.value(before) != $0.value(after) }
+                .map { "\($0.name) \($0.value(before) ?? "—") → \($0.value(after) ?? "—")" }
+            context.done("Edited action \(after.id.map(String.init) ?? action) (\(after.qualifiedRef)): " + changed.joined(separator: "; "))
+        }
+    }
+
+    struct Reassign: StoreCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reassign",
+            abstract: "Hand every open action of one owner to another (a post holder who leaves, or two spellings of one name), one audited change per action.",
+            discussion: """
+                --from is the whole name, in any case ('owner list' shows each spelling); closed actions keep their owner unless --include-closed.
+                Example:
+                  planwatch action reassign --from "Chief Social Work Officer " --to "Chief Social Work Officer" --include-closed
+                """)
+        static let auditName = "action reassign"
+        @OptionGroup var global: GlobalOptions
+        @Option(parsing: .unconditional, help: "The owner's name as recorded.") var from: String
+        @Option(parsing: .unconditional, help: "The new owner.") var to: String
+        @Option(parsing: .unconditional, help: "Only this partnership's actions.") var partnership: String?
+        @Flag(name: .customLong("include-closed"), help: "Hand over complete and withdrawn actions too.") var includeClosed = false
+
+        func run(context: Context) throws {
+            let moved = try context.store.reassignActions(from: from, to: to, partnership: partnership, includeClosed: includeClosed)
+            context.done("Reassigned \(moved.count) action\(moved.count == 1 ? "" : "s") to \(to.normalisedName): "
+                         + moved.map(\.qualifiedRef).joined(separator: ", "))
+        }
+    }
 
     struct Add: StoreCommand {
         static let configuration = CommandConfiguration(

@@ -46,7 +46,8 @@ enum ActionColumn: String, CaseIterable {
     }
 
     /// What identifies an action: its inspection and reference, never changed
-    /// by a later write (an edit of the reference is a new action).
+    /// by a later write (the trail names the action's updates, extensions and
+    /// reviews by them).
     var isIdentity: Bool { self == .inspectionID || self == .ref }
 
     static let insertSQL = "INSERT INTO action (" + allCases.map(\.rawValue).joined(separator: ", ") + ") VALUES ("
