@@ -69,6 +69,34 @@ public enum Suggestion {
         return tied ? nil : best?.0
     }
 
+    /// For a search by part of a name (`--owner "social wrk"`): the candidate
+    /// with a run of whole words nearest `part`, by the same measure as
+    /// `closest` ("chief social work officer" holds "social work").
+    public static func closest(part: String, among candidates: some Sequence<String>) -> String? {
+        let words = part.split(separator: " ").count
+        var best: (String, Int)?
+        var tied = false
+        let target = Array(part.lowercased())
+        let limit = target.count <= 4 ? 1 : target.count <= 8 ? 2 : 3
+        for candidate in candidates {
+            let parts = candidate.split(separator: " ")
+            guard parts.count >= words, words > 0 else { continue }
+            var nearest = limit + 1
+            for start in 0...(parts.count - words) {
+                let window = parts[start..<(start + words)].joined(separator: " ")
+                nearest = min(nearest, editDistance(target, Array(window.lowercased()), limit: limit))
+            }
+            guard nearest <= limit else { continue }
+            if let current = best {
+                if nearest < current.1 { best = (candidate, nearest); tied = false }
+                else if nearest == current.1, candidate != current.0 { tied = true }
+            } else {
+                best = (candidate, nearest)
+            }
+        }
+        return tied ? nil : best?.0
+    }
+
     /// Optimal string alignment distance, stopping early past `limit`.
     static func editDistance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
         if abs(a.count - b.count) > limit { return limit + 1 }

@@ -62,6 +62,12 @@ enum Lookup {
         throw PlanError.notFound(entity: "action", key: trimmed)
     }
 
+    /// The row `sql` selects for a record's id, else the record is unknown (with the nearest key offered).
+    static func row(_ db: Database, _ sql: String, id: Int64, entity: String, key: String) throws -> Row {
+        guard let row = try db.row(sql: sql, arguments: [id]) else { throw try unknown(db, entity, key) }
+        return row
+    }
+
     static func action(_ db: Database, id: Int64) throws -> Action {
         guard let row = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id]) else {
             throw PlanError.notFound(entity: "action", key: String(id))

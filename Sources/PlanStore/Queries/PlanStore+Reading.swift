@@ -103,9 +103,7 @@ extension PlanStore {
     public func partnershipDetail(_ key: String) throws -> PartnershipDetail {
         try read { db in
             let pid = try Lookup.partnershipID(db, key)
-            guard let row = try db.row(sql: Select.partnership + " WHERE p.id = ?", arguments: [pid]) else {
-                throw try Lookup.unknown(db, "partnership", key)
-            }
+            let row = try Lookup.row(db, Select.partnership + " WHERE p.id = ?", id: pid, entity: "partnership", key: key)
             return PartnershipDetail(
                 partnership: try Partnership(row: row),
                 links: try db.rows(sql: Select.link + " WHERE l.partnership_id = ? ORDER BY l.from_date", arguments: [pid])
@@ -134,9 +132,7 @@ extension PlanStore {
     public func inspectionDetail(_ key: String) throws -> InspectionDetail {
         try read { db in
             let iid = try Lookup.inspectionID(db, key)
-            guard let row = try db.row(sql: Select.inspection + " WHERE i.id = ?", arguments: [iid]) else {
-                throw try Lookup.unknown(db, "inspection", key)
-            }
+            let row = try Lookup.row(db, Select.inspection + " WHERE i.id = ?", id: iid, entity: "inspection", key: key)
             return InspectionDetail(
                 inspection: try Inspection(row: row),
                 evaluations: try db.rows(sql: Select.evaluation + " WHERE e.inspection_id = ? ORDER BY q.code IS NULL, q.code, q.name",
@@ -175,7 +171,9 @@ extension PlanStore {
         let spellings = try db.all(String.self, sql: "SELECT DISTINCT owner FROM action")
         resolved.ownerSpellings = Rules.owners(containing: owner, among: spellings)
         if resolved.ownerSpellings?.isEmpty == true {
-            throw PlanError.notFound(entity: "owner", key: owner, closest: Suggestion.closest(to: owner.normalisedName, among: spellings))
+            let name = owner.normalisedName
+            throw PlanError.notFound(entity: "owner", key: owner,
+                                     closest: Suggestion.closest(to: name, among: spellings) ?? Suggestion.closest(part: name, among: spellings))
         }
         return resolved
     }
