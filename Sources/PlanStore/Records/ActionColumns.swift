@@ -64,7 +64,11 @@ enum ActionColumn: String, CaseIterable {
     /// write), so an index is touched only when its column changes and a
     /// restore from the audit trail puts back every field it recorded.
     static func update(_ db: Database, id: Int64, before: Action, after: Action) throws {
-        let changed = allCases.filter { !$0.isIdentity && $0.value(of: before) != $0.value(of: after) }
+        let changed = allCases.filter { $0.value(of: before) != $0.value(of: after) }
+        // The trail names an action's updates, extensions and reviews by its inspection and reference.
+        if changed.contains(where: \.isIdentity) || before.inspection != after.inspection {
+            throw PlanError.refused("action \(id) (\(before.qualifiedRef)): its inspection and reference cannot change")
+        }
         guard !changed.isEmpty else { return }
         let sql = "UPDATE action SET " + changed.map { "\($0.rawValue) = ?" }.joined(separator: ", ") + " WHERE id = ?"
         try db.insert(sql: sql) { row in
