@@ -174,9 +174,9 @@ extension PlanFile {
     /// One of the plan file's lists: its key in the document and its record type.
     public struct Section<Record: Decodable & Sendable>: Sendable {
         public let key: String
-        public let records: KeyPath<PlanFile, [Record]> & Sendable
+        public let records: WritableKeyPath<PlanFile, [Record]> & Sendable
 
-        init(_ key: CodingKeys, _ records: KeyPath<PlanFile, [Record]> & Sendable) {
+        init(_ key: CodingKeys, _ records: WritableKeyPath<PlanFile, [Record]> & Sendable) {
             self.key = key.stringValue
             self.records = records
         }
@@ -230,7 +230,7 @@ extension PlanFile {
 /// lists in the order of their keys: a writer streams them, a collector keeps them.
 public protocol PlanFileSink {
     mutating func beginList(_ key: String) throws
-    mutating func record<T: Encodable>(_ record: T) throws
+    mutating func record<T: Codable & Sendable>(_ record: T, in section: PlanFile.Section<T>) throws
     mutating func endList() throws
 }
 
@@ -238,33 +238,14 @@ extension PlanFile {
     /// A sink that keeps every record: the plan file in memory.
     public struct Collector: PlanFileSink {
         public private(set) var file = PlanFile()
-        private var key = ""
 
         public init() {}
 
-        public mutating func beginList(_ key: String) { self.key = key }
+        public mutating func beginList(_ key: String) {}
         public mutating func endList() {}
 
-        public mutating func record<T: Encodable>(_ record: T) throws {
-            func add<R>(_ list: WritableKeyPath<PlanFile, [R]>) throws {
-                guard let value = record as? R else { throw PlanError.refused("plan file: a \(T.self) is not a record of \(key)") }
-                file[keyPath: list].append(value)
-            }
-            switch key {
-            case "qualityIndicators": try add(\.qualityIndicators)
-            case "partnerships": try add(\.partnerships)
-            case "linkAssignments": try add(\.linkAssignments)
-            case "inspections": try add(\.inspections)
-            case "evaluations": try add(\.evaluations)
-            case "findings": try add(\.findings)
-            case "plans": try add(\.plans)
-            case "inspectionChanges": try add(\.inspectionChanges)
-            case "actions": try add(\.actions)
-            case "updates": try add(\.updates)
-            case "extensions": try add(\.extensions)
-            case "reviews": try add(\.reviews)
-            default: throw PlanError.refused("plan file: no list '\(key)'")
-            }
+        public mutating func record<T: Codable & Sendable>(_ record: T, in section: PlanFile.Section<T>) {
+            file[keyPath: section.records].append(record)
         }
     }
 }

@@ -40,7 +40,7 @@ public struct PlanFileWriter: PlanFileSink {
         records = 0
     }
 
-    public mutating func record<T: Encodable>(_ record: T) throws {
+    public mutating func record<T: Codable & Sendable>(_ record: T, in section: PlanFile.Section<T>) throws {
         // Nested four spaces in, as the whole-document encoder nests it: its blank line inside an empty list stays blank.
         var text = JSONOutput.escapingInvisible(try encoder.encode(record))
         var bytes: [UInt8] = Array(records == 0 ? "\n    ".utf8 : ",\n    ".utf8)

@@ -83,10 +83,7 @@ enum AuditSubject: Hashable, Sendable {
     /// planwatch knows (a corrupt or foreign entry).
     init?(entity: String, key: String) {
         guard let kind = Entity(rawValue: entity) else { return nil }
-        func split(_ separator: String, last: Bool = false) -> (String, String)? {
-            guard let range = last ? key.range(of: separator, options: .backwards) : key.range(of: separator) else { return nil }
-            return (String(key[..<range.lowerBound]), String(key[range.upperBound...]))
-        }
+        func split(_ separator: String, last: Bool = false) -> (String, String)? { Self.split(key, separator, last: last) }
         switch kind {
         case .partnership: self = .partnership(key)
         case .qualityIndicator: self = .qualityIndicator(key)
@@ -118,8 +115,9 @@ enum AuditSubject: Hashable, Sendable {
         }
     }
 
-    private static func split(_ text: String, _ separator: String) -> (String, String)? {
-        guard let range = text.range(of: separator) else { return nil }
+    /// The text either side of the first (or `last`) separator.
+    private static func split(_ text: String, _ separator: String, last: Bool = false) -> (String, String)? {
+        guard let range = last ? text.range(of: separator, options: .backwards) : text.range(of: separator) else { return nil }
         return (String(text[..<range.lowerBound]), String(text[range.upperBound...]))
     }
 }

@@ -155,25 +155,25 @@ extension PlanStore {
     /// plan-file writer streams without holding the database in memory.
     public func exportPlanFile(into sink: inout some PlanFileSink) throws {
         try read { db in
-            func list<T: Encodable>(_ key: String, _ sql: String, _ decode: (Row) throws -> T) throws {
-                try sink.beginList(key)
+            func list<T: Codable & Sendable>(_ section: PlanFile.Section<T>, _ sql: String, _ decode: (Row) throws -> T) throws {
+                try sink.beginList(section.key)
                 let rows = try Row.fetchCursor(db, sql: sql)
-                while let row = try rows.next() { try sink.record(try decode(row)) }
+                while let row = try rows.next() { try sink.record(try decode(row), in: section) }
                 try sink.endList()
             }
             // In the order of the keys, as the plan file's sorted JSON has them.
-            try list("actions", Select.action + " ORDER BY i.key, a.id") { var a = try Action(row: $0); a.id = nil; return a }
-            try list("evaluations", Select.evaluation + " ORDER BY i.key, q.code IS NULL, q.code, q.name", Evaluation.init(row:))
-            try list("extensions", Select.extensionRow + " ORDER BY i.key, a.id, x.to_due", PlanFile.Extension.init(row:))
-            try list("findings", Select.finding + " ORDER BY i.key, f.number") { var f = try Finding(row: $0); f.id = nil; return f }
-            try list("inspectionChanges", Select.inspectionChange + " ORDER BY i.key, c.on_date", InspectionChange.init(row:))
-            try list("inspections", Select.inspection + " ORDER BY i.key", Inspection.init(row:))
-            try list("linkAssignments", Select.link + " ORDER BY p.key, l.from_date", LinkAssignment.init(row:))
-            try list("partnerships", Select.partnership + " ORDER BY p.key", Partnership.init(row:))
-            try list("plans", Select.plan + " ORDER BY i.key", ActionPlan.init(row:))
-            try list("qualityIndicators", Select.qi + " ORDER BY q.code IS NULL, q.code, q.name", QualityIndicator.init(row:))
-            try list("reviews", Select.review + " ORDER BY p.key, r.on_date, r.kind", PlanFile.Review.init(row:))
-            try list("updates", Select.update + " ORDER BY i.key, a.id, u.on_date, u.id", PlanFile.Update.init(row:))
+            try list(.actions, Select.action + " ORDER BY i.key, a.id") { var a = try Action(row: $0); a.id = nil; return a }
+            try list(.evaluations, Select.evaluation + " ORDER BY i.key, q.code IS NULL, q.code, q.name", Evaluation.init(row:))
+            try list(.extensions, Select.extensionRow + " ORDER BY i.key, a.id, x.to_due", PlanFile.Extension.init(row:))
+            try list(.findings, Select.finding + " ORDER BY i.key, f.number") { var f = try Finding(row: $0); f.id = nil; return f }
+            try list(.inspectionChanges, Select.inspectionChange + " ORDER BY i.key, c.on_date", InspectionChange.init(row:))
+            try list(.inspections, Select.inspection + " ORDER BY i.key", Inspection.init(row:))
+            try list(.linkAssignments, Select.link + " ORDER BY p.key, l.from_date", LinkAssignment.init(row:))
+            try list(.partnerships, Select.partnership + " ORDER BY p.key", Partnership.init(row:))
+            try list(.plans, Select.plan + " ORDER BY i.key", ActionPlan.init(row:))
+            try list(.qualityIndicators, Select.qi + " ORDER BY q.code IS NULL, q.code, q.name", QualityIndicator.init(row:))
+            try list(.reviews, Select.review + " ORDER BY p.key, r.on_date, r.kind", PlanFile.Review.init(row:))
+            try list(.updates, Select.update + " ORDER BY i.key, a.id, u.on_date, u.id", PlanFile.Update.init(row:))
         }
     }
 }

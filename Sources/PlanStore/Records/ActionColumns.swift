@@ -38,11 +38,11 @@ enum ActionColumn: String, CaseIterable {
         }
     }
 
-    /// The action's value for this column, to compare two states of it.
-    func value(of a: Action) -> DatabaseValue {
+    /// Every column's value for an action, in the list's order, to compare two states of it.
+    static func values(of a: Action) -> [DatabaseValue] {
         var values = ColumnValues()
-        bind(a, inspectionID: 0, into: &values)
-        return values.values.first ?? .null
+        for column in allCases { column.bind(a, inspectionID: 0, into: &values) }
+        return values.values
     }
 
     /// What identifies an action: its inspection and reference, never changed
@@ -64,7 +64,8 @@ enum ActionColumn: String, CaseIterable {
     /// write), so an index is touched only when its column changes and a
     /// restore from the audit trail puts back every field it recorded.
     static func update(_ db: Database, id: Int64, before: Action, after: Action) throws {
-        let changed = allCases.filter { $0.value(of: before) != $0.value(of: after) }
+        let (old, new) = (values(of: before), values(of: after))
+        let changed = allCases.indices.filter { old[$0] != new[$0] }.map { allCases[$0] }
         // The trail names an action's updates, extensions and reviews by its inspection and reference.
         if changed.contains(where: \.isIdentity) || before.inspection != after.inspection {
             throw PlanError.refused("action \(id) (\(before.qualifiedRef)): its inspection and reference cannot change")
