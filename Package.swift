@@ -25,7 +25,8 @@ let package = Package(
             resources: [.embedInCode("0001_initial.sql"), .embedInCode("0002_audit_deletions.sql"), .embedInCode("0003_case_blind_filters.sql"),
                         .embedInCode("0004_checks_without_lists.sql"),
                         .embedInCode("0005_unused_action_indexes.sql"),
-                        .embedInCode("0006_dated_plan_and_inspection_changes.sql")]
+                        .embedInCode("0006_dated_plan_and_inspection_changes.sql"),
+                        .embedInCode("0007_dated_self_assessment.sql")]
         ),
         // Seed plan files, embedded so `planwatch demo` works from an installed binary.
         .target(

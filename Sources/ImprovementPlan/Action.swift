@@ -22,6 +22,9 @@ public struct Action: Codable, Hashable, Sendable {
     public var completed: CalendarDate?
     public var evidence: String?
     public var selfAssessment: SelfAssessment?
+    /// The day of the self-assessment, when a return recorded it (nil for
+    /// one given with the action, which dates from `created`).
+    public var selfAssessed: CalendarDate?
     /// The day the action was recorded; counts as its first update.
     public var created: CalendarDate
 
@@ -30,12 +33,13 @@ public struct Action: Codable, Hashable, Sendable {
                 start: CalendarDate? = nil, originalDue: CalendarDate?, due: CalendarDate? = nil,
                 measure: String? = nil, status: ActionStatus = .notStarted, percent: Int = 0,
                 completed: CalendarDate? = nil, evidence: String? = nil, selfAssessment: SelfAssessment? = nil,
-                created: CalendarDate) {
+                selfAssessed: CalendarDate? = nil, created: CalendarDate) {
         self.id = id; self.inspection = inspection; self.ref = ref; self.findings = findings
         self.title = title; self.description = description; self.owner = owner; self.agency = agency
         self.supportingAgencies = supportingAgencies; self.start = start; self.originalDue = originalDue
         self.due = due ?? originalDue; self.measure = measure; self.status = status; self.percent = percent
         self.completed = completed; self.evidence = evidence; self.selfAssessment = selfAssessment
+        self.selfAssessed = selfAssessed
         self.created = created
     }
 

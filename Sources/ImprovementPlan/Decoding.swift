@@ -76,7 +76,7 @@ extension ActionPlan {
 extension Action {
     enum CodingKeys: String, CodingKey {
         case id, inspection, ref, findings, title, description, owner, agency, supportingAgencies, start
-        case originalDue, due, measure, status, percent, completed, evidence, selfAssessment, created
+        case originalDue, due, measure, status, percent, completed, evidence, selfAssessment, selfAssessed, created
     }
 
     public init(from decoder: any Decoder) throws {
@@ -100,6 +100,7 @@ extension Action {
                   completed: try c.decodeIfPresent(CalendarDate.self, forKey: .completed),
                   evidence: try c.decodeIfPresent(String.self, forKey: .evidence),
                   selfAssessment: try c.decodeIfPresent(SelfAssessment.self, forKey: .selfAssessment),
+                  selfAssessed: try c.decodeIfPresent(CalendarDate.self, forKey: .selfAssessed),
                   created: try c.decode(CalendarDate.self, forKey: .created))
     }
 }

@@ -426,7 +426,7 @@ extension ActionSheet {
     public func describe(_ problems: [RowProblem]) -> [String] {
         problems.map { problem in
             let column = problem.field.map { field in Field(rawValue: field).flatMap { columns[$0] } ?? field.prefix(1).uppercased() + field.dropFirst() }
-            return "row \(problem.row): " + (column.map { "column '\($0)': " } ?? "") + "\(problem.error)"
+            return "row \(problem.row)" + (column.map { ", column '\($0)'" } ?? "") + ": \(problem.error)"
         }
     }
 }

@@ -32,37 +32,63 @@ struct ImportCommand: StoreCommand {
     var date: String?
     @Flag(name: .customLong("dry-run"), help: "Check the file and say what would be imported, writing nothing.") var dryRun = false
 
+    @Option(name: .long, parsing: .unconditional, help: "Output: text (the summary; with --dry-run a spreadsheet's change list too) or json.")
+    var format: ImportOutput = .text
+
     func run(context: Context) throws {
-        let summary: ImportSummary
         if file.lowercased().hasSuffix(".csv") || inspection != nil {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw PlanError.notFound(entity: "file", key: file)
-            }
-            guard let inspection else {
-                throw PlanError.missing(field: "inspection (a spreadsheet is imported into one inspection: --inspection KEY)")
-            }
-            let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
-            let sheet = try ActionSheet.read(data, today: day, defaultAgency: agency)
-            let bar = ProgressBar(total: sheet.rows.count)
-            do {
-                summary = try context.store.importSheet(sheet.rows, inspection: inspection, date: day, today: context.today, dryRun: dryRun,
-                                                        progress: bar.map { bar in { bar.show($0, $1) } })
-            } catch PlanError.rowProblems(let problems) {
-                bar?.finish()
-                throw PlanError.problems(sheet.describe(problems))
-            }
-            bar?.finish()
-            if !sheet.ignored.isEmpty { context.done("Columns not used: " + sheet.ignored.map { "'\($0)'" }.joined(separator: ", ")) }
-        } else {
-            // Read a record at a time: a national file is never held in memory whole.
-            summary = try context.store.importPlanFile(try PlanFileStream(path: file), today: context.today, dryRun: dryRun)
+            try importSheet(context: context)
+            return
         }
-        let added = summary.added.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-        let total = summary.totalAdded
-        context.done((dryRun ? "Would import " : "Imported ")
-                     + (total == 0 ? "nothing new" : "\(total) record\(total == 1 ? "" : "s") (\(added))")
-                     + "; \(summary.totalUnchanged) already present")
+        // Read a record at a time: a national file is never held in memory whole.
+        let summary = try context.store.importPlanFile(try PlanFileStream(path: file), today: context.today, dryRun: dryRun)
+        switch format {
+        case .json:
+            context.print(try JSONOutput.encode(summary))
+        case .text:
+            let added = summary.added.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            let total = summary.totalAdded
+            context.done((dryRun ? "Would import " : "Imported ")
+                         + (total == 0 ? "nothing new" : "\(total) record\(total == 1 ? "" : "s") (\(added))")
+                         + "; \(summary.totalUnchanged) already present")
+        }
     }
+
+    /// A spreadsheet: the first sheet of a plan, or a return of it, reconciled
+    /// with the plan as recorded.
+    private func importSheet(context: Context) throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw PlanError.notFound(entity: "file", key: file)
+        }
+        guard let inspection else {
+            throw PlanError.missing(field: "inspection (a spreadsheet is imported into one inspection: --inspection KEY)")
+        }
+        let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+        let sheet = try ActionSheet.read(data, today: day, defaultAgency: agency)
+        let bar = ProgressBar(total: sheet.rows.count)
+        let report: ReturnReport
+        do {
+            report = try context.store.importSheet(sheet.rows, inspection: inspection, date: day, today: context.today, dryRun: dryRun,
+                                                   progress: bar.map { bar in { bar.show($0, $1) } })
+        } catch PlanError.rowProblems(let problems) {
+            bar?.finish()
+            throw PlanError.problems(sheet.describe(problems))
+        }
+        bar?.finish()
+        switch format {
+        case .json:
+            context.print(try JSONOutput.encode(ReturnJSON(report, dryRun: dryRun)))
+        case .text:
+            if dryRun { for line in ReturnWords.lines(report) { context.done(line) } }
+            if !sheet.ignored.isEmpty { context.done("Columns not used: " + sheet.ignored.map { "'\($0)'" }.joined(separator: ", ")) }
+            context.done((dryRun ? "Would import " : "Imported ") + ReturnWords.summary(report.counts))
+        }
+    }
+}
+
+/// What `import` prints.
+enum ImportOutput: String, ExpressibleByArgument, CaseIterable {
+    case text, json
 }
 
 /// A progress bar on standard error, shown only when it is a terminal and the file is large.

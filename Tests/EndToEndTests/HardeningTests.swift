@@ -224,7 +224,7 @@ struct InputHardeningTests {
         try h.logged()
         let file = h.folder.appendingPathComponent("sheet.csv")
         try Data("Ref,Action,Lead officer,Lead agency,Timescale\r\n9.1,\"Step one\nStep two\",\"Head of Service,\r\nEducation\",Council,31/03/2025\r\n".utf8).write(to: file)
-        #expect(try h.ok(["import", file.path, "--inspection", "dundee-2021", "--date", "2023-01-15"]).contains("actions: 1"))
+        #expect(try h.ok(["import", file.path, "--inspection", "dundee-2021", "--date", "2023-01-15"]).contains("1 new action"))
         let shown = try JSONSerialization.jsonObject(with: Data(try h.ok(["action", "show", "dundee-2021/9.1", "--format", "json"]).utf8)) as? [String: Any]
         let action = shown?["action"] as? [String: Any]
         #expect(action?["owner"] as? String == "Head of Service, Education")
@@ -370,7 +370,7 @@ struct FileHardeningTests {
             let file = h.folder.appendingPathComponent("\(name).csv")
             try data.write(to: file)
             let result = try h.run(["import", file.path, "--inspection", "dundee-2021", "--date", "2023-01-15"])
-            #expect(result.stdout == "Imported 10 records (actions: 4, findings: 3, updates: 3); 0 already present\n", "\(name): \(result.stderr)")
+            #expect(result.stdout == "Imported 4 new actions, 3 new areas for improvement, 3 progress updates; 0 unchanged\n", "\(name): \(result.stderr)")
         }
     }
 

@@ -66,7 +66,8 @@ struct QueryPlanTests {
     func everyActionIndexServesAQuery() throws {
         var queries = Self.reportNames.map(Self.report) + Self.someFilters.map { ReportQuery.all.sql($0) }
         queries.append((Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", [1, "1.1"]))
-        queries.append((PlanStore.sheetActionsSQL, [1]))
+        queries.append((RecordedPlan.actionsSQL, [1]))
+        queries.append((RecordedPlan.notesSQL, [1]))
         let plans = try queries.flatMap { try Self.plan($0.0, $0.1) }
         let indexes = try PlanStore.inMemory().read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'action' ORDER BY name")

@@ -46,7 +46,7 @@ struct RecordColumnsTests {
                              description: "For every team", owner: "Chief Social Work Officer", agency: "Fife Council",
                              supportingAgencies: ["NHS Fife", "Police Scotland"], start: day, originalDue: day.adding(days: 30),
                              due: day.adding(days: 60), measure: "90% trained", status: .complete, percent: 100,
-                             completed: day.adding(days: 50), evidence: "Register of attendance", selfAssessment: .amber,
+                             completed: day.adding(days: 50), evidence: "Register of attendance", selfAssessment: .amber, selfAssessed: day.adding(days: 40),
                              created: day.adding(days: -10))
 
     @Test("the action columns are the table's columns, and the fixture fills every field")
@@ -88,7 +88,7 @@ struct RecordColumnsTests {
         changed.agency = "NHS Fife"; changed.supportingAgencies = ["Fife Council"]; changed.start = Self.day.adding(days: 1)
         changed.originalDue = Self.day.adding(days: 31); changed.due = Self.day.adding(days: 90); changed.measure = "95% trained"
         changed.status = .inProgress; changed.percent = 60; changed.completed = nil; changed.evidence = "Register"
-        changed.selfAssessment = .red; changed.created = Self.day.adding(days: -20)
+        changed.selfAssessment = .red; changed.selfAssessed = Self.day.adding(days: 45); changed.created = Self.day.adding(days: -20)
         try store.write { db, audit in try PlanStore.saveAction(db, audit, before: expected, after: changed) }
         #expect(try store.read { db in try Lookup.action(db, id: id) } == changed)
         // And undo puts back the whole earlier action.

@@ -138,6 +138,7 @@ extension Action: AuditJSONRepresentable {
         json.field("owner", owner)
         json.field("percent", percent)
         json.field("ref", ref)
+        json.field("selfAssessed", selfAssessed)
         json.field("selfAssessment", selfAssessment)
         json.field("start", start)
         json.field("status", status)

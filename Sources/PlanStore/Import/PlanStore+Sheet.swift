@@ -1,118 +1,73 @@
 import GRDB
 import ImprovementPlan
 
-/// Importing a council's action-plan spreadsheet into one inspection.
+/// Importing a council's action-plan spreadsheet into one inspection: the
+/// first sheet of a plan, and each return of it.
 extension PlanStore {
-    /// An inspection's actions, oldest first, as a spreadsheet import matches
-    /// its rows against them.
-    static let sheetActionsSQL = "SELECT title, ref FROM action WHERE inspection_id = ? ORDER BY id"
-
-    /// Adds the sheet's actions to `inspection`, all or nothing. Each distinct
-    /// area-for-improvement text becomes a finding (reused when the
-    /// inspection has it already); a progress cell becomes the action's first
-    /// update, dated `date`. A row whose reference (or, without one, whose
-    /// title) matches an action already recorded with the same values is
-    /// left alone; with different values it is a problem. Every problem is
-    /// reported, each with its row.
+    /// Takes a council's action-plan spreadsheet into `inspection`, all or
+    /// nothing: the first sheet of a plan, or a return of it (docs/formats.md,
+    /// "Returns"). Each row is matched to an action of the inspection
+    /// (`RecordedPlan.match`); what a matched row changes is recorded as the
+    /// ordinary audited change (`Action.reconciling` decides), and a row that
+    /// matches nothing is a new action (a new area text a new finding; its
+    /// progress cell its first update, dated `date`). Actions the sheet leaves
+    /// out are reported, never touched. Every problem is reported, each with
+    /// its row.
     @discardableResult
     public func importSheet(_ rows: [SheetRow], inspection: String, date: CalendarDate,
-                            today: CalendarDate, dryRun: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> ImportSummary {
+                            today: CalendarDate, dryRun: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> ReturnReport {
         try Validation.notFuture(date, today: today, field: "date")
         return try write(dryRun: dryRun, bulk: true) { db, audit in
             let iid = try Lookup.inspectionID(db, inspection)
-            var summary = ImportSummary()
+            var report = ReturnReport(inspection: inspection, date: date)
             var problems: [RowProblem] = []
-            // The inspection's findings and action references, read once and kept
-            // up to date as rows add to them: a sheet of 100,000 rows asks the
-            // database nothing per row but to write.
+            // The inspection as recorded, read once and kept up to date as rows
+            // add to it: a sheet of 100,000 rows asks the database nothing per
+            // row but to write.
             var findings = FindingIndex()
             for row in try db.rows(sql: "SELECT text, number, id FROM finding WHERE inspection_id = ?", arguments: [iid]) {
                 findings.add(row[0], number: row[1], id: row[2])
             }
-            var actions = ActionRefs()
-            for row in try db.rows(sql: Self.sheetActionsSQL, arguments: [iid]) {
-                actions.add(title: row[0], ref: row[1])
-            }
-            var createdHere: Set<String> = []
-            // Rows this import adds, by reference; and the last id before it, so
-            // that an Id column from another database never names a row added here.
-            var addedRefs: [String: Int] = [:]
+            var plan = try RecordedPlan(db, inspectionID: iid)
+            // The last id before this import, so that an Id column from another
+            // database never names a row added here.
             let lastID = try db.one(Int64.self, sql: "SELECT max(id) FROM action") ?? 0
+            let matches = try plan.match(rows, lastID: lastID, findings: findings, inspection: inspection) { id in
+                guard let stored = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id]) else { return nil }
+                return try Action(row: stored)
+            }
+            var firstRowOfRef: [String: SheetRow] = [:]
             for (index, row) in rows.enumerated() {
                 progress?(index + 1, rows.count)
                 do {
-                    var numbers: [Int] = []
-                    var findingIDs: [Int64] = []
-                    if let area = row.area {
-                        if let (number, id) = findings[area] {
-                            numbers = [number]
-                            findingIDs = [id]
-                            if !createdHere.contains(area) { summary.count("findings", added: false) }
-                        } else {
-                            let next = findings.maxNumber + 1
-                            let stored = try PlanStore.insertFinding(db, audit, Finding(inspection: inspection, number: next, kind: .improvement, text: area))
-                            guard let id = stored.id else { throw StoreError.corrupt("finding without id") }
-                            findings.add(area, number: next, id: id)
-                            numbers = [next]
-                            findingIDs = [id]
-                            createdHere.insert(area)
-                            summary.count("findings", added: true)
+                    switch matches[index] {
+                    case .problem(let problem):
+                        throw problem
+                    case .action(let position):
+                        let ref = plan.actions[position].ref
+                        if let first = firstRowOfRef[ref] {
+                            guard first.sameCells(as: row) else {
+                                throw RowProblem(row: row.row, field: "ref", error: .refused(repeatedReference(ref, firstRow: first.row)))
+                            }
+                            report.unchanged += 1
+                            continue
                         }
-                    }
-                    let status = row.status ?? (row.progress != nil ? .inProgress : .notStarted)
-                    let ref = row.ref ?? actions.ref(titled: row.title)
-                        ?? PlanStore.nextRef(count: actions.count, isTaken: actions.hasRef)
-                    let completed = status == .complete ? (row.completed ?? date) : nil
-                    let action = Action(inspection: inspection, ref: ref, findings: numbers, title: row.title,
-                                        description: row.description, owner: row.owner, agency: row.agency, start: row.start,
-                                        originalDue: row.originalDue ?? row.due, due: row.due, measure: row.measure,
-                                        status: status, percent: row.percent ?? (status == .complete ? 100 : 0),
-                                        completed: completed, evidence: row.evidence, selfAssessment: row.selfAssessment,
-                                        created: date)
-                    // A planwatch export's row names its action by id: the row is that
-                    // action, whatever a spreadsheet did to its reference. An id this
-                    // database does not hold (an export of another) is no match: the
-                    // row is read by its reference, as any sheet's.
-                    if let id = row.id, id <= lastID, let stored = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id]) {
-                        let existing = try Action(row: stored)
-                        guard existing.inspection == inspection else {
-                            throw PlanError.refused("column 'Id': action \(id) is \(existing.qualifiedRef), not an action of \(inspection) (leave the column out to add the rows as new actions)")
+                        firstRowOfRef[ref] = row
+                        let changes = try reconcile(db, audit, row, with: &plan, at: position, date: date, today: today)
+                        if changes.isEmpty { report.unchanged += 1 } else { report.items.append(ReturnItem(ref: ref, row: row.row, changes: changes)) }
+                    case .none:
+                        let ref = row.ref ?? PlanStore.nextRef(count: plan.actions.count, isTaken: plan.hasRef)
+                        if let first = firstRowOfRef[ref] {
+                            guard first.sameCells(as: row) else {
+                                throw RowProblem(row: row.row, field: "ref", error: .refused(repeatedReference(ref, firstRow: first.row)))
+                            }
+                            report.unchanged += 1
+                            continue
                         }
-                        var asRecorded = action
-                        asRecorded.ref = existing.ref
-                        let differences = PlanStore.sheetDifferences(existing, asRecorded)
-                        guard differences.isEmpty else {
-                            throw PlanError.refused("action \(existing.qualifiedRef) (id \(id)) is already recorded with a different \(differences.joined(separator: ", "))")
-                        }
-                        summary.count("actions", added: false)
-                        continue
-                    }
-                    // (The set compares text as Swift does, by canonical equivalence, SQLite by
-                    // bytes: the row it finds, if any, decides.)
-                    if actions.hasRef(ref),
-                       let stored = try db.row(sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?", arguments: [iid, ref]) {
-                        let existing = try Action(row: stored)
-                        let differences = PlanStore.sheetDifferences(existing, action)
-                        if !differences.isEmpty, let first = addedRefs[ref] {
-                            throw RowProblem(row: row.row, field: "ref", error: .refused(repeatedReference(ref, firstRow: first)))
-                        }
-                        guard differences.isEmpty else {
-                            throw RowProblem(row: row.row, field: "ref", error: .refused(
-                                "action \(inspection)/\(ref) is already recorded with a different \(differences.joined(separator: ", "))"))
-                        }
-                        summary.count("actions", added: false)
-                        continue
-                    }
-                    let inserted = try PlanStore.writeAction(db, audit, action, inspectionID: iid, findingIDs: findingIDs)
-                    actions.add(title: row.title, ref: ref)
-                    addedRefs[ref] = row.row
-                    summary.count("actions", added: true)
-                    if let note = row.progress, let id = inserted.id {
-                        try PlanStore.insertUpdate(db, audit, actionID: id,
-                                                   ProgressUpdate(action: inserted.qualifiedRef, date: date, author: actor, note: note,
-                                                                  status: row.status, percent: row.percent, evidence: row.evidence),
-                                                   recordedAt: audit.timestamp, today: date)
-                        summary.count("updates", added: true)
+                        firstRowOfRef[ref] = row
+                        let changes = try add(db, audit, row, ref: ref, inspection: inspection, inspectionID: iid,
+                                              findings: &findings, plan: &plan, date: date)
+                        report.items.append(ReturnItem(ref: ref, row: row.row, changes: changes))
                     }
                 } catch let problem as RowProblem {
                     problems.append(problem)
@@ -121,25 +76,87 @@ extension PlanStore {
                 }
             }
             if !problems.isEmpty { throw PlanError.rowProblems(problems) }
-            return summary
+            report.notInReturn = plan.unclaimed.map { ReturnItem(ref: $0.ref, row: nil, changes: [], status: $0.status) }
+            return report
         }
     }
 
-    /// The fields a spreadsheet gives that differ between two actions.
-    static func sheetDifferences(_ a: Action, _ b: Action) -> [String] {
-        var fields: [String] = []
-        if a.title != b.title { fields.append("action") }
-        if a.owner != b.owner { fields.append("owner") }
-        if a.agency != b.agency { fields.append("lead agency") }
-        if a.due != b.due { fields.append("deadline") }
-        if a.measure != b.measure { fields.append("measure of success") }
-        if a.status != b.status { fields.append("status") }
-        return fields
+    /// Records what a row changes in the action it matched: the edit of its
+    /// words, then the extension, then the progress update, each audited as
+    /// `action edit`, `extend` and `update` audit theirs.
+    private func reconcile(_ db: Database, _ audit: AuditWriter, _ row: SheetRow, with plan: inout RecordedPlan, at position: Int,
+                           date: CalendarDate, today: CalendarDate) throws -> [ReturnChange] {
+        let before = plan.actions[position]
+        let decided = try before.reconciling(row, latestNote: plan.latestNote(position), date: date, actor: actor)
+        guard !decided.isEmpty, let id = before.id else { return decided.changes }
+        var current = before
+        func save(_ after: Action) throws {
+            if after != current { try PlanStore.saveAction(db, audit, before: current, after: after) }
+            current = after
+        }
+        try save(decided.edited)
+        if let to = decided.extendedTo, let from = current.due {
+            try PlanStore.insertExtension(db, audit, actionID: id, PlanFile.Extension(
+                action: current.qualifiedRef, from: from, to: to, reason: "return of \(date)", agreedBy: nil, recorded: date))
+            var after = current
+            after.due = to
+            try save(after)
+        }
+        if let update = decided.update {
+            try PlanStore.insertUpdate(db, audit, actionID: id, update, recordedAt: audit.timestamp, today: today)
+            try save(try current.applying(update))
+            plan.noteAdded(update.note, at: position)
+        }
+        plan.replace(current, at: position)
+        return decided.changes
+    }
+
+    /// Adds a row that matched no action: a new action (and finding, for a
+    /// new area text), its progress cell its first update.
+    private func add(_ db: Database, _ audit: AuditWriter, _ row: SheetRow, ref: String, inspection: String, inspectionID: Int64,
+                     findings: inout FindingIndex, plan: inout RecordedPlan, date: CalendarDate) throws -> [ReturnChange] {
+        var changes: [ReturnChange] = []
+        var numbers: [Int] = []
+        var findingIDs: [Int64] = []
+        if let area = row.area {
+            if let (number, id) = findings[area] {
+                numbers = [number]
+                findingIDs = [id]
+            } else {
+                let next = findings.maxNumber + 1
+                let stored = try PlanStore.insertFinding(db, audit, Finding(inspection: inspection, number: next, kind: .improvement, text: area))
+                guard let id = stored.id else { throw StoreError.corrupt("finding without id") }
+                findings.add(area, number: next, id: id)
+                numbers = [next]
+                findingIDs = [id]
+                changes.append(.newFinding(number: next, text: area))
+            }
+        }
+        let status = row.status ?? (row.progress != nil ? .inProgress : .notStarted)
+        let completed = status == .complete ? (row.completed ?? date) : nil
+        let action = Action(inspection: inspection, ref: ref, findings: numbers, title: row.title,
+                            description: row.description, owner: row.owner, agency: row.agency, start: row.start,
+                            originalDue: row.originalDue ?? row.due, due: row.due, measure: row.measure,
+                            status: status, percent: row.percent ?? (status == .complete ? 100 : 0),
+                            completed: completed, evidence: row.evidence, selfAssessment: row.selfAssessment,
+                            created: date)
+        let inserted = try PlanStore.writeAction(db, audit, action, inspectionID: inspectionID, findingIDs: findingIDs)
+        changes.append(.added(title: row.title, finding: numbers.first))
+        plan.add(inserted, claimed: true)
+        if let note = row.progress, let id = inserted.id {
+            try PlanStore.insertUpdate(db, audit, actionID: id,
+                                       ProgressUpdate(action: inserted.qualifiedRef, date: date, author: actor, note: note,
+                                                      status: row.status, percent: row.percent, evidence: row.evidence),
+                                       recordedAt: audit.timestamp, today: date)
+            changes.append(.progress(note: note))
+            plan.noteAdded(note, at: plan.actions.count - 1)
+        }
+        return changes
     }
 }
 
 /// An inspection's findings by text, held in memory during a spreadsheet import.
-private struct FindingIndex {
+struct FindingIndex {
     private var byText: [String: (number: Int, id: Int64)] = [:]
     private(set) var maxNumber = 0
 
@@ -151,19 +168,122 @@ private struct FindingIndex {
     }
 }
 
-/// An inspection's action references, and the first reference recorded for
-/// each title, held in memory during a spreadsheet import.
-private struct ActionRefs {
-    private var refs: Set<String> = []
-    private var refByTitle: [String: String] = [:]
-    var count: Int { refs.count }
+/// What a row of a sheet matched.
+enum RowMatch {
+    /// The action at this position of `RecordedPlan.actions`.
+    case action(Int)
+    case problem(RowProblem)
+}
 
-    func hasRef(_ ref: String) -> Bool { refs.contains(ref) }
+/// An inspection's actions as recorded, with each one's latest progress
+/// note, held in memory while a sheet is matched and reconciled against them.
+struct RecordedPlan {
+    private(set) var actions: [Action] = []
+    private var position: [String: Int] = [:]
+    private var notes: [String?] = []
+    private var claimed: [Bool] = []
 
-    func ref(titled title: String) -> String? { refByTitle[title] }
+    /// The inspection's actions, oldest first.
+    static let actionsSQL = Select.action + " WHERE a.inspection_id = ? ORDER BY a.id"
+    /// Each action's progress notes, in the order they were made: the last is its latest.
+    static let notesSQL = """
+        SELECT u.action_id, u.note FROM progress_update u JOIN action a ON a.id = u.action_id
+        WHERE a.inspection_id = ? ORDER BY u.on_date, u.id
+        """
 
-    mutating func add(title: String, ref: String) {
-        refs.insert(ref)
-        if refByTitle[title] == nil { refByTitle[title] = ref }
+    init(_ db: Database, inspectionID: Int64) throws {
+        var byID: [Int64: Int] = [:]
+        for row in try db.rows(sql: Self.actionsSQL, arguments: [inspectionID]) {
+            let action = try Action(row: row)
+            if let id = action.id { byID[id] = actions.count }
+            add(action, claimed: false)
+        }
+        guard !actions.isEmpty else { return }
+        for row in try db.rows(sql: Self.notesSQL, arguments: [inspectionID]) {
+            if let at = byID[row[0]] { notes[at] = row[1] }
+        }
+    }
+
+    mutating func add(_ action: Action, claimed isClaimed: Bool) {
+        position[action.ref] = actions.count
+        actions.append(action)
+        notes.append(nil)
+        claimed.append(isClaimed)
+    }
+
+    func hasRef(_ ref: String) -> Bool { position[ref] != nil }
+
+    func latestNote(_ at: Int) -> String? { notes[at] }
+
+    mutating func replace(_ action: Action, at: Int) { actions[at] = action }
+
+    mutating func noteAdded(_ note: String, at: Int) { notes[at] = note }
+
+    /// The actions no row of the sheet matched.
+    var unclaimed: [Action] { actions.indices.filter { !claimed[$0] }.map { actions[$0] } }
+
+    /// Each row's action, or nil for a new one. A planwatch export's Id
+    /// column names its action, whatever a spreadsheet did to its reference
+    /// (an id this database does not hold, from an export of another, is no
+    /// match); then the reference; then, for a row with no reference, the
+    /// oldest action not yet matched with the same title (case and spacing
+    /// aside) and, when the row gives one, the same area for improvement. A
+    /// reference the plan does not hold is a new action.
+    mutating func match(_ rows: [SheetRow], lastID: Int64, findings: FindingIndex, inspection: String,
+                        action lookUp: (Int64) throws -> Action?) throws -> [RowMatch?] {
+        var matches = [RowMatch?](repeating: nil, count: rows.count)
+        var byID: [Int64: Int] = [:]
+        for (at, action) in actions.enumerated() { if let id = action.id { byID[id] = at } }
+        var unreferenced: [Int] = []
+        for (index, row) in rows.enumerated() {
+            if let id = row.id, id <= lastID {
+                if let at = byID[id] {
+                    matches[index] = .action(at)
+                    claimed[at] = true
+                    continue
+                }
+                if let other = try lookUp(id) {
+                    matches[index] = .problem(RowProblem(row: row.row, field: "id", error: .refused(
+                        "action \(id) is \(other.qualifiedRef), not an action of \(inspection) (leave the column out to add the rows as new actions)")))
+                    continue
+                }
+            }
+            if let ref = row.ref {
+                if let at = position[ref], at < claimed.count {
+                    matches[index] = .action(at)
+                    claimed[at] = true
+                }
+            } else {
+                unreferenced.append(index)
+            }
+        }
+        guard !unreferenced.isEmpty else { return matches }
+        var byTitle: [String: [Int]] = [:]
+        for at in actions.indices where !claimed[at] { byTitle[Self.titleKey(actions[at].title), default: []].append(at) }
+        for index in unreferenced {
+            let row = rows[index]
+            let area = row.area.map { findings[$0]?.number }
+            if area == .some(nil) { continue }  // a new area text: a new action
+            guard let candidates = byTitle[Self.titleKey(row.title)],
+                  let at = candidates.first(where: { !claimed[$0] && (area == nil || actions[$0].findings.contains(area!!)) })
+            else { continue }
+            matches[index] = .action(at)
+            claimed[at] = true
+        }
+        return matches
+    }
+
+    /// A title as matching compares it: case and runs of spaces aside.
+    static func titleKey(_ title: String) -> String {
+        title.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}
+
+extension SheetRow {
+    /// The same cells, whatever row they are on.
+    func sameCells(as other: SheetRow) -> Bool {
+        var moved = other
+        moved.row = row
+        return moved == self
     }
 }

@@ -13,7 +13,8 @@ import ImprovementPlan
 enum ActionColumn: String, CaseIterable {
     case inspectionID = "inspection_id", ref, title, description, owner, leadAgency = "lead_agency"
     case supportingAgencies = "supporting_agencies", start = "start_on", originalDue = "original_due", due = "current_due"
-    case measure, status, percent, completed = "completed_on", evidence, selfAssessment = "self_rag", created = "created_on"
+    case measure, status, percent, completed = "completed_on", evidence, selfAssessment = "self_rag", selfAssessed = "self_rag_on"
+    case created = "created_on"
 
     /// Binds the action's value for this column; the inspection's row id is the caller's.
     func bind<Sink: ColumnSink>(_ a: Action, inspectionID: Int64, into sink: inout Sink) {
@@ -34,6 +35,7 @@ enum ActionColumn: String, CaseIterable {
         case .completed: sink.bind(a.completed)
         case .evidence: sink.bind(a.evidence)
         case .selfAssessment: sink.bind(a.selfAssessment)
+        case .selfAssessed: sink.bind(a.selfAssessed)
         case .created: sink.bind(a.created)
         }
     }

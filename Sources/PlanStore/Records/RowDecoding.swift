@@ -147,7 +147,8 @@ extension Action {
                   originalDue: row[ActionColumn.originalDue], due: row[ActionColumn.due], measure: row[ActionColumn.measure],
                   status: try row.required(ActionColumn.status), percent: try row.required(ActionColumn.percent),
                   completed: row[ActionColumn.completed], evidence: row[ActionColumn.evidence],
-                  selfAssessment: row[ActionColumn.selfAssessment], created: try row.required(ActionColumn.created))
+                  selfAssessment: row[ActionColumn.selfAssessment], selfAssessed: row[ActionColumn.selfAssessed],
+                  created: try row.required(ActionColumn.created))
         // A NULL current deadline stays NULL ("Ongoing"), whatever the original.
         self.due = row[ActionColumn.due]
     }
