@@ -55,7 +55,13 @@ struct ReturnTests {
             """)
         #expect(try h.snapshot() == before, "the dry run wrote")
 
-        let machine = try json(try h.ok(["import", file, "--inspection", "stirling-2023", "--date", "2024-01-15", "--dry-run", "--format", "json"]))
+        let output = try h.ok(["import", file, "--inspection", "stirling-2023", "--date", "2024-01-15", "--dry-run", "--format", "json"])
+        let outputFile = h.folder.appendingPathComponent("return.json")
+        try Data(output.utf8).write(to: outputFile)
+        let root = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try OutsideTool.run("python3", [root.appendingPathComponent("Tests/scripts/check_exports.py").path, "output",
+                                        root.appendingPathComponent("docs/output.schema.json").path, "command: import (spreadsheet)", outputFile.path])
+        let machine = try json(output)
         let items = machine["actions"] as? [[String: Any]] ?? []
         #expect(items.map { $0["ref"] as? String } == ["1.1", "1.2", "2.1", "3.1", "3.2", "4.1"])
         let extensionChange = (items[1]["changes"] as? [[String: Any]])?.first
