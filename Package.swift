@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // SQL migrations, embedded in the binary.
@@ -51,7 +52,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "PlanFormats", dependencies: ["ImprovementPlan", .product(name: "CSV", package: "CSV.swift")]),
+        .target(name: "PlanFormats", dependencies: [
+            "ImprovementPlan", .product(name: "CSV", package: "CSV.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .target(
             name: "PlanWatchCLI",
             dependencies: [
@@ -63,7 +66,8 @@ let package = Package(
         .testTarget(name: "ImprovementPlanTests", dependencies: ["ImprovementPlan"]),
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ImprovementPlan", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan", "PlanStore", "Seeds"]),
+        .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan", "PlanStore", "Seeds",
+                                                      .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "ImprovementPlan"], exclude: ["Golden", "Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

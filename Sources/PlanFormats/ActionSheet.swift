@@ -262,6 +262,20 @@ public struct ActionSheet: Sendable {
         } catch {
             throw .problems(["the file cannot be read as CSV (\(error))"])
         }
+        return try read(records: records, today: today, defaultAgency: defaultAgency)
+    }
+
+    /// Whether a table's first rows hold the action-plan headings (an action
+    /// column, as the reader looks for its header): which table of a Word
+    /// document is the plan.
+    public static func hasHeader(_ records: [[String]]) -> Bool {
+        records.prefix(10).contains { record in record.contains { field($0.trimmingCharacters(in: .whitespacesAndNewlines)) == .title } }
+    }
+
+    /// Reads a spreadsheet already split into cells, row 1 first: a CSV
+    /// file's records, a workbook's sheet, a document's table
+    /// (`OfficeFile`), all read alike.
+    public static func read(records: [[String]], today: CalendarDate, defaultAgency: String? = nil) throws(PlanError) -> ActionSheet {
         func clean(_ cell: String) -> String {
             // Most cells are already clean: check the ends and look for a no-break space in one pass.
             var copy = cell

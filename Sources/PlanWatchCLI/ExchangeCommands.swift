@@ -8,7 +8,7 @@ import PlanStore
 struct ImportCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a plan file (JSON) or a council's action-plan spreadsheet (CSV); all or nothing.",
+        abstract: "Import a plan file (JSON) or a council's action-plan spreadsheet (CSV, Excel or Word), or its return; all or nothing.",
         discussion: """
             A plan file is merged by natural key: records already present with the same values are left alone, and a \
             record with the same key but different values stops the import, naming it.
@@ -25,18 +25,22 @@ struct ImportCommand: StoreCommand {
             """)
     static let auditName = "import"
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The plan file (.json) or spreadsheet (.csv).") var file: String
+    @Argument(help: "The plan file (.json), or a spreadsheet: CSV, an Excel workbook (.xlsx) or a Word document's table (.docx).") var file: String
     @Option(parsing: .unconditional, help: "The inspection a spreadsheet's actions belong to (required for CSV).") var inspection: String?
     @Option(parsing: .unconditional, help: "Lead agency for rows of a spreadsheet that has no lead agency column.") var agency: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Date of the spreadsheet's progress notes and of recording its actions (default: today).", valueName: "date"))
     var date: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("The sheet of an Excel workbook to read (default: the first).", valueName: "name"))
+    var sheet: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("The table of a Word document to read, from 1 (default: the first with the plan's headings).", valueName: "n"))
+    var table: Int?
     @Flag(name: .customLong("dry-run"), help: "Check the file and say what would be imported, writing nothing.") var dryRun = false
 
     @Option(name: .long, parsing: .unconditional, help: "Output: text (the summary; with --dry-run a spreadsheet's change list too) or json.")
     var format: ImportOutput = .text
 
     func run(context: Context) throws {
-        if file.lowercased().hasSuffix(".csv") || inspection != nil {
+        if isSheet {
             try importSheet(context: context)
             return
         }
@@ -64,7 +68,7 @@ struct ImportCommand: StoreCommand {
             throw PlanError.missing(field: "inspection (a spreadsheet is imported into one inspection: --inspection KEY)")
         }
         let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
-        let sheet = try ActionSheet.read(data, today: day, defaultAgency: agency)
+        let sheet = try readSheet(data, today: day)
         let bar = ProgressBar(total: sheet.rows.count)
         let report: ReturnReport
         do {
@@ -82,6 +86,56 @@ struct ImportCommand: StoreCommand {
             if dryRun { for line in ReturnWords.lines(report) { context.done(line) } }
             if !sheet.ignored.isEmpty { context.done("Columns not used: " + sheet.ignored.map { "'\($0)'" }.joined(separator: ", ")) }
             context.done((dryRun ? "Would import " : "Imported ") + ReturnWords.summary(report.counts))
+        }
+    }
+}
+
+extension ImportCommand {
+    /// Whether the file is a spreadsheet (by its name; a plan file is JSON).
+    var isSheet: Bool {
+        let name = file.lowercased()
+        return inspection != nil || [".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".docx", ".xls", ".doc"].contains { name.hasSuffix($0) }
+    }
+
+    /// The file's action plan, whatever it was saved as: an Excel workbook
+    /// (its first sheet, or --sheet), a Word document (the first table with
+    /// the plan's headings, or --table), or CSV; told apart by their first
+    /// bytes, not their names.
+    func readSheet(_ data: Data, today: CalendarDate) throws -> ActionSheet {
+        switch OfficeFile.kind(of: data) {
+        case .compound:
+            throw PlanError.problems([OfficeFile.compoundProblem])
+        case .archive:
+            if sheet != nil && table != nil { throw PlanError.refused("give --sheet for a workbook or --table for a Word document, not both") }
+            if table == nil, let records = try workbookOrNil(data) {
+                return try ActionSheet.read(records: records, today: today, defaultAgency: agency)
+            }
+            if sheet != nil { throw PlanError.refused("sheet: the file is not an Excel workbook (--sheet names a workbook's sheet)") }
+            let tables = try OfficeFile.documentTables(data)
+            guard !tables.isEmpty else { throw PlanError.problems(["the document has no table (an action plan is read from a Word table)"]) }
+            if let table {
+                guard (1...tables.count).contains(table) else {
+                    throw PlanError.invalidValue(field: "table", value: String(table), expected: "a table from 1 to \(tables.count) (the document has \(tables.count))")
+                }
+                return try ActionSheet.read(records: tables[table - 1], today: today, defaultAgency: agency)
+            }
+            guard let plan = tables.first(where: ActionSheet.hasHeader) else {
+                // The first table's own problem names the headings it has.
+                return try ActionSheet.read(records: tables[0], today: today, defaultAgency: agency)
+            }
+            return try ActionSheet.read(records: plan, today: today, defaultAgency: agency)
+        case .other:
+            if sheet != nil || table != nil { throw PlanError.refused("--sheet and --table are for Excel workbooks and Word documents; this file is text") }
+            return try ActionSheet.read(data, today: today, defaultAgency: agency)
+        }
+    }
+
+    /// A workbook's sheet, or nil when the archive is not a workbook (a Word document).
+    private func workbookOrNil(_ data: Data) throws -> [[String]]? {
+        do {
+            return try OfficeFile.workbookCells(data, sheet: sheet)
+        } catch PlanError.problems(let lines) where lines.first?.contains("not an Excel workbook") == true {
+            return nil
         }
     }
 }
