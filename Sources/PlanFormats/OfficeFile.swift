@@ -285,6 +285,10 @@ struct SharedStringsReader: PartReader {
 /// How a cell style shows its number.
 enum NumberShape: Equatable {
     case plain, date, percent
+    /// A date shown as its month and year only (`mmm-yy`, as Excel formats
+    /// "June 2023" typed into a cell): the month, read as its last day, as
+    /// the row reader reads "June 2023" written out.
+    case month
 }
 
 /// `xl/styles.xml`: each cell style's number format, as date, percent or plain.
@@ -319,6 +323,7 @@ struct StylesReader: PartReader {
     /// percentages; 27–36 and 50–58 are the East Asian date formats.
     static func shape(ofBuiltIn id: Int) -> NumberShape {
         switch id {
+        case 17: return .month
         case 14...22, 27...36, 45...47, 50...58: return .date
         case 9, 10: return .percent
         default: return .plain
@@ -326,10 +331,17 @@ struct StylesReader: PartReader {
     }
 
     /// A custom format code is a date when, outside quoted text, escapes and
-    /// brackets (`[Red]`, `[$-809]`), it has a day, month or year part.
+    /// brackets (`[Red]`, `[$-809]`), it has a day, month or year part (or a
+    /// time's hours or seconds); a month when it has a month or year and no
+    /// day or time.
     static func shape(ofCode code: String) -> NumberShape {
         var quoted = false, bracket = false, escaped = false
-        var sawPercent = false
+        var sawPercent = false, sawDay = false, sawTime = false, sawMonth = false
+        func decided() -> NumberShape {
+            if sawDay || sawTime { return .date }
+            if sawMonth { return .month }
+            return sawPercent ? .percent : .plain
+        }
         // Only the first section (positive numbers) decides.
         for character in code {
             if escaped { escaped = false; continue }
@@ -339,13 +351,15 @@ struct StylesReader: PartReader {
             case "\\", "_", "*": escaped = true
             case "\"": quoted = true
             case "[": bracket = true
-            case ";": return sawPercent ? .percent : .plain
-            case "d", "D", "m", "M", "y", "Y": return .date
+            case ";": return decided()
+            case "d", "D": sawDay = true
+            case "h", "H", "s", "S": sawTime = true
+            case "m", "M", "y", "Y": sawMonth = true
             case "%": sawPercent = true
             default: break
             }
         }
-        return sawPercent ? .percent : .plain
+        return decided()
     }
 }
 
@@ -414,6 +428,9 @@ struct SheetReader: PartReader {
         switch shape {
         case .date:
             return Self.date(serial: value, date1904: date1904)?.iso ?? text
+        case .month:
+            guard let day = Self.date(serial: value, date1904: date1904) else { return text }
+            return CalendarDate.lastDay(ofMonth: day.month, year: day.year)?.iso ?? text
         case .percent:
             let percent = (value * 100).rounded()
             return abs(percent) < 1e9 ? "\(Int(percent))%" : text

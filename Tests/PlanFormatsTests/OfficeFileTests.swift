@@ -41,24 +41,24 @@ func workbook(sheets: [(name: String, xml: String)], strings: [String] = [], sty
 
 @Suite("Excel workbooks and Word documents")
 struct OfficeFileTests {
-    @Test("cells: shared and inline strings with runs, numbers, booleans, date and percent styles, blank rows kept, merged ranges filled")
+    @Test("cells: shared and inline strings with runs, numbers, booleans, date, month and percent styles, blank rows kept, merged ranges filled")
     func workbookCells() throws {
         let sheet = """
             <sheetData>
             <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><r><t>Time</t></r><r><t>scale</t></r></is></c><c r="D1" t="s"><v>1</v></c></row>
             <row r="3"><c r="A3"><v>1.1</v></c><c r="B3" s="1"><v>45382</v></c><c r="C3" t="b"><v>1</v></c><c r="D3" s="2"><v>0.4</v></c></row>
-            <row r="4"><c r="B4" s="3"><v>45383.75</v></c><c r="C4" t="str"><v>Formula text</v></c></row>
+            <row r="4"><c r="B4" s="3"><v>45383.75</v></c><c r="D4" s="4"><v>45078</v></c><c r="C4" t="str"><v>Formula text</v></c></row>
             </sheetData>
             <mergeCells count="1"><mergeCell ref="A3:A5"/></mergeCells>
             """
-        let data = try workbook(sheets: [("Plan", sheet)], strings: ["Ref", "Progress &amp; notes"], styles: [0, 14, 9, 164],
+        let data = try workbook(sheets: [("Plan", sheet)], strings: ["Ref", "Progress &amp; notes"], styles: [0, 14, 9, 164, 17],
                                 custom: [164: "[$-809]dd\\ mmmm\\ yyyy;@"])
         let cells = try OfficeFile.workbookCells(data)
         #expect(cells == [
             ["Ref", "Timescale", "", "Progress & notes"],
             [],
             ["1.1", "2024-03-31", "TRUE", "40%"],
-            ["1.1", "2024-04-01", "Formula text"],
+            ["1.1", "2024-04-01", "Formula text", "2023-06-30"],
             ["1.1"],
         ])
     }
@@ -79,11 +79,13 @@ struct OfficeFileTests {
 
     @Test("number formats: built-in dates and percentages; custom codes by their parts, quoted text, escapes and brackets aside")
     func numberFormats() {
-        for id in [14, 15, 16, 17, 22] { #expect(StylesReader.shape(ofBuiltIn: id) == .date, "\(id)") }
+        #expect(StylesReader.shape(ofBuiltIn: 17) == .month)
+        for id in [14, 15, 16, 22] { #expect(StylesReader.shape(ofBuiltIn: id) == .date, "\(id)") }
         for id in [0, 1, 2, 3, 4, 11, 49] { #expect(StylesReader.shape(ofBuiltIn: id) == .plain, "\(id)") }
         #expect(StylesReader.shape(ofBuiltIn: 9) == .percent && StylesReader.shape(ofBuiltIn: 10) == .percent)
         let cases: [(String, NumberShape)] = [
-            ("dd/mm/yyyy", .date), ("d-mmm-yy", .date), ("[$-F800]dddd, mmmm dd, yyyy", .date), ("mmm yyyy", .date), ("yyyy-mm-dd;@", .date),
+            ("dd/mm/yyyy", .date), ("d-mmm-yy", .date), ("[$-F800]dddd, mmmm dd, yyyy", .date), ("yyyy-mm-dd;@", .date),
+            ("h:mm", .date), ("dd/mm/yyyy hh:mm", .date), ("mmm yyyy", .month), ("mmmm\\ yyyy", .month), ("[$-809]mmm-yy;@", .month),
             ("General", .plain), ("0.00", .plain), ("#,##0", .plain), ("\"Day \"0", .plain), ("[Red]0.0", .plain), ("0\\d", .plain),
             ("0%", .percent), ("0.0%", .percent), ("0;[Red]-0;\"d\"", .plain), ("@", .plain),
         ]
