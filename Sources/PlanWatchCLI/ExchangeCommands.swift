@@ -12,16 +12,23 @@ struct ImportCommand: StoreCommand {
         discussion: """
             A plan file is merged by natural key: records already present with the same values are left alone, and a \
             record with the same key but different values stops the import, naming it.
-            A spreadsheet saved as CSV is read into one inspection: headings are matched loosely (Ref, Area for \
+            A spreadsheet (CSV, an Excel workbook's first sheet or --sheet, a Word document's first table with the \
+            plan's headings or --table) is read into one inspection: headings are matched loosely (Ref, Area for \
             improvement, Action, Lead officer/Owner, Lead agency, Timescale/Target date/Due, Measure of success, RAG, \
             Progress/Update, Status, ...); each distinct area for improvement becomes a finding; a progress cell \
             becomes the action's first update, dated --date. Every problem is listed with its row and column.
-            Cells may be separated by commas, semicolons or tabs (found from the header row). In a planwatch \
+            Imported again, a sheet is a return: each row is matched to its action (Id, reference, else title within \
+            its area), a new progress note becomes an update dated --date, a later timescale an extension, a status \
+            moving forward an update or completion, a changed RAG, owner, agency, title or measure an edit, and a \
+            new row a new action. An earlier timescale or a status moving back stops the whole return. --dry-run \
+            lists every change; actions the return leaves out are listed, never changed.
+            CSV cells may be separated by commas, semicolons or tabs (found from the header row). In a planwatch \
             export opened and saved in a spreadsheet, the Id column brings each row back to its action, whatever \
             became of its reference. Nothing is written unless everything imports.
             Examples:
               planwatch import dundee-plan.json
               planwatch import "Action plan 2022.csv" --inspection dundee-2021 --dry-run
+              planwatch import "Return Q3.xlsx" --inspection dundee-2021 --date 2023-10-06 --dry-run
             """)
     static let auditName = "import"
     @OptionGroup var global: GlobalOptions
