@@ -178,23 +178,28 @@ final class ProgressBar {
 
 /// `planwatch export --format json|csv|ics`.
 struct ExportCommand: StoreCommand {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv, ics }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv, xlsx, ics }
 
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export on standard output: the whole database as a plan file (json), one row per action (csv), or open actions' deadlines as a calendar (ics).",
+        abstract: "Export on standard output: the whole database as a plan file (json), one row per action (csv, or an Excel workbook: xlsx), or open actions' deadlines as a calendar (ics).",
         discussion: """
             json is lossless: importing it into an empty database and exporting again gives the same bytes.
             csv has the spreadsheet importer's headings plus derived fields (RAG, days overdue, flags); cells a \
-            spreadsheet would run as formulas are neutralised. ics has one all-day event per open action's current \
+            spreadsheet would run as formulas are neutralised. xlsx has the same columns in an Excel workbook, \
+            dates as date cells and the header row frozen: the plan for a partnership to fill in and send back \
+            as its next return (give --output, or redirect standard output to a file). ics has one all-day event per open action's current \
             deadline, with a stable UID so importing a newer export updates the event.
             Examples:
               planwatch export --format json > plan.json
               planwatch export --format csv --inspection dundee-2021 > dundee.csv
+              planwatch export --format xlsx --inspection dundee-2021 --output "Dundee action plan.xlsx"
               planwatch export --format ics --owner "Chief Social Work Officer" > deadlines.ics
             """)
     @OptionGroup var global: GlobalOptions
-    @Option(parsing: .unconditional, help: "json, csv or ics.") var format: Format = .json
+    @Option(parsing: .unconditional, help: "json, csv, xlsx or ics.") var format: Format = .json
+    @Option(parsing: .unconditional, help: ArgumentHelp("Write to this file rather than standard output (xlsx).", valueName: "path"))
+    var output: String?
     @Option(name: .customLong("as-of"), parsing: .unconditional, help: ArgumentHelp("Derive RAG and flags as of this date (default: today).", valueName: "date"))
     var asOf: String?
     @OptionGroup var filters: FilterOptions
@@ -219,6 +224,15 @@ struct ExportCommand: StoreCommand {
                 let area = action.findings.first.flatMap { areas[action.inspection]?[$0] }
                 context.print(CSV.line(ActionExport.cells(action, row, area: area, note: notes[row.id])))
             }
+        case .xlsx:
+            let areas = try context.store.findingTexts(filter)
+            let notes = try context.store.latestNotes(filter)
+            var workbook = WorkbookWriter(sheetName: "Action plan", headings: ActionExport.headings, widths: ActionExport.widths)
+            try context.store.forEachAction(filter, asOf: day) { action, row in
+                let area = action.findings.first.flatMap { areas[action.inspection]?[$0] }
+                workbook.append(ActionExport.values(action, row, area: area, note: notes[row.id]))
+            }
+            try write(try workbook.finish(), context: context)
         case .ics:
             let counts = try context.store.extensionCounts()
             var entries: [ICalendar.Entry] = []
@@ -241,5 +255,20 @@ struct ExportCommand: StoreCommand {
             let name = ["planwatch deadlines", filter.partnership, filter.inspection, filter.owner, filter.agency].compactMap { $0 }.joined(separator: " - ")
             context.print(ICalendar.render(entries, stamp: stamp, name: name))
         }
+    }
+
+    /// A binary export: to --output, or to standard output when that is not a terminal.
+    private func write(_ data: Data, context: Context) throws {
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: data) else {
+                throw PlanError.refused("output: cannot write '\(output)'")
+            }
+            return
+        }
+        guard isatty(STDOUT_FILENO) == 0 else {
+            throw PlanError.refused("format xlsx: a workbook is not for a terminal; give --output FILE.xlsx or redirect to a file")
+        }
+        context.flush()
+        FileHandle.standardOutput.write(data)
     }
 }

@@ -166,4 +166,55 @@ struct OfficeImportTests {
         #expect(try h.ok(["import", h.folder.appendingPathComponent("xlsx/return-plan.xlsx").path, "--inspection", "stirling-2023",
                           "--sheet", "return-plan"]).hasPrefix("Imported 5 new actions"))
     }
+
+    @Test("export --format xlsx: real date cells, a frozen header; it imports back to the same plan, directly and after LibreOffice converts it to CSV")
+    func workbookExport() throws {
+        let h = try database()
+        defer { h.cleanUp() }
+        try h.ok(["import", fixtures.appendingPathComponent("return-plan.csv").path, "--inspection", "stirling-2023", "--date", "2023-09-01"])
+        try h.ok(["import", fixtures.appendingPathComponent("return-q1.csv").path, "--inspection", "stirling-2023", "--date", "2024-01-15"])
+        try h.ok(["action", "add", "--inspection", "stirling-2023", "--ref", "1.10", "--title", "=SUM(A1:A2) & <b>\"quoted\"</b>", "--owner", "Lead",
+                  "--agency", "Council", "--date", "2023-09-01"])
+        let file = h.folder.appendingPathComponent("plan.xlsx")
+        try h.ok(["export", "--format", "xlsx", "--inspection", "stirling-2023", "--output", file.path])
+        let refused = try h.run(["export", "--format", "xlsx", "--output", h.folder.appendingPathComponent("no/such/folder.xlsx").path])
+        #expect(refused.status == 1 && refused.stderr.hasPrefix("planwatch: output: cannot write"), "\(refused.stderr)")
+        // What the workbook holds: dates as date cells (style 1, dd/mm/yyyy), the header frozen.
+        let sheet = try OutsideTool.run("python3", ["-c", "import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read('xl/worksheets/sheet1.xml').decode())",
+                                                   file.path]).stdout
+        #expect(sheet.contains("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"))
+        #expect(sheet.contains("<c r=\"L2\" s=\"1\"><v>45382</v></c>"), "the 31/03/2024 timescale of 1.1 is a date cell")
+        #expect(sheet.contains("<col min=\"6\" max=\"6\" width=\"45.0\" customWidth=\"1\"/>"))
+        let want = try recorded(h)
+
+        let direct = try database()
+        defer { direct.cleanUp() }
+        try direct.ok(["import", file.path, "--inspection", "stirling-2023", "--date", "2024-01-15"])
+        // The same actions, deadlines, statuses and latest notes (ids and dates of recording aside).
+        func plan(_ harness: Harness) throws -> [[String]] {
+            let list = try JSONSerialization.jsonObject(with: Data(try harness.ok(["action", "list", "--format", "json", "--as-of", "2024-01-31"]).utf8))
+                as? [[String: Any]] ?? []
+            return list.map { row in ["ref", "title", "owner", "agency", "due", "originalDue", "status", "percent", "selfAssessment"].map { "\(row[$0] ?? "-")" } }
+        }
+        let expected = try plan(h)
+        #expect(expected.count == 8)
+        #expect(try plan(direct) == expected)
+        #expect(try direct.ok(["finding", "list", "--format", "csv"]) == want[1])
+        // And into the database it came from, the workbook is a return that changes nothing.
+        #expect(try h.ok(["import", file.path, "--inspection", "stirling-2023", "--date", "2024-01-15"]).hasPrefix("Columns not used"))
+        #expect(try recorded(h) == want)
+
+        // LibreOffice opens it and saves it as CSV: the dates are dates, shown as the cells' format says.
+        let out = h.folder.appendingPathComponent("csv")
+        try OutsideTool.run("soffice", ["-env:UserInstallation=file://\(h.folder.appendingPathComponent("lo-profile").path)", "--headless",
+                                        "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,2057", "--outdir", out.path, file.path])
+        let saved = out.appendingPathComponent("plan.csv")
+        let text = try String(contentsOf: saved, encoding: .utf8)
+        #expect(text.contains(",31/03/2024,31/03/2024,"), "\(text)")
+        #expect(text.contains(",1.10,") && text.contains("=SUM(A1:A2) & <b>"), "\(text)")
+        let converted = try database()
+        defer { converted.cleanUp() }
+        try converted.ok(["import", saved.path, "--inspection", "stirling-2023", "--date", "2024-01-15"])
+        #expect(try plan(converted) == expected)
+    }
 }
