@@ -79,6 +79,16 @@ struct Harness {
         return data
     }
 
+    /// A new database with the partnership stirling and its inspection stirling-2023 (published 2023-06-01), no plan yet.
+    static func stirling() throws -> Harness {
+        let h = try Harness()
+        try h.ok(["init"])
+        try h.ok(["partnership", "add", "stirling", "--name", "Stirling"])
+        try h.ok(["inspection", "add", "stirling-2023", "--partnership", "stirling", "--title", "Services for children at risk of harm",
+                  "--published", "2023-06-01"])
+        return h
+    }
+
     /// A database with one partnership, inspection, finding (id 1) and action (id 1, due 2023-03-31).
     func logged() throws {
         try ok(["init"])

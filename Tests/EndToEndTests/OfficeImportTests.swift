@@ -8,14 +8,7 @@ private let fixtures = root.appendingPathComponent("Tests/EndToEndTests/Fixtures
 /// headless), imported as planwatch reads CSV.
 @Suite("Excel and Word imports", .serialized)
 struct OfficeImportTests {
-    func database() throws -> Harness {
-        let h = try Harness()
-        try h.ok(["init"])
-        try h.ok(["partnership", "add", "stirling", "--name", "Stirling"])
-        try h.ok(["inspection", "add", "stirling-2023", "--partnership", "stirling", "--title", "Services for children at risk of harm",
-                  "--published", "2022-02-01"])
-        return h
-    }
+    func database() throws -> Harness { try Harness.stirling() }
 
     /// `csv` saved by LibreOffice Calc as an Excel workbook, in `folder`, read
     /// in British English (2057) as a Scottish council's copy would be: its

@@ -9,11 +9,7 @@ struct ReturnTests {
 
     /// A database holding return-plan.csv as the plan of stirling-2023, recorded on 2023-09-01.
     func planned() throws -> Harness {
-        let h = try Harness()
-        try h.ok(["init"])
-        try h.ok(["partnership", "add", "stirling", "--name", "Stirling"])
-        try h.ok(["inspection", "add", "stirling-2023", "--partnership", "stirling", "--title", "Services for children at risk of harm",
-                  "--published", "2023-06-01"])
+        let h = try Harness.stirling()
         try h.ok(["import", fixtures.appendingPathComponent("return-plan.csv").path, "--inspection", "stirling-2023", "--date", "2023-09-01"])
         return h
     }

@@ -36,7 +36,19 @@ extension PlanStore {
                 guard let stored = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id]) else { return nil }
                 return try Action(row: stored)
             }
+            // A reference two rows name: the second is refused, unless it repeats the first cell for cell.
             var firstRowOfRef: [String: SheetRow] = [:]
+            func isFirst(_ row: SheetRow, _ ref: String) throws -> Bool {
+                guard let first = firstRowOfRef[ref] else {
+                    firstRowOfRef[ref] = row
+                    return true
+                }
+                guard first.sameCells(as: row) else {
+                    throw RowProblem(row: row.row, field: "ref", error: .refused(repeatedReference(ref, firstRow: first.row)))
+                }
+                report.unchanged += 1
+                return false
+            }
             for (index, row) in rows.enumerated() {
                 progress?(index + 1, rows.count)
                 do {
@@ -45,26 +57,12 @@ extension PlanStore {
                         throw problem
                     case .action(let position):
                         let ref = plan.actions[position].ref
-                        if let first = firstRowOfRef[ref] {
-                            guard first.sameCells(as: row) else {
-                                throw RowProblem(row: row.row, field: "ref", error: .refused(repeatedReference(ref, firstRow: first.row)))
-                            }
-                            report.unchanged += 1
-                            continue
-                        }
-                        firstRowOfRef[ref] = row
+                        guard try isFirst(row, ref) else { continue }
                         let changes = try reconcile(db, audit, row, with: &plan, at: position, date: date, today: today)
                         if changes.isEmpty { report.unchanged += 1 } else { report.items.append(ReturnItem(ref: ref, row: row.row, changes: changes)) }
                     case .none:
                         let ref = row.ref ?? PlanStore.nextRef(count: plan.actions.count, isTaken: plan.hasRef)
-                        if let first = firstRowOfRef[ref] {
-                            guard first.sameCells(as: row) else {
-                                throw RowProblem(row: row.row, field: "ref", error: .refused(repeatedReference(ref, firstRow: first.row)))
-                            }
-                            report.unchanged += 1
-                            continue
-                        }
-                        firstRowOfRef[ref] = row
+                        guard try isFirst(row, ref) else { continue }
                         let changes = try add(db, audit, row, ref: ref, inspection: inspection, inspectionID: iid,
                                               findings: &findings, plan: &plan, date: date)
                         report.items.append(ReturnItem(ref: ref, row: row.row, changes: changes))
