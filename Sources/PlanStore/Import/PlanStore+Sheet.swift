@@ -37,12 +37,13 @@ extension PlanStore {
                 return try Action(row: stored)
             }
             // A reference two rows name: the second is refused, unless it repeats the first cell for cell.
-            var firstRowOfRef: [String: SheetRow] = [:]
-            func isFirst(_ row: SheetRow, _ ref: String) throws -> Bool {
-                guard let first = firstRowOfRef[ref] else {
-                    firstRowOfRef[ref] = row
+            var firstRowOfRef: [String: Int] = [:]
+            func isFirst(_ row: SheetRow, at index: Int, _ ref: String) throws -> Bool {
+                guard let firstIndex = firstRowOfRef[ref] else {
+                    firstRowOfRef[ref] = index
                     return true
                 }
+                let first = rows[firstIndex]
                 guard first.sameCells(as: row) else {
                     throw RowProblem(row: row.row, field: "ref", error: .refused(repeatedReference(ref, firstRow: first.row)))
                 }
@@ -57,12 +58,12 @@ extension PlanStore {
                         throw problem
                     case .action(let position):
                         let ref = plan.actions[position].ref
-                        guard try isFirst(row, ref) else { continue }
+                        guard try isFirst(row, at: index, ref) else { continue }
                         let changes = try reconcile(db, audit, row, with: &plan, at: position, date: date, today: today)
                         if changes.isEmpty { report.unchanged += 1 } else { report.items.append(ReturnItem(ref: ref, row: row.row, changes: changes)) }
                     case .none:
-                        let ref = row.ref ?? PlanStore.nextRef(count: plan.actions.count, isTaken: plan.hasRef)
-                        guard try isFirst(row, ref) else { continue }
+                        let ref = row.ref ?? PlanStore.nextRef(count: plan.count, isTaken: plan.hasRef)
+                        guard try isFirst(row, at: index, ref) else { continue }
                         let changes = try add(db, audit, row, ref: ref, inspection: inspection, inspectionID: iid,
                                               findings: &findings, plan: &plan, date: date)
                         report.items.append(ReturnItem(ref: ref, row: row.row, changes: changes))
@@ -140,14 +141,13 @@ extension PlanStore {
                             created: date)
         let inserted = try PlanStore.writeAction(db, audit, action, inspectionID: inspectionID, findingIDs: findingIDs)
         changes.append(.added(title: row.title, finding: numbers.first))
-        plan.add(inserted, claimed: true)
+        plan.added(ref)
         if let note = row.progress, let id = inserted.id {
             try PlanStore.insertUpdate(db, audit, actionID: id,
                                        ProgressUpdate(action: inserted.qualifiedRef, date: date, author: actor, note: note,
                                                       status: row.status, percent: row.percent, evidence: row.evidence),
                                        recordedAt: audit.timestamp, today: date)
             changes.append(.progress(note: note))
-            plan.noteAdded(note, at: plan.actions.count - 1)
         }
         return changes
     }
@@ -174,9 +174,12 @@ enum RowMatch {
 }
 
 /// An inspection's actions as recorded, with each one's latest progress
-/// note, held in memory while a sheet is matched and reconciled against them.
+/// note, held in memory while a sheet is matched and reconciled against them;
+/// and the references of the actions the sheet adds (only their references:
+/// no later row of the sheet can match them but by reference).
 struct RecordedPlan {
     private(set) var actions: [Action] = []
+    private var addedRefs: Set<String> = []
     private var position: [String: Int] = [:]
     private var notes: [String?] = []
     private var claimed: [Bool] = []
@@ -194,7 +197,10 @@ struct RecordedPlan {
         for row in try db.rows(sql: Self.actionsSQL, arguments: [inspectionID]) {
             let action = try Action(row: row)
             if let id = action.id { byID[id] = actions.count }
-            add(action, claimed: false)
+            position[action.ref] = actions.count
+            actions.append(action)
+            notes.append(nil)
+            claimed.append(false)
         }
         guard !actions.isEmpty else { return }
         for row in try db.rows(sql: Self.notesSQL, arguments: [inspectionID]) {
@@ -202,14 +208,13 @@ struct RecordedPlan {
         }
     }
 
-    mutating func add(_ action: Action, claimed isClaimed: Bool) {
-        position[action.ref] = actions.count
-        actions.append(action)
-        notes.append(nil)
-        claimed.append(isClaimed)
-    }
+    /// A reference the sheet gave a new action.
+    mutating func added(_ ref: String) { addedRefs.insert(ref) }
 
-    func hasRef(_ ref: String) -> Bool { position[ref] != nil }
+    /// Actions recorded and added.
+    var count: Int { actions.count + addedRefs.count }
+
+    func hasRef(_ ref: String) -> Bool { position[ref] != nil || addedRefs.contains(ref) }
 
     func latestNote(_ at: Int) -> String? { notes[at] }
 
@@ -247,7 +252,7 @@ struct RecordedPlan {
                 }
             }
             if let ref = row.ref {
-                if let at = position[ref], at < claimed.count {
+                if let at = position[ref] {
                     matches[index] = .action(at)
                     claimed[at] = true
                 }
