@@ -52,21 +52,9 @@ public enum Suggestion {
     /// case: within 1 edit for words of up to 4 letters, 2 up to 8, else 3.
     /// Nil when none is that near, or two are equally near.
     public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
-        let target = Array(word.lowercased())
-        let limit = target.count <= 4 ? 1 : target.count <= 8 ? 2 : 3
-        var best: (String, Int)?
-        var tied = false
-        for candidate in candidates {
-            let distance = editDistance(target, Array(candidate.lowercased()), limit: limit)
-            guard distance <= limit else { continue }
-            if let current = best {
-                if distance < current.1 { best = (candidate, distance); tied = false }
-                else if distance == current.1, candidate != current.0 { tied = true }
-            } else {
-                best = (candidate, distance)
-            }
+        nearest(to: word, among: candidates) { target, candidate, limit in
+            editDistance(target, Array(candidate.lowercased()), limit: limit)
         }
-        return tied ? nil : best?.0
     }
 
     /// For a search by part of a name (`--owner "social wrk"`): the candidate
@@ -74,24 +62,34 @@ public enum Suggestion {
     /// `closest` ("chief social work officer" holds "social work").
     public static func closest(part: String, among candidates: some Sequence<String>) -> String? {
         let words = part.split(separator: " ").count
-        var best: (String, Int)?
-        var tied = false
-        let target = Array(part.lowercased())
-        let limit = target.count <= 4 ? 1 : target.count <= 8 ? 2 : 3
-        for candidate in candidates {
+        return nearest(to: part, among: candidates) { target, candidate, limit in
             let parts = candidate.split(separator: " ")
-            guard parts.count >= words, words > 0 else { continue }
+            guard parts.count >= words, words > 0 else { return limit + 1 }
             var nearest = limit + 1
             for start in 0...(parts.count - words) {
                 let window = parts[start..<(start + words)].joined(separator: " ")
                 nearest = min(nearest, editDistance(target, Array(window.lowercased()), limit: limit))
             }
-            guard nearest <= limit else { continue }
+            return nearest
+        }
+    }
+
+    /// The one candidate whose `distance` from `text` (lowercased) is least
+    /// and within the limit for its length; nil when none is, or two tie.
+    private static func nearest(to text: String, among candidates: some Sequence<String>,
+                                distance: ([Character], String, Int) -> Int) -> String? {
+        let target = Array(text.lowercased())
+        let limit = target.count <= 4 ? 1 : target.count <= 8 ? 2 : 3
+        var best: (String, Int)?
+        var tied = false
+        for candidate in candidates {
+            let found = distance(target, candidate, limit)
+            guard found <= limit else { continue }
             if let current = best {
-                if nearest < current.1 { best = (candidate, nearest); tied = false }
-                else if nearest == current.1, candidate != current.0 { tied = true }
+                if found < current.1 { best = (candidate, found); tied = false }
+                else if found == current.1, candidate != current.0 { tied = true }
             } else {
-                best = (candidate, nearest)
+                best = (candidate, found)
             }
         }
         return tied ? nil : best?.0

@@ -54,8 +54,6 @@ public enum OfficeFile {
             }
         }
 
-        func has(_ path: String) -> Bool { archive[path] != nil }
-
         /// A part's bytes, or nil when the archive has no such part.
         mutating func part(_ path: String) throws(PlanError) -> Data? {
             guard let entry = archive[path] else { return nil }
@@ -84,6 +82,12 @@ public enum OfficeFile {
     }
 
     struct CapExceeded: Error {}
+
+    /// Whether an archive is a Word document (it has `word/document.xml`);
+    /// anything else is read as a workbook, whose reader says what is missing.
+    public static func isDocument(_ data: Data) -> Bool {
+        (try? Archive(data: data, accessMode: .read))?["word/document.xml"] != nil
+    }
 
     // MARK: Workbooks
 

@@ -114,8 +114,9 @@ extension ImportCommand {
             throw PlanError.problems([OfficeFile.compoundProblem])
         case .archive:
             if sheet != nil && table != nil { throw PlanError.refused("give --sheet for a workbook or --table for a Word document, not both") }
-            if table == nil, let records = try workbookOrNil(data) {
-                return try ActionSheet.read(records: records, today: today, defaultAgency: agency)
+            guard OfficeFile.isDocument(data) else {
+                if table != nil { throw PlanError.refused("table: the file is not a Word document (--table names a document's table)") }
+                return try ActionSheet.read(records: try OfficeFile.workbookCells(data, sheet: sheet), today: today, defaultAgency: agency)
             }
             if sheet != nil { throw PlanError.refused("sheet: the file is not an Excel workbook (--sheet names a workbook's sheet)") }
             let tables = try OfficeFile.documentTables(data)
@@ -134,15 +135,6 @@ extension ImportCommand {
         case .other:
             if sheet != nil || table != nil { throw PlanError.refused("--sheet and --table are for Excel workbooks and Word documents; this file is text") }
             return try ActionSheet.read(data, today: today, defaultAgency: agency)
-        }
-    }
-
-    /// A workbook's sheet, or nil when the archive is not a workbook (a Word document).
-    private func workbookOrNil(_ data: Data) throws -> [[String]]? {
-        do {
-            return try OfficeFile.workbookCells(data, sheet: sheet)
-        } catch PlanError.problems(let lines) where lines.first?.contains("not an Excel workbook") == true {
-            return nil
         }
     }
 }
