@@ -27,7 +27,8 @@ let package = Package(
                         .embedInCode("0004_checks_without_lists.sql"),
                         .embedInCode("0005_unused_action_indexes.sql"),
                         .embedInCode("0006_dated_plan_and_inspection_changes.sql"),
-                        .embedInCode("0007_dated_self_assessment.sql")]
+                        .embedInCode("0007_dated_self_assessment.sql"),
+                        .embedInCode("0008_outcome_measures.sql")]
         ),
         // Seed plan files, embedded so `planwatch demo` works from an installed binary.
         .target(

@@ -127,9 +127,20 @@ public struct OutcomeMeasure: Codable, Hashable, Sendable {
     public var path: [DatedValue] { [baseline] + trajectory + [target] }
 
     /// A value as people write it: no trailing `.0`.
+    /// Rounded to two decimal places for reading (`41.33`), never in stored data.
     public static func format(_ value: Double) -> String {
+        guard value.isFinite else { return String(value) }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
+        guard abs(value) < 1e13 else { return String(value) }
+        let hundredths = (value * 100).rounded()
+        if hundredths == 0 { return "0" }
+        let whole = Int64(abs(hundredths)) / 100, fraction = Int64(abs(hundredths)) % 100
+        var text = (hundredths < 0 ? "-" : "") + String(whole)
+        if fraction != 0 {
+            let digits = fraction < 10 ? "0" + String(fraction) : String(fraction)
+            text += "." + (digits.hasSuffix("0") ? String(digits.dropLast()) : digits)
+        }
+        return text
     }
 }
 
@@ -222,7 +233,7 @@ public struct OutcomeAssessment: Codable, Hashable, Sendable {
         case missed
         /// Not met yet, target date still to come.
         case open
-        /// No reading since the baseline, or the data are stale.
+        /// No reading since the baseline; or, for a target still open, stale data.
         case noData = "no-data"
     }
 }
@@ -408,9 +419,12 @@ extension OutcomeMeasure {
         let sinceBaseline = values.contains { $0.date > baseline.date }
         let stale = !sinceBaseline || (latest.map { $0.date < day.adding(months: -2 * period.months) } ?? true)
         let status: OutcomeAssessment.TargetStatus
-        if stale { status = .noData }
+        // Judged on the data there are: a target is met or missed on any
+        // reading since the baseline; only an open target waits on fresh data.
+        if !sinceBaseline { status = .noData }
         else if let latest, isAtOrPast(latest.value, target.value) { status = .met }
         else if day > target.date { status = .missed }
+        else if stale { status = .noData }
         else { status = .open }
         return OutcomeAssessment(readings: values, latest: latest, change: change, planned: plannedValue, onTrack: onTrack,
                                  trend: RunChart.read(values, direction: direction, agreed: agreed), target: status, stale: stale)

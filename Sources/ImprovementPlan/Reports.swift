@@ -118,6 +118,11 @@ public struct PartnershipProgress: Codable, Hashable, Sendable {
     public var followUpOverdue = false
     public var confidence: Confidence?
     public var escalation: Escalation?
+    /// The partnership's outcome measures by trend as of the day; no-data
+    /// counts those without a recent reading (they count in neither of the others).
+    public var measuresImproving = 0
+    public var measuresWorsening = 0
+    public var measuresNoData = 0
 
     private var percentSum = 0
 
@@ -125,6 +130,7 @@ public struct PartnershipProgress: Codable, Hashable, Sendable {
         case partnership, name, inspection, actions, notStarted, inProgress, complete, withdrawn, percent
         case red, amber, green, overdue, dueSoon, slipped, stale, noDeadline, planStatus, planDue, planSubmitted
         case lastReview, nextReview, followUpOverdue, confidence, escalation
+        case measuresImproving, measuresWorsening, measuresNoData
     }
 
     public init(partnership: String, name: String, inspection: Inspection?, plan: ActionPlan?,
@@ -328,10 +334,13 @@ public struct FollowView<Event: Sendable>: Sendable {
     public var amber: [ActionRow]
     public var timeline: [Event]
     public var dueNext: [ActionRow]
+    /// The partnership's outcome measures as of the day.
+    public var outcomes: [OutcomeRow]
 
     public init(asOf: CalendarDate, partnership: Partnership, inspector: String?, inspection: Inspection?,
                 evaluations: [Evaluation], plan: ActionPlan?, progress: PartnershipProgress, red: [ActionRow],
-                amber: [ActionRow], timeline: [Event], dueNext: [ActionRow]) {
+                amber: [ActionRow], timeline: [Event], dueNext: [ActionRow], outcomes: [OutcomeRow] = []) {
+        self.outcomes = outcomes
         self.asOf = asOf; self.partnership = partnership; self.inspector = inspector; self.inspection = inspection
         self.evaluations = evaluations; self.plan = plan; self.planStatus = progress.planStatus; self.progress = progress
         self.red = red; self.amber = amber; self.timeline = timeline; self.dueNext = dueNext
@@ -340,7 +349,8 @@ public struct FollowView<Event: Sendable>: Sendable {
     /// The same story with each timeline event transformed (put into words).
     public func withTimeline<Other>(_ transform: (Event) -> Other) -> FollowView<Other> {
         FollowView<Other>(asOf: asOf, partnership: partnership, inspector: inspector, inspection: inspection, evaluations: evaluations,
-                          plan: plan, progress: progress, red: red, amber: amber, timeline: timeline.map(transform), dueNext: dueNext)
+                          plan: plan, progress: progress, red: red, amber: amber, timeline: timeline.map(transform), dueNext: dueNext,
+                          outcomes: outcomes)
     }
 }
 
@@ -353,6 +363,7 @@ public struct ProgressTotals: Codable, Hashable, Sendable {
     public var red = 0, amber = 0, green = 0, overdue = 0, dueSoon = 0, slipped = 0, stale = 0, noDeadline = 0
     /// Partnerships whose follow-up review is overdue.
     public var followUpOverdue = 0
+    public var measuresImproving = 0, measuresWorsening = 0, measuresNoData = 0
 
     public init(_ lines: [PartnershipProgress]) {
         partnerships = lines.count
@@ -361,6 +372,7 @@ public struct ProgressTotals: Codable, Hashable, Sendable {
             withdrawn += p.withdrawn; red += p.red; amber += p.amber; green += p.green; overdue += p.overdue
             dueSoon += p.dueSoon; slipped += p.slipped; stale += p.stale; noDeadline += p.noDeadline
             if p.followUpOverdue { followUpOverdue += 1 }
+            measuresImproving += p.measuresImproving; measuresWorsening += p.measuresWorsening; measuresNoData += p.measuresNoData
         }
     }
 }

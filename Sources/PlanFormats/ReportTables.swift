@@ -25,13 +25,15 @@ public enum ReportTables {
             .init("green", alignRight: true, drop: 6), .init("overdue", alignRight: true, drop: 1), .init("slipped", alignRight: true, drop: 9),
             .init("noDeadline", alignRight: true, drop: 10), .init("plan", drop: 7), .init("lastReview", drop: 8), .init("nextReview"),
             .init("confidence", drop: 4), .init("escalation", drop: 3),
+            .init("improving", alignRight: true, drop: 15), .init("worsening", alignRight: true, drop: 16), .init("noData", alignRight: true, drop: 17),
         ])
         for p in lines {
             let next = p.nextReview.map { $0.iso + (p.followUpOverdue ? " (overdue)" : "") } ?? ""
             table.append([p.partnership, p.inspection ?? "", String(p.actions), String(p.notStarted), String(p.inProgress),
                           String(p.complete), String(p.withdrawn), String(p.percent), String(p.red), String(p.amber),
                           String(p.green), String(p.overdue), String(p.slipped), String(p.noDeadline), p.planStatus,
-                          date(p.lastReview), next, p.confidence?.rawValue ?? "", p.escalation?.rawValue ?? ""])
+                          date(p.lastReview), next, p.confidence?.rawValue ?? "", p.escalation?.rawValue ?? "",
+                          String(p.measuresImproving), String(p.measuresWorsening), String(p.measuresNoData)])
         }
         return table
     }

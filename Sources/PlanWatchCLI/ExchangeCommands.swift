@@ -47,6 +47,10 @@ struct ImportCommand: StoreCommand {
     var format: ImportOutput = .text
 
     func run(context: Context) throws {
+        if inspection == nil, let readings = try readingsRecords() {
+            try importReadings(readings, context: context)
+            return
+        }
         if isSheet {
             try importSheet(context: context)
             return
@@ -98,6 +102,40 @@ struct ImportCommand: StoreCommand {
 }
 
 extension ImportCommand {
+    /// The file's rows when it is a file of outcome readings (a CSV or a
+    /// workbook whose header names a measure, a date and a value); nil otherwise.
+    func readingsRecords() throws -> [[String]]? {
+        let name = file.lowercased()
+        guard [".csv", ".tsv", ".txt", ".xlsx", ".xlsm"].contains(where: { name.hasSuffix($0) }),
+              let data = FileManager.default.contents(atPath: file) else { return nil }
+        let records: [[String]]
+        switch OfficeFile.kind(of: data) {
+        case .archive:
+            guard !OfficeFile.isDocument(data), table == nil else { return nil }
+            records = try OfficeFile.workbookCells(data, sheet: sheet)
+        case .other:
+            guard !data.isEmpty, sheet == nil, table == nil else { return nil }
+            records = try ReadingsSheet.records(data)
+        case .compound:
+            return nil
+        }
+        return ReadingsSheet.hasHeader(records) ? records : nil
+    }
+
+    /// A file of readings: every row checked, then all recorded or none.
+    func importReadings(_ records: [[String]], context: Context) throws {
+        let sheet = try ReadingsSheet.read(records: records, today: context.today)
+        let count = try context.store.addReadings(sheet.readings, rows: sheet.rows, today: context.today, dryRun: dryRun)
+        let measures = Set(sheet.readings.map(\.measure)).count
+        switch format {
+        case .json:
+            context.print(try JSONOutput.encode(ReadingsImported(readings: count, measures: measures, dryRun: dryRun)))
+        case .text:
+            if !sheet.ignored.isEmpty { context.done("Columns not used: " + sheet.ignored.map { "'\($0)'" }.joined(separator: ", ")) }
+            context.done((dryRun ? "Would import " : "Imported ") + "\(count) reading\(count == 1 ? "" : "s") of \(measures) measure\(measures == 1 ? "" : "s")")
+        }
+    }
+
     /// Whether the file is a spreadsheet (by its name; a plan file is JSON).
     var isSheet: Bool {
         let name = file.lowercased()
@@ -137,6 +175,13 @@ extension ImportCommand {
             return try ActionSheet.read(data, today: today, defaultAgency: agency)
         }
     }
+}
+
+/// What `import` of a readings file prints as JSON.
+struct ReadingsImported: Encodable {
+    var readings: Int
+    var measures: Int
+    var dryRun: Bool
 }
 
 /// What `import` prints.

@@ -97,7 +97,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Reports on the action plans, each with --as-of, filters and --format.",
         discussion: "Example:\n  planwatch report overdue --as-of 2023-06-30",
-        subcommands: [Overdue.self, DueSoon.self, Stale.self, Progress.self, Owners.self, Linking.self, Changes.self])
+        subcommands: [Overdue.self, DueSoon.self, Stale.self, Progress.self, Owners.self, Linking.self, Changes.self, Outcomes.self])
 
     struct Overdue: StoreCommand {
         static let configuration = CommandConfiguration(
@@ -349,6 +349,51 @@ struct ReportCommand: ParsableCommand {
                     }).sorted { $0.date < $1.date }
                     context.emit(ReportTables.timeline(lines), format: list.format)
                 }
+            }
+        }
+    }
+
+    struct Outcomes: StoreCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "outcomes",
+            abstract: "One line per outcome measure: baseline, latest, target, change, on track, trend and the rule behind it, target status, the linked actions done, and flags (stale-data, actions-done-no-impact).",
+            discussion: """
+                The trend is read as a run chart (docs/rules.md): a shift, a trend, or too few runs around the median of \
+                the baseline period, in the measure's good direction (improving) or not (worsening); otherwise no clear change. \
+                In a terminal each measure's readings are drawn as a sparkline; with NO_COLOR or piped, as digits 1-8.
+                Example:
+                  planwatch report outcomes --partnership west-dunbartonshire --as-of 2024-12-31 --format markdown
+                """)
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @OptionGroup var thresholds: ThresholdOptions
+        @Option(parsing: .unconditional, help: "Only this partnership.") var partnership: String?
+
+        func run(context: Context) throws {
+            let asOf = try list.date(today: context.today)
+            try ReportCommand.outcomes(context: context, partnership: partnership, asOf: asOf, format: list.format, thresholds: thresholds.thresholds)
+        }
+    }
+
+    static func outcomes(context: Context, partnership: String?, asOf: CalendarDate, format: OutputFormat, thresholds: Thresholds) throws {
+        let rows = try context.store.outcomeRows(partnership: partnership, asOf: asOf)
+        let totals = OutcomeTotals(rows)
+        switch format {
+        case .json:
+            context.print(try JSONOutput.encode(ReportEnvelope(report: "outcomes", asOf: asOf, listKey: "measures", items: rows,
+                                                               thresholds: thresholds, totals: totals)))
+        case .csv:
+            context.printCSV(OutcomeWords.csvHeader())
+            for row in rows { context.printCSV(OutcomeWords.csvCells(row)) }
+        case .table, .markdown:
+            context.heading("Outcome measures as of \(asOf): \(totals.measures) (\(totals.improving) improving, \(totals.worsening) worsening, "
+                            + "\(totals.noClearChange) no clear change, \(totals.noData) no data)", format: format)
+            context.emit(OutcomeWords.table(rows, plain: !context.style.color), format: format, empty: "No outcome measures recorded.")
+            let flagged = rows.filter { $0.flags.contains(.actionsDoneNoImpact) }
+            if !flagged.isEmpty {
+                context.print("\n")
+                context.heading("Actions done, no impact yet (\(flagged.count))", format: format)
+                for row in flagged { context.print((format == .markdown ? "- " : "  ") + Sanitise.line(OutcomeWords.sentence(row)) + "\n") }
             }
         }
     }

@@ -22,6 +22,10 @@ enum AuditSubject: Hashable, Sendable {
     case progressUpdate(action: Int64)
     case deadlineExtension(action: Int64)
     case linkingReview(partnership: String, on: CalendarDate, kind: ReviewKind)
+    /// An outcome measure, by its key.
+    case outcomeMeasure(String)
+    /// The reading of a measure on a day (a correction is an update of it).
+    case measureReading(measure: String, on: CalendarDate)
     /// An event of the database itself (`checkpoint`, `restore`), not a record.
     case database(Event)
 
@@ -32,6 +36,7 @@ enum AuditSubject: Hashable, Sendable {
         case partnership, linkAssignment = "link_assignment", qualityIndicator = "quality_indicator", inspection
         case actionPlan = "action_plan", inspectionChange = "inspection_change", evaluation, finding, action
         case progressUpdate = "progress_update", deadlineExtension = "deadline_extension", linkingReview = "linking_review", database
+        case outcomeMeasure = "outcome_measure", measureReading = "measure_reading"
 
         /// The records of an action: itself, its updates and its extensions, all keyed by its id.
         static let ofAction: [Entity] = [.action, .progressUpdate, .deadlineExtension]
@@ -58,6 +63,8 @@ enum AuditSubject: Hashable, Sendable {
         case .deadlineExtension: return .deadlineExtension
         case .linkingReview: return .linkingReview
         case .database: return .database
+        case .outcomeMeasure: return .outcomeMeasure
+        case .measureReading: return .measureReading
         }
     }
 
@@ -76,6 +83,8 @@ enum AuditSubject: Hashable, Sendable {
         case .linkingReview(let partnership, let day, let kind):
             return partnership + Self.dateSeparator + day.iso + Self.kindSeparator + kind.rawValue
         case .database(let event): return event.rawValue
+        case .outcomeMeasure(let key): return key
+        case .measureReading(let measure, let day): return measure + Self.dateSeparator + day.iso
         }
     }
 
@@ -112,6 +121,10 @@ enum AuditSubject: Hashable, Sendable {
         case .database:
             guard let event = Event(rawValue: key) else { return nil }
             self = .database(event)
+        case .outcomeMeasure: self = .outcomeMeasure(key)
+        case .measureReading:
+            guard let (measure, day) = split(Self.dateSeparator, last: true), let date = CalendarDate(iso: day) else { return nil }
+            self = .measureReading(measure: measure, on: date)
         }
     }
 

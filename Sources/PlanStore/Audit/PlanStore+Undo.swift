@@ -142,6 +142,17 @@ extension PlanStore {
                            arguments: [restored.to, pid, restored.from])
             try audit.record(db, .linkAssignment(partnership: restored.partnership, from: restored.from), before: try decode(LinkAssignment.self, entry.after), after: restored)
             return .linkRestored(assignment: key)
+        case (.measureReading?, _):
+            throw PlanError.refused("undo refused: the reading of \(key) is never deleted; record a corrected one with --supersede")
+        case (.outcomeMeasure?, "insert"):
+            if try db.one(Bool.self, sql: """
+                SELECT EXISTS (SELECT 1 FROM measure_reading r JOIN outcome_measure m ON m.id = r.measure_id WHERE m.key = ?)
+                """, arguments: [key]) == true {
+                throw PlanError.refused("undo refused: measure \(key) has readings, which are never deleted")
+            }
+            try db.run(sql: "DELETE FROM outcome_measure WHERE key = ?", arguments: [key])
+            try audit.record(db, entity: entry.entity, key: key, before: entry.after.map(RawJSON.init), after: RawJSON?.none, operation: "delete")
+            return .removed(entity: "measure", key: key)
         case (let entity?, "insert"):
             let (sql, arguments) = try deletion(entity: entry.entity, key: key, db)
             try db.run(sql: sql, arguments: arguments)

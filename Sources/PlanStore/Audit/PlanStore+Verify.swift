@@ -201,7 +201,8 @@ extension PlanStore {
     }
 
     /// The triggers that keep progress updates and the audit trail append-only.
-    static let guardTriggers = ["progress_update_no_update", "progress_update_no_delete", "audit_entry_no_update", "audit_entry_no_delete"]
+    static let guardTriggers = ["progress_update_no_update", "progress_update_no_delete", "audit_entry_no_update", "audit_entry_no_delete",
+                               "measure_reading_no_update", "measure_reading_no_delete"]
 
     static let appendOnly: Set<String> = ["progress_update", "deadline_extension"]
 
@@ -226,6 +227,11 @@ extension PlanStore {
         try each(Select.finding, Finding.init(row:)) { .finding(inspection: $0.inspection, number: $0.number) }
         try each(Select.action, Action.init(row:)) { .action($0.id ?? 0) }
         try each(Select.review, PlanFile.Review.init(row:)) { .linkingReview(partnership: $0.partnership, on: $0.date, kind: $0.kind) }
+        try each(Select.measure, OutcomeMeasure.init(row:)) { .outcomeMeasure($0.key) }
+        // A reading's record is the one in effect for its date: the latest correction, else the first.
+        try each(Select.reading + " WHERE r.id IN (SELECT max(id) FROM measure_reading GROUP BY measure_id, on_date)", MeasureReading.init(row:)) {
+            .measureReading(measure: $0.measure, on: $0.date)
+        }
     }
 
     /// "due: 2024-03-31 in the database, 2023-06-30 in the trail" for the first fields that differ.

@@ -103,6 +103,12 @@ extension PlanStore {
             lines[row.partnership]?.add(row)
             each?(row)
         }
+        // Measures belong to the partnership, whatever the actions' filter.
+        for outcome in try outcomeRows(partnership: filter.partnership, asOf: asOf) {
+            if outcome.flags.contains(.staleData) { lines[outcome.partnership]?.measuresNoData += 1 }
+            else if outcome.trend == .improving { lines[outcome.partnership]?.measuresImproving += 1 }
+            else if outcome.trend == .worsening { lines[outcome.partnership]?.measuresWorsening += 1 }
+        }
         return partnerships.compactMap { lines[$0.key] }
     }
 
@@ -178,6 +184,7 @@ extension PlanStore {
         let red = open.filter { $0.rag == .red }
         let amber = open.filter { $0.rag == .amber }
         let dueNext = Array(open.filter { $0.due.map { $0 >= asOf } ?? false }.prefix(dueNextLimit))
+        let outcomes = try outcomeRows(partnership: key, asOf: asOf)
         return try read { db in
             let partnership = try Partnership(row: try db.row(sql: Select.partnership + " WHERE p.key = ?", arguments: [key])
                                               ?? { throw try Lookup.unknown(db, "partnership", key) }())
@@ -192,7 +199,7 @@ extension PlanStore {
             return FollowView(asOf: asOf, partnership: partnership,
                               inspector: try PlanStore.linkInspector(db, partnership: key, asOf: asOf)?.inspector,
                               inspection: inspection, evaluations: evaluations, plan: plan, progress: progress, red: red,
-                              amber: amber, timeline: timeline, dueNext: dueNext)
+                              amber: amber, timeline: timeline, dueNext: dueNext, outcomes: outcomes)
         }
     }
 

@@ -17,6 +17,8 @@ extension Escalation: DatabaseValueConvertible {}
 extension PlanStatus: DatabaseValueConvertible {}
 extension ReviewKind: DatabaseValueConvertible {}
 extension SelfAssessment: DatabaseValueConvertible {}
+extension MeasureDirection: DatabaseValueConvertible {}
+extension ReportingPeriod: DatabaseValueConvertible {}
 
 /// JSON text for list columns (`other_partners`, `themes`, ...), and back.
 enum JSONColumn {
