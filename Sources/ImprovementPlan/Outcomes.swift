@@ -98,6 +98,22 @@ public struct OutcomeMeasure: Codable, Hashable, Sendable {
         self.source = source; self.findings = findings; self.actions = actions
     }
 
+    enum CodingKeys: String, CodingKey { case key, partnership, name, unit, direction, baseline, target, trajectory, period, source, findings, actions }
+
+    /// A plan file may leave out the trajectory, period, findings and actions.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(key: try c.decode(String.self, forKey: .key), partnership: try c.decode(String.self, forKey: .partnership),
+                  name: try c.decode(String.self, forKey: .name), unit: try c.decode(String.self, forKey: .unit),
+                  direction: try c.decode(MeasureDirection.self, forKey: .direction),
+                  baseline: try c.decode(DatedValue.self, forKey: .baseline), target: try c.decode(DatedValue.self, forKey: .target),
+                  trajectory: try c.decodeIfPresent([DatedValue].self, forKey: .trajectory) ?? [],
+                  period: try c.decodeIfPresent(ReportingPeriod.self, forKey: .period) ?? .quarterly,
+                  source: try c.decodeIfPresent(String.self, forKey: .source),
+                  findings: try c.decodeIfPresent([String].self, forKey: .findings) ?? [],
+                  actions: try c.decodeIfPresent([String].self, forKey: .actions) ?? [])
+    }
+
     public func validate() throws(PlanError) {
         try Validation.key(key, field: "key")
         try Validation.key(partnership, field: "partnership")

@@ -20,6 +20,9 @@ public struct PlanFile: Codable, Sendable, Equatable {
     public var updates: [Update]
     public var extensions: [Extension]
     public var reviews: [Review]
+    /// Outcome measures, and their readings in the order recorded (a correction after what it supersedes).
+    public var measures: [OutcomeMeasure]
+    public var readings: [MeasureReading]
 
     /// Progress updates and extensions name their action as `inspection/ref`.
     public typealias Update = ProgressUpdate
@@ -66,7 +69,9 @@ public struct PlanFile: Codable, Sendable, Equatable {
     public init(qualityIndicators: [QualityIndicator] = [], partnerships: [Partnership] = [],
                 linkAssignments: [LinkAssignment] = [], inspections: [Inspection] = [], evaluations: [Evaluation] = [],
                 findings: [Finding] = [], plans: [ActionPlan] = [], inspectionChanges: [InspectionChange] = [],
-                actions: [Action] = [], updates: [Update] = [], extensions: [Extension] = [], reviews: [Review] = []) {
+                actions: [Action] = [], updates: [Update] = [], extensions: [Extension] = [], reviews: [Review] = [],
+                measures: [OutcomeMeasure] = [], readings: [MeasureReading] = []) {
+        self.measures = measures; self.readings = readings
         self.format = PlanFile.formatName; self.version = PlanFile.currentVersion
         self.qualityIndicators = qualityIndicators; self.partnerships = partnerships
         self.linkAssignments = linkAssignments; self.inspections = inspections; self.evaluations = evaluations
@@ -76,7 +81,7 @@ public struct PlanFile: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, version, qualityIndicators, partnerships, linkAssignments, inspections, evaluations
-        case findings, plans, inspectionChanges, actions, updates, extensions, reviews
+        case findings, plans, inspectionChanges, actions, updates, extensions, reviews, measures, readings
     }
 
     public init(from decoder: any Decoder) throws {
@@ -103,6 +108,8 @@ public struct PlanFile: Codable, Sendable, Equatable {
         updates = try c.value(.updates, or: [])
         extensions = try c.value(.extensions, or: [])
         reviews = try c.value(.reviews, or: [])
+        measures = try c.value(.measures, or: [])
+        readings = try c.value(.readings, or: [])
     }
 }
 
@@ -184,7 +191,8 @@ extension PlanFile {
 
     /// The keys of every list, in the order an import reads them.
     public static let sectionKeys: [String] = [CodingKeys.qualityIndicators, .partnerships, .linkAssignments, .inspections,
-                                               .evaluations, .findings, .plans, .inspectionChanges, .actions, .updates, .extensions, .reviews]
+                                               .evaluations, .findings, .plans, .inspectionChanges, .actions, .updates, .extensions, .reviews,
+                                               .measures, .readings]
         .map(\.stringValue)
 }
 
@@ -200,6 +208,8 @@ extension PlanFile.Section where Record == Action { public static var actions: S
 extension PlanFile.Section where Record == ProgressUpdate { public static var updates: Self { .init(.updates, \.updates) } }
 extension PlanFile.Section where Record == DeadlineExtension { public static var extensions: Self { .init(.extensions, \.extensions) } }
 extension PlanFile.Section where Record == PlanFile.Review { public static var reviews: Self { .init(.reviews, \.reviews) } }
+extension PlanFile.Section where Record == OutcomeMeasure { public static var measures: Self { .init(.measures, \.measures) } }
+extension PlanFile.Section where Record == MeasureReading { public static var readings: Self { .init(.readings, \.readings) } }
 
 extension PlanFile: PlanFileRecords {
     public func forEach<Record>(_ section: Section<Record>, _ body: (Int, Record) throws -> Void) throws {
@@ -223,6 +233,8 @@ extension PlanFile {
         try source.forEach(.updates) { _, record in updates.append(record) }
         try source.forEach(.extensions) { _, record in extensions.append(record) }
         try source.forEach(.reviews) { _, record in reviews.append(record) }
+        try source.forEach(.measures) { _, record in measures.append(record) }
+        try source.forEach(.readings) { _, record in readings.append(record) }
     }
 }
 

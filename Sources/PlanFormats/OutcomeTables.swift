@@ -41,9 +41,10 @@ public enum OutcomeWords {
         return sign + OutcomeMeasure.format(change.absolute) + (unit == "%" ? " points" : "") + relative
     }
 
-    /// "improving (shift)", "no clear change (too few readings)".
+    /// "improving (shift)", "no clear change (no signal)", "no clear change (too few readings)".
     public static func trend(_ verdict: RunChart.Verdict, rule: RunChart.Rule) -> String {
-        verdict.rawValue.replacingOccurrences(of: "-", with: " ") + " (" + rule.rawValue.replacingOccurrences(of: "-", with: " ") + ")"
+        verdict.rawValue.replacingOccurrences(of: "-", with: " ") + " ("
+            + (rule == .none ? "no signal" : rule.rawValue.replacingOccurrences(of: "-", with: " ")) + ")"
     }
 
     static func onTrack(_ row: OutcomeRow) -> String {

@@ -9,7 +9,7 @@ import Seeds
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Load the five seed inspections into a database and print the overdue report, the progress report and the story of the partnership with the most red actions.",
+        abstract: "Load the five seed inspections into a database and print the overdue report, the progress report, the outcomes report and the story of the partnership with the most red actions.",
         discussion: """
             The seed actions, updates and reviews are illustrative (their source says so). Loading twice changes nothing.
             Example:
@@ -60,6 +60,8 @@ struct DemoCommand: ParsableCommand {
         context.print("\n")
         let lines = try ReportCommand.progress(context: context, filter: ActionFilter(), asOf: asOf, format: list.format,
                                                thresholds: .standard)
+        context.print("\n")
+        try ReportCommand.outcomes(context: context, partnership: nil, asOf: asOf, format: list.format, thresholds: .standard)
         // The partnership with the most red actions, told as its story.
         if let worst = lines.max(by: { ($0.red, $1.partnership) < ($1.red, $0.partnership) }), worst.red > 0 {
             context.print("\n")

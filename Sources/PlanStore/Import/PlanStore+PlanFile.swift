@@ -139,6 +139,22 @@ extension PlanStore {
                 try same("linking review", "\(review.partnership) \(review.kind.rawValue) on \(review.date)", asFile, incoming)
                 return .unchanged
             }, add: { _ = try PlanStore.insertReview(db, audit, $0) })
+            try merge(.measures, { " (\($1.key))" }, find: { measure in
+                guard let row = try db.row(sql: Select.measure + " WHERE m.key = ?", arguments: [measure.key]) else { return .absent }
+                // Compared as the file gives it: its findings and actions in any order.
+                var stored = try OutcomeMeasure(row: row)
+                stored.findings.sort(); stored.actions.sort()
+                var incoming = measure
+                incoming.findings.sort(); incoming.actions.sort()
+                try same("measure", measure.key, stored, incoming)
+                return .unchanged
+            }, add: { try PlanStore.insertMeasure(db, audit, $0) })
+            try merge(.readings, { " (\($1.measure) \($1.date))" }, find: { reading in
+                // A reading is appended unless the very same one is there: readings are history, like updates.
+                let existing = try db.rows(sql: Select.reading + " WHERE m.key = ? AND r.on_date = ?", arguments: [reading.measure, reading.date])
+                    .map(MeasureReading.init(row:))
+                return existing.contains(reading) ? .unchanged : .absent
+            }, add: { try PlanStore.insertReading(db, audit, $0, today: today) })
             return summary
         }
     }
@@ -169,9 +185,11 @@ extension PlanStore {
             try list(.inspectionChanges, Select.inspectionChange + " ORDER BY i.key, c.on_date", InspectionChange.init(row:))
             try list(.inspections, Select.inspection + " ORDER BY i.key", Inspection.init(row:))
             try list(.linkAssignments, Select.link + " ORDER BY p.key, l.from_date", LinkAssignment.init(row:))
+            try list(.measures, Select.measure + " ORDER BY p.key, m.key", OutcomeMeasure.init(row:))
             try list(.partnerships, Select.partnership + " ORDER BY p.key", Partnership.init(row:))
             try list(.plans, Select.plan + " ORDER BY i.key", ActionPlan.init(row:))
             try list(.qualityIndicators, Select.qi + " ORDER BY q.code IS NULL, q.code, q.name", QualityIndicator.init(row:))
+            try list(.readings, Select.reading + " ORDER BY m.key, r.id", MeasureReading.init(row:))
             try list(.reviews, Select.review + " ORDER BY p.key, r.on_date, r.kind", PlanFile.Review.init(row:))
             try list(.updates, Select.update + " ORDER BY i.key, a.id, u.on_date, u.id", PlanFile.Update.init(row:))
         }
