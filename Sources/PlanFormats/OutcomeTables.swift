@@ -57,8 +57,8 @@ public enum OutcomeWords {
         var columns: [Table.Column] = partnership ? [.init("partnership", drop: 9)] : []
         columns += [
             .init("measure", wrap: true), .init("unit", drop: 8), .init("baseline", drop: 6), .init("latest"), .init("target", drop: 5),
-            .init("change", drop: 4), .init("onTrack", drop: 3), .init("trend", wrap: true), .init("targetStatus", title: "target status", drop: 2),
-            .init("actions", title: "actions done", drop: 7), .init("flags", wrap: true), .init("readings", drop: 1),
+            .init("change", drop: 4), .init("onTrack", drop: 3), .init("trend", wrap: true), .init("targetStatus", title: "Target status", drop: 2),
+            .init("actions", title: "Actions done", drop: 7), .init("flags", wrap: true), .init("readings", drop: 1),
         ]
         var table = Table(columns: columns)
         for r in rows {

@@ -89,7 +89,7 @@ struct FollowCommand: StoreCommand {
         context.heading("Due next", format: format)
         context.emit(RowLayout.dueSoon.without("partnership").table(view.dueNext), format: format, empty: "Nothing with a deadline ahead.")
         context.print("\n")
-        context.heading("Outcomes (\(view.outcomes.count) measures)", format: format)
+        context.heading("Outcomes (\(view.outcomes.count) measure\(view.outcomes.count == 1 ? "" : "s"))", format: format)
         context.emit(OutcomeWords.table(view.outcomes, plain: !context.style.color, partnership: false), format: format,
                      empty: "No outcome measures recorded.")
     }

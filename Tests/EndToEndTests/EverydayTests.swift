@@ -363,13 +363,14 @@ struct EverydayTests {
             ("follow", ["follow", "fife"]), ("partnership list", ["partnership", "list"]), ("partnership show", ["partnership", "show", "fife"]),
             ("inspection list", ["inspection", "list"]), ("inspection show", ["inspection", "show", "fife-2024"]),
             ("finding list", ["finding", "list"]), ("review list", ["review", "list"]), ("history", ["history"]), ("qi list", ["qi", "list"]),
-            ("verify", ["verify"]),
+            ("verify", ["verify"]), ("report outcomes", ["report", "outcomes"]), ("measure list", ["measure", "list"]),
+            ("measure show", ["measure", "show", "wd-views-in-meetings"]),
         ]
         let schema = root.appendingPathComponent("docs/output.schema.json").path
         let checker = root.appendingPathComponent("Tests/scripts/check_exports.py").path
         for asOf in ["today", "2024-09-01"] {
             for (name, command) in commands {
-                let past = name.hasPrefix("report") || name == "action list" || name == "action show" || name == "follow" || name == "review list"
+                let past = name.hasPrefix("report") || name == "action list" || name == "action show" || name == "follow" || name == "review list" || name == "measure show"
                 if asOf != "today" && !past { continue }
                 let output = try h.ok(command + ["--format", "json"] + (past ? ["--as-of", asOf] : []))
                 let file = h.folder.appendingPathComponent("out.json")

@@ -20,6 +20,7 @@ struct ReportTests {
     static let reports: [[String]] = [
         ["report", "overdue"], ["report", "due-soon", "--within", "90"], ["report", "stale"], ["report", "progress"],
         ["report", "owners", "--due-soon-days", "90"], ["report", "linking"], ["follow", "west-dunbartonshire"], ["follow", "dundee"],
+        ["report", "outcomes"],
     ]
     static let formats = ["table", "json", "csv", "markdown"]
 
