@@ -16,7 +16,7 @@ bin="$(swift build "${flags[@]}" --show-bin-path)/planwatch-fuzz"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for target in dates planfile sheet csv; do
+for target in dates planfile sheet csv readings; do
   regressions=(Regressions/$target/*)
   if [ -e "${regressions[0]}" ]; then
     FUZZ_TARGET=$target "$bin" "${regressions[@]}" > "$work/$target-replay.txt" 2>&1 \

@@ -404,7 +404,7 @@ struct EverydayTests {
             checked.append(name)
         }
         #expect(checked == ["report overdue", "report due-soon", "report stale", "report progress", "report owners", "report linking",
-                            "report changes", "follow"])
+                            "report changes", "report outcomes", "follow"])
     }
 
     @Test("one name for one thing: actor and nextReview in every output and in the plan file; older files' author and next still read")

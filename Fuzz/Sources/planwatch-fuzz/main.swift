@@ -1,13 +1,13 @@
 // A libFuzzer harness over planwatch's parsers: the date reader, the plan-file
 // (JSON) reader, the spreadsheet (CSV) reader and the CSV writer. The target is
-// chosen with FUZZ_TARGET=dates|planfile|sheet|csv; everything else is
+// chosen with FUZZ_TARGET=dates|planfile|sheet|csv|readings (a file of outcome readings); everything else is
 // libFuzzer's command line.
 import CSV
 import Foundation
 import ImprovementPlan
 import PlanFormats
 
-enum Target: String { case dates, planfile, sheet, csv }
+enum Target: String { case dates, planfile, sheet, csv, readings }
 
 nonisolated(unsafe) var target = Target.dates
 let today = CalendarDate(year: 2025, month: 6, day: 1) ?? CalendarDate(dayNumber: 0)
@@ -69,6 +69,15 @@ public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
                 precondition(!row.title.isEmpty && !row.owner.isEmpty, "row \(row.row) accepted without an action or owner")
             }
         }
+    case .readings:
+        // Whatever a readings file gives is a real number on a real day, each from a row after the header.
+        if let records = try? ReadingsSheet.records(data), let sheet = try? ReadingsSheet.read(records: records, today: today) {
+            precondition(sheet.readings.count == sheet.rows.count, "readings and their rows disagree")
+            for (reading, row) in zip(sheet.readings, sheet.rows) {
+                precondition(reading.value.isFinite && !reading.measure.isEmpty, "row \(row) accepted without a number or a measure")
+                precondition(CalendarDate(iso: reading.date.iso) == reading.date && row >= 2, "row \(row) accepted an impossible date")
+            }
+        }
     }
     return 0
 }
@@ -81,7 +90,7 @@ func LLVMFuzzerRunDriver(
 ) -> CInt
 
 guard let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"], let chosen = Target(rawValue: name) else {
-    FileHandle.standardError.write(Data("set FUZZ_TARGET to dates, planfile, sheet or csv\n".utf8))
+    FileHandle.standardError.write(Data("set FUZZ_TARGET to dates, planfile, sheet, csv or readings\n".utf8))
     exit(2)
 }
 target = chosen
