@@ -22,7 +22,7 @@ for target in dates planfile sheet csv readings; do
     FUZZ_TARGET=$target "$bin" "${regressions[@]}" > "$work/$target-replay.txt" 2>&1 \
       || { echo "$target: a kept regression input crashes again:"; tail -20 "$work/$target-replay.txt"; status=1; continue; }
   fi
-  mkdir -p "$work/$target"
+  mkdir -p "$work/$target" "Regressions/$target"
   if FUZZ_TARGET=$target "$bin" "$work/$target" "Corpus/$target" -max_total_time="$seconds" -print_final_stats=1 \
        -artifact_prefix="Regressions/$target/" -rss_limit_mb=4096 > "$work/$target.txt" 2>&1; then
     runs=$(grep -E "stat::number_of_executed_units" "$work/$target.txt" | awk '{print $2}')

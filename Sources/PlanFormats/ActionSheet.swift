@@ -252,17 +252,20 @@ public struct ActionSheet: Sendable {
         if let row = unterminatedQuote(text, delimiter: delimiter) {
             throw .problems([SheetProblem(row: row, column: nil, "a quoted cell starts here and is never closed").description])
         }
-        let records: [[String]]
+        return try read(records: try csvRecords(text, delimiter: delimiter), today: today, defaultAgency: defaultAgency)
+    }
+
+    /// Every record of CSV text, split by `delimiter`.
+    static func csvRecords(_ text: String, delimiter: Unicode.Scalar) throws(PlanError) -> [[String]] {
         do {
             let reader = try CSVReader(string: text, hasHeaderRow: false, delimiter: delimiter)
             var all: [[String]] = []
             while let record = reader.next() { all.append(record) }
             if let error = reader.error { throw error }
-            records = all
+            return all
         } catch {
             throw .problems(["the file cannot be read as CSV (\(error))"])
         }
-        return try read(records: records, today: today, defaultAgency: defaultAgency)
     }
 
     /// Whether a table's first rows hold the action-plan headings (an action

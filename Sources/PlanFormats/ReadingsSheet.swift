@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import ImprovementPlan
 
@@ -56,15 +55,7 @@ public struct ReadingsSheet: Sendable {
         if let row = ActionSheet.unterminatedQuote(text, delimiter: delimiter) {
             throw .problems(["row \(row): a quoted cell starts here and is never closed"])
         }
-        do {
-            let reader = try CSVReader(string: text, hasHeaderRow: false, delimiter: delimiter)
-            var all: [[String]] = []
-            while let record = reader.next() { all.append(record) }
-            if let error = reader.error { throw error }
-            return all
-        } catch {
-            throw .problems(["the file cannot be read as CSV (\(error))"])
-        }
+        return try ActionSheet.csvRecords(text, delimiter: delimiter)
     }
 
     /// Reads the rows under the header. Every problem is collected, one line

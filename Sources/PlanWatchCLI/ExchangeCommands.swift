@@ -8,7 +8,7 @@ import PlanStore
 struct ImportCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a plan file (JSON) or a council's action-plan spreadsheet (CSV, Excel or Word), or its return; all or nothing.",
+        abstract: "Import a plan file (JSON), a council's action-plan spreadsheet (CSV, Excel or Word) or its return, or a file of outcome readings; all or nothing.",
         discussion: """
             A plan file is merged by natural key: records already present with the same values are left alone, and a \
             record with the same key but different values stops the import, naming it.
@@ -25,10 +25,14 @@ struct ImportCommand: StoreCommand {
             CSV cells may be separated by commas, semicolons or tabs (found from the header row). In a planwatch \
             export opened and saved in a spreadsheet, the Id column brings each row back to its action, whatever \
             became of its reference. Nothing is written unless everything imports.
+            A CSV or workbook whose header names a measure, a date and a value (Measure/Indicator, Date/Period \
+            ending, Value/Result; optionally Source, Note, Supersedes) is a file of outcome readings, of any number \
+            of measures: every row is checked, then all are recorded or none.
             Examples:
               planwatch import dundee-plan.json
               planwatch import "Action plan 2022.csv" --inspection dundee-2021 --dry-run
               planwatch import "Return Q3.xlsx" --inspection dundee-2021 --date 2023-10-06 --dry-run
+              planwatch import "CP minimum dataset Q2.csv" --dry-run
             """)
     static let auditName = "import"
     @OptionGroup var global: GlobalOptions

@@ -26,6 +26,8 @@ struct AuditSubjectTests {
         (.linkingReview(partnership: "fife", on: day, kind: .progressReview), "linking_review", "fife@2024-09-05/progress-review"),
         (.database(.checkpoint), "database", "checkpoint"),
         (.database(.restore), "database", "restore"),
+        (.outcomeMeasure("wd-views-in-meetings"), "outcome_measure", "wd-views-in-meetings"),
+        (.measureReading(measure: "wd-views-in-meetings", on: day), "measure_reading", "wd-views-in-meetings@2024-09-05"),
     ])
     func roundTrip(subject: AuditSubject, entity: String, key: String) {
         #expect(subject.entity.rawValue == entity)
@@ -36,7 +38,7 @@ struct AuditSubjectTests {
     @Test("keys that name no subject are nil, not a guess", arguments: [
         ("action", "x"), ("finding", "dundee-2021#"), ("finding", "dundee-2021"), ("link_assignment", "dundee@2024-02-30"),
         ("linking_review", "fife@2024-09-05/chat"), ("linking_review", "fife@2024-09-05"), ("database", "vacuum"), ("budget", "1"),
-        ("inspection_change", "dundee-2021"),
+        ("inspection_change", "dundee-2021"), ("measure_reading", "wd-views"), ("measure_reading", "wd-views@2024-13-01"),
     ])
     func unknown(entity: String, key: String) {
         #expect(AuditSubject(entity: entity, key: key) == nil)
