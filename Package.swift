@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ImprovementPlan", targets: ["ImprovementPlan"]),
         .library(name: "PlanStore", targets: ["PlanStore"]),
         .library(name: "PlanFormats", targets: ["PlanFormats"]),
+        .library(name: "PlanHTML", targets: ["PlanHTML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // SQL migrations, embedded in the binary.
@@ -56,15 +58,24 @@ let package = Package(
         .target(name: "PlanFormats", dependencies: [
             "ImprovementPlan", .product(name: "CSV", package: "CSV.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
+        // HTML pages and SVG charts, from Mustache templates; only this target pulls the template library.
+        .target(
+            name: "PlanHTML",
+            dependencies: ["ImprovementPlan", "PlanFormats", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.embedInCode("Templates/page.mustache"), .embedInCode("Templates/dashboard.mustache"),
+                        .embedInCode("Templates/tables.mustache"), .embedInCode("Templates/ragbar.mustache"),
+                        .embedInCode("Templates/actions.mustache"), .embedInCode("Templates/style.css")]
+        ),
         .target(
             name: "PlanWatchCLI",
             dependencies: [
-                "ImprovementPlan", "PlanStore", "PlanFormats", "Seeds",
+                "ImprovementPlan", "PlanStore", "PlanFormats", "PlanHTML", "Seeds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "planwatch", dependencies: ["PlanWatchCLI"]),
         .testTarget(name: "ImprovementPlanTests", dependencies: ["ImprovementPlan"]),
+        .testTarget(name: "PlanHTMLTests", dependencies: ["PlanHTML", "ImprovementPlan", "PlanFormats"]),
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ImprovementPlan", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan", "PlanStore", "Seeds",

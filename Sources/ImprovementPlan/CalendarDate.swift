@@ -117,6 +117,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// Whole days from `self` to `other` (positive when `other` is later).
     public func days(until other: CalendarDate) -> Int { other.dayNumber - dayNumber }
 
+    /// The first day of this date's month.
+    public var firstOfMonth: CalendarDate { CalendarDate(known: year, month, 1) }
+
+    /// The last day of this date's month.
+    public var lastOfMonth: CalendarDate { CalendarDate(known: year, month, CalendarDate.daysIn(month: month, year: year)) }
+
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
 
     public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }

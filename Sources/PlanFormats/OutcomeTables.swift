@@ -25,7 +25,7 @@ public enum OutcomeWords {
         return OutcomeMeasure.format(value) + (unit == "%" ? "%" : "")
     }
 
-    static func dated(_ point: DatedValue?, unit: String) -> String {
+    public static func dated(_ point: DatedValue?, unit: String) -> String {
         guard let point else { return "none" }
         return "\(value(point.value, unit: unit)) (\(point.date))"
     }

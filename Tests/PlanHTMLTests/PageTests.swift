@@ -1,0 +1,4 @@
+import ImprovementPlan
+import PlanFormats
+@testable import PlanHTML
+import Testing
