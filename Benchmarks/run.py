@@ -245,6 +245,13 @@ def main():
                                                f"{pw} report progress --db {db} --as-of {AS_OF}"], args.runs, work, "follow", shell=False)
     big["follow_memory_kb"] = peak_memory_kb([pw, "follow", "area-07", "--db", db, "--as-of", AS_OF])
     big["progress_memory_kb"] = peak_memory_kb([pw, "report", "progress", "--db", db, "--as-of", AS_OF])
+    # The dashboard at 100,000 actions (or the largest size run): the page written to a file.
+    dash_n = 100_000 if 100_000 in sizes else largest
+    dash_out = os.path.join(work, "dashboard.html")
+    dash_cmd = [pw, "dashboard", "--db", os.path.join(work, f"national-{dash_n}.sqlite"), "--as-of", AS_OF, "--out", dash_out]
+    dash_time, = hyperfine([" ".join(dash_cmd)], args.runs, work, "dashboard", shell=False)
+    results["dashboard"] = {"actions": dash_n, "seconds": dash_time, "memory_kb": peak_memory_kb(dash_cmd),
+                            "bytes": os.path.getsize(dash_out)}
     results["version"], = hyperfine([f"{pw} --version"], max(args.runs, 20), work, "version", shell=False)
     # verify walks the whole chain and every record: timed once (it is long), memory measured.
     started = time.time()
@@ -354,6 +361,8 @@ def write_docs(r, sizes):
         f"| `update ACTION --note ...` (one audited write) | {ms(big['update'])} | {mb(big['update_memory_kb'])} | under 30 ms |",
         f"| `follow area-07` | {ms(big['follow'])} | {mb(big['follow_memory_kb'])} | |",
         f"| `report progress` | {ms(big['progress'])} | {mb(big['progress_memory_kb'])} | |",
+        f"| `dashboard --out FILE.html` at {r['dashboard']['actions']:,} actions ({r['dashboard']['bytes'] / 1024:.0f} kB page) "
+        f"| {ms(r['dashboard']['seconds'])} | {mb(r['dashboard']['memory_kb'])} | under 3 s, under 100 MB |",
         f"| `planwatch --version` (start-up) | {ms(r['version'])} | | under 20 ms |",
         f"| `verify` (whole chain, every record, one run) | {big['verify_seconds']:.1f} s | {mb(big['verify_memory_kb'])} | under 128 MB |",
         "",

@@ -10,6 +10,10 @@ public struct BurnUpPoint: Codable, Hashable, Sendable {
     public var due: Int
     /// Actions complete on or before `through`.
     public var completed: Int
+
+    public init(month: CalendarDate, through: CalendarDate, due: Int, completed: Int) {
+        self.month = month; self.through = through; self.due = due; self.completed = completed
+    }
 }
 
 /// Counts a burn-up from the same action rows the progress report counts,

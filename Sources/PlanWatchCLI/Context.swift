@@ -2,7 +2,28 @@ import ArgumentParser
 import Foundation
 import ImprovementPlan
 import PlanFormats
+import PlanHTML
 import PlanStore
+
+/// A report's headings, tables and lines, collected when its format is
+/// html and made into one page when the command ends.
+final class HTMLCollector {
+    private(set) var active = false
+    private(set) var blocks: [HTMLBlock] = []
+
+    func add(_ block: HTMLBlock) {
+        active = true
+        blocks.append(block)
+    }
+
+    /// The page: its first heading is its title.
+    func page() throws -> String {
+        var rest = blocks
+        var title = "planwatch"
+        if case .heading(let first)? = rest.first { title = first; rest.removeFirst() }
+        return try HTMLPage.report(title: title, blocks: rest)
+    }
+}
 
 /// Standard output with a buffer, so a report of a million rows is not a
 /// million system calls. Flushed when full and when the command ends.
@@ -56,9 +77,18 @@ public struct Context {
     public var today: CalendarDate
     public var style: TextStyle
     let output = OutputBuffer()
+    let html = HTMLCollector()
 
-    /// Writes to standard output (buffered; see `flush`).
+    /// Writes to standard output (buffered; see `flush`); in an HTML report, each line of it is a paragraph.
     public func print(_ text: String) {
+        guard html.active else { return output.write(text) }
+        for line in text.split(separator: "\n") where !line.allSatisfy(\.isWhitespace) {
+            html.add(.text(line.trimmingCharacters(in: .whitespaces)))
+        }
+    }
+
+    /// Writes a whole document (an HTML page) to standard output as it is.
+    func printDocument(_ text: String) {
         output.write(text)
     }
 
@@ -69,8 +99,12 @@ public struct Context {
 
     public func flush() { output.flush() }
 
-    /// Flushes and throws when any output could not be written.
-    func finish() throws { try output.finish() }
+    /// Writes the HTML page of a report, if one was collected; flushes, and
+    /// throws when any output could not be written.
+    func finish() throws {
+        if html.active { output.write(try html.page()) }
+        try output.finish()
+    }
 
     /// One line of confirmation after a change.
     public func done(_ text: String) {
@@ -84,6 +118,7 @@ public struct Context {
         case .csv: print(table.renderCSV())
         case .markdown: print(table.renderMarkdown())
         case .json: print((try? JSONOutput.encode(table.rows)) ?? "[]\n")
+        case .html: html.add(.table(table, empty: empty))
         }
     }
 
@@ -115,6 +150,7 @@ public struct Context {
     /// A heading: bold on a terminal, `## ` in Markdown.
     func heading(_ text: String, format: OutputFormat) {
         let text = Sanitise.line(text)
+        if format == .html { return html.add(.heading(text)) }
         print(format == .markdown ? "## \(Table.markdownEscaped(text))\n\n" : style.bold(fitted(text, hanging: 2)) + "\n")
     }
 

@@ -46,7 +46,7 @@ struct DashboardCommand: StoreCommand {
         let page = try HTMLPage.dashboard(dashboard, title: heading)
         if let pdf { try Chromium.printPDF(html: page, to: pdf) }
         if let out {
-            try HTMLFile.write(page, to: out)
+            try OutputFile.write(Data(page.utf8), to: out, option: "out")
         } else if pdf == nil {
             context.print(page)
         }
@@ -55,14 +55,19 @@ struct DashboardCommand: StoreCommand {
     }
 }
 
-/// Writing a page to a file: whole or not at all (a temporary file renamed into place).
-enum HTMLFile {
-    static func write(_ text: String, to path: String) throws {
+/// Writing a page or a PDF to a file: whole or not at all (a temporary file renamed into place).
+enum OutputFile {
+    /// `option` names the option the path came from, for the message.
+    static func write(_ data: Data, to path: String, option: String) throws {
         let url = URL(fileURLWithPath: path)
+        // A device or pipe (/dev/stdout, a FIFO) is written to, never replaced.
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        let regular = !exists || (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
         do {
-            try Data(text.utf8).write(to: url, options: .atomic)
+            try data.write(to: url, options: regular ? .atomic : [])
         } catch {
-            throw PlanError.refused("out: cannot write '\(path)'")
+            throw PlanError.refused("\(option): cannot write '\(path)'")
         }
     }
 }
@@ -104,6 +109,6 @@ enum Chromium {
         guard process.terminationStatus == 0, let data = try? Data(contentsOf: printed), data.starts(with: Array("%PDF".utf8)) else {
             throw PlanError.refused("pdf: \(browser) did not print the page (exit \(process.terminationStatus))")
         }
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch { throw PlanError.refused("pdf: cannot write '\(path)'") }
+        try OutputFile.write(data, to: path, option: "pdf")
     }
 }

@@ -52,11 +52,11 @@ struct DemoCommand: ParsableCommand {
         let store = context.store
         let today = context.today
         let asOf = try list.date(today: today)
-        if list.format == .table || list.format == .markdown {
+        if list.format.isDocument {
             context.print((added == 0 ? "Seed data already loaded in \(database)" : "Loaded \(Seeds.files.count) seed inspections into \(database) (\(added) records)") + "\n\n")
         }
         try ReportCommand.overdue(context: context, filter: ActionFilter(), asOf: asOf, format: list.format, thresholds: .standard)
-        guard list.format == .table || list.format == .markdown else { return }
+        guard list.format.isDocument else { return }
         context.print("\n")
         let lines = try ReportCommand.progress(context: context, filter: ActionFilter(), asOf: asOf, format: list.format,
                                                thresholds: .standard)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ImprovementPlan
 import PlanFormats
+import PlanHTML
 import PlanStore
 
 /// `planwatch follow PARTNERSHIP`: the partnership's story on one screen.
@@ -10,7 +11,8 @@ struct FollowCommand: StoreCommand {
         abstract: "A partnership's story: latest inspection and grades, the plan, actions by RAG with the reds listed, a dated timeline, and what is due next.",
         discussion: """
             The timeline runs from the latest inspection's publication (or --since) to the as-of date.
-            --format markdown gives a report a link inspector can file; --format csv gives the timeline.
+            --format markdown gives a report a link inspector can file; --format csv gives the timeline; --format html gives the \
+            partnership's dashboard section as a page (RAG bar, burn-up, ageing, red and amber actions, linking timeline, outcome charts).
             Example:
               planwatch follow dundee --as-of 2024-01-31 --format markdown > dundee-2024-01.md
             """)
@@ -21,6 +23,13 @@ struct FollowCommand: StoreCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Start the timeline at this date.", valueName: "date")) var since: String?
 
     func run(context: Context) throws {
+        if list.format == .html {
+            // The dashboard's section for this partnership: the same charts, as a page of its own.
+            let asOf = try list.date(today: context.today)
+            let dashboard = try context.store.dashboard(partnerships: [partnership], asOf: asOf, thresholds: thresholds.thresholds)
+            let name = dashboard.panels.first?.partnership.name ?? partnership
+            return context.printDocument(try HTMLPage.dashboard(dashboard, title: "\(name): follow-up as of \(asOf)", overview: false))
+        }
         let view = try context.store.follow(partnership: partnership, asOf: try list.date(today: context.today),
                                             since: try parseOptionalDate(since, field: "since", today: context.today),
                                             thresholds: thresholds.thresholds)
@@ -35,7 +44,7 @@ struct FollowCommand: StoreCommand {
         case .csv:
             context.print(ReportTables.timeline(view.timeline).renderCSV())
             return
-        case .table, .markdown:
+        case .table, .markdown, .html:
             break
         }
         let md = format == .markdown

@@ -128,7 +128,7 @@ struct MeasureCommand: ParsableCommand {
                 context.print(try JSONOutput.encode(Shown(measure: record.measure, outcome: row, readings: readings)))
             case .csv:
                 context.print(OutcomeWords.readings(readings, unit: record.measure.unit).renderCSV())
-            case .table, .markdown:
+            case .table, .markdown, .html:
                 let m = record.measure
                 context.heading("\(m.name) (\(m.key), \(m.partnership)) as of \(asOf)", format: list.format)
                 context.print(OutcomeWords.sentence(row) + "\n\n")

@@ -53,12 +53,15 @@ public struct GlobalOptions: ParsableArguments, Sendable {
 
 /// How a listing or report is printed.
 public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case table, json, csv, markdown
+    case table, json, csv, markdown, html
+
+    /// A format for people to read (text, Markdown or an HTML page): headings and whole tables, not a stream of records.
+    var isDocument: Bool { self == .table || self == .markdown || self == .html }
 }
 
 /// Options of every listing and report: format and the day it is computed for.
 public struct ListOptions: ParsableArguments, Sendable {
-    @Option(name: .long, parsing: .unconditional, help: "Output format: table, json, csv or markdown.")
+    @Option(name: .long, parsing: .unconditional, help: "Output format: table, json, csv, markdown or html (a page with print styles).")
     var format: OutputFormat = .table
 
     @Option(name: .customLong("as-of"), parsing: .unconditional, help: ArgumentHelp("Compute as of this date (default: today).", valueName: "date"))

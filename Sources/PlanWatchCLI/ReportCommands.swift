@@ -39,7 +39,7 @@ struct OutputStream<Item: Encodable> {
         case (.json, .array): context.print("[")
         case (.json, .envelope(let report, let asOf)):
             context.print("{\n  \"asOf\" : \(JSONOutput.quoted(asOf.iso)),\n  \"report\" : \(JSONOutput.quoted(report)),\n  \"rows\" : [")
-        case (.table, _), (.markdown, _): break
+        case (.table, _), (.markdown, _), (.html, _): break
         }
     }
 
@@ -49,7 +49,7 @@ struct OutputStream<Item: Encodable> {
         switch format {
         case .csv: context.printCSV(cells(item))
         case .json: context.print((count == 0 ? "\n" : ",\n") + String(repeating: " ", count: indent) + (try JSONOutput.fragment(item, indent: indent)))
-        case .table, .markdown: collected.append(item)
+        case .table, .markdown, .html: collected.append(item)
         }
         count += 1
     }
@@ -62,7 +62,7 @@ struct OutputStream<Item: Encodable> {
         switch format {
         case .json: context.print(count == 0 ? "]\n" : "\n]\n")
         case .csv: break
-        case .table, .markdown: context.emit(table(collected), format: format, empty: empty)
+        case .table, .markdown, .html: context.emit(table(collected), format: format, empty: empty)
         }
     }
 
@@ -127,7 +127,7 @@ struct ReportCommand: ParsableCommand {
             try stream.add(row)
         }
         try stream.finishJSON(totals: totals)
-        guard format == .table || format == .markdown else { return }
+        guard format.isDocument else { return }
         context.heading("Overdue actions as of \(asOf): \(totals.total)", format: format)
         guard totals.total > 0 else { return }
         let byPartnership = Dictionary(grouping: stream.rows, by: \.partnership)
@@ -154,7 +154,7 @@ struct ReportCommand: ParsableCommand {
             try stream.add(row)
         }
         try stream.finishJSON(totals: CountTotals(count: total))
-        guard format == .table || format == .markdown else { return }
+        guard format.isDocument else { return }
         context.heading(title(total), format: format)
         if total > 0 { context.emit(layout.table(stream.rows), format: format) }
     }
@@ -235,7 +235,7 @@ struct ReportCommand: ParsableCommand {
     static func progress(context: Context, filter: ActionFilter, asOf: CalendarDate, format: OutputFormat,
                          thresholds: Thresholds) throws -> [PartnershipProgress] {
         let lines = try context.store.progressReport(filter, asOf: asOf, thresholds: thresholds)
-        if format == .table || format == .markdown { context.heading("Progress by partnership as of \(asOf)", format: format) }
+        if format.isDocument { context.heading("Progress by partnership as of \(asOf)", format: format) }
         if format == .json {
             context.print(try JSONOutput.encode(ReportEnvelope(report: "progress", asOf: asOf, listKey: "partnerships", items: lines,
                                                                thresholds: thresholds, totals: ProgressTotals(lines))))
@@ -264,7 +264,7 @@ struct ReportCommand: ParsableCommand {
                                                                    thresholds: thresholds.thresholds, totals: OwnerTotals(digests))))
             case .csv:
                 context.print(RowLayout.ownerCSV.table(digests.flatMap(\.all)).renderCSV())
-            case .table, .markdown:
+            case .table, .markdown, .html:
                 context.heading("Open actions by owner as of \(asOf) (due soon: within \(thresholds.dueSoonDays) days)", format: list.format)
                 if digests.isEmpty { context.print("No open actions.\n") }
                 for digest in digests {
@@ -298,7 +298,7 @@ struct ReportCommand: ParsableCommand {
         func run(context: Context) throws {
             let asOf = try list.date(today: context.today)
             let rows = try context.store.linkingReport(filters.filter, asOf: asOf, thresholds: thresholds.thresholds)
-            if list.format == .table || list.format == .markdown { context.heading("Linking arrangements as of \(asOf)", format: list.format) }
+            if list.format.isDocument { context.heading("Linking arrangements as of \(asOf)", format: list.format) }
             if list.format == .json {
                 context.print(try JSONOutput.encode(ReportEnvelope(report: "linking", asOf: asOf, listKey: "partnerships", items: rows,
                                                                    thresholds: thresholds.thresholds, totals: LinkingTotals(rows))))
@@ -336,7 +336,7 @@ struct ReportCommand: ParsableCommand {
                                                                    thresholds: thresholds.thresholds, totals: report.allTotals)))
             case .csv:
                 context.print(ReportTables.changes(report.rows).renderCSV())
-            case .table, .markdown:
+            case .table, .markdown, .html:
                 let window = start.map { "from \($0) to \(end)" } ?? "since each partnership's last review, to \(end)"
                 context.heading("Changes \(window): \(report.rows.count) actions", format: list.format)
                 if !report.rows.isEmpty { context.emit(ReportTables.changes(report.rows), format: list.format) }
@@ -385,7 +385,7 @@ struct ReportCommand: ParsableCommand {
         case .csv:
             context.printCSV(OutcomeWords.csvHeader())
             for row in rows { context.printCSV(OutcomeWords.csvCells(row)) }
-        case .table, .markdown:
+        case .table, .markdown, .html:
             context.heading("Outcome measures as of \(asOf): \(totals.measures) (\(totals.improving) improving, \(totals.worsening) worsening, "
                             + "\(totals.noClearChange) no clear change, \(totals.noData) no data)", format: format)
             context.emit(OutcomeWords.table(rows, plain: !context.style.color), format: format, empty: "No outcome measures recorded.")

@@ -22,7 +22,7 @@ struct ReportTests {
         ["report", "owners", "--due-soon-days", "90"], ["report", "linking"], ["follow", "west-dunbartonshire"], ["follow", "dundee"],
         ["report", "outcomes"],
     ]
-    static let formats = ["table", "json", "csv", "markdown"]
+    static let formats = ["table", "json", "csv", "markdown", "html"]
 
     /// Golden files pin each report in each format. Set PLANWATCH_UPDATE_GOLDEN=1 to rewrite them after a deliberate change.
     @Test("each report in each format matches its golden file", arguments: reports)

@@ -24,21 +24,32 @@ extension PlanStore {
             }
             return (days, first)
         }
-        struct Collected {
+        // A class, so each row is added in place (a struct taken out of the dictionary and put back would copy its lists).
+        final class Collected {
             var tally = BurnUpTally()
             var ageing: [AgeingBucket: Int] = [:]
             var red: [ActionRow] = []
             var amber: [ActionRow] = []
         }
         var collected: [String: Collected] = [:]
+        // Soonest deadline first, those without one last (as `follow` lists them).
+        func order(_ row: ActionRow) -> (Int, Int, Int64) { (row.due == nil ? 1 : 0, row.due?.dayNumber ?? 0, row.id) }
+        // Only the first `listLimit` are shown: the list is cut back to them whenever it doubles, so memory stays flat.
+        func keep(_ row: ActionRow, in list: inout [ActionRow]) {
+            list.append(row)
+            if list.count >= 2 * listLimit {
+                list.sort { order($0) < order($1) }
+                list.removeLast(list.count - listLimit)
+            }
+        }
         func take(_ row: ActionRow) {
-            var c = collected[row.partnership] ?? Collected()
+            let c: Collected
+            if let known = collected[row.partnership] { c = known } else { c = Collected(); collected[row.partnership] = c }
             let completed = row.status == .complete ? min(completedOn[row.id] ?? asOf, asOf) : nil
             c.tally.add(row, completed: completed)
             if let bucket = row.ageing { c.ageing[bucket, default: 0] += 1 }
-            if row.status.isOpen, row.rag == .red { c.red.append(row) }
-            if row.status.isOpen, row.rag == .amber { c.amber.append(row) }
-            collected[row.partnership] = c
+            if row.status.isOpen, row.rag == .red { keep(row, in: &c.red) }
+            if row.status.isOpen, row.rag == .amber { keep(row, in: &c.amber) }
         }
         var lines: [PartnershipProgress] = []
         if keys.isEmpty {
@@ -54,8 +65,6 @@ extension PlanStore {
             let m = record.measure
             planned[m.key] = [m.baseline] + m.trajectory.sorted { $0.date < $1.date } + [m.target]
         }
-        // Soonest deadline first, those without one last (as `follow` lists them).
-        func order(_ row: ActionRow) -> (Int, Int, Int64) { (row.due == nil ? 1 : 0, row.due?.dayNumber ?? 0, row.id) }
         let panels: [DashboardPanel] = try read { db in
             try lines.map { line in
                 let key = line.partnership
