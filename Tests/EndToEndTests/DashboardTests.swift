@@ -5,13 +5,6 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
 private let checker = root.appendingPathComponent("Tests/scripts/check_html.py").path
 private let asOf = "2025-01-31"
 
-private func seeded() throws -> Harness {
-    let h = try Harness()
-    let result = try h.run(["demo", "--db", h.db, "--format", "csv"])
-    #expect(result.status == 0, "\(result.stderr)")
-    return h
-}
-
 /// The page with runs of whitespace made one space, so a template's
 /// indentation can change without a new golden file.
 private func normalised(_ html: String) -> String {
@@ -22,7 +15,7 @@ private func normalised(_ html: String) -> String {
 struct DashboardTests {
     @Test("the seed dashboard at a fixed date matches its golden file (whitespace normalised)")
     func golden() throws {
-        let h = try seeded()
+        let h = try Harness.seeded()
         defer { h.cleanUp() }
         let page = try h.ok(["dashboard", "--as-of", asOf])
         let file = root.appendingPathComponent("Tests/EndToEndTests/Golden/dashboard.html")
@@ -36,7 +29,7 @@ struct DashboardTests {
 
     @Test("headless Chromium shows every partnership with RAG bars of the JSON report's counts, and the page fetches nothing")
     func browser() throws {
-        let h = try seeded()
+        let h = try Harness.seeded()
         defer { h.cleanUp() }
         let page = h.folder.appendingPathComponent("dashboard.html").path
         try h.ok(["dashboard", "--as-of", asOf, "--out", page])
@@ -50,7 +43,7 @@ struct DashboardTests {
 
     @Test("--pdf prints A4 pages through Chromium, a section per partnership, and pdftoppm makes them PNG pages")
     func pdf() throws {
-        let h = try seeded()
+        let h = try Harness.seeded()
         defer { h.cleanUp() }
         let pdf = h.folder.appendingPathComponent("dashboard.pdf").path
         let out = try h.ok(["dashboard", "--as-of", asOf, "--pdf", pdf])
@@ -62,7 +55,7 @@ struct DashboardTests {
 
     @Test("without Chromium --pdf fails in one line naming the Debian package, and writes nothing")
     func noChromium() throws {
-        let h = try seeded()
+        let h = try Harness.seeded()
         defer { h.cleanUp() }
         let pdf = h.folder.appendingPathComponent("dashboard.pdf").path
         let before = try h.snapshot()
@@ -77,7 +70,7 @@ struct DashboardTests {
 
     @Test("bad options fail in one line, write no page and leave the database unchanged")
     func badInput() throws {
-        let h = try seeded()
+        let h = try Harness.seeded()
         defer { h.cleanUp() }
         let out = h.folder.appendingPathComponent("d.html").path
         let cases: [([String], String)] = [
@@ -100,7 +93,7 @@ struct DashboardTests {
 
     @Test("--partnership picks and orders the sections; follow --format html is that partnership's section")
     func selection() throws {
-        let h = try seeded()
+        let h = try Harness.seeded()
         defer { h.cleanUp() }
         let page = try h.ok(["dashboard", "--as-of", asOf, "--partnership", "west-dunbartonshire,dundee"])
         let sections = page.components(separatedBy: "<section class=\"partnership\"").dropFirst()
@@ -152,7 +145,7 @@ struct DashboardTests {
 
     @Test("every report's --format html is one page whose tables hold the rows of its CSV")
     func reportPages() throws {
-        let h = try seeded()
+        let h = try Harness.seeded()
         defer { h.cleanUp() }
         let reports: [[String]] = [["report", "overdue"], ["report", "progress"], ["report", "due-soon", "--within", "90"],
                                    ["report", "stale"], ["report", "owners"], ["report", "linking"], ["report", "outcomes"],

@@ -89,6 +89,14 @@ struct Harness {
         return h
     }
 
+    /// A database with the five seed inspections (`planwatch demo`).
+    static func seeded() throws -> Harness {
+        let h = try Harness()
+        let result = try h.run(["demo", "--db", h.db, "--format", "csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return h
+    }
+
     /// A database with one partnership, inspection, finding (id 1) and action (id 1, due 2023-03-31).
     func logged() throws {
         try ok(["init"])

@@ -4,13 +4,6 @@ import Testing
 /// The seed data at a fixed date, shared by the report tests.
 private let asOf = "2025-01-31"
 
-private func seeded() throws -> Harness {
-    let h = try Harness()
-    let result = try h.run(["demo", "--db", h.db, "--format", "csv"])
-    #expect(result.status == 0, "\(result.stderr)")
-    return h
-}
-
 private func json(_ text: String) throws -> Any {
     try JSONSerialization.jsonObject(with: Data(text.utf8))
 }
@@ -27,7 +20,7 @@ struct ReportTests {
     /// Golden files pin each report in each format. Set PLANWATCH_UPDATE_GOLDEN=1 to rewrite them after a deliberate change.
     @Test("each report in each format matches its golden file", arguments: reports)
     func golden(report: [String]) throws {
-        let h = try seeded()
+        let h = try Harness.seeded()
         defer { h.cleanUp() }
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
         for format in ReportTests.formats {
@@ -45,7 +38,7 @@ struct ReportTests {
 
     @Test("every total equals the number of rows it summarises")
     func totalsAgree() throws {
-        let h = try seeded()
+        let h = try Harness.seeded()
         defer { h.cleanUp() }
         let actions = try json(try h.ok(["action", "list", "--as-of", asOf, "--format", "json"])) as? [[String: Any]] ?? []
         #expect(actions.count == 15)

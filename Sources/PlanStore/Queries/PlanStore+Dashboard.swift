@@ -70,12 +70,7 @@ extension PlanStore {
                 let key = line.partnership
                 let partnership = try db.row(sql: Select.partnership + " WHERE p.key = ?", arguments: [key]).map(Partnership.init(row:))
                     ?? Partnership(key: key, name: line.name)
-                let inspection = try PlanStore.latestInspection(db, partnership: key, asOf: asOf)
-                let evaluations = try inspection.map { i in
-                    try db.rows(sql: Select.evaluation + " WHERE i.key = ? ORDER BY q.code IS NULL, q.code, q.name",
-                                arguments: [i.key]).map(Evaluation.init(row:))
-                } ?? []
-                let plan = try inspection.flatMap { try PlanStore.plan(db, inspection: $0.key, asOf: asOf) }
+                let (inspection, evaluations, plan) = try PlanStore.latestInspectionFacts(db, partnership: key, asOf: asOf)
                 var milestones: [LinkingMilestone] = []
                 if let inspection {
                     if let d = inspection.published, d <= asOf { milestones.append(LinkingMilestone(date: d, kind: .published, detail: inspection.key)) }

@@ -42,6 +42,17 @@ extension PlanStore {
             """, arguments: [partnership, asOf]).map { try inspection(db, try Inspection(row: $0), asOf: asOf) }
     }
 
+    /// The latest inspection by `asOf` (as `latestInspection`), its grades, and its plan as it stood then.
+    static func latestInspectionFacts(_ db: Database, partnership: String, asOf: CalendarDate) throws
+        -> (inspection: Inspection?, evaluations: [Evaluation], plan: ActionPlan?) {
+        let inspection = try latestInspection(db, partnership: partnership, asOf: asOf)
+        let evaluations = try inspection.map { i in
+            try db.rows(sql: Select.evaluation + " WHERE i.key = ? ORDER BY q.code IS NULL, q.code, q.name",
+                        arguments: [i.key]).map(Evaluation.init(row:))
+        } ?? []
+        return (inspection, evaluations, try inspection.flatMap { try plan(db, inspection: $0.key, asOf: asOf) })
+    }
+
     /// An inspection's escalation and confidence as they stood at the end of `asOf`.
     static func inspection(_ db: Database, _ present: Inspection, asOf: CalendarDate) throws -> Inspection {
         let later = try db.rows(sql: Select.inspectionChange + " WHERE i.key = ? AND c.on_date > ? ORDER BY c.on_date",
@@ -188,12 +199,7 @@ extension PlanStore {
         return try read { db in
             let partnership = try Partnership(row: try db.row(sql: Select.partnership + " WHERE p.key = ?", arguments: [key])
                                               ?? { throw try Lookup.unknown(db, "partnership", key) }())
-            let inspection = try PlanStore.latestInspection(db, partnership: key, asOf: asOf)
-            let evaluations = try inspection.map { i in
-                try db.rows(sql: Select.evaluation + " WHERE i.key = ? ORDER BY q.code IS NULL, q.code, q.name",
-                                 arguments: [i.key]).map(Evaluation.init(row:))
-            } ?? []
-            let plan = try inspection.flatMap { try PlanStore.plan(db, inspection: $0.key, asOf: asOf) }
+            let (inspection, evaluations, plan) = try PlanStore.latestInspectionFacts(db, partnership: key, asOf: asOf)
             let start = since ?? inspection?.published
             let timeline = try PlanStore.timeline(db, partnership: key, from: start, to: asOf, inspection: inspection, plan: plan)
             return FollowView(asOf: asOf, partnership: partnership,
