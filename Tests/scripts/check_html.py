@@ -9,8 +9,9 @@
         records every request the page makes (a control page proves it sees one:
         any request but the page's own file fails), and check the DOM Chromium
         built: every partnership of the progress report appears in the overview
-        and has its section, and each RAG bar's segments carry the report's counts
-        and are drawn with widths in proportion to them; save a screenshot
+        and has its section, its overdue count is the report's, and each RAG bar's
+        segments carry the report's counts and are drawn with widths in proportion
+        to them; save a screenshot
     check_html.py pdf FILE.pdf PROGRESS.json FOLDER
         turn the PDF into PNG pages with pdftoppm and check with pdftotext that
         each partnership's section starts a page of its own
@@ -75,6 +76,7 @@ class Elements(HTMLParser):
         self.overview = []      # partnership keys of the overview rows, in order
         self.sections = []      # partnership keys of the sections, in order
         self.bars = {}          # (where, key) -> [(rag, count, width)]
+        self.overdue = {}       # key -> the overview's overdue count
         self.where = None
         self.key = None
         self.text = []
@@ -100,6 +102,8 @@ class Elements(HTMLParser):
         if tag == "section" and "partnership" in (a.get("class") or "").split():
             self.where, self.key = "section", a.get("data-partnership")
             self.sections.append(self.key)
+        if tag == "td" and "data-overdue" in a and self.where == "overview":
+            self.overdue[self.key] = int(a["data-overdue"])
         if tag == "rect" and "seg" in (a.get("class") or "").split() and self.key is not None:
             self.bars.setdefault((self.where, self.key), []).append(
                 (a.get("data-rag"), int(a.get("data-count", "-1")), float(a.get("width", "nan"))))
@@ -122,6 +126,8 @@ def check_bars(elements, progress):
         problems.append(f"sections {elements.sections} are not the report's partnerships {keys}")
     for line in lines:
         key = line["partnership"]
+        if elements.overdue.get(key) != line["overdue"]:
+            problems.append(f"{key}: the overview says {elements.overdue.get(key)} overdue, the JSON report {line['overdue']}")
         for where in ("overview", "section"):
             bar = elements.bars.get((where, key))
             if bar is None:
