@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PlanStore", targets: ["PlanStore"]),
         .library(name: "PlanFormats", targets: ["PlanFormats"]),
         .library(name: "PlanHTML", targets: ["PlanHTML"]),
+        .executable(name: "planwatch-serve", targets: ["planwatch-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -18,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // SQL migrations, embedded in the binary.
@@ -30,7 +34,8 @@ let package = Package(
                         .embedInCode("0005_unused_action_indexes.sql"),
                         .embedInCode("0006_dated_plan_and_inspection_changes.sql"),
                         .embedInCode("0007_dated_self_assessment.sql"),
-                        .embedInCode("0008_outcome_measures.sql")]
+                        .embedInCode("0008_outcome_measures.sql"),
+                        .embedInCode("0009_accounts.sql")]
         ),
         // Seed plan files, embedded so `planwatch demo` works from an installed binary.
         .target(
@@ -53,6 +58,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // bcrypt alone (a C target of its own): the store does not pull in the server.
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
         .target(name: "PlanFormats", dependencies: [
@@ -74,6 +81,19 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "planwatch", dependencies: ["PlanWatchCLI"]),
+        // The web server: its own target and executable, so the CLI builds without Hummingbird's weight;
+        // `planwatch serve` runs the `planwatch-serve` built beside it.
+        .target(
+            name: "PlanServer",
+            dependencies: [
+                "ImprovementPlan", "PlanStore", "PlanFormats", "PlanHTML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "planwatch-serve", dependencies: [
+            "PlanServer", "PlanStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "ImprovementPlanTests", dependencies: ["ImprovementPlan"]),
         .testTarget(name: "PlanHTMLTests", dependencies: ["PlanHTML", "ImprovementPlan", "PlanFormats"]),
         .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ImprovementPlan", .product(name: "GRDB", package: "GRDB.swift")],

@@ -26,6 +26,10 @@ enum AuditSubject: Hashable, Sendable {
     case outcomeMeasure(String)
     /// The reading of a measure on a day (a correction is an update of it).
     case measureReading(measure: String, on: CalendarDate)
+    /// An account of `planwatch serve`, by its login name.
+    case user(String)
+    /// A script's token, by its number (never its secret).
+    case apiToken(Int64)
     /// An event of the database itself (`checkpoint`, `restore`), not a record.
     case database(Event)
 
@@ -37,6 +41,7 @@ enum AuditSubject: Hashable, Sendable {
         case actionPlan = "action_plan", inspectionChange = "inspection_change", evaluation, finding, action
         case progressUpdate = "progress_update", deadlineExtension = "deadline_extension", linkingReview = "linking_review", database
         case outcomeMeasure = "outcome_measure", measureReading = "measure_reading"
+        case user, apiToken = "api_token"
 
         /// The records of an action: itself, its updates and its extensions, all keyed by its id.
         static let ofAction: [Entity] = [.action, .progressUpdate, .deadlineExtension]
@@ -65,6 +70,8 @@ enum AuditSubject: Hashable, Sendable {
         case .database: return .database
         case .outcomeMeasure: return .outcomeMeasure
         case .measureReading: return .measureReading
+        case .user: return .user
+        case .apiToken: return .apiToken
         }
     }
 
@@ -85,6 +92,8 @@ enum AuditSubject: Hashable, Sendable {
         case .database(let event): return event.rawValue
         case .outcomeMeasure(let key): return key
         case .measureReading(let measure, let day): return measure + Self.dateSeparator + day.iso
+        case .user(let name): return name
+        case .apiToken(let id): return String(id)
         }
     }
 
@@ -125,6 +134,10 @@ enum AuditSubject: Hashable, Sendable {
         case .measureReading:
             guard let (measure, day) = split(Self.dateSeparator, last: true), let date = CalendarDate(iso: day) else { return nil }
             self = .measureReading(measure: measure, on: date)
+        case .user: self = .user(key)
+        case .apiToken:
+            guard let id = Int64(key) else { return nil }
+            self = .apiToken(id)
         }
     }
 

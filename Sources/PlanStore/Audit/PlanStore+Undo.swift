@@ -89,6 +89,9 @@ extension PlanStore {
         let key = entry.key
         let subject = AuditSubject(entity: entry.entity, key: key)
         switch (subject?.entity, entry.operation) {
+        case (.user?, _), (.apiToken?, _):
+            // An account's past state may be a password since changed or a token since revoked: never brought back.
+            throw PlanError.refused("undo refused: entry \(entry.seq) changed an account; use 'planwatch user' or 'planwatch token' (disable, password, revoke) instead")
         case (.action?, "update"):
             let restored = try decode(Action.self, entry.before)
             let id = try Lookup.actionID(db, key)

@@ -232,6 +232,8 @@ extension PlanStore {
         try each(Select.reading + " WHERE r.id IN (SELECT max(id) FROM measure_reading GROUP BY measure_id, on_date)", MeasureReading.init(row:)) {
             .measureReading(measure: $0.measure, on: $0.date)
         }
+        try each(Select.user, UserAccount.init(row:)) { .user($0.name) }
+        try each(Select.token, APIToken.init(row:)) { .apiToken($0.id) }
     }
 
     /// "due: 2024-03-31 in the database, 2023-06-30 in the trail" for the first fields that differ.

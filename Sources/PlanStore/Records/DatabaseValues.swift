@@ -15,6 +15,7 @@ extension FindingKind: DatabaseValueConvertible {}
 extension Confidence: DatabaseValueConvertible {}
 extension Escalation: DatabaseValueConvertible {}
 extension PlanStatus: DatabaseValueConvertible {}
+extension Role: DatabaseValueConvertible {}
 extension ReviewKind: DatabaseValueConvertible {}
 extension SelfAssessment: DatabaseValueConvertible {}
 extension MeasureDirection: DatabaseValueConvertible {}

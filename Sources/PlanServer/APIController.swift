@@ -1,0 +1,169 @@
+import Foundation
+import Hummingbird
+import ImprovementPlan
+import PlanStore
+
+/// The JSON API under `/api/v1`: the CLI's records and reports in the CLI's
+/// JSON, each narrowed to what the authenticated account may see, and the
+/// writes its role allows, each audited with that account as the actor.
+/// docs/openapi.yaml describes every route.
+struct APIController: Sendable {
+    let store: PlanStore
+
+    func register(on group: RouterGroup<PlanRequestContext>) {
+        group.get("me") { _, context in try JSONResponse.make(try context.requireUser()) }
+        group.get("partnerships", use: partnerships)
+        group.get("partnerships/:key", use: partnership)
+        group.get("partnerships/:key/actions", use: actions)
+        group.get("actions/:id", use: action)
+        group.post("actions/:id/updates", use: recordUpdate)
+        group.get("reports/progress", use: progress)
+    }
+
+    /// The store acting as the account: it is the actor of every audit entry, and the command names the route.
+    func acting(as user: UserAccount, _ request: Request, _ context: PlanRequestContext) -> PlanStore {
+        var acting = store
+        acting.actor = user.name
+        acting.command = "serve \(request.method.rawValue) /api/v1/\(context.endpointPath.map { String($0.drop { $0 == "/" }) } ?? "")"
+            .replacingOccurrences(of: "/api/v1/api/v1/", with: "/api/v1/")
+        return acting
+    }
+
+    static func asOf(_ request: Request) throws -> CalendarDate {
+        let today = CalendarDate.today()
+        guard let text = request.uri.queryParameters.get("asOf") else { return today }
+        return try DateInput.parse(field: "asOf", text, today: today)
+    }
+
+    @Sendable func partnerships(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let all = try await blocking { [store] in try store.partnerships() }
+        let visible = user.readablePartnerships.map { keys in all.filter { keys.contains($0.key) } } ?? all
+        return try JSONResponse.make(visible)
+    }
+
+    @Sendable func partnership(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let key = try context.parameters.require("key")
+        _ = try context.require(.read, on: key, entity: "partnership", key: key)
+        return try JSONResponse.make(try await blocking { [store] in try store.partnershipDetail(key) })
+    }
+
+    @Sendable func actions(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let key = try context.parameters.require("key")
+        _ = try context.require(.read, on: key, entity: "partnership", key: key)
+        let asOf = try APIController.asOf(request)
+        var filter = ActionFilter(partnership: key)
+        if let status = request.uri.queryParameters.get("status") { filter.status = try ActionStatus.require(status) }
+        let rows = try await blocking { [store, filter] in
+            _ = try store.partnershipDetail(key)  // an unknown key is a 404, not an empty list
+            var rows: [ActionRow] = []
+            try store.forEachActionRow(filter, asOf: asOf) { rows.append($0) }
+            return rows
+        }
+        return try JSONResponse.make(rows)
+    }
+
+    /// The action and the partnership it belongs to, or 404 — the same 404 for one the account may not see.
+    func visibleAction(_ context: PlanRequestContext, _ operation: PlanOperation, asOf: CalendarDate) async throws -> (UserAccount, ActionDetail) {
+        let user = try context.requireUser()
+        let id = try context.parameters.require("id")
+        guard let number = Int64(id), number > 0 else { throw Problem.notFound("action", id) }
+        let detail: ActionDetail
+        do {
+            detail = try await blocking { [store] in try store.actionDetail(String(number), asOf: asOf) }
+        } catch PlanError.notFound {
+            throw Problem.notFound("action", id)
+        }
+        _ = try context.require(operation, on: detail.row.partnership, entity: "action", key: id)
+        return (user, detail)
+    }
+
+    @Sendable func action(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let (_, detail) = try await visibleAction(context, .read, asOf: try APIController.asOf(request))
+        return try JSONResponse.make(detail)
+    }
+
+    /// The fields a progress update may carry: `note` (required), `status`, `percent`, `evidence`, `date`.
+    static let updateFields: Set<String> = ["note", "status", "percent", "evidence", "date"]
+
+    @Sendable func recordUpdate(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let today = CalendarDate.today()
+        let (user, detail) = try await visibleAction(context, .recordProgress, asOf: today)
+        let body = try await JSONBody.read(request, context: context, allowed: APIController.updateFields)
+        let note = try body.requiredString("note")
+        let status = try body.string("status").map { try ActionStatus.require($0) }
+        let percent = try body.int("percent")
+        if let percent { try Validation.percent(percent) }
+        let date = try body.string("date").map { try DateInput.parse(field: "date", $0, today: today) } ?? today
+        let evidence = try body.string("evidence")
+        let acting = acting(as: user, request, context)
+        let reference = String(detail.action.id ?? 0)
+        let after = try await blocking {
+            try acting.recordProgress(action: reference, date: date, note: note, status: status, percent: percent, evidence: evidence, today: today)
+        }
+        var response = try JSONResponse.make(after, status: .created)
+        response.headers[.location] = "/api/v1/actions/\(reference)"
+        return response
+    }
+
+    @Sendable func progress(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let asOf = try APIController.asOf(request)
+        let lines = try await blocking { [store] in try store.progressReport(ActionFilter(), asOf: asOf) }
+        let visible = user.readablePartnerships.map { keys in lines.filter { keys.contains($0.partnership) } } ?? lines
+        return try JSONResponse.make(visible)
+    }
+}
+
+/// A request's JSON object, with its keys checked against the route's fields:
+/// a misspelt field is refused, never silently ignored.
+struct JSONBody {
+    /// One field's value: what a form of the API may carry.
+    enum Value: Decodable {
+        case string(String), bool(Bool), int(Int), number(Double), null, other
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() { self = .null }
+            else if let text = try? container.decode(String.self) { self = .string(text) }
+            else if let flag = try? container.decode(Bool.self) { self = .bool(flag) }
+            else if let whole = try? container.decode(Int.self) { self = .int(whole) }
+            else if let number = try? container.decode(Double.self) { self = .number(number) }
+            else { self = .other }
+        }
+    }
+
+    let object: [String: Value]
+
+    static func read(_ request: Request, context: PlanRequestContext, allowed: Set<String>) async throws -> JSONBody {
+        let buffer = try await request.body.collect(upTo: 1 << 20)
+        guard let object = try? JSONDecoder().decode([String: Value].self, from: Data(buffer.readableBytesView)) else {
+            throw Problem(.badRequest, "body: expected a JSON object, like {\"note\": \"...\"}")
+        }
+        if let unknown = object.keys.filter({ !allowed.contains($0) }).sorted().first {
+            throw Problem(.unprocessableContent, "\(unknown): not a field here (expected one of \(allowed.sorted().joined(separator: ", ")))")
+        }
+        return JSONBody(object: object)
+    }
+
+    func string(_ key: String) throws -> String? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        default: throw Problem(.unprocessableContent, "\(key): expected a string")
+        }
+    }
+
+    func requiredString(_ key: String) throws -> String {
+        guard let text = try string(key) else { throw Problem(.unprocessableContent, "\(key): a value is required") }
+        return text
+    }
+
+    func int(_ key: String) throws -> Int? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .int(let whole)?: return whole
+        default: throw Problem(.unprocessableContent, "\(key): expected a whole number")
+        }
+    }
+}

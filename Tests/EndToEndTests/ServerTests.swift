@@ -1,0 +1,175 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `planwatch serve` on loopback, on a port the system picks, stopped at the end.
+final class Server {
+    let process = Process()
+    let port: Int
+
+    init(_ h: Harness) throws {
+        process.executableURL = URL(fileURLWithPath: Harness.binary)
+        process.arguments = ["serve", "--db", h.db, "--port", "0", "--log-level", "warning"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // The server says where it listens on its first line.
+        var text = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !text.contains("\n"), Date() < deadline {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let range = text.range(of: "http://127.0.0.1:"), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
+            process.terminate()
+            throw ServerError(text: text)
+        }
+        self.port = port
+    }
+
+    struct ServerError: Error { let text: String }
+
+    /// Status and body of one request.
+    func request(_ method: String, _ path: String, token: String?, body: String? = nil) async throws -> (Int, String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body { request.httpBody = Data(body.utf8); request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    /// SIGTERM, and the exit status once it has stopped.
+    func stop() -> Int32 {
+        process.interrupt()
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+@Suite("planwatch serve: the JSON API", .serialized)
+struct ServerTests {
+    /// The seed plans with an officer and an inspector of Dundee, an officer of Glasgow, an admin, and a token each
+    /// (plus one revoked); the tokens by role.
+    static func accounts(_ h: Harness) throws -> [String: String] {
+        try h.ok(["user", "add", "officer-p", "--email", "p@x.org", "--role", "officer", "--partnership", "dundee"])
+        try h.ok(["user", "add", "officer-q", "--email", "q@x.org", "--role", "officer", "--partnership", "glasgow-city"])
+        try h.ok(["user", "add", "inspector-p", "--email", "i@x.org", "--role", "inspector", "--partnership", "dundee"])
+        try h.ok(["user", "add", "inspector-q", "--email", "iq@x.org", "--role", "inspector", "--partnership", "glasgow-city"])
+        try h.ok(["user", "add", "admin", "--email", "a@x.org", "--role", "admin"])
+        var tokens: [String: String] = [:]
+        for name in ["officer-p", "officer-q", "inspector-p", "inspector-q", "admin"] {
+            tokens[name] = try h.ok(["token", "create", "--user", name]).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        tokens["revoked"] = try h.ok(["token", "create", "--user", "officer-p"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try h.ok(["token", "revoke", "6"])
+        return tokens
+    }
+
+    static let roles = ["officer-p", "officer-q", "inspector-p", "inspector-q", "admin", "anonymous", "revoked"]
+
+    /// Route → expected status for each role, in `roles` order. Action 2 and partnership dundee are P's.
+    static let matrix: [(method: String, path: String, body: String?, expected: [Int])] = [
+        ("GET", "/api/v1/me", nil, [200, 200, 200, 200, 200, 401, 401]),
+        ("GET", "/api/v1/partnerships", nil, [200, 200, 200, 200, 200, 401, 401]),
+        ("GET", "/api/v1/partnerships/dundee", nil, [200, 404, 200, 404, 200, 401, 401]),
+        ("GET", "/api/v1/partnerships/dundee/actions", nil, [200, 404, 200, 404, 200, 401, 401]),
+        ("GET", "/api/v1/actions/2", nil, [200, 404, 200, 404, 200, 401, 401]),
+        ("GET", "/api/v1/reports/progress", nil, [200, 200, 200, 200, 200, 401, 401]),
+        ("POST", "/api/v1/actions/2/updates", "{\"note\": \"Case file audit sample taken\", \"percent\": 55}", [201, 404, 403, 404, 403, 401, 401]),
+    ]
+
+    @Test("permission matrix: every role × every route answers as the table says, and nothing is written on any refusal")
+    func permissions() async throws {
+        let h = try Harness.seeded()
+        defer { h.cleanUp() }
+        let tokens = try ServerTests.accounts(h)
+        let server = try Server(h)
+        defer { _ = server.stop() }
+        for route in ServerTests.matrix {
+            for (index, role) in ServerTests.roles.enumerated() {
+                let before = try h.snapshot()
+                let (status, body) = try await server.request(route.method, route.path, token: tokens[role], body: route.body)
+                #expect(status == route.expected[index], "\(role) \(route.method) \(route.path): \(status) \(body)")
+                if status >= 400 {
+                    #expect(try h.snapshot() == before, "\(role) \(route.method) \(route.path) wrote to the database")
+                    let problem = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+                    #expect(problem?["status"] as? Int == status && (problem?["detail"] as? String)?.isEmpty == false, "\(body)")
+                }
+            }
+        }
+        // Another partnership's records are not listed either, and a 404 for a hidden one reads as for a missing one.
+        let listed = try await server.request("GET", "/api/v1/partnerships", token: tokens["officer-q"]).1
+        #expect(listed.contains("\"glasgow-city\"") && !listed.contains("\"dundee\""))
+        let hidden = try await server.request("GET", "/api/v1/actions/2", token: tokens["officer-q"]).1
+        let missing = try await server.request("GET", "/api/v1/actions/999", token: tokens["officer-q"]).1
+        #expect(hidden.contains("\"detail\" : \"no action '2'\"") && missing.contains("\"detail\" : \"no action '999'\""))
+        // No "did you mean" naming another partnership.
+        let near = try await server.request("GET", "/api/v1/partnerships/dundeee", token: tokens["officer-q"]).1
+        #expect(!near.contains("dundee'?") && near.contains("no partnership 'dundeee'"))
+        let progress = try await server.request("GET", "/api/v1/reports/progress?asOf=2025-01-31", token: tokens["inspector-p"]).1
+        #expect(progress.contains("\"partnership\" : \"dundee\"") && !progress.contains("\"partnership\" : \"glasgow-city\""))
+
+        // The one accepted write names its user, and says it came through the server; the CLI on the same file still works.
+        let history = try h.ok(["history", "--format", "csv"])
+        #expect(history.contains("officer-p,serve POST /api/v1/actions/{id}/updates"), "\(history.suffix(400))")
+        #expect(try h.ok(["update", "2", "--note", "From the command line while the server runs"]).hasPrefix("Updated action 2"))
+        #expect(try h.ok(["verify"]).hasPrefix("ok:"))
+        #expect(server.stop() == 0)
+    }
+
+    @Test("bad requests are problems in one line, and change nothing", arguments: [
+        ("{\"note\": \"x\", \"stauts\": \"complete\"}", 422, "stauts: not a field here"),
+        ("not json", 400, "body: expected a JSON object"),
+        ("{}", 422, "note: a value is required"),
+        ("{\"note\": \"x\", \"percent\": 150}", 422, "percent: '150' is not valid"),
+        ("{\"note\": \"x\", \"percent\": true}", 422, "percent: expected a whole number"),
+        ("{\"note\": \"x\", \"date\": \"2025-02-30\"}", 422, "date: '2025-02-30' is not a real date"),
+        ("{\"note\": \"x\", \"status\": \"paused\"}", 422, "status: 'paused' is not valid"),
+        ("{\"note\": \"<script>alert(1)</script>\\u001b[31m\", \"date\": \"+30d\"}", 422, "is in the future"),
+    ])
+    func badRequests(body: String, status: Int, detail: String) async throws {
+        let h = try Harness.seeded()
+        defer { h.cleanUp() }
+        let tokens = try ServerTests.accounts(h)
+        let server = try Server(h)
+        defer { _ = server.stop() }
+        let before = try h.snapshot()
+        let (code, text) = try await server.request("POST", "/api/v1/actions/2/updates", token: tokens["officer-p"], body: body)
+        #expect(code == status, "\(text)")
+        #expect(text.contains(detail), "\(text)")
+        let problem = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        #expect((problem?["detail"] as? String)?.contains("\n") == false)
+        #expect(try h.snapshot() == before)
+    }
+
+    @Test("healthz answers without a token; a revoked token and a disabled account get 401; SIGTERM stops it cleanly")
+    func lifecycle() async throws {
+        let h = try Harness.seeded()
+        defer { h.cleanUp() }
+        let tokens = try ServerTests.accounts(h)
+        let server = try Server(h)
+        let (status, body) = try await server.request("GET", "/healthz", token: nil)
+        #expect(status == 200 && body.contains("\"status\" : \"ok\""))
+        #expect(try await server.request("GET", "/api/v1/me", token: tokens["officer-p"]).0 == 200)
+        try h.ok(["user", "disable", "officer-p"])
+        #expect(try await server.request("GET", "/api/v1/me", token: tokens["officer-p"]).0 == 401)
+        #expect(try await server.request("GET", "/api/v1/me", token: tokens["revoked"]).0 == 401)
+        #expect(try await server.request("GET", "/api/v1/me", token: "pwt_" + String(repeating: "0", count: 64)).0 == 401)
+        #expect(server.stop() == 0)
+        #expect(try h.ok(["verify"]).hasPrefix("ok:"))
+    }
+
+    @Test("serve refuses a bad port in one line")
+    func badPort() throws {
+        let h = try Harness.seeded()
+        defer { h.cleanUp() }
+        let result = try h.run(["serve", "--port", "99999"])
+        #expect(result.status != 0 && result.stderr == "planwatch serve: port: '99999' is not valid (expected a number from 0 to 65535)\n")
+    }
+}
