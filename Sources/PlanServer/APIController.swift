@@ -24,8 +24,8 @@ struct APIController: Sendable {
     func acting(as user: UserAccount, _ request: Request, _ context: PlanRequestContext) -> PlanStore {
         var acting = store
         acting.actor = user.name
-        acting.command = "serve \(request.method.rawValue) /api/v1/\(context.endpointPath.map { String($0.drop { $0 == "/" }) } ?? "")"
-            .replacingOccurrences(of: "/api/v1/api/v1/", with: "/api/v1/")
+        // The route's pattern (`/api/v1/actions/{id}/updates`), not the path: the id is in the entry's key already.
+        acting.command = "serve \(request.method.rawValue) \(context.endpointPath ?? request.uri.path)"
         return acting
     }
 
@@ -54,8 +54,8 @@ struct APIController: Sendable {
         let asOf = try APIController.asOf(request)
         var filter = ActionFilter(partnership: key)
         if let status = request.uri.queryParameters.get("status") { filter.status = try ActionStatus.require(status) }
+        // An unknown key is a 404, not an empty list: the filter's own lookup refuses it.
         let rows = try await blocking { [store, filter] in
-            _ = try store.partnershipDetail(key)  // an unknown key is a 404, not an empty list
             var rows: [ActionRow] = []
             try store.forEachActionRow(filter, asOf: asOf) { rows.append($0) }
             return rows

@@ -45,8 +45,7 @@ final class Server {
 
     /// SIGTERM, and the exit status once it has stopped.
     func stop() -> Int32 {
-        process.interrupt()
-        kill(process.processIdentifier, SIGTERM)
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
         process.waitUntilExit()
         return process.terminationStatus
     }

@@ -123,7 +123,8 @@ struct AccountStoreTests {
     func undo() throws {
         let store = try AccountStoreTests.store()
         try store.addUser(UserAccount(name: "a.smith", email: "a@dundee.gov.uk", role: .officer, partnerships: ["dundee"]))
-        #expect(throws: PlanError.self) { try store.undo(today: CalendarDate(year: 2025, month: 1, day: 1)!) }
+        let error = #expect(throws: PlanError.self) { try store.undo(today: CalendarDate(year: 2025, month: 1, day: 1)!) }
+        #expect(error?.description.contains("changed an account; use 'planwatch user' or 'planwatch token'") == true, "\(String(describing: error))")
         #expect(try store.users().count == 1)
     }
 }

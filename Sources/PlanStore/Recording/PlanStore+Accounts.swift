@@ -72,9 +72,7 @@ extension PlanStore {
 
     /// Every account, by name.
     public func users() throws -> [UserAccount] {
-        try read { db in
-            try db.all(String.self, sql: "SELECT name FROM app_user ORDER BY name").map { try PlanStore.user(db, name: $0) }
-        }
+        try read { db in try db.rows(sql: Select.user + " ORDER BY u.name").map(UserAccount.init(row:)) }
     }
 
     /// One account.
@@ -135,10 +133,7 @@ extension PlanStore {
     public func tokens(user name: String? = nil) throws -> [APIToken] {
         try read { db in
             if let name { _ = try PlanStore.userID(db, name) }
-            let ids = try db.all(Int64.self, sql: """
-                SELECT t.id FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE ?1 IS NULL OR u.name = ?1 ORDER BY t.id
-                """, arguments: [name])
-            return try ids.map { try PlanStore.token(db, id: $0) }
+            return try db.rows(sql: Select.token + " WHERE ?1 IS NULL OR u.name = ?1 ORDER BY t.id", arguments: [name]).map(APIToken.init(row:))
         }
     }
 
@@ -165,8 +160,8 @@ extension PlanStore {
     }
 
     static func user(_ db: Database, name: String) throws -> UserAccount {
-        let id = try userID(db, name)
-        guard let row = try db.row(sql: Select.user + " WHERE u.id = ?", arguments: [id]) else {
+        guard let row = try db.row(sql: Select.user + " WHERE u.name = ?", arguments: [name]) else {
+            _ = try userID(db, name)  // throws the message, with the nearest name
             throw PlanError.notFound(entity: "user", key: name)
         }
         return try UserAccount(row: row)
