@@ -35,7 +35,8 @@ let package = Package(
                         .embedInCode("0006_dated_plan_and_inspection_changes.sql"),
                         .embedInCode("0007_dated_self_assessment.sql"),
                         .embedInCode("0008_outcome_measures.sql"),
-                        .embedInCode("0009_accounts.sql")]
+                        .embedInCode("0009_accounts.sql"),
+                        .embedInCode("0010_extension_requests_and_sessions.sql")]
         ),
         // Seed plan files, embedded so `planwatch demo` works from an installed binary.
         .target(
@@ -71,7 +72,8 @@ let package = Package(
             dependencies: ["ImprovementPlan", "PlanFormats", .product(name: "Mustache", package: "swift-mustache")],
             resources: [.embedInCode("Templates/page.mustache"), .embedInCode("Templates/dashboard.mustache"),
                         .embedInCode("Templates/tables.mustache"), .embedInCode("Templates/ragbar.mustache"),
-                        .embedInCode("Templates/actions.mustache"), .embedInCode("Templates/style.css")]
+                        .embedInCode("Templates/actions.mustache"), .embedInCode("Templates/style.css"),
+                        .embedInCode("Templates/app.mustache"), .embedInCode("Templates/app.css")]
         ),
         .target(
             name: "PlanWatchCLI",

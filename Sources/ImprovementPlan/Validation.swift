@@ -85,7 +85,7 @@ public enum Validation {
     }
 
     /// Text as a message shows it: at most 60 characters, control characters as `\u{..}`.
-    static func shown(_ text: String) -> String {
+    package static func shown(_ text: String) -> String {
         var output = ""
         var count = 0
         for scalar in text.unicodeScalars {

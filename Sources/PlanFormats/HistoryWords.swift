@@ -55,6 +55,10 @@ extension HistoryEntry {
         let value = { (name: String) -> String in (after[name] ?? before[name]).flatMap(text) ?? "" }
         let action = entry.key
         switch (entry.entity, entry.operation) {
+        case ("extension_request", "update"):
+            let verb = value("state") == "agreed" ? "agreed" : "refused"
+            let number = action.split(separator: "#").first.map(String.init) ?? action
+            return "\(verb) the requested deadline \(value("to")) for action \(number)" + (value("decisionNote").isEmpty ? "" : ": \(value("decisionNote"))")
         case (_, "update"):
             let label = entry.entity == "action" ? "action \(action) (\(value("inspection"))/\(value("ref")))" : "\(entry.entity.replacingOccurrences(of: "_", with: " ")) \(entry.key)"
             let list = changes.map { "\($0.field) \($0.before ?? "—") → \($0.after ?? "—")" }.joined(separator: "; ")
@@ -84,6 +88,8 @@ extension HistoryEntry {
         case ("deadline_extension", _):
             return "deadline of action \(action) (\(value("action"))) \(value("from")) → \(value("to")), reason: \(value("reason"))"
                 + (value("agreedBy").isEmpty ? "" : " (agreed by \(value("agreedBy")))")
+        case ("extension_request", "insert"):
+            return "requested a later deadline for action \(action.split(separator: "#").first.map(String.init) ?? action): \(value("from")) → \(value("to")), reason: \(value("reason"))"
         case ("inspection_change", _):
             var moved: [String] = []
             if !value("escalation").isEmpty { moved.append("escalation \(value("fromEscalation")) → \(value("escalation"))") }

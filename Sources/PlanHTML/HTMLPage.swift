@@ -53,6 +53,7 @@ public enum HTMLPage {
         try library.register(text(PackageResources.tables_mustache), named: "tables")
         try library.register(text(PackageResources.ragbar_mustache), named: "ragbar")
         try library.register(text(PackageResources.actions_mustache), named: "actions")
+        try library.register(text(PackageResources.app_mustache), named: "app")
         return library
     }
 

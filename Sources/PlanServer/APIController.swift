@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ImprovementPlan
+import PlanFormats
 import PlanStore
 
 /// The JSON API under `/api/v1`: the CLI's records and reports in the CLI's
@@ -18,10 +19,15 @@ struct APIController: Sendable {
         group.get("actions/:id", use: action)
         group.post("actions/:id/updates", use: recordUpdate)
         group.get("reports/progress", use: progress)
+        group.post("actions/:id/completion", use: recordCompletion)
+        group.get("actions/:id/history", use: history)
+        group.post("actions/:id/extension-requests", use: requestExtension)
+        group.get("extension-requests", use: extensionRequests)
+        group.post("extension-requests/:id/decision", use: decideExtension)
     }
 
     /// The store acting as the account: it is the actor of every audit entry, and the command names the route.
-    func acting(as user: UserAccount, _ request: Request, _ context: PlanRequestContext) -> PlanStore {
+    static func acting(_ store: PlanStore, as user: UserAccount, _ request: Request, _ context: PlanRequestContext) -> PlanStore {
         var acting = store
         acting.actor = user.name
         // The route's pattern (`/api/v1/actions/{id}/updates`), not the path: the id is in the entry's key already.
@@ -96,7 +102,7 @@ struct APIController: Sendable {
         if let percent { try Validation.percent(percent) }
         let date = try body.string("date").map { try DateInput.parse(field: "date", $0, today: today) } ?? today
         let evidence = try body.string("evidence")
-        let acting = acting(as: user, request, context)
+        let acting = APIController.acting(store, as: user, request, context)
         let reference = String(detail.action.id ?? 0)
         let after = try await blocking {
             try acting.recordProgress(action: reference, date: date, note: note, status: status, percent: percent, evidence: evidence, today: today)
@@ -104,6 +110,67 @@ struct APIController: Sendable {
         var response = try JSONResponse.make(after, status: .created)
         response.headers[.location] = "/api/v1/actions/\(reference)"
         return response
+    }
+
+    @Sendable func recordCompletion(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let today = CalendarDate.today()
+        let (user, detail) = try await visibleAction(context, .recordProgress, asOf: today)
+        let body = try await JSONBody.read(request, context: context, allowed: ["evidence", "note", "date"])
+        let evidence = try body.requiredString("evidence")
+        let note = try body.string("note")
+        let date = try body.string("date").map { try DateInput.parse(field: "date", $0, today: today) } ?? today
+        let acting = APIController.acting(store, as: user, request, context)
+        let reference = String(detail.action.id ?? 0)
+        let after = try await blocking { try acting.completeAction(reference, date: date, evidence: evidence, note: note, today: today) }
+        return try JSONResponse.make(after, status: .created)
+    }
+
+    @Sendable func history(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let (_, detail) = try await visibleAction(context, .read, asOf: CalendarDate.today())
+        return try JSONResponse.make(detail.history.map(HistoryEntry.init))
+    }
+
+    /// `{"to": "2027-03-31", "reason": "..."}`: recorded as requested; the deadline stands until an inspector agrees it.
+    @Sendable func requestExtension(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let today = CalendarDate.today()
+        let (user, detail) = try await visibleAction(context, .requestExtension, asOf: today)
+        let body = try await JSONBody.read(request, context: context, allowed: ["to", "reason"])
+        let to = try DateInput.parse(field: "to", try body.requiredString("to"), today: today)
+        let reason = try body.requiredString("reason")
+        let acting = APIController.acting(store, as: user, request, context)
+        let reference = String(detail.action.id ?? 0)
+        let made = try await blocking { try acting.requestExtension(action: reference, to: to, reason: reason) }
+        var response = try JSONResponse.make(made, status: .created)
+        response.headers[.location] = "/api/v1/extension-requests/\(made.id)"
+        return response
+    }
+
+    /// `?state=requested` (the default), `agreed`, `refused` or `all`: the requests of the partnerships the account sees.
+    @Sendable func extensionRequests(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let text = request.uri.queryParameters.get("state") ?? "requested"
+        let state = text == "all" ? nil : try RequestState.require(text)
+        let visible = user.readablePartnerships
+        return try JSONResponse.make(try await blocking { [store] in try store.extensionRequests(partnerships: visible, state: state) })
+    }
+
+    /// `{"decision": "agree" | "refuse", "note": "..."}` by an inspector of the action's partnership.
+    @Sendable func decideExtension(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try context.parameters.require("id")
+        guard let number = Int64(id), number > 0 else { throw Problem.notFound("extension request", id) }
+        let pending: PendingExtension
+        do {
+            pending = try await blocking { [store] in try store.extensionRequest(id: number) }
+        } catch PlanError.notFound {
+            throw Problem.notFound("extension request", id)
+        }
+        _ = try context.require(.decideExtension, on: pending.partnership, entity: "extension request", key: id)
+        let body = try await JSONBody.read(request, context: context, allowed: ["decision", "note"])
+        let decision = try RequestState.require(try body.requiredString("decision"))
+        let note = try body.string("note")
+        let acting = APIController.acting(store, as: user, request, context)
+        return try JSONResponse.make(try await blocking { try acting.decideExtension(request: number, decision, note: note, today: CalendarDate.today()) })
     }
 
     @Sendable func progress(_ request: Request, context: PlanRequestContext) async throws -> Response {

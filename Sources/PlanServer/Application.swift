@@ -11,10 +11,13 @@ public struct PlanRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated account; nil until the auth middleware has found one.
     public var user: UserAccount?
+    /// The CSRF token of the browser session the request came with; nil for a token's or no session.
+    public var csrf: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         user = nil
+        csrf = nil
     }
 
     /// The account, or 401.
@@ -39,9 +42,11 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var logLevel: Logger.Level
+    /// Mark cookies `Secure` always (behind a TLS proxy that does not send `X-Forwarded-Proto: https`).
+    public var secureCookies: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info) {
-        self.host = host; self.port = port; self.logLevel = logLevel
+    public init(host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info, secureCookies: Bool = false) {
+        self.host = host; self.port = port; self.logLevel = logLevel; self.secureCookies = secureCookies
     }
 }
 
@@ -74,6 +79,7 @@ public func buildApplication(store: PlanStore, configuration: ServerConfiguratio
     let api = router.group("api/v1")
     api.add(middleware: BearerAuthMiddleware(store: store))
     APIController(store: store).register(on: api)
+    WebController(store: store, throttle: LoginThrottle(), secureCookies: configuration.secureCookies).register(on: router)
     return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                             serverName: "planwatch"),
                        onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },

@@ -35,6 +35,9 @@ public struct Problem: HTTPResponseError, Sendable {
     /// 401: no credentials, or ones that are unknown, revoked or of a disabled account (which of these is not said).
     static let unauthorized = Problem(.unauthorized, "authentication required: log in, or send 'Authorization: Bearer <token>' (planwatch token create)")
 
+    /// 403: a form without its session's CSRF token, or with another.
+    static let csrf = Problem(.forbidden, "the form's security token is missing or out of date: reload the page and try again")
+
     /// 404 for a record that does not exist and, the same, for one of a partnership the account may not see.
     static func notFound(_ entity: String, _ key: String) -> Problem { Problem(.notFound, "no \(entity) '\(key)'") }
 

@@ -25,7 +25,11 @@ public struct PlanStore: Sendable {
     /// without it, a missing file is an error, and so is any file that is not
     /// already a planwatch database (an empty file, another program's SQLite
     /// database): it is refused untouched.
-    public static func open(path: String, create: Bool = false, actor: String, command: String) throws -> PlanStore {
+    ///
+    /// With `readers` above zero (the server), an existing database is opened
+    /// as a GRDB `DatabasePool`: that many reads run at once, each on its own
+    /// snapshot, beside the one writer; otherwise one connection serves both.
+    public static func open(path: String, create: Bool = false, actor: String, command: String, readers: Int = 0) throws -> PlanStore {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = manager.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -61,14 +65,20 @@ public struct PlanStore: Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        let queue: DatabaseQueue
+        let writer: any DatabaseWriter
         do {
-            queue = try DatabaseQueue(path: path, configuration: config)
-            if isNew { try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") } }
+            if readers > 0, !isNew {
+                config.maximumReaderCount = readers
+                writer = try DatabasePool(path: path, configuration: config)
+            } else {
+                let queue = try DatabaseQueue(path: path, configuration: config)
+                if isNew { try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") } }
+                writer = queue
+            }
         } catch let error as DatabaseError {
             throw StoreError.notAPlanwatchDatabase(path: path, reason: error.message ?? "\(error.resultCode)")
         }
-        let store = PlanStore(writer: queue, path: path, actor: actor, command: command, now: { Date() })
+        let store = PlanStore(writer: writer, path: path, actor: actor, command: command, now: { Date() })
         try store.migrate(create: isNew && create)
         return store
     }

@@ -20,6 +20,7 @@ struct Serve: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "The database (default: $PLANWATCH_DB, else planwatch.sqlite).") var db: String?
     @Option(parsing: .unconditional, help: "The address to listen on.") var host = "127.0.0.1"
     @Option(parsing: .unconditional, help: "The port (0: any free one, told on standard error).") var port = "8080"
+    @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure even without 'X-Forwarded-Proto: https' (behind a TLS proxy).") var secureCookies = false
     @Option(name: .customLong("log-level"), parsing: .unconditional, help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
 
     func run() async throws {
@@ -30,8 +31,8 @@ struct Serve: AsyncParsableCommand {
             throw ServeError("log-level: '\(logLevel)' is not valid (expected trace, debug, info, notice, warning, error or critical)")
         }
         let path = db ?? ProcessInfo.processInfo.environment["PLANWATCH_DB"] ?? "planwatch.sqlite"
-        let store = try PlanStore.open(path: path, actor: "serve", command: "serve")
-        let app = buildApplication(store: store, configuration: ServerConfiguration(host: host, port: number, logLevel: level)) { bound in
+        let store = try PlanStore.open(path: path, actor: "serve", command: "serve", readers: 8)
+        let app = buildApplication(store: store, configuration: ServerConfiguration(host: host, port: number, logLevel: level, secureCookies: secureCookies)) { bound in
             FileHandle.standardError.write(Data("planwatch serve: listening on http://\(host):\(bound) (database \(path))\n".utf8))
         }
         try await app.runService()

@@ -9,20 +9,24 @@ final class Server {
     let process = Process()
     let port: Int
 
-    init(_ h: Harness) throws {
+    /// Everything the server wrote to standard error (its request log among it).
+    let log: URL
+
+    init(_ h: Harness, logLevel: String = "warning") throws {
+        log = h.folder.appendingPathComponent("serve-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: Harness.binary)
-        process.arguments = ["serve", "--db", h.db, "--port", "0", "--log-level", "warning"]
-        let err = Pipe()
-        process.standardError = err
+        process.arguments = ["serve", "--db", h.db, "--port", "0", "--log-level", logLevel]
+        // A file, not a pipe: a pipe nobody drains would stop a server that logs every request.
+        process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        // The server says where it listens on its first line.
+        // The server says where it listens once it does.
         var text = ""
-        let deadline = Date().addingTimeInterval(30)
-        while !text.contains("\n"), Date() < deadline {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
+        let deadline = Date().addingTimeInterval(60)
+        while !text.contains("listening on"), process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         }
         guard let range = text.range(of: "http://127.0.0.1:"), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
             process.terminate()
@@ -30,6 +34,8 @@ final class Server {
         }
         self.port = port
     }
+
+    var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     struct ServerError: Error { let text: String }
 

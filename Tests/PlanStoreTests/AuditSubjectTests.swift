@@ -28,6 +28,9 @@ struct AuditSubjectTests {
         (.database(.restore), "database", "restore"),
         (.outcomeMeasure("wd-views-in-meetings"), "outcome_measure", "wd-views-in-meetings"),
         (.measureReading(measure: "wd-views-in-meetings", on: day), "measure_reading", "wd-views-in-meetings@2024-09-05"),
+        (.user("a.smith"), "user", "a.smith"),
+        (.apiToken(7), "api_token", "7"),
+        (.extensionRequest(action: 42, id: 3), "extension_request", "42#3"),
     ])
     func roundTrip(subject: AuditSubject, entity: String, key: String) {
         #expect(subject.entity.rawValue == entity)

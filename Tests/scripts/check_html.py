@@ -12,6 +12,15 @@
         and has its section, its overdue count is the report's, and each RAG bar's
         segments carry the report's counts and are drawn with widths in proportion
         to them; save a screenshot
+    check_html.py parse-served PAGE.html
+        the same, for a page of planwatch serve: links and forms may point to the
+        serving site's own paths ('/actions/2'), never to another site
+    check_html.py web BASE_URL OFFICER INSPECTOR PASSWORD ACTION NEW_DEADLINE
+        use planwatch serve in headless Chromium as people do, typing into its
+        forms and pressing its buttons: the officer logs in, records an update
+        and requests an extension (the deadline stands); logs out; the inspector
+        logs in, finds the request in the queue and agrees it; the follow page
+        shows the new deadline; no request leaves the site
     check_html.py pdf FILE.pdf PROGRESS.json FOLDER
         turn the PDF into PNG pages with pdftoppm and check with pdftotext that
         each partnership's section starts a page of its own
@@ -46,7 +55,12 @@ def chromium():
     sys.exit(2)
 
 
-def parse(path):
+def same_site(value):
+    """A path on the serving site itself: '/actions/2', never '//elsewhere' or a scheme."""
+    return value.startswith("/") and not value.startswith("//") and ":" not in value.split("?")[0]
+
+
+def parse(path, served=False):
     try:
         import html5lib
     except ImportError:
@@ -59,7 +73,7 @@ def parse(path):
         html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(data)
     except Exception as error:  # html5lib raises ParseError with the position
         problems.append(f"not well-formed HTML5: {error}")
-    elements = Elements()
+    elements = Elements(served)
     elements.feed(data.decode("utf-8"))
     problems += elements.problems
     for p in problems[:20]:
@@ -70,8 +84,10 @@ def parse(path):
 class Elements(HTMLParser):
     """Collects what a self-contained page must not have, and the dashboard's marked elements."""
 
-    def __init__(self):
+    def __init__(self, served=False):
         super().__init__(convert_charrefs=True)
+        # A page planwatch serve sends may link and post to its own site, and nowhere else.
+        self.served = served
         self.problems = []
         self.overview = []      # partnership keys of the overview rows, in order
         self.sections = []      # partnership keys of the sections, in order
@@ -88,6 +104,8 @@ class Elements(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"an event handler attribute {name} on <{tag}>")
+            if self.served and name in ("href", "action") and value and same_site(value):
+                continue
             if name in ("src", "srcset", "data", "poster", "action", "formaction"):
                 self.problems.append(f"<{tag} {name}=...> would load {value!r}")
             if name in ("href", "xlink:href") and value and not value.startswith("#"):
@@ -310,9 +328,80 @@ def pdf(path, progress_path, folder):
     return 1 if problems else 0
 
 
+def web(base, officer, inspector, password, action, deadline):
+    browser = chromium()
+    problems = []
+    with tempfile.TemporaryDirectory() as profile:
+        tools = DevTools(browser, profile)
+        try:
+            def submit(script):
+                """Runs a script that submits a form, and waits for the page it leads to."""
+                tools.events = []
+                tools.evaluate(script)
+                while not any(e.get("method") == "Page.loadEventFired" for e in tools.events):
+                    tools.events.append(tools.read())
+
+            def text(selector):
+                return tools.evaluate(f"(document.querySelector({json.dumps(selector)}) || {{}}).textContent || ''")
+
+            def fill(values):
+                return "".join(f"document.querySelector({json.dumps(k)}).value = {json.dumps(v)};" for k, v in values.items())
+
+            def log_in(user):
+                tools.open(base + "/login")
+                submit(fill({"#user": user, "#password": password}) + "document.querySelector('form[action=\"/login\"]').submit()")
+                if user not in text(".who"):
+                    problems.append(f"after logging in as {user} the page names {text('.who')!r} (at {tools.evaluate('location.href')})")
+
+            log_in(officer)
+            tools.open(f"{base}/actions/{action}")
+            before = text("#deadline")
+            submit(fill({"#note": "Waiting list reviewed at the chief officers' group"}) + "document.querySelector('button[value=update]').click()")
+            if "Progress update recorded." not in text(".flash"):
+                problems.append(f"no confirmation of the update: {text('.problem') or text('main')[:200]!r}")
+            submit(fill({"#to": deadline, "#reason": "Recruitment of two posts delayed"})
+                   + "document.querySelector('form[action$=\"/extension\"] button').click()")
+            if deadline not in text("#pending"):
+                problems.append(f"the request is not shown as pending: {text('.problem') or text('main')[:200]!r}")
+            if text("#deadline") != before:
+                problems.append(f"the deadline moved to {text('#deadline')} before an inspector agreed it")
+            submit("document.querySelector('form[action=\"/logout\"]').submit()")
+            if not tools.evaluate("location.pathname") == "/login":
+                problems.append(f"logging out led to {tools.evaluate('location.href')}")
+
+            log_in(inspector)
+            tools.open(base + "/queue")
+            if deadline not in text(".request"):
+                problems.append(f"the queue does not show the request: {text('main')[:200]!r}")
+            submit("document.querySelector('.request button[value=agree]').click()")
+            if "Extension agreed" not in text(".flash"):
+                problems.append(f"no confirmation of the agreement: {text('.problem') or text('main')[:200]!r}")
+            tools.open(f"{base}/actions/{action}")
+            if text("#deadline") != deadline:
+                problems.append(f"the action's deadline is {text('#deadline')!r}, not {deadline}")
+            partnership = tools.evaluate("document.querySelector('a[href^=\"/partnerships/\"]').getAttribute('href')")
+            tools.open(base + partnership)
+            row = tools.evaluate(f"[...document.querySelectorAll('tr')].filter(r => r.querySelector('a[href=\"/actions/{action}\"]'))"
+                                 ".map(r => r.textContent).join(' ')")
+            if deadline not in (row or ""):
+                problems.append(f"the follow page's row for action {action} does not show {deadline}: {row!r}")
+            outside = [u for u in tools.requests() if not u.startswith(base)]
+            if outside:
+                problems.append(f"requests left the site: {outside[:3]}")
+        finally:
+            tools.close()
+    for p in problems:
+        print(p, file=sys.stderr)
+    return 1 if problems else 0
+
+
 def main(argv):
     if len(argv) == 3 and argv[1] == "parse":
         return parse(argv[2])
+    if len(argv) == 8 and argv[1] == "web":
+        return web(*argv[2:])
+    if len(argv) == 3 and argv[1] == "parse-served":
+        return parse(argv[2], served=True)
     if len(argv) == 5 and argv[1] == "browser":
         return browser(argv[2], argv[3], argv[4])
     if len(argv) == 5 and argv[1] == "pdf":

@@ -30,6 +30,8 @@ enum AuditSubject: Hashable, Sendable {
     case user(String)
     /// A script's token, by its number (never its secret).
     case apiToken(Int64)
+    /// A requested extension: its action's id and its own number (`12#3`), so an action's history finds it.
+    case extensionRequest(action: Int64, id: Int64)
     /// An event of the database itself (`checkpoint`, `restore`), not a record.
     case database(Event)
 
@@ -41,10 +43,17 @@ enum AuditSubject: Hashable, Sendable {
         case actionPlan = "action_plan", inspectionChange = "inspection_change", evaluation, finding, action
         case progressUpdate = "progress_update", deadlineExtension = "deadline_extension", linkingReview = "linking_review", database
         case outcomeMeasure = "outcome_measure", measureReading = "measure_reading"
-        case user, apiToken = "api_token"
+        case user, apiToken = "api_token", extensionRequest = "extension_request"
 
         /// The records of an action: itself, its updates and its extensions, all keyed by its id.
         static let ofAction: [Entity] = [.action, .progressUpdate, .deadlineExtension]
+
+        /// An action's entries, for `entity_key` given twice: itself, its updates and
+        /// extensions (keyed by its id), its requested extensions (keyed `ID#N`).
+        static let ofActionSQL = """
+            ((entity IN (\(sqlList(ofAction))) AND entity_key = ?)
+             OR (entity = 'extension_request' AND substr(entity_key, 1, instr(entity_key, '\(AuditSubject.findingSeparator)') - 1) = ?))
+            """
 
         /// The names as an SQL list: `'action', 'progress_update'`.
         static func sqlList(_ entities: [Entity]) -> String { entities.map { "'\($0.rawValue)'" }.joined(separator: ", ") }
@@ -72,6 +81,7 @@ enum AuditSubject: Hashable, Sendable {
         case .measureReading: return .measureReading
         case .user: return .user
         case .apiToken: return .apiToken
+        case .extensionRequest: return .extensionRequest
         }
     }
 
@@ -94,6 +104,7 @@ enum AuditSubject: Hashable, Sendable {
         case .measureReading(let measure, let day): return measure + Self.dateSeparator + day.iso
         case .user(let name): return name
         case .apiToken(let id): return String(id)
+        case .extensionRequest(let action, let id): return String(action) + Self.findingSeparator + String(id)
         }
     }
 
@@ -138,6 +149,9 @@ enum AuditSubject: Hashable, Sendable {
         case .apiToken:
             guard let id = Int64(key) else { return nil }
             self = .apiToken(id)
+        case .extensionRequest:
+            guard let (action, number) = split(Self.findingSeparator), let actionID = Int64(action), let id = Int64(number) else { return nil }
+            self = .extensionRequest(action: actionID, id: id)
         }
     }
 

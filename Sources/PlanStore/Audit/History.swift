@@ -22,8 +22,8 @@ extension PlanStore {
             var arguments: StatementArguments = []
             if let reference = filter.action {
                 let id = try Lookup.actionID(db, reference)
-                clauses.append("entity IN (\(AuditSubject.Entity.sqlList(AuditSubject.Entity.ofAction))) AND entity_key = ?")
-                arguments += [AuditSubject.action(id).key]
+                clauses.append(AuditSubject.Entity.ofActionSQL)
+                arguments += [AuditSubject.action(id).key, AuditSubject.action(id).key]
             }
             if let key = filter.partnership {
                 let pid = try Lookup.partnershipID(db, key)
@@ -37,9 +37,11 @@ extension PlanStore {
                      OR (entity = 'evaluation' AND substr(entity_key, 1, instr(entity_key, '\(slash)') - 1) IN (SELECT key FROM inspection WHERE partnership_id = ?))
                      OR (entity = 'finding' AND substr(entity_key, 1, instr(entity_key, '\(hash)') - 1) IN (SELECT key FROM inspection WHERE partnership_id = ?))
                      OR (entity IN (\(AuditSubject.Entity.sqlList(AuditSubject.Entity.ofAction))) AND entity_key IN
+                         (SELECT CAST(a.id AS TEXT) FROM action a JOIN inspection i ON i.id = a.inspection_id WHERE i.partnership_id = ?))
+                     OR (entity = 'extension_request' AND substr(entity_key, 1, instr(entity_key, '\(hash)') - 1) IN
                          (SELECT CAST(a.id AS TEXT) FROM action a JOIN inspection i ON i.id = a.inspection_id WHERE i.partnership_id = ?)))
                     """)
-                arguments += [key, key, key, pid, pid, pid, pid, pid]
+                arguments += [key, key, key, pid, pid, pid, pid, pid, pid]
             }
             if let since = filter.since { clauses.append("at >= ?"); arguments += [since.iso] }
             if let actor = filter.actor { clauses.append("actor = ? COLLATE NOCASE"); arguments += [actor] }

@@ -319,10 +319,8 @@ extension PlanStore {
                     """, arguments: [id]).map(Finding.init(row:)),
                 updates: PlanStore.isPast(asOf) ? updates.filter { $0.date <= asOf } : updates,
                 extensions: (PlanStore.isPast(asOf) ? extensions.filter { $0.recorded <= asOf } : extensions).sorted { $0.to < $1.to },
-                history: try db.rows(sql: """
-                    SELECT * FROM audit_entry WHERE entity IN ('action', 'progress_update', 'deadline_extension')
-                      AND entity_key = ? ORDER BY seq
-                    """, arguments: [String(id)]).map(AuditEntry.init(row:)))
+                history: try db.rows(sql: "SELECT * FROM audit_entry WHERE " + AuditSubject.Entity.ofActionSQL + " ORDER BY seq",
+                                     arguments: [String(id), String(id)]).map(AuditEntry.init(row:)))
         }
     }
 

@@ -49,6 +49,7 @@ extension PlanStore {
         return try write { db, audit in
             let before = try PlanStore.user(db, name: name)
             try db.run(sql: "UPDATE app_user SET password_hash = ?, password_set_at = ? WHERE name = ?", arguments: [hash, audit.timestamp, name])
+            try PlanStore.endSessions(db, user: name)
             let after = try PlanStore.user(db, name: name)
             try audit.record(db, .user(name), before: before, after: after)
             return after
@@ -64,6 +65,7 @@ extension PlanStore {
                 throw PlanError.refused("user \(name) is already \(disabled ? "disabled" : "enabled")")
             }
             try db.run(sql: "UPDATE app_user SET disabled = ? WHERE name = ?", arguments: [disabled, name])
+            if disabled { try PlanStore.endSessions(db, user: name) }
             let after = try PlanStore.user(db, name: name)
             try audit.record(db, .user(name), before: before, after: after)
             return after
@@ -102,8 +104,7 @@ extension PlanStore {
     /// here once and never stored: only its SHA-256.
     public func createToken(user name: String, label: String? = nil) throws -> (token: APIToken, secret: String) {
         try Validation.optionalLine(label, field: "label")
-        var generator = SystemRandomNumberGenerator()
-        let secret = PlanStore.tokenPrefix + AuditEntry.hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        let secret = PlanStore.tokenPrefix + PlanStore.randomHex(32)
         return try write { db, audit in
             let account = try PlanStore.user(db, name: name)
             guard !account.disabled else { throw PlanError.refused("user \(name) is disabled: enable the account before making it a token") }

@@ -156,24 +156,30 @@ extension PlanStore {
         try Validation.notFuture(date, today: today, field: "date")
         return try write { db, audit in
             let id = try Lookup.actionID(db, reference)
-            let before = try Lookup.action(db, id: id)
-            guard before.status.isOpen else {
-                throw PlanError.refused("action \(id) (\(before.qualifiedRef)) is \(before.status.rawValue); only an open action's deadline can be extended")
-            }
-            guard let current = before.due else {
-                throw PlanError.refused("action \(id) (\(before.qualifiedRef)) has no deadline to extend")
-            }
-            guard newDue > current else {
-                throw PlanError.refused("to: \(newDue) is not after the current deadline \(current)")
-            }
-            let ext = PlanFile.Extension(action: before.qualifiedRef, from: current, to: newDue, reason: reason,
-                                         agreedBy: agreedBy, recorded: date)
-            try PlanStore.insertExtension(db, audit, actionID: id, ext)
-            var after = before
-            after.due = newDue
-            try PlanStore.saveAction(db, audit, before: before, after: after)
-            return after
+            return try PlanStore.applyExtension(db, audit, actionID: id, to: newDue, reason: reason, agreedBy: agreedBy, on: date)
         }
+    }
+
+    /// Records an extension of an open action to `newDue` and moves its deadline: `extend` and an agreed request both come here.
+    static func applyExtension(_ db: Database, _ audit: AuditWriter, actionID id: Int64, to newDue: CalendarDate, reason: String,
+                               agreedBy: String?, on date: CalendarDate) throws -> Action {
+        let before = try Lookup.action(db, id: id)
+        guard before.status.isOpen else {
+            throw PlanError.refused("action \(id) (\(before.qualifiedRef)) is \(before.status.rawValue); only an open action's deadline can be extended")
+        }
+        guard let current = before.due else {
+            throw PlanError.refused("action \(id) (\(before.qualifiedRef)) has no deadline to extend")
+        }
+        guard newDue > current else {
+            throw PlanError.refused("to: \(newDue) is not after the current deadline \(current)")
+        }
+        let ext = PlanFile.Extension(action: before.qualifiedRef, from: current, to: newDue, reason: reason,
+                                     agreedBy: agreedBy, recorded: date)
+        try PlanStore.insertExtension(db, audit, actionID: id, ext)
+        var after = before
+        after.due = newDue
+        try PlanStore.saveAction(db, audit, before: before, after: after)
+        return after
     }
 
     static func insertExtension(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ x: PlanFile.Extension) throws {

@@ -16,6 +16,7 @@ extension Confidence: DatabaseValueConvertible {}
 extension Escalation: DatabaseValueConvertible {}
 extension PlanStatus: DatabaseValueConvertible {}
 extension Role: DatabaseValueConvertible {}
+extension RequestState: DatabaseValueConvertible {}
 extension ReviewKind: DatabaseValueConvertible {}
 extension SelfAssessment: DatabaseValueConvertible {}
 extension MeasureDirection: DatabaseValueConvertible {}

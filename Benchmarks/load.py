@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""planwatch serve under load, on loopback only, bounded in time and count.
+
+Starts `planwatch serve --port 0` on a fresh copy of the demo database with an
+officer's token, then CLIENTS threads each keep one HTTP/1.1 connection and post
+progress updates through the JSON API for SECONDS (and at most MAX requests in
+all). Afterwards, with the server stopped by SIGTERM: every update the server
+answered 201 is in the database (counted by its unique note), no answer was a
+"database is locked", and `planwatch verify` passes. Prints throughput and
+p50/p99 latency; without --smoke, writes them into docs/benchmarks.md (the
+section between the `server-load` markers, which run.py keeps).
+
+    Benchmarks/load.py                        # 16 clients, 30 s, release build; writes docs/benchmarks.md
+    Benchmarks/load.py --seconds 3 --smoke    # the test suite's short run: checks, writes nothing
+    Benchmarks/load.py --sigterm-after 1.5 --smoke
+        # SIGTERM in the middle of the burst: the server stops once the requests in flight are done,
+        # and every write a client saw accepted is in a database that verifies
+
+Needs: python3 and a built planwatch with planwatch-serve beside it (swift build, or -c release).
+"""
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+START, END = "<!-- server-load -->", "<!-- /server-load -->"
+
+
+def run(binary, db, *args, stdin=None):
+    result = subprocess.run([binary, *args], capture_output=True, text=True, input=stdin, env={**os.environ, "PLANWATCH_DB": db})
+    if result.returncode != 0:
+        raise SystemExit(f"load.py: planwatch {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def start_server(binary, db, log):
+    process = subprocess.Popen([binary, "serve", "--db", db, "--port", "0", "--log-level", "warning"],
+                               stdout=subprocess.DEVNULL, stderr=log)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with open(log.name) as f:
+            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", f.read())
+        if m:
+            return process, int(m.group(1))
+        if process.poll() is not None:
+            raise SystemExit("load.py: planwatch serve exited: " + open(log.name).read().strip())
+        time.sleep(0.05)
+    process.kill()
+    raise SystemExit("load.py: planwatch serve did not start within 60 s")
+
+
+def client(port, token, number, stop, budget, results, lock):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    sent = 0
+    while not stop.is_set():
+        with lock:
+            if budget[0] <= 0:
+                return
+            budget[0] -= 1
+        sent += 1
+        note = f"load c{number} n{sent}"
+        body = json.dumps({"note": note})
+        began = time.perf_counter()
+        try:
+            connection.request("POST", "/api/v1/actions/2/updates", body=body,
+                               headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+            response = connection.getresponse()
+            text = response.read().decode()
+            status = response.status
+        except (OSError, http.client.HTTPException) as error:
+            # The server stopping (SIGTERM) closes connections: not an accepted write, and not a failure.
+            results.append((note, None, time.perf_counter() - began, str(error)))
+            connection.close()
+            if stop.is_set():
+                return
+            time.sleep(0.05)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        results.append((note, status, time.perf_counter() - began, text if status != 201 else ""))
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", default=os.path.join(ROOT, ".build/release/planwatch"))
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--max", type=int, default=200_000, help="at most this many requests in all")
+    parser.add_argument("--sigterm-after", type=float, help="send the server SIGTERM this many seconds into the burst")
+    parser.add_argument("--smoke", action="store_true", help="check everything; write no docs")
+    args = parser.parse_args()
+    if not (1 <= args.clients <= 64 and 0 < args.seconds <= 120):
+        raise SystemExit("load.py: --clients 1 to 64 and --seconds up to 120, please: this runs on loopback against one machine")
+    binary = os.path.abspath(args.bin)
+    with tempfile.TemporaryDirectory() as work:
+        db = os.path.join(work, "load.sqlite")
+        subprocess.run([binary, "demo"], cwd=work, capture_output=True, check=True)
+        os.rename(os.path.join(work, "planwatch-demo.sqlite"), db)
+        run(binary, db, "user", "add", "load-officer", "--email", "load@example.org", "--role", "officer", "--partnership", "dundee")
+        token = run(binary, db, "token", "create", "--user", "load-officer").strip()
+        log = open(os.path.join(work, "serve.log"), "w")
+        server, port = start_server(binary, db, log)
+        stop, lock, budget, results = threading.Event(), threading.Lock(), [args.max], []
+        threads = [threading.Thread(target=client, args=(port, token, n + 1, stop, budget, results, lock)) for n in range(args.clients)]
+        began = time.perf_counter()
+        for t in threads:
+            t.start()
+        if args.sigterm_after is not None:
+            time.sleep(args.sigterm_after)
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)
+            stop.set()
+        else:
+            time.sleep(args.seconds)
+            stop.set()
+        for t in threads:
+            t.join(timeout=60)
+        elapsed = time.perf_counter() - began
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)
+        problems = []
+        if server.returncode != 0:
+            problems.append(f"the server exited with {server.returncode}: {open(log.name).read()[-500:]}")
+        accepted = [r for r in results if r[1] == 201]
+        refused = [r for r in results if r[1] is not None and r[1] != 201]
+        locked = [r for r in results if "database is locked" in (r[3] or "")]
+        if locked:
+            problems.append(f"{len(locked)} answers said 'database is locked', the first: {locked[0][3][:200]}")
+        if refused:
+            problems.append(f"{len(refused)} requests were refused, the first: {refused[0][1]} {refused[0][3][:200]}")
+        if args.sigterm_after is None and any(r[1] is None for r in results):
+            problems.append(f"{sum(r[1] is None for r in results)} requests failed to connect: {next(r[3] for r in results if r[1] is None)}")
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+            stored = {row[0] for row in connection.execute("SELECT note FROM progress_update WHERE note LIKE 'load c%'")}
+        missing = [r[0] for r in accepted if r[0] not in stored]
+        if missing:
+            problems.append(f"{len(missing)} accepted updates are not in the database, the first: {missing[0]}")
+        verify = subprocess.run([binary, "verify"], capture_output=True, text=True, env={**os.environ, "PLANWATCH_DB": db})
+        if verify.returncode != 0 or not verify.stdout.startswith("ok:"):
+            problems.append(f"verify failed: {verify.stdout.strip()} {verify.stderr.strip()}")
+        if not accepted:
+            problems.append("no update was accepted")
+        latencies = [r[2] for r in accepted]
+        summary = {"clients": args.clients, "seconds": round(elapsed, 1), "accepted": len(accepted), "stored": len(stored),
+                   "throughput": round(len(accepted) / elapsed, 1), "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+                   "p99_ms": round(percentile(latencies, 99) * 1000, 1), "cut_by_sigterm": sum(r[1] is None for r in results)}
+        print(json.dumps(summary))
+        for p in problems:
+            print(p, file=sys.stderr)
+        if problems:
+            return 1
+        if not args.smoke:
+            write_docs(summary, binary)
+        return 0
+
+
+def write_docs(s, binary):
+    path = os.path.join(ROOT, "docs/benchmarks.md")
+    with open(path) as f:
+        page = f.read()
+    build = "release" if "/release/" in binary else "debug"
+    section = "\n".join([
+        START,
+        "## planwatch serve under load",
+        "",
+        f"`Benchmarks/load.py` ({dt.date.today().isoformat()}, {build} build): {s['clients']} clients on loopback, each on one",
+        f"keep-alive connection, posting progress updates through `POST /api/v1/actions/2/updates` with a bearer token for",
+        f"{s['seconds']} s. Each request authenticates its token, reads the action, and writes the update with its audit",
+        "entries in one transaction. Every accepted update was found in the database afterwards, none was refused or",
+        "answered \"database is locked\", and `verify` passed.",
+        "",
+        "| clients | accepted updates | throughput | p50 latency | p99 latency |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {s['clients']} | {s['accepted']:,} | {s['throughput']:,.0f} /s | {s['p50_ms']} ms | {s['p99_ms']} ms |",
+        "",
+        "Regenerate: `swift build -c release --static-swift-stdlib && Benchmarks/load.py`.",
+        END,
+    ])
+    if START in page and END in page:
+        page = page[:page.index(START)] + section + page[page.index(END) + len(END):]
+    else:
+        page = page.rstrip("\n") + "\n\n" + section + "\n"
+    with open(path, "w") as f:
+        f.write(page)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
