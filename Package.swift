@@ -36,7 +36,7 @@ let package = Package(
                         .embedInCode("0007_dated_self_assessment.sql"),
                         .embedInCode("0008_outcome_measures.sql"),
                         .embedInCode("0009_accounts.sql"),
-                        .embedInCode("0010_extension_requests_and_sessions.sql")]
+                        .embedInCode("0010_server_records.sql")]
         ),
         // Seed plan files, embedded so `planwatch demo` works from an installed binary.
         .target(

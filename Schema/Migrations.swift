@@ -21,7 +21,7 @@ public enum Migrations {
         Migration(identifier: "0007_dated_self_assessment", sql: text(PackageResources._007_dated_self_assessment_sql)),
         Migration(identifier: "0008_outcome_measures", sql: text(PackageResources._008_outcome_measures_sql)),
         Migration(identifier: "0009_accounts", sql: text(PackageResources._009_accounts_sql)),
-        Migration(identifier: "0010_extension_requests_and_sessions", sql: text(PackageResources._010_extension_requests_and_sessions_sql)),
+        Migration(identifier: "0010_server_records", sql: text(PackageResources._010_server_records_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

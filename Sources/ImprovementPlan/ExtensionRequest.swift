@@ -62,3 +62,34 @@ public struct PendingExtension: Codable, Hashable, Sendable {
         self.request = request; self.partnership = partnership; self.reference = reference; self.title = title; self.owner = owner
     }
 }
+
+/// An inspector's view of an officer's completion.
+public enum SignOffDecision: String, Vocabulary {
+    /// The evidence shows the action done.
+    case accepted
+    /// The inspector asks for more: the action stays complete, with the question shown beside it.
+    case queried
+
+    public static let fieldName = "decision"
+    public static let aliases: [String: SignOffDecision] = ["accept": .accepted, "query": .queried, "question": .queried]
+}
+
+/// A link inspector's sign-off of a completion: accepted, or queried with a note.
+/// Each completion (the action's completion date) is signed off once.
+public struct CompletionSignOff: Codable, Hashable, Sendable {
+    public var id: Int64
+    /// The action's integer id.
+    public var action: Int64
+    /// The completion signed off: the action's completion date then.
+    public var completed: CalendarDate
+    public var decision: SignOffDecision
+    public var note: String?
+    public var decidedBy: String
+    /// UTC instant.
+    public var decidedAt: String
+
+    public init(id: Int64, action: Int64, completed: CalendarDate, decision: SignOffDecision, note: String?, decidedBy: String, decidedAt: String) {
+        self.id = id; self.action = action; self.completed = completed; self.decision = decision
+        self.note = note; self.decidedBy = decidedBy; self.decidedAt = decidedAt
+    }
+}

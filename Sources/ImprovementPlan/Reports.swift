@@ -274,6 +274,7 @@ public struct TimelineEntry: Hashable, Sendable {
     public enum Kind: String, Codable, Sendable {
         case published, planSubmitted = "plan-submitted", planAgreed = "plan-agreed", planClosed = "plan-closed"
         case inspectionChange = "inspection-change", update, `extension`, review
+        case signOff = "sign-off"
     }
 
     /// What happened, with the record it happened to.
@@ -286,6 +287,8 @@ public struct TimelineEntry: Hashable, Sendable {
         case update(ProgressUpdate)
         case `extension`(DeadlineExtension)
         case review(LinkingReview)
+        /// An inspector's sign-off of the completion of an action (`inspection/ref`).
+        case signOff(action: String, CompletionSignOff)
     }
 
     public var date: CalendarDate
@@ -305,6 +308,7 @@ public struct TimelineEntry: Hashable, Sendable {
         case .update: return .update
         case .extension: return .extension
         case .review: return .review
+        case .signOff: return .signOff
         }
     }
 
@@ -313,6 +317,7 @@ public struct TimelineEntry: Hashable, Sendable {
         switch event {
         case .update(let update): return update.action
         case .extension(let x): return x.action
+        case .signOff(let action, _): return action
         default: return nil
         }
     }

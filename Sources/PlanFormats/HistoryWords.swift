@@ -90,6 +90,9 @@ extension HistoryEntry {
                 + (value("agreedBy").isEmpty ? "" : " (agreed by \(value("agreedBy")))")
         case ("extension_request", "insert"):
             return "requested a later deadline for action \(action.split(separator: "#").first.map(String.init) ?? action): \(value("from")) → \(value("to")), reason: \(value("reason"))"
+        case ("completion_signoff", _):
+            let number = action.split(separator: "#").first.map(String.init) ?? action
+            return "\(value("decision")) the completion of action \(number) on \(value("completed"))" + (value("note").isEmpty ? "" : ": \(value("note"))")
         case ("inspection_change", _):
             var moved: [String] = []
             if !value("escalation").isEmpty { moved.append("escalation \(value("fromEscalation")) → \(value("escalation"))") }

@@ -18,6 +18,8 @@ public enum TimelineWords {
             return update.note + (changes.isEmpty ? "" : " [\(changes.joined(separator: ", "))]")
         case .extension(let x):
             return "Deadline \(x.from) → \(x.to): \(x.reason)" + (x.agreedBy.map { " (agreed by \($0))" } ?? "")
+        case .signOff(_, let s):
+            return "Completion of \(s.completed) \(s.decision.rawValue) by \(s.decidedBy)" + (s.note.map { ": \($0)" } ?? "")
         case .review(let review):
             var text = "\(review.kind.rawValue.replacingOccurrences(of: "-", with: " ").capitalizedFirst): \(review.summary)"
             if let confidence = review.confidence { text += " [\(confidence.rawValue)]" }

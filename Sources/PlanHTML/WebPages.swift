@@ -76,14 +76,17 @@ public enum WebPages {
         public var updates: [ProgressUpdate]
         public var history: [HistoryEntry]
         public var pending: ExtensionRequest?
+        /// Inspectors' sign-offs of its completions, oldest first.
+        public var signOffs: [CompletionSignOff]
         /// The account may record updates and completions (an officer of its partnership, the action open).
         public var canProgress: Bool
         /// The account may request an extension (the same, with a deadline and no request open).
         public var canRequest: Bool
 
         public init(action: Action, row: ActionRow, updates: [ProgressUpdate], history: [HistoryEntry], pending: ExtensionRequest?,
-                    canProgress: Bool, canRequest: Bool) {
+                    signOffs: [CompletionSignOff] = [], canProgress: Bool, canRequest: Bool) {
             self.action = action; self.row = row; self.updates = updates; self.history = history; self.pending = pending
+            self.signOffs = signOffs
             self.canProgress = canProgress; self.canRequest = canRequest
         }
     }
@@ -100,6 +103,10 @@ public enum WebPages {
         context["pending"] = p.pending.map { r -> [String: Any] in
             ["requestedBy": HTMLPage.clean(r.requestedBy), "to": r.to.iso, "reason": HTMLPage.clean(r.reason)]
         } ?? false
+        context["signOffs"] = p.signOffs.map { s -> [String: Any] in
+            ["decision": s.decision.rawValue, "completed": s.completed.iso, "by": HTMLPage.clean(s.decidedBy), "at": HTMLPage.clean(s.decidedAt),
+             "note": s.note.map(HTMLPage.clean) ?? false]
+        }
         context["updates"] = p.updates.map { u -> [String: Any] in
             ["date": u.date.iso, "author": HTMLPage.clean(u.author), "note": HTMLPage.clean(u.note), "status": u.status?.rawValue ?? false]
         }
@@ -111,7 +118,8 @@ public enum WebPages {
     }
 
     /// An inspector's queue: requested extensions awaiting a decision, with the forms to agree or refuse each.
-    public static func queue(nav: WebNav, _ items: [PendingExtension], flash: String? = nil, problem: String? = nil) throws -> String {
+    public static func queue(nav: WebNav, _ items: [PendingExtension], completions: [ActionRow] = [], flash: String? = nil,
+                             problem: String? = nil) throws -> String {
         let rows = items.map { i -> [String: Any] in
             let r = i.request
             return ["id": r.id, "action": r.action, "reference": HTMLPage.clean(i.reference), "title": HTMLPage.clean(i.title),
@@ -119,7 +127,12 @@ public enum WebPages {
                     "requestedBy": HTMLPage.clean(r.requestedBy), "requestedAt": HTMLPage.clean(r.requestedAt),
                     "from": r.from.iso, "to": r.to.iso, "reason": HTMLPage.clean(r.reason), "csrf": nav.csrf]
         }
-        return try page(title: "Requested extensions", nav: nav, flash: flash, problem: problem,
-                        ["queue": ["items": rows, "none": rows.isEmpty] as [String: Any]])
+        let done = completions.map { r -> [String: Any] in
+            ["id": r.id, "reference": HTMLPage.clean(r.inspection + "/" + r.ref), "title": HTMLPage.clean(r.title),
+             "partnership": HTMLPage.clean(r.partnership), "owner": HTMLPage.clean(r.owner), "lastUpdate": r.lastUpdate?.iso ?? "none",
+             "csrf": nav.csrf, "canDecide": nav.role == .inspector]
+        }
+        return try page(title: "Awaiting a decision", nav: nav, flash: flash, problem: problem,
+                        ["queue": ["items": rows, "none": rows.isEmpty, "completions": done, "noCompletions": done.isEmpty] as [String: Any]])
     }
 }

@@ -24,6 +24,8 @@ struct APIController: Sendable {
         group.post("actions/:id/extension-requests", use: requestExtension)
         group.get("extension-requests", use: extensionRequests)
         group.post("extension-requests/:id/decision", use: decideExtension)
+        group.post("actions/:id/sign-off", use: signOff)
+        group.get("completions/awaiting-sign-off", use: awaitingSignOff)
     }
 
     /// The store acting as the account: it is the actor of every audit entry, and the command names the route.
@@ -71,17 +73,30 @@ struct APIController: Sendable {
 
     /// The action and the partnership it belongs to, or 404 — the same 404 for one the account may not see.
     func visibleAction(_ context: PlanRequestContext, _ operation: PlanOperation, asOf: CalendarDate) async throws -> (UserAccount, ActionDetail) {
-        let user = try context.requireUser()
+        let number = try APIController.actionNumber(context)
+        let (user, _) = try await APIController.allowedAction(store, context, operation, number)
+        return (user, try await blocking { [store] in try store.actionDetail(String(number), asOf: asOf) })
+    }
+
+    /// The action a route's `id` names, as a number, or 404.
+    static func actionNumber(_ context: PlanRequestContext) throws -> Int64 {
         let id = try context.parameters.require("id")
         guard let number = Int64(id), number > 0 else { throw Problem.notFound("action", id) }
-        let detail: ActionDetail
+        return number
+    }
+
+    /// The account, if it may do `operation` to the action; else 403, or 404 as for a missing action. One indexed read,
+    /// so a write never gathers the action's history only to be allowed.
+    static func allowedAction(_ store: PlanStore, _ context: PlanRequestContext, _ operation: PlanOperation,
+                              _ number: Int64) async throws -> (UserAccount, Action) {
+        _ = try context.requireUser()
+        let found: (action: Action, partnership: String)
         do {
-            detail = try await blocking { [store] in try store.actionDetail(String(number), asOf: asOf) }
+            found = try await blocking { try store.actionWithPartnership(String(number)) }
         } catch PlanError.notFound {
-            throw Problem.notFound("action", id)
+            throw Problem.notFound("action", String(number))
         }
-        _ = try context.require(operation, on: detail.row.partnership, entity: "action", key: id)
-        return (user, detail)
+        return (try context.require(operation, on: found.partnership, entity: "action", key: String(number)), found.action)
     }
 
     @Sendable func action(_ request: Request, context: PlanRequestContext) async throws -> Response {
@@ -94,7 +109,8 @@ struct APIController: Sendable {
 
     @Sendable func recordUpdate(_ request: Request, context: PlanRequestContext) async throws -> Response {
         let today = CalendarDate.today()
-        let (user, detail) = try await visibleAction(context, .recordProgress, asOf: today)
+        let number = try APIController.actionNumber(context)
+        let (user, _) = try await APIController.allowedAction(store, context, .recordProgress, number)
         let body = try await JSONBody.read(request, context: context, allowed: APIController.updateFields)
         let note = try body.requiredString("note")
         let status = try body.string("status").map { try ActionStatus.require($0) }
@@ -103,7 +119,7 @@ struct APIController: Sendable {
         let date = try body.string("date").map { try DateInput.parse(field: "date", $0, today: today) } ?? today
         let evidence = try body.string("evidence")
         let acting = APIController.acting(store, as: user, request, context)
-        let reference = String(detail.action.id ?? 0)
+        let reference = String(number)
         let after = try await blocking {
             try acting.recordProgress(action: reference, date: date, note: note, status: status, percent: percent, evidence: evidence, today: today)
         }
@@ -114,13 +130,14 @@ struct APIController: Sendable {
 
     @Sendable func recordCompletion(_ request: Request, context: PlanRequestContext) async throws -> Response {
         let today = CalendarDate.today()
-        let (user, detail) = try await visibleAction(context, .recordProgress, asOf: today)
+        let number = try APIController.actionNumber(context)
+        let (user, _) = try await APIController.allowedAction(store, context, .recordProgress, number)
         let body = try await JSONBody.read(request, context: context, allowed: ["evidence", "note", "date"])
         let evidence = try body.requiredString("evidence")
         let note = try body.string("note")
         let date = try body.string("date").map { try DateInput.parse(field: "date", $0, today: today) } ?? today
         let acting = APIController.acting(store, as: user, request, context)
-        let reference = String(detail.action.id ?? 0)
+        let reference = String(number)
         let after = try await blocking { try acting.completeAction(reference, date: date, evidence: evidence, note: note, today: today) }
         return try JSONResponse.make(after, status: .created)
     }
@@ -133,12 +150,13 @@ struct APIController: Sendable {
     /// `{"to": "2027-03-31", "reason": "..."}`: recorded as requested; the deadline stands until an inspector agrees it.
     @Sendable func requestExtension(_ request: Request, context: PlanRequestContext) async throws -> Response {
         let today = CalendarDate.today()
-        let (user, detail) = try await visibleAction(context, .requestExtension, asOf: today)
+        let number = try APIController.actionNumber(context)
+        let (user, _) = try await APIController.allowedAction(store, context, .requestExtension, number)
         let body = try await JSONBody.read(request, context: context, allowed: ["to", "reason"])
         let to = try DateInput.parse(field: "to", try body.requiredString("to"), today: today)
         let reason = try body.requiredString("reason")
         let acting = APIController.acting(store, as: user, request, context)
-        let reference = String(detail.action.id ?? 0)
+        let reference = String(number)
         let made = try await blocking { try acting.requestExtension(action: reference, to: to, reason: reason) }
         var response = try JSONResponse.make(made, status: .created)
         response.headers[.location] = "/api/v1/extension-requests/\(made.id)"
@@ -171,6 +189,25 @@ struct APIController: Sendable {
         let note = try body.string("note")
         let acting = APIController.acting(store, as: user, request, context)
         return try JSONResponse.make(try await blocking { try acting.decideExtension(request: number, decision, note: note, today: CalendarDate.today()) })
+    }
+
+    /// `{"decision": "accept" | "query", "note": "..."}` by an inspector of the action's partnership; a query needs a note.
+    @Sendable func signOff(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let number = try APIController.actionNumber(context)
+        let (user, _) = try await APIController.allowedAction(store, context, .signOffCompletion, number)
+        let body = try await JSONBody.read(request, context: context, allowed: ["decision", "note"])
+        let decision = try SignOffDecision.require(try body.requiredString("decision"))
+        let note = try body.string("note")
+        let acting = APIController.acting(store, as: user, request, context)
+        return try JSONResponse.make(try await blocking { try acting.signOffCompletion(action: String(number), decision, note: note) }, status: .created)
+    }
+
+    /// Complete actions of the account's partnerships that no inspector has signed off yet.
+    @Sendable func awaitingSignOff(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let asOf = try APIController.asOf(request)
+        let visible = user.readablePartnerships
+        return try JSONResponse.make(try await blocking { [store] in try store.completionsAwaitingSignOff(partnerships: visible, asOf: asOf) })
     }
 
     @Sendable func progress(_ request: Request, context: PlanRequestContext) async throws -> Response {

@@ -35,6 +35,7 @@ struct WebController: Sendable {
         pages.post("actions/:id/extension", use: postExtension)
         pages.get("queue", use: queue)
         pages.post("extension-requests/:id/decide", use: postDecision)
+        pages.post("actions/:id/sign-off", use: postSignOff)
     }
 
     // MARK: Logging in
@@ -131,27 +132,23 @@ struct WebController: Sendable {
         return HTMLResponse.make(try WebPages.follow(nav: try nav(context), dashboard: dashboard, actions: rows))
     }
 
-    /// The action a route names, and the partnership it belongs to, or 404 — the same 404 for one the account may not see.
+    /// The action a route names with all a page shows of it, if the account may do `operation` to it; else 403, or 404 as for a missing one.
     func visibleAction(_ context: PlanRequestContext, _ operation: PlanOperation) async throws -> (UserAccount, ActionDetail) {
-        let id = try context.parameters.require("id")
-        guard let number = Int64(id), number > 0 else { throw Problem.notFound("action", id) }
-        let detail: ActionDetail
-        do {
-            detail = try await blocking { [store] in try store.actionDetail(String(number), asOf: CalendarDate.today()) }
-        } catch PlanError.notFound {
-            throw Problem.notFound("action", id)
-        }
-        let user = try context.require(operation, on: detail.row.partnership, entity: "action", key: id)
-        return (user, detail)
+        let number = try APIController.actionNumber(context)
+        let (user, _) = try await APIController.allowedAction(store, context, operation, number)
+        return (user, try await blocking { [store] in try store.actionDetail(String(number), asOf: CalendarDate.today()) })
     }
 
     func actionPageResponse(_ context: PlanRequestContext, user: UserAccount, detail: ActionDetail, status: HTTPResponse.Status = .ok,
                             flash: String? = nil, problem: String? = nil) async throws -> Response {
         let id = detail.action.id ?? 0
-        let pending = try await blocking { [store] in try store.extensionRequests(action: String(id)).first?.request }
+        let (pending, signOffs) = try await blocking { [store] in
+            (try store.extensionRequests(action: String(id)).first?.request, try store.signOffs(action: String(id)))
+        }
         let open = detail.action.status.isOpen
         let page = WebPages.ActionPage(
             action: detail.action, row: detail.row, updates: detail.updates, history: detail.history.map(HistoryEntry.init), pending: pending,
+            signOffs: signOffs,
             canProgress: open && user.access(.recordProgress, partnership: detail.row.partnership) == .allowed,
             canRequest: open && pending == nil && detail.action.due != nil
                 && user.access(.requestExtension, partnership: detail.row.partnership) == .allowed)
@@ -167,8 +164,9 @@ struct WebController: Sendable {
     func write(_ request: Request, _ context: PlanRequestContext, _ operation: PlanOperation, done: String,
                _ body: @escaping @Sendable (PlanStore, WebForm, String) throws -> Void) async throws -> Response {
         let form = try await checkedForm(request, context)
-        let (user, detail) = try await visibleAction(context, operation)
-        let reference = String(detail.action.id ?? 0)
+        let number = try APIController.actionNumber(context)
+        let (user, _) = try await APIController.allowedAction(store, context, operation, number)
+        let reference = String(number)
         let acting = APIController.acting(store, as: user, request, context)
         do {
             try await blocking { try body(acting, form, reference) }
@@ -211,9 +209,34 @@ struct WebController: Sendable {
 
     @Sendable func queue(_ request: Request, context: PlanRequestContext) async throws -> Response {
         let user = try context.requireUser()
+        return try await queueResponse(context, user: user, flash: WebController.flash(request))
+    }
+
+    func queueResponse(_ context: PlanRequestContext, user: UserAccount, status: HTTPResponse.Status = .ok,
+                       flash: String? = nil, problem: String? = nil) async throws -> Response {
         let visible = user.readablePartnerships
-        let items = try await blocking { [store] in try store.extensionRequests(partnerships: visible) }
-        return HTMLResponse.make(try WebPages.queue(nav: try nav(context), items, flash: WebController.flash(request)))
+        let (items, completions) = try await blocking { [store] in
+            (try store.extensionRequests(partnerships: visible), try store.completionsAwaitingSignOff(partnerships: visible, asOf: CalendarDate.today()))
+        }
+        return HTMLResponse.make(try WebPages.queue(nav: try nav(context), items, completions: completions, flash: flash, problem: problem),
+                                 status: status)
+    }
+
+    @Sendable func postSignOff(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let form = try await checkedForm(request, context)
+        let number = try APIController.actionNumber(context)
+        let (user, _) = try await APIController.allowedAction(store, context, .signOffCompletion, number)
+        let acting = APIController.acting(store, as: user, request, context)
+        do {
+            guard let decision = form["decision"].flatMap(SignOffDecision.parse) else { throw PlanError.refused("decision: accept or query") }
+            let note = form.value("note")
+            _ = try await blocking { try acting.signOffCompletion(action: String(number), decision, note: note) }
+            return Response.redirect(to: "/queue?done=\(decision.rawValue)")
+        } catch {
+            let problem = Problem.from(error)
+            guard problem.status == .unprocessableContent else { throw problem }
+            return try await queueResponse(context, user: user, status: problem.status, problem: problem.detail)
+        }
     }
 
     @Sendable func postDecision(_ request: Request, context: PlanRequestContext) async throws -> Response {
@@ -239,8 +262,7 @@ struct WebController: Sendable {
         } catch {
             let problem = Problem.from(error)
             guard problem.status == .unprocessableContent else { throw problem }
-            let items = try await blocking { [store] in try store.extensionRequests(partnerships: user.readablePartnerships) }
-            return HTMLResponse.make(try WebPages.queue(nav: try nav(context), items, problem: problem.detail), status: problem.status)
+            return try await queueResponse(context, user: user, status: problem.status, problem: problem.detail)
         }
     }
 
@@ -252,6 +274,8 @@ struct WebController: Sendable {
         case "extension": return "Extension requested: the deadline stands until an inspector agrees it."
         case "agreed": return "Extension agreed: the new deadline is in force."
         case "refused": return "Extension refused: the deadline stands."
+        case "accepted": return "Completion accepted."
+        case "queried": return "Completion queried: the officers see the question on the action's page."
         default: return nil
         }
     }

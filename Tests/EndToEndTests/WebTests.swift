@@ -101,6 +101,8 @@ struct WebTests {
         ("POST", "/actions/2/extension", [("to", "2031-06-30"), ("reason", "Recruitment delayed")], [303, 404, 403, 404, 403, 401]),
         ("POST", "/extension-requests/1/decide", [("decision", "agree")], [403, 404, 303, 404, 403, 401]),
         ("POST", "/actions/2/complete", [("evidence", "Audit report to the chief officers")], [303, 404, 403, 404, 403, 401]),
+        ("POST", "/actions/2/sign-off", [("decision", "query"), ("note", "Which audit? Attach it")], [403, 404, 303, 404, 403, 401]),
+        ("GET", "/actions/2", nil, [200, 404, 200, 404, 200, 303]),
     ]
 
     @Test("permission matrix of the pages and forms: every role × every page and form, and nothing written on a refusal")
@@ -134,6 +136,12 @@ struct WebTests {
         #expect(history.contains("officer-p,serve POST /actions/{id}/extension"))
         #expect(history.contains("inspector-p,serve POST /extension-requests/{id}/decide"))
         #expect(try h.ok(["action", "show", "2"]).contains("2031-06-30"))
+        #expect(history.contains("inspector-p,serve POST /actions/{id}/sign-off"))
+        // The query is on the action's page, and in follow's timeline.
+        let page = try await clients["officer-p"]!.0.send("GET", "/actions/2").body
+        #expect(page.contains("queried by inspector-p") && page.contains("Which audit? Attach it"))
+        let follow = try h.ok(["follow", "dundee", "--format", "json"])
+        #expect(follow.contains("\"kind\" : \"sign-off\"") && follow.contains("queried by inspector-p: Which audit? Attach it"), "\(follow.suffix(800))")
         #expect(try h.ok(["verify"]).hasPrefix("ok:"))
     }
 

@@ -31,6 +31,7 @@ struct AuditSubjectTests {
         (.user("a.smith"), "user", "a.smith"),
         (.apiToken(7), "api_token", "7"),
         (.extensionRequest(action: 42, id: 3), "extension_request", "42#3"),
+        (.completionSignOff(action: 42, id: 4), "completion_signoff", "42#4"),
     ])
     func roundTrip(subject: AuditSubject, entity: String, key: String) {
         #expect(subject.entity.rawValue == entity)

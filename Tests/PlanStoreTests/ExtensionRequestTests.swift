@@ -111,6 +111,30 @@ struct ExtensionRequestTests {
         #expect(try store.extensionRequest(id: 1).request.state == .requested)
     }
 
+    @Test("an inspector accepts or queries a completion once; a query needs a note; open actions cannot be signed off")
+    func signOff() throws {
+        let store = try ExtensionRequestTests.store()
+        let inspector = ExtensionRequestTests.inspector(store)
+        #expect(throws: PlanError.refused("action 1 (dundee-2021/2.1) is not-started; only a completion can be signed off")) {
+            try inspector.signOffCompletion(action: "1", .accepted, note: nil)
+        }
+        try store.completeAction("1", date: ExtensionRequestTests.today, evidence: "Report", note: nil, today: ExtensionRequestTests.today)
+        #expect(try store.completionsAwaitingSignOff(asOf: ExtensionRequestTests.today).map(\.id) == [1])
+        #expect(try store.completionsAwaitingSignOff(partnerships: ["angus"], asOf: ExtensionRequestTests.today).isEmpty)
+        #expect(throws: PlanError.refused("note: say what the completion is queried for")) { try inspector.signOffCompletion(action: "1", .queried, note: " ") }
+        let done = try inspector.signOffCompletion(action: "1", .queried, note: "Which report?")
+        #expect(done.decision == .queried && done.decidedBy == "inspector" && done.completed == ExtensionRequestTests.today)
+        #expect(try store.completionsAwaitingSignOff(asOf: ExtensionRequestTests.today).isEmpty)
+        #expect(throws: PlanError.refused("the completion of action 1 (dundee-2021/2.1) on 2025-06-01 was already queried by inspector")) {
+            try inspector.signOffCompletion(action: "1", .accepted, note: nil)
+        }
+        let follow = try store.follow(partnership: "dundee", asOf: ExtensionRequestTests.today, since: nil)
+        #expect(follow.timeline.contains { $0.kind == .signOff && $0.action == "dundee-2021/2.1" })
+        #expect(try store.actionDetail("1", asOf: ExtensionRequestTests.today).history.contains { $0.entity == "completion_signoff" })
+        #expect(try store.verify().problems.isEmpty)
+        #expect(throws: PlanError.self) { try store.undo(today: ExtensionRequestTests.today) }
+    }
+
     @Test("a session lives eight hours, ends at logout, and every session of an account ends when its password changes or it is disabled")
     func sessions() throws {
         let base = try ExtensionRequestTests.store()

@@ -32,6 +32,8 @@ enum AuditSubject: Hashable, Sendable {
     case apiToken(Int64)
     /// A requested extension: its action's id and its own number (`12#3`), so an action's history finds it.
     case extensionRequest(action: Int64, id: Int64)
+    /// An inspector's sign-off of a completion, keyed like a request (`12#3`).
+    case completionSignOff(action: Int64, id: Int64)
     /// An event of the database itself (`checkpoint`, `restore`), not a record.
     case database(Event)
 
@@ -44,15 +46,19 @@ enum AuditSubject: Hashable, Sendable {
         case progressUpdate = "progress_update", deadlineExtension = "deadline_extension", linkingReview = "linking_review", database
         case outcomeMeasure = "outcome_measure", measureReading = "measure_reading"
         case user, apiToken = "api_token", extensionRequest = "extension_request"
+        case completionSignOff = "completion_signoff"
 
         /// The records of an action: itself, its updates and its extensions, all keyed by its id.
         static let ofAction: [Entity] = [.action, .progressUpdate, .deadlineExtension]
 
+        /// The records of an action keyed `ID#N`: its requested extensions and sign-offs.
+        static let numberedOfAction: [Entity] = [.extensionRequest, .completionSignOff]
+
         /// An action's entries, for `entity_key` given twice: itself, its updates and
-        /// extensions (keyed by its id), its requested extensions (keyed `ID#N`).
+        /// extensions (keyed by its id), its requests and sign-offs (keyed `ID#N`).
         static let ofActionSQL = """
             ((entity IN (\(sqlList(ofAction))) AND entity_key = ?)
-             OR (entity = 'extension_request' AND substr(entity_key, 1, instr(entity_key, '\(AuditSubject.findingSeparator)') - 1) = ?))
+             OR (entity IN (\(sqlList(numberedOfAction))) AND substr(entity_key, 1, instr(entity_key, '\(AuditSubject.findingSeparator)') - 1) = ?))
             """
 
         /// The names as an SQL list: `'action', 'progress_update'`.
@@ -82,6 +88,7 @@ enum AuditSubject: Hashable, Sendable {
         case .user: return .user
         case .apiToken: return .apiToken
         case .extensionRequest: return .extensionRequest
+        case .completionSignOff: return .completionSignOff
         }
     }
 
@@ -104,7 +111,7 @@ enum AuditSubject: Hashable, Sendable {
         case .measureReading(let measure, let day): return measure + Self.dateSeparator + day.iso
         case .user(let name): return name
         case .apiToken(let id): return String(id)
-        case .extensionRequest(let action, let id): return String(action) + Self.findingSeparator + String(id)
+        case .extensionRequest(let action, let id), .completionSignOff(let action, let id): return String(action) + Self.findingSeparator + String(id)
         }
     }
 
@@ -149,9 +156,9 @@ enum AuditSubject: Hashable, Sendable {
         case .apiToken:
             guard let id = Int64(key) else { return nil }
             self = .apiToken(id)
-        case .extensionRequest:
+        case .extensionRequest, .completionSignOff:
             guard let (action, number) = split(Self.findingSeparator), let actionID = Int64(action), let id = Int64(number) else { return nil }
-            self = .extensionRequest(action: actionID, id: id)
+            self = kind == .extensionRequest ? .extensionRequest(action: actionID, id: id) : .completionSignOff(action: actionID, id: id)
         }
     }
 

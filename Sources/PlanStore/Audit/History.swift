@@ -38,7 +38,7 @@ extension PlanStore {
                      OR (entity = 'finding' AND substr(entity_key, 1, instr(entity_key, '\(hash)') - 1) IN (SELECT key FROM inspection WHERE partnership_id = ?))
                      OR (entity IN (\(AuditSubject.Entity.sqlList(AuditSubject.Entity.ofAction))) AND entity_key IN
                          (SELECT CAST(a.id AS TEXT) FROM action a JOIN inspection i ON i.id = a.inspection_id WHERE i.partnership_id = ?))
-                     OR (entity = 'extension_request' AND substr(entity_key, 1, instr(entity_key, '\(hash)') - 1) IN
+                     OR (entity IN (\(AuditSubject.Entity.sqlList(AuditSubject.Entity.numberedOfAction))) AND substr(entity_key, 1, instr(entity_key, '\(hash)') - 1) IN
                          (SELECT CAST(a.id AS TEXT) FROM action a JOIN inspection i ON i.id = a.inspection_id WHERE i.partnership_id = ?)))
                     """)
                 arguments += [key, key, key, pid, pid, pid, pid, pid, pid]

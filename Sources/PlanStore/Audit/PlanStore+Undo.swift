@@ -71,7 +71,7 @@ extension PlanStore {
     /// a partnership with its link assignments and reviews.
     static func subject(_ entry: AuditEntry) -> String {
         switch AuditSubject(entity: entry.entity, key: entry.key) {
-        case .action(let id)?, .progressUpdate(let id)?, .deadlineExtension(let id)?, .extensionRequest(let id, _)?: return "action \(id)"
+        case .action(let id)?, .progressUpdate(let id)?, .deadlineExtension(let id)?, .extensionRequest(let id, _)?, .completionSignOff(let id, _)?: return "action \(id)"
         case .inspection(let key)?, .actionPlan(let key)?, .inspectionChange(let key, _)?, .evaluation(let key, _)?, .finding(let key, _)?:
             return "inspection \(key)"
         case .linkAssignment(let key, _)?, .linkingReview(let key, _, _)?: return "partnership \(key)"
@@ -92,6 +92,8 @@ extension PlanStore {
         case (.user?, _), (.apiToken?, _):
             // An account's past state may be a password since changed or a token since revoked: never brought back.
             throw PlanError.refused("undo refused: entry \(entry.seq) changed an account; use 'planwatch user' or 'planwatch token' (disable, password, revoke) instead")
+        case (.completionSignOff?, _):
+            throw PlanError.refused("undo refused: entry \(entry.seq) is an inspector's sign-off of a completion; a sign-off stands (record a progress update to answer a query)")
         case (.extensionRequest?, _):
             // A request and its decision are two people's acts: an inspector refuses a request; a wrong agreement is followed by a new extension.
             throw PlanError.refused("undo refused: entry \(entry.seq) is a requested extension or an inspector's decision on one; refuse the request, or record a new extension, instead")

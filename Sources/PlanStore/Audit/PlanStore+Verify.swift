@@ -235,6 +235,7 @@ extension PlanStore {
         try each(Select.user, UserAccount.init(row:)) { .user($0.name) }
         try each(Select.token, APIToken.init(row:)) { .apiToken($0.id) }
         try each(Select.extensionRequest, ExtensionRequest.init(row:)) { .extensionRequest(action: $0.action, id: $0.id) }
+        try each(Select.signOff, CompletionSignOff.init(row:)) { .completionSignOff(action: $0.action, id: $0.id) }
     }
 
     /// "due: 2024-03-31 in the database, 2023-06-30 in the trail" for the first fields that differ.

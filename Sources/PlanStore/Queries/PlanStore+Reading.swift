@@ -287,6 +287,19 @@ extension PlanStore {
         return rows
     }
 
+    /// An action and the key of its partnership, in one indexed read: what a write must know to be
+    /// allowed, without the updates and history `actionDetail` gathers.
+    public func actionWithPartnership(_ reference: String) throws -> (action: Action, partnership: String) {
+        try read { db in
+            let id = try Lookup.actionID(db, reference)
+            let action = try Lookup.action(db, id: id)
+            guard let key = try db.one(String.self, sql: """
+                SELECT p.key FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id WHERE a.id = ?
+                """, arguments: [id]) else { throw PlanError.notFound(entity: "action", key: reference) }
+            return (action, key)
+        }
+    }
+
     public func actionDetail(_ reference: String, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> ActionDetail {
         try read { db in
             let id = try Lookup.actionID(db, reference)

@@ -245,7 +245,18 @@ extension PlanStore {
         let reviews = try db.rows(sql: Select.review + " WHERE p.key = ? AND r.on_date BETWEEN ? AND ? ORDER BY r.on_date, r.id",
                                        arguments: [partnership, lower, to]).map(LinkingReview.init(row:))
         for r in reviews { entries.append(TimelineEntry(date: r.date, event: .review(r))) }
-        let order: [TimelineEntry.Kind] = [.published, .planSubmitted, .planAgreed, .review, .inspectionChange, .extension, .update, .planClosed]
+        // Sign-offs, dated the UTC day they were made.
+        let signOffs = try db.rows(sql: Select.signOff + """
+             JOIN action a ON a.id = s.action_id JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
+             WHERE p.key = ? AND substr(s.decided_at, 1, 10) BETWEEN ? AND ? ORDER BY s.id
+            """, arguments: [partnership, lower, to])
+        for row in signOffs {
+            let s = try CompletionSignOff(row: row)
+            let reference = try db.one(String.self, sql: "SELECT i.key || '/' || a.ref FROM action a JOIN inspection i ON i.id = a.inspection_id WHERE a.id = ?",
+                                       arguments: [s.action]) ?? String(s.action)
+            if let day = CalendarDate(iso: String(s.decidedAt.prefix(10))) { entries.append(TimelineEntry(date: day, event: .signOff(action: reference, s))) }
+        }
+        let order: [TimelineEntry.Kind] = [.published, .planSubmitted, .planAgreed, .review, .inspectionChange, .extension, .update, .signOff, .planClosed]
         return entries.enumerated().sorted { a, b in
             if a.element.date != b.element.date { return a.element.date < b.element.date }
             let ka = order.firstIndex(of: a.element.kind) ?? 0, kb = order.firstIndex(of: b.element.kind) ?? 0

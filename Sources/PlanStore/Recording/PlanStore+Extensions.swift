@@ -109,3 +109,73 @@ extension PendingExtension {
                   title: try row.required("action_title"), owner: row["action_owner"])
     }
 }
+
+/// Completion sign-off: an inspector accepts an officer's completion, or queries it.
+extension PlanStore {
+    /// Signs off a complete action's completion, as the store's actor. A query needs a note saying what is asked.
+    @discardableResult
+    public func signOffCompletion(action reference: String, _ decision: SignOffDecision, note: String?) throws -> CompletionSignOff {
+        try Validation.optionalText(note, field: "note")
+        if decision == .queried, (note ?? "").trimmed.isEmpty {
+            throw PlanError.refused("note: say what the completion is queried for")
+        }
+        return try write { db, audit in
+            let id = try Lookup.actionID(db, reference)
+            let action = try Lookup.action(db, id: id)
+            guard action.status == .complete, let completed = action.completed else {
+                throw PlanError.refused("action \(id) (\(action.qualifiedRef)) is \(action.status.rawValue); only a completion can be signed off")
+            }
+            if let done = try db.row(sql: "SELECT decision, decided_by FROM completion_signoff WHERE action_id = ? AND completed = ?",
+                                     arguments: [id, completed]) {
+                let by: String = try done.required("decided_by"), was: String = try done.required("decision")
+                throw PlanError.refused("the completion of action \(id) (\(action.qualifiedRef)) on \(completed) was already \(was) by \(by)")
+            }
+            try db.run(sql: "INSERT INTO completion_signoff (action_id, completed, decision, note, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [id, completed, decision.rawValue, note?.trimmed, audit.actor, audit.timestamp])
+            let stored = try PlanStore.signOff(db, id: db.lastInsertedRowID)
+            try audit.record(db, .completionSignOff(action: id, id: stored.id), before: CompletionSignOff?.none, after: stored)
+            return stored
+        }
+    }
+
+    /// Complete actions of the given partnerships (nil: all) whose completion no inspector has signed off, oldest completion first.
+    public func completionsAwaitingSignOff(partnerships: Set<String>? = nil, asOf: CalendarDate) throws -> [ActionRow] {
+        var rows: [ActionRow] = []
+        try forEachActionRow(ActionFilter(status: .complete), asOf: asOf) { row in
+            if partnerships?.contains(row.partnership) ?? true { rows.append(row) }
+        }
+        let signed = try read { db in
+            Set(try db.all(Int64.self, sql: """
+                SELECT s.action_id FROM completion_signoff s JOIN action a ON a.id = s.action_id WHERE s.completed = a.completed
+                """))
+        }
+        return rows.filter { !signed.contains($0.id) }
+    }
+
+    /// An action's sign-offs, oldest first.
+    public func signOffs(action reference: String) throws -> [CompletionSignOff] {
+        try read { db in
+            let id = try Lookup.actionID(db, reference)
+            return try db.rows(sql: Select.signOff + " WHERE s.action_id = ? ORDER BY s.id", arguments: [id]).map(CompletionSignOff.init(row:))
+        }
+    }
+
+    static func signOff(_ db: Database, id: Int64) throws -> CompletionSignOff {
+        guard let row = try db.row(sql: Select.signOff + " WHERE s.id = ?", arguments: [id]) else {
+            throw PlanError.notFound(entity: "sign-off", key: String(id))
+        }
+        return try CompletionSignOff(row: row)
+    }
+}
+
+extension Select {
+    static let signOff = "SELECT s.* FROM completion_signoff s"
+}
+
+extension CompletionSignOff {
+    init(row: Row) throws {
+        self.init(id: try row.required("id"), action: try row.required("action_id"), completed: try row.required("completed"),
+                  decision: try row.required("decision"), note: row["note"], decidedBy: try row.required("decided_by"),
+                  decidedAt: try row.required("decided_at"))
+    }
+}

@@ -17,6 +17,7 @@ extension Escalation: DatabaseValueConvertible {}
 extension PlanStatus: DatabaseValueConvertible {}
 extension Role: DatabaseValueConvertible {}
 extension RequestState: DatabaseValueConvertible {}
+extension SignOffDecision: DatabaseValueConvertible {}
 extension ReviewKind: DatabaseValueConvertible {}
 extension SelfAssessment: DatabaseValueConvertible {}
 extension MeasureDirection: DatabaseValueConvertible {}

@@ -1,5 +1,5 @@
 -- planwatch schema, version 10.
--- Two records `planwatch serve` needs.
+-- Three records `planwatch serve` needs.
 --
 -- extension_request: an officer asks for a later deadline; it is not the
 -- action's deadline until an inspector agrees it (then a deadline_extension is
@@ -28,6 +28,21 @@ CREATE TABLE extension_request (
 ) STRICT;
 CREATE INDEX extension_request_action ON extension_request(action_id);
 CREATE UNIQUE INDEX extension_request_one_open ON extension_request(action_id) WHERE state = 'requested';
+
+-- completion_signoff: a link inspector accepts an officer's completion, or
+-- queries it with a note; once per completion (the action's completion date
+-- then), so a completion undone and made again is signed off anew. Audited.
+CREATE TABLE completion_signoff (
+    id          INTEGER PRIMARY KEY,
+    action_id   INTEGER NOT NULL REFERENCES action(id) ON DELETE RESTRICT,
+    completed   TEXT NOT NULL CHECK (completed GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(completed, '+0 days') IS completed),
+    decision    TEXT NOT NULL CHECK (decision IN ('accepted', 'queried')),
+    note        TEXT,
+    decided_by  TEXT NOT NULL,
+    decided_at  TEXT NOT NULL,
+    CHECK (decision = 'accepted' OR trim(coalesce(note, '')) <> ''),
+    UNIQUE (action_id, completed)
+) STRICT;
 
 CREATE TABLE web_session (
     secret_hash TEXT PRIMARY KEY CHECK (length(secret_hash) = 64 AND secret_hash NOT GLOB '*[^0-9a-f]*'),
