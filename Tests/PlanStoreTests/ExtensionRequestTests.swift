@@ -128,7 +128,8 @@ struct ExtensionRequestTests {
         #expect(throws: PlanError.refused("the completion of action 1 (dundee-2021/2.1) on 2025-06-01 was already queried by inspector")) {
             try inspector.signOffCompletion(action: "1", .accepted, note: nil)
         }
-        let follow = try store.follow(partnership: "dundee", asOf: ExtensionRequestTests.today, since: nil)
+        // The sign-off is dated the day it was made (the clock's, not the test's fixed day).
+        let follow = try store.follow(partnership: "dundee", asOf: CalendarDate.today(), since: nil)
         #expect(follow.timeline.contains { $0.kind == .signOff && $0.action == "dundee-2021/2.1" })
         #expect(try store.actionDetail("1", asOf: ExtensionRequestTests.today).history.contains { $0.entity == "completion_signoff" })
         #expect(try store.verify().problems.isEmpty)

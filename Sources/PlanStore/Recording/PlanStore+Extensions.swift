@@ -146,7 +146,7 @@ extension PlanStore {
         }
         let signed = try read { db in
             Set(try db.all(Int64.self, sql: """
-                SELECT s.action_id FROM completion_signoff s JOIN action a ON a.id = s.action_id WHERE s.completed = a.completed
+                SELECT s.action_id FROM completion_signoff s JOIN action a ON a.id = s.action_id WHERE s.completed = a.completed_on
                 """))
         }
         return rows.filter { !signed.contains($0.id) }
