@@ -459,3 +459,41 @@ public enum SheetDates {
         return try DateInput.parse(t, today: today)
     }
 }
+
+extension ActionSheet {
+    /// The action plan a file holds, whatever it was saved as: an Excel
+    /// workbook (its first sheet, or `sheet`), a Word document (the first
+    /// table with the plan's headings, or table number `table`, from 1), or
+    /// CSV; told apart by their first bytes, not their names. `import` and
+    /// a return uploaded to `planwatch serve` read files through this one door.
+    public static func read(file data: Data, sheet: String? = nil, table: Int? = nil, today: CalendarDate,
+                            defaultAgency agency: String? = nil) throws -> ActionSheet {
+        switch OfficeFile.kind(of: data) {
+        case .compound:
+            throw PlanError.problems([OfficeFile.compoundProblem])
+        case .archive:
+            if sheet != nil && table != nil { throw PlanError.refused("give --sheet for a workbook or --table for a Word document, not both") }
+            guard OfficeFile.isDocument(data) else {
+                if table != nil { throw PlanError.refused("table: the file is not a Word document (--table names a document's table)") }
+                return try ActionSheet.read(records: try OfficeFile.workbookCells(data, sheet: sheet), today: today, defaultAgency: agency)
+            }
+            if sheet != nil { throw PlanError.refused("sheet: the file is not an Excel workbook (--sheet names a workbook's sheet)") }
+            let tables = try OfficeFile.documentTables(data)
+            guard !tables.isEmpty else { throw PlanError.problems(["the document has no table (an action plan is read from a Word table)"]) }
+            if let table {
+                guard (1...tables.count).contains(table) else {
+                    throw PlanError.invalidValue(field: "table", value: String(table), expected: "a table from 1 to \(tables.count) (the document has \(tables.count))")
+                }
+                return try ActionSheet.read(records: tables[table - 1], today: today, defaultAgency: agency)
+            }
+            guard let plan = tables.first(where: ActionSheet.hasHeader) else {
+                // The first table's own problem names the headings it has.
+                return try ActionSheet.read(records: tables[0], today: today, defaultAgency: agency)
+            }
+            return try ActionSheet.read(records: plan, today: today, defaultAgency: agency)
+        case .other:
+            if sheet != nil || table != nil { throw PlanError.refused("--sheet and --table are for Excel workbooks and Word documents; this file is text") }
+            return try ActionSheet.read(data, today: today, defaultAgency: agency)
+        }
+    }
+}

@@ -56,17 +56,87 @@ public enum WebPages {
                         extra: ["subtitle": "As of \(asOf.iso)"])
     }
 
-    /// A partnership's follow page: its dashboard section, then every action with a link to its page.
-    public static func follow(nav: WebNav, dashboard: Dashboard, actions: [ActionRow], flash: String? = nil) throws -> String {
+    /// The forms a partnership's page offers the account: a linking review (an inspector of it), a reading of one of its
+    /// outcome measures and the upload of a return (an officer of it). Empty lists offer no form.
+    public struct FollowForms: Sendable {
+        public var partnership: String
+        public var today: CalendarDate
+        public var review: Bool
+        public var measures: [OutcomeMeasure]
+        public var inspections: [Inspection]
+
+        public init(partnership: String, today: CalendarDate, review: Bool = false, measures: [OutcomeMeasure] = [],
+                    inspections: [Inspection] = []) {
+            self.partnership = partnership; self.today = today; self.review = review; self.measures = measures; self.inspections = inspections
+        }
+    }
+
+    /// A vocabulary's words as a select's options.
+    static func options<V: Vocabulary>(_ type: V.Type) -> [[String: Any]] {
+        V.allCases.map { ["value": $0.rawValue, "label": $0.rawValue.replacingOccurrences(of: "-", with: " ")] }
+    }
+
+    /// A partnership's follow page: its dashboard section, every action with a link to its page, then the forms its role offers.
+    public static func follow(nav: WebNav, dashboard: Dashboard, actions: [ActionRow], forms: FollowForms? = nil, flash: String? = nil,
+                              problem: String? = nil) throws -> String {
         let panels = dashboard.panels.enumerated().map { HTMLPage.panelContext($1, index: $0, dashboard: dashboard) }
         let rows = actions.map { r -> [String: Any] in
             ["id": r.id, "ref": HTMLPage.clean(r.ref), "title": HTMLPage.clean(r.title), "owner": HTMLPage.clean(r.owner),
              "status": r.status.rawValue, "due": r.due?.iso ?? "none", "rag": r.rag.rawValue]
         }
+        var app: [String: Any] = ["actionList": ["rows": rows]]
+        if let forms {
+            let key = HTMLPage.clean(forms.partnership)
+            var context: [String: Any] = ["key": key, "csrf": nav.csrf, "today": forms.today.iso]
+            if forms.review {
+                context["review"] = ["kinds": options(ReviewKind.self), "confidences": options(Confidence.self),
+                                     "escalations": options(Escalation.self)] as [String: Any]
+            }
+            if !forms.measures.isEmpty {
+                context["reading"] = ["measures": forms.measures.map { ["key": HTMLPage.clean($0.key), "name": HTMLPage.clean($0.name),
+                                                                          "unit": HTMLPage.clean($0.unit)] }]
+            }
+            if !forms.inspections.isEmpty {
+                context["upload"] = ["inspections": forms.inspections.map { ["key": HTMLPage.clean($0.key), "title": HTMLPage.clean($0.title)] }]
+            }
+            app["followForms"] = context
+        }
         let title = dashboard.panels.first.map { "\($0.partnership.name) (\($0.partnership.key))" } ?? "Partnership"
-        return try page(title: title, nav: nav, flash: flash, problem: nil, ["actionList": ["rows": rows]],
+        return try page(title: title, nav: nav, flash: flash, problem: problem, app,
                         extra: ["subtitle": "As of \(dashboard.asOf.iso)",
                                 "dashboard": ["overview": false, "panels": panels, "none": panels.isEmpty] as [String: Any]])
+    }
+
+    /// A return read but not yet recorded: its change list, and the form that records it.
+    public struct ReturnPreview: Sendable {
+        public var partnership: String
+        public var inspection: String
+        public var date: CalendarDate
+        public var fileName: String
+        /// The change list, one line each, as `import --dry-run` prints it.
+        public var lines: [String]
+        public var summary: String
+        /// The file, in base64, carried by the confirmation form so the server keeps nothing between the two requests.
+        public var file: String
+        /// The change list's digest: the confirmation records the return only if it would still make these changes.
+        public var digest: String
+
+        public init(partnership: String, inspection: String, date: CalendarDate, fileName: String, lines: [String], summary: String,
+                    file: String, digest: String) {
+            self.partnership = partnership; self.inspection = inspection; self.date = date; self.fileName = fileName
+            self.lines = lines; self.summary = summary; self.file = file; self.digest = digest
+        }
+    }
+
+    /// The change list of an uploaded return, with the button that records it (and a way back that records nothing).
+    public static func returnPreview(nav: WebNav, _ p: ReturnPreview, problem: String? = nil) throws -> String {
+        let context: [String: Any] = [
+            "partnership": HTMLPage.clean(p.partnership), "inspection": HTMLPage.clean(p.inspection), "date": p.date.iso,
+            "fileName": HTMLPage.clean(p.fileName), "lines": p.lines.map(HTMLPage.clean), "none": p.lines.isEmpty,
+            "summary": HTMLPage.clean(p.summary), "file": p.file, "digest": p.digest, "csrf": nav.csrf,
+        ]
+        return try page(title: "Return for \(p.inspection): check the changes", nav: nav, flash: nil, problem: problem,
+                        ["returnPreview": context])
     }
 
     /// What an action's page shows and offers.
@@ -118,8 +188,8 @@ public enum WebPages {
     }
 
     /// An inspector's queue: requested extensions awaiting a decision, with the forms to agree or refuse each.
-    public static func queue(nav: WebNav, _ items: [PendingExtension], completions: [ActionRow] = [], flash: String? = nil,
-                             problem: String? = nil) throws -> String {
+    public static func queue(nav: WebNav, _ items: [PendingExtension], completions: [ActionRow] = [], reviewsDue: [LinkingRow] = [],
+                             flash: String? = nil, problem: String? = nil) throws -> String {
         let rows = items.map { i -> [String: Any] in
             let r = i.request
             return ["id": r.id, "action": r.action, "reference": HTMLPage.clean(i.reference), "title": HTMLPage.clean(i.title),
@@ -132,7 +202,12 @@ public enum WebPages {
              "partnership": HTMLPage.clean(r.partnership), "owner": HTMLPage.clean(r.owner), "lastUpdate": r.lastUpdate?.iso ?? "none",
              "csrf": nav.csrf, "canDecide": nav.role == .inspector]
         }
+        let reviews = reviewsDue.map { r -> [String: Any] in
+            ["key": HTMLPage.clean(r.partnership), "name": HTMLPage.clean(r.name), "next": r.nextReview?.iso ?? "none set",
+             "overdue": r.followUpOverdue, "last": r.lastReview?.iso ?? "none"]
+        }
         return try page(title: "Awaiting a decision", nav: nav, flash: flash, problem: problem,
-                        ["queue": ["items": rows, "none": rows.isEmpty, "completions": done, "noCompletions": done.isEmpty] as [String: Any]])
+                        ["queue": ["items": rows, "none": rows.isEmpty, "completions": done, "noCompletions": done.isEmpty,
+                                   "reviews": reviews, "noReviews": reviews.isEmpty] as [String: Any]])
     }
 }

@@ -26,6 +26,13 @@ struct APIController: Sendable {
         group.post("extension-requests/:id/decision", use: decideExtension)
         group.post("actions/:id/sign-off", use: signOff)
         group.get("completions/awaiting-sign-off", use: awaitingSignOff)
+        group.get("inspections", use: inspections)
+        group.get("inspections/:key", use: inspection)
+        group.post("inspections/:key/returns", use: uploadReturn)
+        group.get("partnerships/:key/reviews", use: reviews)
+        group.post("partnerships/:key/reviews", use: recordReview)
+        group.get("partnerships/:key/measures", use: measures)
+        group.post("measures/:key/readings", use: recordReading)
     }
 
     /// The store acting as the account: it is the actor of every audit entry, and the command names the route.
@@ -224,12 +231,13 @@ struct APIController: Sendable {
 struct JSONBody {
     /// One field's value: what a form of the API may carry.
     enum Value: Decodable {
-        case string(String), bool(Bool), int(Int), number(Double), null, other
+        case string(String), bool(Bool), int(Int), number(Double), array([Value]), null, other
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if container.decodeNil() { self = .null }
             else if let text = try? container.decode(String.self) { self = .string(text) }
+            else if let items = try? container.decode([Value].self) { self = .array(items) }
             else if let flag = try? container.decode(Bool.self) { self = .bool(flag) }
             else if let whole = try? container.decode(Int.self) { self = .int(whole) }
             else if let number = try? container.decode(Double.self) { self = .number(number) }
@@ -261,6 +269,42 @@ struct JSONBody {
     func requiredString(_ key: String) throws -> String {
         guard let text = try string(key) else { throw Problem(.unprocessableContent, "\(key): a value is required") }
         return text
+    }
+
+    /// A list of names or numbers: `["3", "dundee-2021/1.2"]`, `[3, 4]`, or one string separated by commas.
+    func strings(_ key: String) throws -> [String] {
+        switch object[key] {
+        case nil, .null?: return []
+        case .string(let text)?: return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case .array(let items)?:
+            return try items.map { item in
+                switch item {
+                case .string(let text): return text
+                case .int(let whole): return String(whole)
+                default: throw Problem(.unprocessableContent, "\(key): expected a list of strings or whole numbers")
+                }
+            }
+        default: throw Problem(.unprocessableContent, "\(key): expected a list of strings or whole numbers")
+        }
+    }
+
+    /// A number: `42`, `42.5`, or a string as the CLI takes it (`"42.5%"`, `"1,204"`).
+    func number(_ key: String) throws -> Double? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .int(let whole)?: return Double(whole)
+        case .number(let value)?: return value
+        case .string(let text)?: return try Validation.measureValue(text)
+        default: throw Problem(.unprocessableContent, "\(key): expected a number")
+        }
+    }
+
+    func bool(_ key: String) throws -> Bool {
+        switch object[key] {
+        case nil, .null?: return false
+        case .bool(let flag)?: return flag
+        default: throw Problem(.unprocessableContent, "\(key): expected true or false")
+        }
     }
 
     func int(_ key: String) throws -> Int? {

@@ -10,10 +10,20 @@ import PlanStore
 public struct Problem: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let detail: String
+    /// Every problem of a file refused whole (a return with several bad rows), one line each; `detail` is the first.
+    public let errors: [String]?
 
-    public init(_ status: HTTPResponse.Status, _ detail: String) {
+    public init(_ status: HTTPResponse.Status, _ detail: String, errors: [String]? = nil) {
         self.status = status
         self.detail = Sanitise.line(detail)
+        self.errors = errors.map { $0.map(Sanitise.line) }
+    }
+
+    /// 422 for a file with these problems: the first as the detail (with how many more there are), all as `errors`.
+    static func lines(_ lines: [String]) -> Problem {
+        guard let first = lines.first else { return Problem(.unprocessableContent, "the file could not be read") }
+        let more = lines.count - 1
+        return Problem(.unprocessableContent, first + (more > 0 ? " (and \(more) more problem\(more == 1 ? "" : "s"))" : ""), errors: lines)
     }
 
     struct Body: Encodable {
@@ -22,10 +32,12 @@ public struct Problem: HTTPResponseError, Sendable {
         let status: Int
         let detail: String
         let instance: String?
+        let errors: [String]?
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(type: "about:blank", title: status.reasonPhrase, status: status.code, detail: detail, instance: request.uri.path)
+        let body = Body(type: "about:blank", title: status.reasonPhrase, status: status.code, detail: detail, instance: request.uri.path,
+                        errors: errors)
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"planwatch\"" }

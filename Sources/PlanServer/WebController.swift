@@ -36,6 +36,10 @@ struct WebController: Sendable {
         pages.get("queue", use: queue)
         pages.post("extension-requests/:id/decide", use: postDecision)
         pages.post("actions/:id/sign-off", use: postSignOff)
+        pages.post("partnerships/:key/reviews", use: postReview)
+        pages.post("partnerships/:key/readings", use: postReading)
+        pages.post("partnerships/:key/returns", use: postReturn)
+        pages.post("partnerships/:key/returns/confirm", use: confirmReturn)
     }
 
     // MARK: Logging in
@@ -100,8 +104,8 @@ struct WebController: Sendable {
     }
 
     /// The form of a POST, once its CSRF token is the session's.
-    func checkedForm(_ request: Request, _ context: PlanRequestContext) async throws -> WebForm {
-        let form = try await WebForm.read(request, context: context)
+    func checkedForm(_ request: Request, _ context: PlanRequestContext, limit: Int = 64 << 10) async throws -> WebForm {
+        let form = try await WebForm.read(request, context: context, limit: limit)
         guard let expected = context.csrf, WebForm.same(form["csrf"], expected) else { throw Problem.csrf }
         return form
     }
@@ -121,15 +125,81 @@ struct WebController: Sendable {
 
     @Sendable func follow(_ request: Request, context: PlanRequestContext) async throws -> Response {
         let key = try context.parameters.require("key")
-        _ = try context.require(.read, on: key, entity: "partnership", key: key)
+        let user = try context.require(.read, on: key, entity: "partnership", key: key)
+        return try await followResponse(context, user: user, key: key, flash: WebController.flash(request))
+    }
+
+    /// A partnership's page: its dashboard section, its actions, and the forms the account's role offers there.
+    func followResponse(_ context: PlanRequestContext, user: UserAccount, key: String, status: HTTPResponse.Status = .ok,
+                        flash: String? = nil, problem: String? = nil) async throws -> Response {
         let today = CalendarDate.today()
-        let (dashboard, rows) = try await blocking { [store] in
+        let review = user.access(.recordReview, partnership: key) == .allowed
+        let reading = user.access(.recordReading, partnership: key) == .allowed
+        let upload = user.access(.uploadReturn, partnership: key) == .allowed
+        let (dashboard, rows, forms) = try await blocking { [store] in
             let dashboard = try store.dashboard(partnerships: [key], asOf: today)
             var rows: [ActionRow] = []
             try store.forEachActionRow(ActionFilter(partnership: key), asOf: today) { rows.append($0) }
-            return (dashboard, rows)
+            let forms = WebPages.FollowForms(
+                partnership: key, today: today, review: review,
+                measures: reading ? try store.measures(partnership: key).map(\.measure) : [],
+                inspections: upload ? try store.inspections(partnership: key) : [])
+            return (dashboard, rows, forms)
         }
-        return HTMLResponse.make(try WebPages.follow(nav: try nav(context), dashboard: dashboard, actions: rows))
+        return HTMLResponse.make(try WebPages.follow(nav: try nav(context), dashboard: dashboard, actions: rows, forms: forms,
+                                                     flash: flash, problem: problem), status: status)
+    }
+
+    /// Runs a partnership form's write as the logged-in account, if its role may do `operation` there; on a refusal the
+    /// partnership's page again, with the one line saying why.
+    func partnershipWrite(_ request: Request, _ context: PlanRequestContext, _ operation: PlanOperation, done: String,
+                          form: WebForm? = nil, _ body: @escaping @Sendable (PlanStore, WebForm, String) throws -> Void) async throws -> Response {
+        var checked = form
+        if checked == nil { checked = try await checkedForm(request, context) }
+        guard let form = checked else { throw Problem.csrf }
+        let key = try context.parameters.require("key")
+        let user = try context.require(operation, on: key, entity: "partnership", key: key)
+        let acting = APIController.acting(store, as: user, request, context)
+        do {
+            try await blocking { try body(acting, form, key) }
+        } catch {
+            let problem = Problem.from(error)
+            guard problem.status == .unprocessableContent || problem.status == .conflict else { throw problem }
+            return try await followResponse(context, user: user, key: key, status: problem.status, problem: problem.detail)
+        }
+        return Response.redirect(to: "/partnerships/\(key)?done=\(done)")
+    }
+
+    @Sendable func postReview(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let form = try await checkedForm(request, context)
+        // Escalation is agreed by the same role that agrees plans: checked as its own permission.
+        if form.value("escalation") != nil {
+            let key = try context.parameters.require("key")
+            _ = try context.require(.agreePlan, on: key, entity: "partnership", key: key)
+        }
+        return try await partnershipWrite(request, context, .recordReview, done: "review", form: form) { store, form, key in
+            let today = CalendarDate.today()
+            let review = PlanFile.Review(
+                partnership: key, date: try DateInput.parse(field: "date", try form.required("date"), today: today), inspector: store.actor,
+                kind: try ReviewKind.require(try form.required("kind")), summary: try form.required("summary"),
+                actions: (form.value("actions") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                confidence: try form.value("confidence").map { try Confidence.require($0) },
+                next: try form.value("next").map { try DateInput.parse(field: "next", $0, today: today) })
+            try store.addReview(review, escalation: try form.value("escalation").map { try Escalation.require($0) }, today: today)
+        }
+    }
+
+    @Sendable func postReading(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        try await partnershipWrite(request, context, .recordReading, done: "reading") { store, form, key in
+            let today = CalendarDate.today()
+            let measure = try form.required("measure")
+            // A measure of another partnership is not found here, whoever may record it there.
+            guard (try? store.measure(measure).measure.partnership) == key else { throw PlanError.notFound(entity: "measure", key: measure) }
+            let reading = MeasureReading(measure: measure, date: try DateInput.parse(field: "date", try form.required("date"), today: today),
+                                         value: try Validation.measureValue(try form.required("value")), source: form.value("source"),
+                                         note: form.value("note"), supersedes: form.value("supersede") != nil)
+            try store.addReading(reading, today: today)
+        }
     }
 
     /// The action a route names with all a page shows of it, if the account may do `operation` to it; else 403, or 404 as for a missing one.
@@ -215,11 +285,16 @@ struct WebController: Sendable {
     func queueResponse(_ context: PlanRequestContext, user: UserAccount, status: HTTPResponse.Status = .ok,
                        flash: String? = nil, problem: String? = nil) async throws -> Response {
         let visible = user.readablePartnerships
-        let (items, completions) = try await blocking { [store] in
-            (try store.extensionRequests(partnerships: visible), try store.completionsAwaitingSignOff(partnerships: visible, asOf: CalendarDate.today()))
+        let today = CalendarDate.today()
+        let (items, completions, reviews) = try await blocking { [store] in
+            let horizon = today.adding(days: Thresholds.standard.dueSoonDays)
+            let reviews = user.role == .inspector
+                ? try store.linkingReport(ActionFilter(), asOf: today).filter { (visible?.contains($0.partnership) ?? true) && Reminder.reviewDue($0, horizon: horizon) }
+                : []
+            return (try store.extensionRequests(partnerships: visible), try store.completionsAwaitingSignOff(partnerships: visible, asOf: today), reviews)
         }
-        return HTMLResponse.make(try WebPages.queue(nav: try nav(context), items, completions: completions, flash: flash, problem: problem),
-                                 status: status)
+        return HTMLResponse.make(try WebPages.queue(nav: try nav(context), items, completions: completions, reviewsDue: reviews,
+                                                    flash: flash, problem: problem), status: status)
     }
 
     @Sendable func postSignOff(_ request: Request, context: PlanRequestContext) async throws -> Response {
@@ -276,6 +351,9 @@ struct WebController: Sendable {
         case "refused": return "Extension refused: the deadline stands."
         case "accepted": return "Completion accepted."
         case "queried": return "Completion queried: the officers see the question on the action's page."
+        case "review": return "Linking review recorded."
+        case "reading": return "Outcome reading recorded."
+        case "return": return "Return recorded: every change is in the actions' histories."
         default: return nil
         }
     }
@@ -363,8 +441,8 @@ struct WebForm: Sendable {
         return text
     }
 
-    static func read(_ request: Request, context: PlanRequestContext) async throws -> WebForm {
-        let buffer = try await request.body.collect(upTo: 64 << 10)
+    static func read(_ request: Request, context: PlanRequestContext, limit: Int = 64 << 10) async throws -> WebForm {
+        let buffer = try await request.body.collect(upTo: limit)
         guard let form = parse(String(decoding: buffer.readableBytesView, as: UTF8.self)) else {
             throw Problem(.badRequest, "form: not a valid form submission")
         }

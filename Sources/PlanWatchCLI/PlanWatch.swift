@@ -21,9 +21,9 @@ public struct PlanWatch: ParsableCommand, Sendable {
         version: version,
         subcommands: [
             InitCommand.self, PartnershipCommand.self, QICommand.self, InspectionCommand.self, FindingCommand.self,
-            PlanCommand.self, ActionCommand.self, OwnerCommand.self, UpdateCommand.self, ExtendCommand.self, CompleteCommand.self,
+            PlanCommand.self, ActionCommand.self, OwnerCommand.self, UpdateCommand.self, ExtendCommand.self, ExtensionCommand.self, CompleteCommand.self,
             WithdrawCommand.self, ReviewCommand.self, MeasureCommand.self, ReportCommand.self, FollowCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, CheckpointCommand.self, HistoryCommand.self, UndoCommand.self, BackupCommand.self, RestoreCommand.self,
-            DashboardCommand.self, UserCommand.self, TokenCommand.self, ServeCommand.self, DemoCommand.self,
+            DashboardCommand.self, RemindCommand.self, UserCommand.self, TokenCommand.self, ServeCommand.self, DemoCommand.self,
         ]
     )
 

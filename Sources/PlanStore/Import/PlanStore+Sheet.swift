@@ -12,10 +12,14 @@ extension PlanStore {
     /// matches nothing is a new action (a new area text a new finding; its
     /// progress cell its first update, dated `date`). Actions the sheet leaves
     /// out are reported, never touched. Every problem is reported, each with
-    /// its row.
+    /// its row. `accept`, when given, sees the change list before it is
+    /// committed and may refuse it by throwing (nothing is then written): a
+    /// return confirmed after a preview is recorded only if it still makes
+    /// the changes that were shown.
     @discardableResult
     public func importSheet(_ rows: [SheetRow], inspection: String, date: CalendarDate,
-                            today: CalendarDate, dryRun: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> ReturnReport {
+                            today: CalendarDate, dryRun: Bool = false, progress: ((Int, Int) -> Void)? = nil,
+                            accept: ((ReturnReport) throws -> Void)? = nil) throws -> ReturnReport {
         try Validation.notFuture(date, today: today, field: "date")
         return try write(dryRun: dryRun, bulk: true) { db, audit in
             let iid = try Lookup.inspectionID(db, inspection)
@@ -76,6 +80,7 @@ extension PlanStore {
             }
             if !problems.isEmpty { throw PlanError.rowProblems(problems) }
             report.notInReturn = plan.unclaimed.map { ReturnItem(ref: $0.ref, row: nil, changes: [], status: $0.status) }
+            try accept?(report)
             return report
         }
     }
