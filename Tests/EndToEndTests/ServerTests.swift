@@ -87,7 +87,33 @@ struct ServerTests {
         ("GET", "/api/v1/actions/2", nil, [200, 404, 200, 404, 200, 401, 401]),
         ("GET", "/api/v1/reports/progress", nil, [200, 200, 200, 200, 200, 401, 401]),
         ("POST", "/api/v1/actions/2/updates", "{\"note\": \"Case file audit sample taken\", \"percent\": 55}", [201, 404, 403, 404, 403, 401, 401]),
+        ("GET", "/api/v1/inspections", nil, [200, 200, 200, 200, 200, 401, 401]),
+        ("GET", "/api/v1/inspections/dundee-2021", nil, [200, 404, 200, 404, 200, 401, 401]),
+        ("GET", "/api/v1/inspections?partnership=dundee", nil, [200, 404, 200, 404, 200, 401, 401]),
+        ("GET", "/api/v1/partnerships/dundee/reviews", nil, [200, 404, 200, 404, 200, 401, 401]),
+        ("GET", "/api/v1/partnerships/dundee/measures", nil, [200, 404, 200, 404, 200, 401, 401]),
+        ("POST", "/api/v1/partnerships/dundee/reviews",
+         "{\"kind\": \"meeting\", \"summary\": \"Counselling tender reviewed\", \"date\": \"2026-11-20\", \"actions\": [2], \"next\": \"2027-03-01\"}",
+         [403, 404, 201, 404, 403, 401, 401]),
+        ("POST", "/api/v1/measures/dd-multi-agency-qa/readings", "{\"date\": \"2026-11-15\", \"value\": 62}", [201, 404, 403, 404, 403, 401, 401]),
+        ("POST", "/api/v1/inspections/dundee-2021/returns?dryRun=true&date=2026-11-30", ServerTests.returnCSV, [200, 404, 403, 404, 403, 401, 401]),
+        ("POST", "/api/v1/inspections/dundee-2021/returns?date=2026-11-30", ServerTests.returnCSV, [201, 404, 403, 404, 403, 401, 401]),
+        ("GET", "/api/v1/actions/2/history", nil, [200, 404, 200, 404, 200, 401, 401]),
+        ("POST", "/api/v1/actions/2/extension-requests", "{\"to\": \"2031-06-30\", \"reason\": \"Recruitment delayed\"}",
+         [201, 404, 403, 404, 403, 401, 401]),
+        ("GET", "/api/v1/extension-requests", nil, [200, 200, 200, 200, 200, 401, 401]),
+        ("POST", "/api/v1/extension-requests/1/decision", "{\"decision\": \"agree\"}", [403, 404, 200, 404, 403, 401, 401]),
+        ("POST", "/api/v1/actions/2/completion", "{\"evidence\": \"Audit report to the chief officers\"}", [201, 404, 403, 404, 403, 401, 401]),
+        ("GET", "/api/v1/completions/awaiting-sign-off", nil, [200, 200, 200, 200, 200, 401, 401]),
+        ("POST", "/api/v1/actions/2/sign-off", "{\"decision\": \"query\", \"note\": \"Which audit?\"}", [403, 404, 201, 404, 403, 401, 401]),
     ]
+
+    /// A return of Dundee's plan: a new note on action 2.
+    static let returnCSV: String = """
+        Ref,Action,Lead officer,Lead agency,Timescale,Progress
+        2.1,Commission additional counselling for children at risk,"Head of Service, Education",Dundee City Council,31/03/2024,Tender awarded to two providers
+
+        """
 
     @Test("permission matrix: every role × every route answers as the table says, and nothing is written on any refusal")
     func permissions() async throws {
@@ -120,9 +146,16 @@ struct ServerTests {
         let progress = try await server.request("GET", "/api/v1/reports/progress?asOf=2025-01-31", token: tokens["inspector-p"]).1
         #expect(progress.contains("\"partnership\" : \"dundee\"") && !progress.contains("\"partnership\" : \"glasgow-city\""))
 
-        // The one accepted write names its user, and says it came through the server; the CLI on the same file still works.
+        // The accepted writes name their users, and say they came through the server; the CLI on the same file still works.
         let history = try h.ok(["history", "--format", "csv"])
-        #expect(history.contains("officer-p,serve POST /api/v1/actions/{id}/updates"), "\(history.suffix(400))")
+        for line in ["officer-p,serve POST /api/v1/actions/{id}/updates", "inspector-p,serve POST /api/v1/partnerships/{key}/reviews",
+                     "officer-p,serve POST /api/v1/measures/{key}/readings", "officer-p,serve POST /api/v1/inspections/{key}/returns"] {
+            #expect(history.contains(line), "\(line)")
+        }
+        #expect(try h.ok(["review", "list", "--partnership", "dundee", "--format", "csv"]).contains("2026-11-20,meeting,inspector-p,Counselling tender reviewed,2,"))
+        #expect(try h.ok(["action", "show", "2"]).contains("Tender awarded to two providers"))
+        let inspections = try await server.request("GET", "/api/v1/inspections", token: tokens["officer-q"]).1
+        #expect(inspections.contains("\"glasgow-city\"") && !inspections.contains("\"dundee-2021\""))
         #expect(try h.ok(["update", "2", "--note", "From the command line while the server runs"]).hasPrefix("Updated action 2"))
         #expect(try h.ok(["verify"]).hasPrefix("ok:"))
         #expect(server.stop() == 0)
@@ -150,6 +183,45 @@ struct ServerTests {
         #expect(text.contains(detail), "\(text)")
         let problem = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         #expect((problem?["detail"] as? String)?.contains("\n") == false)
+        #expect(try h.snapshot() == before)
+    }
+
+    static let refusedWrites: [(path: String, body: String, status: Int, detail: String)] = [
+        ("/api/v1/partnerships/dundee/reviews", "{\"kind\": \"chat\", \"summary\": \"x\"}", 422, "kind: 'chat' is not valid"),
+        ("/api/v1/partnerships/dundee/reviews", "{\"kind\": \"meeting\"}", 422, "summary: a value is required"),
+        ("/api/v1/partnerships/dundee/reviews", "{\"kind\": \"meeting\", \"summary\": \"x\", \"actions\": [{}]}", 422,
+         "actions: expected a list of strings or whole numbers"),
+        ("/api/v1/partnerships/dundee/reviews", "{\"kind\": \"meeting\", \"summary\": \"x\", \"actions\": [\"glasgow-city/1\"]}", 422, "glasgow-city/1"),
+        ("/api/v1/partnerships/dundee/reviews", "{\"kind\": \"meeting\", \"summary\": \"x\", \"inspector\": \"someone else\"}", 422,
+         "inspector: not a field here"),
+        ("/api/v1/measures/dd-multi-agency-qa/readings", "{\"date\": \"2026-11-15\", \"value\": \"lots\"}", 422, "value: 'lots' is not valid"),
+        ("/api/v1/measures/dd-multi-agency-qa/readings", "{\"date\": \"2026-09-30\", \"value\": 60}", 422, "already has a reading on 2026-09-30"),
+        ("/api/v1/measures/dd-multi-agency-qa/readings", "{\"value\": 60}", 422, "date: a value is required"),
+        ("/api/v1/measures/gc-help-in-time/readings", "{\"date\": \"2026-11-15\", \"value\": 60}", 404, "no measure 'gc-help-in-time'"),
+        ("/api/v1/inspections/dundee-2021/returns?dryRun=maybe", "Ref,Action\n", 422, "dryRun: expected true or false"),
+        ("/api/v1/inspections/dundee-2021/returns", "", 422, "body: send the return's file"),
+        ("/api/v1/inspections/dundee-2021/returns", "Ref,Action,Lead officer,Lead agency,Timescale,Status\n2.1,x,y,z,31/03/2024,paused\n3.1,x,y,z,31/02/2025,\n",
+         422, "(and 1 more problem)"),
+        ("/api/v1/inspections/glasgow-city/returns", "Ref,Action\n", 404, "no inspection 'glasgow-city'"),
+    ]
+
+    @Test("bad reviews, readings and returns: a problem in one line (a return's every problem listed), nothing written",
+          arguments: 0..<ServerTests.refusedWrites.count)
+    func badWrites(index: Int) async throws {
+        let h = try Harness.seeded()
+        defer { h.cleanUp() }
+        let tokens = try ServerTests.accounts(h)
+        let server = try Server(h)
+        defer { _ = server.stop() }
+        let before = try h.snapshot()
+        let (path, body, status, detail) = ServerTests.refusedWrites[index]
+        let token = path.contains("/reviews") ? tokens["inspector-p"] : tokens["officer-p"]
+        let (code, text) = try await server.request("POST", path, token: token, body: body)
+        #expect(code == status, "\(text)")
+        let problem = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        let line = problem?["detail"] as? String ?? ""
+        #expect(line.contains(detail) && !line.contains("\n"), "\(text)")
+        if detail.contains("more problem") { #expect((problem?["errors"] as? [String])?.count == 2, "\(text)") }
         #expect(try h.snapshot() == before)
     }
 

@@ -57,6 +57,36 @@ final class WebClient: @unchecked Sendable {
                      location: http?.value(forHTTPHeaderField: "Location"), setCookies: raw)
     }
 
+    /// A form with a file, as a browser sends one (multipart/form-data).
+    func upload(_ path: String, fields: [(String, String)], file: (name: String, filename: String, data: Data)?) async throws -> Reply {
+        let boundary = "----planwatch-test-\(UUID().uuidString)"
+        var body = Data()
+        for (name, value) in fields {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        if let file {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+            body.append(file.data)
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = "POST"
+        if !cookies.isEmpty { request.setValue(cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; "), forHTTPHeaderField: "Cookie") }
+        request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        let (data, response) = try await session.data(for: request)
+        let http = response as? HTTPURLResponse
+        return Reply(status: http?.statusCode ?? 0, body: String(decoding: data, as: UTF8.self),
+                     location: http?.value(forHTTPHeaderField: "Location"), setCookies: [])
+    }
+
+    /// The value of a hidden field on a page.
+    static func field(_ page: String, _ name: String) -> String? {
+        guard let range = page.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(page[range.upperBound...].prefix { $0 != "\"" })
+    }
+
     /// The first form token on a page.
     static func csrf(_ page: String) -> String? {
         guard let range = page.range(of: "name=\"csrf\" value=\"") else { return nil }
@@ -103,6 +133,16 @@ struct WebTests {
         ("POST", "/actions/2/complete", [("evidence", "Audit report to the chief officers")], [303, 404, 403, 404, 403, 401]),
         ("POST", "/actions/2/sign-off", [("decision", "query"), ("note", "Which audit? Attach it")], [403, 404, 303, 404, 403, 401]),
         ("GET", "/actions/2", nil, [200, 404, 200, 404, 200, 303]),
+        ("POST", "/partnerships/dundee/reviews", [("date", "2026-11-20"), ("kind", "meeting"), ("summary", "Counselling tender reviewed"),
+                                                  ("actions", "2"), ("next", "2027-03-01")], [403, 404, 303, 404, 403, 401]),
+        ("POST", "/partnerships/dundee/reviews", [("date", "2026-11-21"), ("kind", "progress-review"), ("summary", "Escalated"),
+                                                  ("escalation", "formal-monitoring")], [403, 404, 303, 404, 403, 401]),
+        ("POST", "/partnerships/dundee/readings", [("measure", "dd-multi-agency-qa"), ("date", "2026-11-15"), ("value", "62%")],
+         [303, 404, 403, 404, 403, 401]),
+        // A measure of another partnership is not found through this one's form.
+        ("POST", "/partnerships/dundee/readings", [("measure", "gc-help-in-time"), ("date", "2026-11-15"), ("value", "62")],
+         [404, 404, 403, 404, 403, 401]),
+        ("GET", "/partnerships/dundee", nil, [200, 404, 200, 404, 200, 303]),
     ]
 
     @Test("permission matrix of the pages and forms: every role × every page and form, and nothing written on a refusal")
@@ -142,6 +182,95 @@ struct WebTests {
         #expect(page.contains("queried by inspector-p") && page.contains("Which audit? Attach it"))
         let follow = try h.ok(["follow", "dundee", "--format", "json"])
         #expect(follow.contains("\"kind\" : \"sign-off\"") && follow.contains("queried by inspector-p: Which audit? Attach it"), "\(follow.suffix(800))")
+        // The review is the inspector's, with its next date and the escalation; the reading is the officer's.
+        let reviews = try h.ok(["review", "list", "--partnership", "dundee", "--format", "csv"])
+        #expect(reviews.contains("dundee,2026-11-20,meeting,inspector-p,Counselling tender reviewed,2,,2027-03-01"), "\(reviews)")
+        #expect(try h.ok(["inspection", "show", "dundee-2021"]).contains("formal-monitoring"))
+        #expect(try h.ok(["measure", "show", "dd-multi-agency-qa"]).contains("2026-11-15    62%"))
+        let all = try h.ok(["history", "--format", "csv"])
+        #expect(all.contains("officer-p,serve POST /partnerships/{key}/readings") && all.contains("inspector-p,serve POST /partnerships/{key}/reviews"))
+        // Each role's page offers the forms it may use, and only those.
+        let officerPage = try await clients["officer-p"]!.0.send("GET", "/partnerships/dundee").body
+        let inspectorPage = try await clients["inspector-p"]!.0.send("GET", "/partnerships/dundee").body
+        let adminPage = try await clients["admin"]!.0.send("GET", "/partnerships/dundee").body
+        #expect(officerPage.contains("action=\"/partnerships/dundee/readings\"") && officerPage.contains("action=\"/partnerships/dundee/returns\""))
+        #expect(!officerPage.contains("/partnerships/dundee/reviews"))
+        #expect(inspectorPage.contains("action=\"/partnerships/dundee/reviews\"") && !inspectorPage.contains("/partnerships/dundee/returns"))
+        #expect(!adminPage.contains("<form method=\"post\" action=\"/partnerships/"))
+        #expect(try h.ok(["verify"]).hasPrefix("ok:"))
+    }
+
+    static let returnCSV = Data("""
+        Ref,Action,Lead officer,Lead agency,Timescale,Progress
+        2.1,Commission additional counselling for children at risk,"Head of Service, Education",Dundee City Council,31/03/2024,Tender awarded to two providers
+
+        """.utf8)
+
+    @Test("a return uploaded from the partnership's page: its change list first, recorded only on confirmation, and only if it still makes those changes")
+    func returnUpload() async throws {
+        let h = try Harness.seeded()
+        defer { h.cleanUp() }
+        try WebTests.accounts(h)
+        let server = try Server(h)
+        defer { _ = server.stop() }
+        let officer = WebClient(port: server.port)
+        let csrf = try await officer.logIn("officer-p", WebTests.password)
+        let file = (name: "file", filename: "C:\\Returns\\Return Q3.csv", data: WebTests.returnCSV)
+        let fields = [("csrf", csrf), ("inspection", "dundee-2021"), ("date", "2026-11-30")]
+
+        // Refusals first: none writes anything.
+        var others: [(WebClient, String, Int)] = []
+        for (user, expected) in [("officer-q", 404), ("inspector-p", 403), ("admin", 403)] {
+            let other = WebClient(port: server.port)
+            others.append((other, try await other.logIn(user, WebTests.password), expected))
+        }
+        let before = try h.snapshot()
+        for (other, token, expected) in others {
+            let reply = try await other.upload("/partnerships/dundee/returns", fields: [("csrf", token), ("inspection", "dundee-2021")], file: file)
+            #expect(reply.status == expected, "\(reply.status) \(reply.body.suffix(200))")
+        }
+        #expect(try await WebClient(port: server.port).upload("/partnerships/dundee/returns", fields: fields, file: file).status == 401)
+        #expect(try await officer.upload("/partnerships/dundee/returns", fields: [("csrf", "0" + csrf.dropFirst())] + fields.dropFirst(), file: file).status == 403)
+        let bad: [([(String, String)], (name: String, filename: String, data: Data)?, String)] = [
+            (fields, nil, "file: choose the return&#39;s file"),
+            (fields, (name: "file", filename: "x.csv", data: Data("Ref,Owner\n1,x\n".utf8)), "no action column"),
+            ([("csrf", csrf), ("inspection", "glasgow-city"), ("date", "2026-11-30")], file, "no inspection &#39;glasgow-city&#39;"),
+            ([("csrf", csrf), ("inspection", "dundee-2021"), ("date", "2026-02-30")], file, "date: &#39;2026-02-30&#39; is not a real date"),
+        ]
+        for (form, attached, problem) in bad {
+            let reply = try await officer.upload("/partnerships/dundee/returns", fields: form, file: attached)
+            #expect(reply.status == 422 || reply.status == 404, "\(reply.status) \(reply.body.suffix(300))")
+            #expect(reply.body.contains("class=\"problem\"") && reply.body.contains(problem), "\(problem): \(reply.body.suffix(600))")
+        }
+        #expect(try h.snapshot() == before)
+
+        // The preview: the change list, as import --dry-run prints it, and nothing written yet.
+        let preview = try await officer.upload("/partnerships/dundee/returns", fields: fields, file: file)
+        #expect(preview.status == 200, "\(preview.body.suffix(500))")
+        #expect(preview.body.contains("Return Q3.csv as a return for dundee-2021, dated 2026-11-30: 1 progress update; 0 unchanged; 3 not in this return"))
+        #expect(preview.body.contains("<li>2.1 progress: &quot;Tender awarded to two providers&quot;</li>"), "\(preview.body.suffix(900))")
+        #expect(try h.snapshot() == before)
+        let confirm = ["inspection", "date", "name", "digest", "file"].map { ($0, WebClient.field(preview.body, $0) ?? "") }
+
+        // A confirmation whose change list no longer matches (here, a digest not from any preview) records nothing.
+        let forged = try await officer.send("POST", "/partnerships/dundee/returns/confirm",
+                                            form: [("csrf", csrf)] + confirm.map { $0.0 == "digest" ? ($0.0, String(repeating: "0", count: 64)) : $0 })
+        #expect(forged.status == 409 && forged.body.contains("the plan changed after the preview, so nothing was recorded"))
+        #expect(try h.snapshot() == before)
+
+        // Confirmed: recorded, under the officer's name, through the server.
+        let done = try await officer.send("POST", "/partnerships/dundee/returns/confirm", form: [("csrf", csrf)] + confirm)
+        #expect(done.status == 303 && done.location == "/partnerships/dundee?done=return", "\(done.status) \(done.body.suffix(300))")
+        let history = try h.ok(["history", "2", "--format", "csv"])
+        #expect(history.contains("officer-p,serve POST /partnerships/{key}/returns/confirm"), "\(history.suffix(500))")
+        #expect(try h.ok(["action", "show", "2"]).contains("Tender awarded to two providers"))
+
+        // The same confirmation again: the plan has changed since (the note is recorded), so nothing more is.
+        let after = try h.snapshot()
+        let again = try await officer.send("POST", "/partnerships/dundee/returns/confirm", form: [("csrf", csrf)] + confirm)
+        #expect(again.status == 409 && again.body.contains("The return changes nothing") == false && again.body.contains("0 progress updates") == false)
+        #expect(again.body.contains("nothing new; 1 unchanged; 3 not in this return"), "\(again.body.suffix(600))")
+        #expect(try h.snapshot() == after)
         #expect(try h.ok(["verify"]).hasPrefix("ok:"))
     }
 
