@@ -127,7 +127,13 @@ def main():
             server.wait(timeout=60)
             stop.set()
         else:
-            time.sleep(args.seconds)
+            # Halfway through, a backup of the live file, as docs/server.md tells an operator to take one.
+            time.sleep(args.seconds / 2)
+            backup_path = os.path.join(work, "live-backup.sqlite")
+            backup_began = time.perf_counter()
+            backup = subprocess.run([binary, "backup", backup_path], capture_output=True, text=True, env={**os.environ, "PLANWATCH_DB": db})
+            backup_seconds = time.perf_counter() - backup_began
+            time.sleep(max(0, args.seconds / 2 - backup_seconds))
             stop.set()
         for t in threads:
             t.join(timeout=60)
@@ -157,10 +163,19 @@ def main():
             problems.append(f"verify failed: {verify.stdout.strip()} {verify.stderr.strip()}")
         if not accepted:
             problems.append("no update was accepted")
+        backed_up = None
+        if args.sigterm_after is None:
+            checked = subprocess.run([binary, "verify"], capture_output=True, text=True, env={**os.environ, "PLANWATCH_DB": backup_path})
+            if backup.returncode != 0 or not checked.stdout.startswith("ok:"):
+                problems.append(f"the backup taken during the burst failed: {backup.stderr.strip()} {checked.stdout.strip()} {checked.stderr.strip()}")
+            else:
+                with sqlite3.connect(f"file:{backup_path}?mode=ro", uri=True) as connection:
+                    backed_up = connection.execute("SELECT count(*) FROM progress_update WHERE note LIKE 'load c%'").fetchone()[0]
         latencies = [r[2] for r in accepted]
         summary = {"clients": args.clients, "seconds": round(elapsed, 1), "accepted": len(accepted), "stored": len(stored),
                    "throughput": round(len(accepted) / elapsed, 1), "p50_ms": round(percentile(latencies, 50) * 1000, 1),
-                   "p99_ms": round(percentile(latencies, 99) * 1000, 1), "cut_by_sigterm": sum(r[1] is None for r in results)}
+                   "p99_ms": round(percentile(latencies, 99) * 1000, 1), "cut_by_sigterm": sum(r[1] is None for r in results),
+                   "backup_during": backed_up}
         print(json.dumps(summary))
         for p in problems:
             print(p, file=sys.stderr)

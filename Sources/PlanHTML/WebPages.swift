@@ -64,10 +64,13 @@ public enum WebPages {
         public var review: Bool
         public var measures: [OutcomeMeasure]
         public var inspections: [Inspection]
+        /// Inspections whose plan is submitted and awaits agreement (an inspector of it may agree each).
+        public var plansToAgree: [String]
 
         public init(partnership: String, today: CalendarDate, review: Bool = false, measures: [OutcomeMeasure] = [],
-                    inspections: [Inspection] = []) {
+                    inspections: [Inspection] = [], plansToAgree: [String] = []) {
             self.partnership = partnership; self.today = today; self.review = review; self.measures = measures; self.inspections = inspections
+            self.plansToAgree = plansToAgree
         }
     }
 
@@ -95,6 +98,9 @@ public enum WebPages {
             if !forms.measures.isEmpty {
                 context["reading"] = ["measures": forms.measures.map { ["key": HTMLPage.clean($0.key), "name": HTMLPage.clean($0.name),
                                                                           "unit": HTMLPage.clean($0.unit)] }]
+            }
+            if !forms.plansToAgree.isEmpty {
+                context["agree"] = ["plans": forms.plansToAgree.map { ["inspection": HTMLPage.clean($0)] }]
             }
             if !forms.inspections.isEmpty {
                 context["upload"] = ["inspections": forms.inspections.map { ["key": HTMLPage.clean($0.key), "title": HTMLPage.clean($0.title)] }]

@@ -35,6 +35,22 @@ extension APIController {
         return try JSONResponse.make(detail)
     }
 
+    /// `{"date"?}`: an inspector of the partnership agrees its submitted plan, as the account.
+    @Sendable func agreePlan(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        let today = CalendarDate.today()
+        let key = try context.parameters.require("key")
+        let partnership = try await owner("inspection", key) { [store] in try store.inspectionDetail(key).inspection.partnership }
+        let user = try context.require(.agreePlan, on: partnership, entity: "inspection", key: key)
+        let body = try await JSONBody.read(request, context: context, allowed: ["date"])
+        let date = try body.string("date").map { try DateInput.parse(field: "date", $0, today: today) } ?? today
+        let acting = APIController.acting(store, as: user, request, context)
+        let plan = try await blocking { () throws -> ActionPlan? in
+            try PlanAgreement.agree(key, on: date, store: acting, today: today)
+            return try acting.inspectionDetail(key).plan
+        }
+        return try JSONResponse.make(plan, status: .created)
+    }
+
     @Sendable func reviews(_ request: Request, context: PlanRequestContext) async throws -> Response {
         let key = try context.parameters.require("key")
         _ = try context.require(.read, on: key, entity: "partnership", key: key)
@@ -116,6 +132,14 @@ extension APIController {
             try ReturnUpload.record(data, into: key, date: date, store: acting, today: today, dryRun: dryRun, sheet: sheetName, table: table)
         }
         return try JSONResponse.make(ReturnJSON(report, dryRun: dryRun), status: dryRun ? .ok : .created)
+    }
+}
+
+/// A plan agreed through the server: by the account, on a day not in the future.
+enum PlanAgreement {
+    static func agree(_ inspection: String, on date: CalendarDate, store: PlanStore, today: CalendarDate) throws {
+        try Validation.notFuture(date, today: today, field: "date")
+        try store.agreePlan(inspection: inspection, on: date, by: store.actor)
     }
 }
 

@@ -29,6 +29,7 @@ struct APIController: Sendable {
         group.get("inspections", use: inspections)
         group.get("inspections/:key", use: inspection)
         group.post("inspections/:key/returns", use: uploadReturn)
+        group.post("inspections/:key/plan/agreement", use: agreePlan)
         group.get("partnerships/:key/reviews", use: reviews)
         group.post("partnerships/:key/reviews", use: recordReview)
         group.get("partnerships/:key/measures", use: measures)

@@ -37,6 +37,7 @@ struct WebController: Sendable {
         pages.post("extension-requests/:id/decide", use: postDecision)
         pages.post("actions/:id/sign-off", use: postSignOff)
         pages.post("partnerships/:key/reviews", use: postReview)
+        pages.post("partnerships/:key/plan-agreement", use: postPlanAgreement)
         pages.post("partnerships/:key/readings", use: postReading)
         pages.post("partnerships/:key/returns", use: postReturn)
         pages.post("partnerships/:key/returns/confirm", use: confirmReturn)
@@ -136,6 +137,7 @@ struct WebController: Sendable {
         let review = user.access(.recordReview, partnership: key) == .allowed
         let reading = user.access(.recordReading, partnership: key) == .allowed
         let upload = user.access(.uploadReturn, partnership: key) == .allowed
+        let agree = user.access(.agreePlan, partnership: key) == .allowed
         let (dashboard, rows, forms) = try await blocking { [store] in
             let dashboard = try store.dashboard(partnerships: [key], asOf: today)
             var rows: [ActionRow] = []
@@ -143,7 +145,8 @@ struct WebController: Sendable {
             let forms = WebPages.FollowForms(
                 partnership: key, today: today, review: review,
                 measures: reading ? try store.measures(partnership: key).map(\.measure) : [],
-                inspections: upload ? try store.inspections(partnership: key) : [])
+                inspections: upload ? try store.inspections(partnership: key) : [],
+                plansToAgree: agree ? try store.inspections(partnership: key).map(\.key).filter { try store.inspectionDetail($0).plan?.status == .submitted } : [])
             return (dashboard, rows, forms)
         }
         return HTMLResponse.make(try WebPages.follow(nav: try nav(context), dashboard: dashboard, actions: rows, forms: forms,
@@ -186,6 +189,17 @@ struct WebController: Sendable {
                 confidence: try form.value("confidence").map { try Confidence.require($0) },
                 next: try form.value("next").map { try DateInput.parse(field: "next", $0, today: today) })
             try store.addReview(review, escalation: try form.value("escalation").map { try Escalation.require($0) }, today: today)
+        }
+    }
+
+    @Sendable func postPlanAgreement(_ request: Request, context: PlanRequestContext) async throws -> Response {
+        try await partnershipWrite(request, context, .agreePlan, done: "plan") { store, form, key in
+            let inspection = try form.required("inspection")
+            guard (try? store.inspectionDetail(inspection).inspection.partnership) == key else {
+                throw PlanError.notFound(entity: "inspection", key: inspection)
+            }
+            let today = CalendarDate.today()
+            try PlanAgreement.agree(inspection, on: try DateInput.parse(field: "date", try form.required("date"), today: today), store: store, today: today)
         }
     }
 
@@ -352,6 +366,7 @@ struct WebController: Sendable {
         case "accepted": return "Completion accepted."
         case "queried": return "Completion queried: the officers see the question on the action's page."
         case "review": return "Linking review recorded."
+        case "plan": return "Plan agreed."
         case "reading": return "Outcome reading recorded."
         case "return": return "Return recorded: every change is in the actions' histories."
         default: return nil

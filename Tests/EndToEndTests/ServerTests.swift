@@ -78,6 +78,13 @@ struct ServerTests {
 
     static let roles = ["officer-p", "officer-q", "inspector-p", "inspector-q", "admin", "anonymous", "revoked"]
 
+    /// A later inspection of Dundee whose plan is submitted and awaits an inspector's agreement.
+    static func submittedPlan(_ h: Harness) throws {
+        try h.ok(["inspection", "add", "dundee-2026", "--partnership", "dundee", "--title", "Services for children at risk of harm",
+                  "--published", "2026-06-01"])
+        try h.ok(["plan", "submit", "dundee-2026", "--date", "2026-07-01"])
+    }
+
     /// Route → expected status for each role, in `roles` order. Action 2 and partnership dundee are P's.
     static let matrix: [(method: String, path: String, body: String?, expected: [Int])] = [
         ("GET", "/api/v1/me", nil, [200, 200, 200, 200, 200, 401, 401]),
@@ -106,6 +113,7 @@ struct ServerTests {
         ("POST", "/api/v1/actions/2/completion", "{\"evidence\": \"Audit report to the chief officers\"}", [201, 404, 403, 404, 403, 401, 401]),
         ("GET", "/api/v1/completions/awaiting-sign-off", nil, [200, 200, 200, 200, 200, 401, 401]),
         ("POST", "/api/v1/actions/2/sign-off", "{\"decision\": \"query\", \"note\": \"Which audit?\"}", [403, 404, 201, 404, 403, 401, 401]),
+        ("POST", "/api/v1/inspections/dundee-2026/plan/agreement", "{\"date\": \"2026-07-20\"}", [403, 404, 201, 404, 403, 401, 401]),
     ]
 
     /// A return of Dundee's plan: a new note on action 2.
@@ -120,6 +128,7 @@ struct ServerTests {
         let h = try Harness.seeded()
         defer { h.cleanUp() }
         let tokens = try ServerTests.accounts(h)
+        try ServerTests.submittedPlan(h)
         let server = try Server(h)
         defer { _ = server.stop() }
         for route in ServerTests.matrix {
@@ -154,6 +163,7 @@ struct ServerTests {
         }
         #expect(try h.ok(["review", "list", "--partnership", "dundee", "--format", "csv"]).contains("2026-11-20,meeting,inspector-p,Counselling tender reviewed,2,"))
         #expect(try h.ok(["action", "show", "2"]).contains("Tender awarded to two providers"))
+        #expect(try h.ok(["inspection", "show", "dundee-2026", "--format", "json"]).contains("\"agreedBy\" : \"inspector-p\""))
         let inspections = try await server.request("GET", "/api/v1/inspections", token: tokens["officer-q"]).1
         #expect(inspections.contains("\"glasgow-city\"") && !inspections.contains("\"dundee-2021\""))
         #expect(try h.ok(["update", "2", "--note", "From the command line while the server runs"]).hasPrefix("Updated action 2"))
