@@ -19,6 +19,7 @@ struct APIController: Sendable {
         group.get("actions/:id", use: action)
         group.post("actions/:id/updates", use: recordUpdate)
         group.get("reports/progress", use: progress)
+        group.get("reports/:name", use: report)
         group.post("actions/:id/completion", use: recordCompletion)
         group.get("actions/:id/history", use: history)
         group.post("actions/:id/extension-requests", use: requestExtension)

@@ -95,6 +95,14 @@ struct ServerTests {
         ("GET", "/api/v1/reports/progress", nil, [200, 200, 200, 200, 200, 401, 401]),
         ("POST", "/api/v1/actions/2/updates", "{\"note\": \"Case file audit sample taken\", \"percent\": 55}", [201, 404, 403, 404, 403, 401, 401]),
         ("GET", "/api/v1/inspections", nil, [200, 200, 200, 200, 200, 401, 401]),
+        ("GET", "/api/v1/reports/overdue?asOf=2025-01-31", nil, [200, 200, 200, 200, 200, 401, 401]),
+        ("GET", "/api/v1/reports/overdue?partnership=dundee", nil, [200, 404, 200, 404, 200, 401, 401]),
+        ("GET", "/api/v1/reports/due-soon?inspection=dundee-2021&within=60", nil, [200, 404, 200, 404, 200, 401, 401]),
+        ("GET", "/api/v1/reports/stale?days=30", nil, [200, 200, 200, 200, 200, 401, 401]),
+        ("GET", "/api/v1/reports/owners", nil, [200, 200, 200, 200, 200, 401, 401]),
+        ("GET", "/api/v1/reports/linking", nil, [200, 200, 200, 200, 200, 401, 401]),
+        ("GET", "/api/v1/reports/outcomes?partnership=dundee", nil, [200, 404, 200, 404, 200, 401, 401]),
+        ("GET", "/api/v1/reports/burndown", nil, [404, 404, 404, 404, 404, 401, 401]),
         ("GET", "/api/v1/inspections/dundee-2021", nil, [200, 404, 200, 404, 200, 401, 401]),
         ("GET", "/api/v1/inspections?partnership=dundee", nil, [200, 404, 200, 404, 200, 401, 401]),
         ("GET", "/api/v1/partnerships/dundee/reviews", nil, [200, 404, 200, 404, 200, 401, 401]),
@@ -164,6 +172,13 @@ struct ServerTests {
         #expect(try h.ok(["review", "list", "--partnership", "dundee", "--format", "csv"]).contains("2026-11-20,meeting,inspector-p,Counselling tender reviewed,2,"))
         #expect(try h.ok(["action", "show", "2"]).contains("Tender awarded to two providers"))
         #expect(try h.ok(["inspection", "show", "dundee-2026", "--format", "json"]).contains("\"agreedBy\" : \"inspector-p\""))
+        // Each report is the CLI's, narrowed to the account's partnerships.
+        let overdue = try await server.request("GET", "/api/v1/reports/overdue?asOf=2025-01-31", token: tokens["officer-p"]).1
+        let cli = try h.ok(["report", "overdue", "--partnership", "dundee", "--as-of", "2025-01-31", "--format", "csv"])
+        #expect(overdue.components(separatedBy: "\"partnership\" : ").count - 1 == cli.split(separator: "\r\n").count - 1, "\(overdue)")
+        #expect(!overdue.contains("glasgow-city"))
+        let linking = try await server.request("GET", "/api/v1/reports/linking", token: tokens["inspector-q"]).1
+        #expect(linking.contains("\"partnership\" : \"glasgow-city\"") && !linking.contains("\"dundee\""))
         let inspections = try await server.request("GET", "/api/v1/inspections", token: tokens["officer-q"]).1
         #expect(inspections.contains("\"glasgow-city\"") && !inspections.contains("\"dundee-2021\""))
         #expect(try h.ok(["update", "2", "--note", "From the command line while the server runs"]).hasPrefix("Updated action 2"))
@@ -213,9 +228,13 @@ struct ServerTests {
         ("/api/v1/inspections/dundee-2021/returns", "Ref,Action,Lead officer,Lead agency,Timescale,Status\n2.1,x,y,z,31/03/2024,paused\n3.1,x,y,z,31/02/2025,\n",
          422, "(and 1 more problem)"),
         ("/api/v1/inspections/glasgow-city/returns", "Ref,Action\n", 404, "no inspection 'glasgow-city'"),
+        ("GET /api/v1/reports/due-soon?within=soon", "", 422, "within: expected a whole number of days"),
+        ("GET /api/v1/reports/stale?days=99999", "", 422, "days: '99999' is not valid"),
+        ("GET /api/v1/reports/overdue?inspection=glasgow-city", "", 404, "no inspection 'glasgow-city'"),
+        ("GET /api/v1/reports/overdue?asOf=2025-02-30", "", 422, "asOf: '2025-02-30' is not a real date"),
     ]
 
-    @Test("bad reviews, readings and returns: a problem in one line (a return's every problem listed), nothing written",
+    @Test("bad reviews, readings, returns and report queries: a problem in one line (a return's every problem listed), nothing written",
           arguments: 0..<ServerTests.refusedWrites.count)
     func badWrites(index: Int) async throws {
         let h = try Harness.seeded()
@@ -224,9 +243,11 @@ struct ServerTests {
         let server = try Server(h)
         defer { _ = server.stop() }
         let before = try h.snapshot()
-        let (path, body, status, detail) = ServerTests.refusedWrites[index]
+        let (route, body, status, detail) = ServerTests.refusedWrites[index]
+        let method = route.hasPrefix("GET ") ? "GET" : "POST"
+        let path = method == "GET" ? String(route.dropFirst(4)) : route
         let token = path.contains("/reviews") ? tokens["inspector-p"] : tokens["officer-p"]
-        let (code, text) = try await server.request("POST", path, token: token, body: body)
+        let (code, text) = try await server.request(method, path, token: token, body: method == "GET" ? nil : body)
         #expect(code == status, "\(text)")
         let problem = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         let line = problem?["detail"] as? String ?? ""
