@@ -20,6 +20,11 @@ struct APIController: Sendable {
         group.post("actions/:id/updates", use: recordUpdate)
         group.get("reports/progress", use: progress)
         group.get("reports/:name", use: report)
+        group.get("users", use: users)
+        group.post("users", use: addUser)
+        group.post("users/:name/state", use: setUserState)
+        group.post("partnerships", use: addPartnership)
+        group.post("inspections", use: addInspection)
         group.post("actions/:id/completion", use: recordCompletion)
         group.get("actions/:id/history", use: history)
         group.post("actions/:id/extension-requests", use: requestExtension)
@@ -69,8 +74,15 @@ struct APIController: Sendable {
         let key = try context.parameters.require("key")
         _ = try context.require(.read, on: key, entity: "partnership", key: key)
         let asOf = try APIController.asOf(request)
-        var filter = ActionFilter(partnership: key)
-        if let status = request.uri.queryParameters.get("status") { filter.status = try ActionStatus.require(status) }
+        let query = request.uri.queryParameters
+        var filter = ActionFilter(partnership: key, owner: query.get("owner"), agency: query.get("agency"))
+        if let status = query.get("status") { filter.status = try ActionStatus.require(status) }
+        if let inspection = query.get("inspection") {
+            // Only this partnership's inspections: another's is not found, as a missing one is.
+            let owner = try await owner("inspection", inspection) { [store] in try store.inspectionDetail(inspection).inspection.partnership }
+            guard owner == key else { throw Problem.notFound("inspection", inspection) }
+            filter.inspection = inspection
+        }
         // An unknown key is a 404, not an empty list: the filter's own lookup refuses it.
         let rows = try await blocking { [store, filter] in
             var rows: [ActionRow] = []

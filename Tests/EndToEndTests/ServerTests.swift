@@ -122,6 +122,16 @@ struct ServerTests {
         ("GET", "/api/v1/completions/awaiting-sign-off", nil, [200, 200, 200, 200, 200, 401, 401]),
         ("POST", "/api/v1/actions/2/sign-off", "{\"decision\": \"query\", \"note\": \"Which audit?\"}", [403, 404, 201, 404, 403, 401, 401]),
         ("POST", "/api/v1/inspections/dundee-2026/plan/agreement", "{\"date\": \"2026-07-20\"}", [403, 404, 201, 404, 403, 401, 401]),
+        ("GET", "/api/v1/partnerships/dundee/actions?inspection=dundee-2021&owner=education&asOf=2025-01-31", nil, [200, 404, 200, 404, 200, 401, 401]),
+        ("GET", "/api/v1/partnerships/dundee/actions?inspection=glasgow-city", nil, [404, 404, 404, 404, 404, 401, 401]),
+        // An admin's: accounts, partnerships, inspections.
+        ("GET", "/api/v1/users", nil, [403, 403, 403, 403, 200, 401, 401]),
+        ("POST", "/api/v1/partnerships", "{\"key\": \"angus\", \"name\": \"Angus\", \"council\": \"Angus Council\"}", [403, 403, 403, 403, 201, 401, 401]),
+        ("POST", "/api/v1/inspections", "{\"key\": \"angus-2026\", \"partnership\": \"angus\", \"title\": \"Services for children at risk of harm\", \"published\": \"2026-09-01\"}",
+         [403, 403, 403, 403, 201, 401, 401]),
+        ("POST", "/api/v1/users", "{\"name\": \"o.angus\", \"email\": \"o@angus.gov.uk\", \"role\": \"officer\", \"partnerships\": [\"angus\"], \"password\": \"a long enough passphrase\"}",
+         [403, 403, 403, 403, 201, 401, 401]),
+        ("POST", "/api/v1/users/o.angus/state", "{\"disabled\": true}", [403, 403, 403, 403, 200, 401, 401]),
     ]
 
     /// A return of Dundee's plan: a new note on action 2.
@@ -179,6 +189,15 @@ struct ServerTests {
         #expect(!overdue.contains("glasgow-city"))
         let linking = try await server.request("GET", "/api/v1/reports/linking", token: tokens["inspector-q"]).1
         #expect(linking.contains("\"partnership\" : \"glasgow-city\"") && !linking.contains("\"dundee\""))
+        // The admin's changes: audited under the admin's name; the new account's password works, and it is disabled as asked.
+        for line in ["admin,serve POST /api/v1/partnerships", "admin,serve POST /api/v1/inspections", "admin,serve POST /api/v1/users"] {
+            #expect(history.contains(line), "\(line)")
+        }
+        #expect(try h.ok(["inspection", "show", "angus-2026", "--format", "json"]).contains("\"planDue\" : \"2026-10-13\""))
+        #expect(try h.ok(["user", "list", "--format", "csv"]).contains("o.angus,o@angus.gov.uk,officer,angus,set "))
+        #expect(try h.ok(["user", "list", "--format", "csv"]).contains(",disabled"))
+        let filtered = try await server.request("GET", "/api/v1/partnerships/dundee/actions?owner=education&asOf=2025-01-31", token: tokens["officer-p"]).1
+        #expect(filtered.contains("\"owner\" : \"Head of Service, Education\"") && !filtered.contains("Child Protection\""), "\(filtered)")
         let inspections = try await server.request("GET", "/api/v1/inspections", token: tokens["officer-q"]).1
         #expect(inspections.contains("\"glasgow-city\"") && !inspections.contains("\"dundee-2021\""))
         #expect(try h.ok(["update", "2", "--note", "From the command line while the server runs"]).hasPrefix("Updated action 2"))
@@ -228,6 +247,19 @@ struct ServerTests {
         ("/api/v1/inspections/dundee-2021/returns", "Ref,Action,Lead officer,Lead agency,Timescale,Status\n2.1,x,y,z,31/03/2024,paused\n3.1,x,y,z,31/02/2025,\n",
          422, "(and 1 more problem)"),
         ("/api/v1/inspections/glasgow-city/returns", "Ref,Action\n", 404, "no inspection 'glasgow-city'"),
+        ("ADMIN /api/v1/users", "{\"name\": \"B\", \"email\": \"b@x.org\", \"role\": \"officer\", \"partnerships\": [\"dundee\"]}", 422, "user: 'B' is not valid"),
+        ("ADMIN /api/v1/users", "{\"name\": \"b\", \"email\": \"b@x.org\", \"role\": \"boss\"}", 422, "role: 'boss' is not valid"),
+        ("ADMIN /api/v1/users", "{\"name\": \"b\", \"email\": \"b@x.org\", \"role\": \"officer\", \"partnerships\": [\"dundee\"], \"password\": \"short\"}", 422,
+         "password: at least 12 characters"),
+        ("ADMIN /api/v1/users", "{\"name\": \"officer-p\", \"email\": \"b@x.org\", \"role\": \"officer\", \"partnerships\": [\"dundee\"]}", 409,
+         "user 'officer-p' already exists"),
+        ("ADMIN /api/v1/users/nobody/state", "{\"disabled\": true}", 404, "no user 'nobody'"),
+        ("ADMIN /api/v1/users/officer-p/state", "{\"disabled\": \"yes\"}", 422, "disabled: expected true or false"),
+        ("ADMIN /api/v1/partnerships", "{\"key\": \"Angus Council\", \"name\": \"Angus\"}", 422, "partnership key: 'Angus Council' is not valid"),
+        ("ADMIN /api/v1/partnerships", "{\"key\": \"dundee\", \"name\": \"Dundee\"}", 409, "partnership 'dundee' already exists"),
+        ("ADMIN /api/v1/inspections", "{\"key\": \"x-1\", \"partnership\": \"nowhere\", \"title\": \"t\"}", 404, "no partnership 'nowhere'"),
+        ("ADMIN /api/v1/inspections", "{\"key\": \"x-1\", \"partnership\": \"dundee\", \"title\": \"t\", \"published\": \"2026-02-30\"}", 422,
+         "published: '2026-02-30' is not a real date"),
         ("GET /api/v1/reports/due-soon?within=soon", "", 422, "within: expected a whole number of days"),
         ("GET /api/v1/reports/stale?days=99999", "", 422, "days: '99999' is not valid"),
         ("GET /api/v1/reports/overdue?inspection=glasgow-city", "", 404, "no inspection 'glasgow-city'"),
@@ -245,8 +277,8 @@ struct ServerTests {
         let before = try h.snapshot()
         let (route, body, status, detail) = ServerTests.refusedWrites[index]
         let method = route.hasPrefix("GET ") ? "GET" : "POST"
-        let path = method == "GET" ? String(route.dropFirst(4)) : route
-        let token = path.contains("/reviews") ? tokens["inspector-p"] : tokens["officer-p"]
+        let path = route.hasPrefix("GET ") ? String(route.dropFirst(4)) : route.hasPrefix("ADMIN ") ? String(route.dropFirst(6)) : route
+        let token = route.hasPrefix("ADMIN ") ? tokens["admin"] : path.contains("/reviews") ? tokens["inspector-p"] : tokens["officer-p"]
         let (code, text) = try await server.request(method, path, token: token, body: method == "GET" ? nil : body)
         #expect(code == status, "\(text)")
         let problem = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
@@ -282,7 +314,7 @@ struct ServerTests {
         defer { _ = server.stop() }
         let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("docs/openapi.yaml").path
-        for role in ["officer-p", "inspector-p"] {
+        for role in ["officer-p", "inspector-p", "admin"] {
             let result = try OutsideTool.run("st", [
                 "run", spec, "--url", "http://127.0.0.1:\(server.port)", "-H", "Authorization: Bearer \(tokens[role] ?? "")",
                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
