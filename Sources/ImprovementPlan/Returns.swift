@@ -14,6 +14,9 @@ public enum ReturnChange: Hashable, Sendable {
     case percent(from: Int, to: Int)
     /// A later timescale: a deadline extension.
     case extended(from: CalendarDate, to: CalendarDate)
+    /// A later timescale in a return uploaded to `planwatch serve` by an officer: a requested extension,
+    /// the deadline unchanged until a link inspector agrees it.
+    case extensionRequested(from: CalendarDate, to: CalendarDate)
     case selfAssessment(from: SelfAssessment?, to: SelfAssessment)
     /// A correction of the action's own words: field name (as `action edit`
     /// names it), before and after.
@@ -58,6 +61,7 @@ public struct ReturnReport: Hashable, Sendable {
                 case .added: counts.newActions += 1
                 case .newFinding: counts.newFindings += 1
                 case .extended: counts.extensions += 1
+                case .extensionRequested: counts.extensionRequests += 1
                 case .edited, .selfAssessment: edited = true
                 case .progress, .status, .percent: break
                 }
@@ -78,6 +82,8 @@ public struct ReturnCounts: Hashable, Sendable, Codable {
     /// Progress updates, status changes and completions (one per action).
     public var updates = 0
     public var extensions = 0
+    /// Later timescales asked of the link inspector (returns through the server); encoded only when there are some.
+    public var extensionRequests = 0
     /// Actions whose words or self-assessment changed.
     public var edited = 0
     public var unchanged = 0
@@ -85,7 +91,27 @@ public struct ReturnCounts: Hashable, Sendable, Codable {
 
     public init() {}
 
-    public var changed: Int { newActions + newFindings + updates + extensions + edited }
+    public var changed: Int { newActions + newFindings + updates + extensions + extensionRequests + edited }
+
+    enum CodingKeys: String, CodingKey { case newActions, newFindings, updates, extensions, extensionRequests, edited, unchanged, notInReturn }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        newActions = try c.decode(Int.self, forKey: .newActions); newFindings = try c.decode(Int.self, forKey: .newFindings)
+        updates = try c.decode(Int.self, forKey: .updates); extensions = try c.decode(Int.self, forKey: .extensions)
+        extensionRequests = try c.decodeIfPresent(Int.self, forKey: .extensionRequests) ?? 0
+        edited = try c.decode(Int.self, forKey: .edited); unchanged = try c.decode(Int.self, forKey: .unchanged)
+        notInReturn = try c.decode(Int.self, forKey: .notInReturn)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(newActions, forKey: .newActions); try c.encode(newFindings, forKey: .newFindings)
+        try c.encode(updates, forKey: .updates); try c.encode(extensions, forKey: .extensions)
+        // Only a return through the server asks for extensions: the CLI's JSON stays as it was.
+        if extensionRequests > 0 { try c.encode(extensionRequests, forKey: .extensionRequests) }
+        try c.encode(edited, forKey: .edited); try c.encode(unchanged, forKey: .unchanged); try c.encode(notInReturn, forKey: .notInReturn)
+    }
 }
 
 extension ReturnChange {

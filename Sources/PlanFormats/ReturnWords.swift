@@ -25,6 +25,7 @@ public enum ReturnWords {
         case let .status(from, to): return "status \(from.rawValue) → \(to.rawValue)"
         case let .percent(from, to): return "percent \(from) → \(to)"
         case let .extended(from, to): return "deadline \(from) → \(to) (extension)"
+        case let .extensionRequested(from, to): return "deadline \(from) → \(to) (extension requested: the deadline stands until an inspector agrees it)"
         case let .selfAssessment(from, to): return "self-assessed RAG \(from?.rawValue ?? "none") → \(to.rawValue)"
         case let .edited(field, from, to): return "\(field) \(from.map(quoted) ?? "(none)") → \(to.map(quoted) ?? "(none)")"
         }
@@ -39,6 +40,7 @@ public enum ReturnWords {
             counted(counts.newFindings, "new area for improvement", "new areas for improvement"),
             counted(counts.updates, "progress update", "progress updates"),
             counted(counts.extensions, "extension", "extensions"),
+            counted(counts.extensionRequests, "extension requested", "extensions requested"),
             counted(counts.edited, "action edited", "actions edited"),
         ].compactMap { $0 }
         return (parts.isEmpty ? "nothing new" : parts.joined(separator: ", "))
@@ -103,6 +105,8 @@ public struct ReturnJSON: Encodable {
                 try c.encode("percent", forKey: .kind); try c.encode(from, forKey: .from); try c.encode(to, forKey: .to)
             case let .extended(from, to):
                 try c.encode("extension", forKey: .kind); try c.encode(from, forKey: .from); try c.encode(to, forKey: .to)
+            case let .extensionRequested(from, to):
+                try c.encode("extensionRequest", forKey: .kind); try c.encode(from, forKey: .from); try c.encode(to, forKey: .to)
             case let .selfAssessment(from, to):
                 try c.encode("selfAssessment", forKey: .kind); try c.encode(from, forKey: .from); try c.encode(to, forKey: .to)
             case let .edited(field, from, to):

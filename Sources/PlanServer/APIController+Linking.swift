@@ -151,7 +151,9 @@ enum ReturnUpload {
         do {
             let read = try ActionSheet.read(file: data, sheet: sheet, table: table, today: date)
             do {
-                return try store.importSheet(read.rows, inspection: inspection, date: date, today: today, dryRun: dryRun, accept: accept)
+                // An officer asks for more time; a link inspector agrees it: a later timescale is a request, never an extension.
+                return try store.importSheet(read.rows, inspection: inspection, date: date, today: today, dryRun: dryRun,
+                                             laterTimescales: .request, accept: accept)
             } catch PlanError.rowProblems(let problems) {
                 throw Problem.lines(read.describe(problems))
             }

@@ -288,6 +288,40 @@ struct ServerTests {
         #expect(try h.snapshot() == before)
     }
 
+    @Test("a later timescale in an officer's return is a requested extension: the deadline stands until an inspector agrees it")
+    func returnAsksForMoreTime() async throws {
+        let h = try Harness.seeded()
+        defer { h.cleanUp() }
+        let tokens = try ServerTests.accounts(h)
+        let server = try Server(h)
+        defer { _ = server.stop() }
+        let later = ServerTests.returnCSV.replacingOccurrences(of: "31/03/2024", with: "30/09/2027")
+        let (dry, preview) = try await server.request("POST", "/api/v1/inspections/dundee-2021/returns?dryRun=true&date=2026-11-30",
+                                                      token: tokens["officer-p"], body: later)
+        #expect(dry == 200 && preview.contains("\"kind\" : \"extensionRequest\"") && preview.contains("\"extensionRequests\" : 1"), "\(preview)")
+        let (status, body) = try await server.request("POST", "/api/v1/inspections/dundee-2021/returns?date=2026-11-30",
+                                                      token: tokens["officer-p"], body: later)
+        #expect(status == 201 && body.contains("\"to\" : \"2027-09-30\""), "\(body)")
+        // The note is recorded; the deadline is not moved; the request waits for the inspector.
+        let action = try h.ok(["action", "show", "2", "--format", "json"])
+        #expect(action.contains("Tender awarded to two providers") && action.contains("\"due\" : \"2024-03-31\""), "\(action.prefix(600))")
+        #expect(try h.ok(["extension", "list", "--format", "csv"]).contains(",dundee-2021/2.1,Commission additional counselling for children at risk,2024-03-31,2027-09-30,return of 2026-11-30,officer-p,requested,"))
+        // A second return asking again is refused whole while the first request is open.
+        let again = later.replacingOccurrences(of: "Tender awarded to two providers", with: "Contracts signed")
+        let (refused, problem) = try await server.request("POST", "/api/v1/inspections/dundee-2021/returns?date=2026-12-01",
+                                                          token: tokens["officer-p"], body: again)
+        #expect(refused == 422 && problem.contains("already has extension request 1 awaiting an inspector's decision"), "\(problem)")
+        let (agreed, _) = try await server.request("POST", "/api/v1/extension-requests/1/decision", token: tokens["inspector-p"],
+                                                   body: "{\"decision\": \"agree\"}")
+        #expect(agreed == 200)
+        #expect(try h.ok(["action", "show", "2", "--format", "json"]).contains("\"due\" : \"2027-09-30\""))
+        // The CLI's import of the same return, trusted with the plan, still records an extension.
+        let file = h.folder.appendingPathComponent("return.csv")
+        try Data(later.replacingOccurrences(of: "30/09/2027", with: "31/12/2027").utf8).write(to: file)
+        #expect(try h.ok(["import", file.path, "--inspection", "dundee-2021", "--dry-run"]).contains("2.1 deadline 2027-09-30 → 2027-12-31 (extension)"))
+        #expect(try h.ok(["verify"]).hasPrefix("ok:"))
+    }
+
     @Test("healthz answers without a token; a revoked token and a disabled account get 401; SIGTERM stops it cleanly")
     func lifecycle() async throws {
         let h = try Harness.seeded()

@@ -1,6 +1,14 @@
 import GRDB
 import ImprovementPlan
 
+/// What a later deadline in a return becomes.
+public enum LaterTimescales: Sendable {
+    /// A deadline extension, recorded as `extend` records one (the CLI: whoever imports is trusted with the plan).
+    case extend
+    /// A requested extension, the deadline unchanged until an inspector agrees it (an officer's return through `planwatch serve`).
+    case request
+}
+
 /// Importing a council's action-plan spreadsheet into one inspection: the
 /// first sheet of a plan, and each return of it.
 extension PlanStore {
@@ -12,13 +20,17 @@ extension PlanStore {
     /// matches nothing is a new action (a new area text a new finding; its
     /// progress cell its first update, dated `date`). Actions the sheet leaves
     /// out are reported, never touched. Every problem is reported, each with
-    /// its row. `accept`, when given, sees the change list before it is
+    /// its row. `laterTimescales` says what a later deadline in a row
+    /// becomes: an extension (the CLI), or a request for one that an
+    /// inspector agrees or refuses (an officer's return through the server).
+    /// `accept`, when given, sees the change list before it is
     /// committed and may refuse it by throwing (nothing is then written): a
     /// return confirmed after a preview is recorded only if it still makes
     /// the changes that were shown.
     @discardableResult
     public func importSheet(_ rows: [SheetRow], inspection: String, date: CalendarDate,
                             today: CalendarDate, dryRun: Bool = false, progress: ((Int, Int) -> Void)? = nil,
+                            laterTimescales: LaterTimescales = .extend,
                             accept: ((ReturnReport) throws -> Void)? = nil) throws -> ReturnReport {
         try Validation.notFuture(date, today: today, field: "date")
         return try write(dryRun: dryRun, bulk: true) { db, audit in
@@ -63,7 +75,8 @@ extension PlanStore {
                     case .action(let position):
                         let ref = plan.actions[position].ref
                         guard try isFirst(row, at: index, ref) else { continue }
-                        let changes = try reconcile(db, audit, row, with: &plan, at: position, date: date, today: today)
+                        let changes = try reconcile(db, audit, row, with: &plan, at: position, date: date, today: today,
+                                                    laterTimescales: laterTimescales)
                         if changes.isEmpty { report.unchanged += 1 } else { report.items.append(ReturnItem(ref: ref, row: row.row, changes: changes)) }
                     case .none:
                         let ref = row.ref ?? PlanStore.nextRef(count: plan.count, isTaken: plan.hasRef)
@@ -89,10 +102,28 @@ extension PlanStore {
     /// words, then the extension, then the progress update, each audited as
     /// `action edit`, `extend` and `update` audit theirs.
     private func reconcile(_ db: Database, _ audit: AuditWriter, _ row: SheetRow, with plan: inout RecordedPlan, at position: Int,
-                           date: CalendarDate, today: CalendarDate) throws -> [ReturnChange] {
+                           date: CalendarDate, today: CalendarDate, laterTimescales: LaterTimescales) throws -> [ReturnChange] {
         let before = plan.actions[position]
         let decided = try before.reconciling(row, latestNote: plan.latestNote(position), date: date, actor: actor)
         guard !decided.isEmpty, let id = before.id else { return decided.changes }
+        if laterTimescales == .request, let to = decided.extendedTo {
+            // The deadline stands: the later one is asked of the link inspector, and the row's other changes are recorded.
+            try PlanStore.insertExtensionRequest(db, audit, action: before, id: id, to: to, reason: "return of \(date)")
+            var rest = decided
+            rest.extendedTo = nil
+            try record(db, audit, rest, before: before, id: id, with: &plan, at: position, date: date, today: today)
+            return decided.changes.map { change in
+                if case let .extended(from, to) = change { return .extensionRequested(from: from, to: to) }
+                return change
+            }
+        }
+        try record(db, audit, decided, before: before, id: id, with: &plan, at: position, date: date, today: today)
+        return decided.changes
+    }
+
+    /// Records what a row's reconciliation decided for one action.
+    private func record(_ db: Database, _ audit: AuditWriter, _ decided: RowReconciliation, before: Action, id: Int64,
+                        with plan: inout RecordedPlan, at position: Int, date: CalendarDate, today: CalendarDate) throws {
         var current = before
         func save(_ after: Action) throws {
             if after != current { try PlanStore.saveAction(db, audit, before: current, after: after) }
@@ -112,7 +143,6 @@ extension PlanStore {
             plan.noteAdded(update.note, at: position)
         }
         plan.replace(current, at: position)
-        return decided.changes
     }
 
     /// Adds a row that matched no action: a new action (and finding, for a

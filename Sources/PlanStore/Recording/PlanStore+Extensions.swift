@@ -15,17 +15,23 @@ extension PlanStore {
             guard action.status.isOpen else {
                 throw PlanError.refused("action \(id) (\(action.qualifiedRef)) is \(action.status.rawValue); only an open action's deadline can be extended")
             }
-            try ExtensionRequest.validate(to: newDue, current: action.due, reason: reason)
-            if let open = try db.one(Int64.self, sql: "SELECT id FROM extension_request WHERE action_id = ? AND state = 'requested'", arguments: [id]) {
-                throw PlanError.refused("action \(id) (\(action.qualifiedRef)) already has extension request \(open) awaiting an inspector's decision")
-            }
-            try db.run(sql: """
-                INSERT INTO extension_request (action_id, from_due, to_due, reason, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [id, action.due, newDue, reason, audit.actor, audit.timestamp])
-            let stored = try PlanStore.extensionRequest(db, id: db.lastInsertedRowID)
-            try audit.record(db, .extensionRequest(action: id, id: stored.id), before: ExtensionRequest?.none, after: stored)
-            return stored
+            return try PlanStore.insertExtensionRequest(db, audit, action: action, id: id, to: newDue, reason: reason)
         }
+    }
+
+    /// Records a request for `action` (id `id`) inside a write, by the audit's actor: one open request per action.
+    static func insertExtensionRequest(_ db: Database, _ audit: AuditWriter, action: Action, id: Int64, to newDue: CalendarDate,
+                                       reason: String) throws -> ExtensionRequest {
+        try ExtensionRequest.validate(to: newDue, current: action.due, reason: reason)
+        if let open = try db.one(Int64.self, sql: "SELECT id FROM extension_request WHERE action_id = ? AND state = 'requested'", arguments: [id]) {
+            throw PlanError.refused("action \(id) (\(action.qualifiedRef)) already has extension request \(open) awaiting an inspector's decision")
+        }
+        try db.run(sql: """
+            INSERT INTO extension_request (action_id, from_due, to_due, reason, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [id, action.due, newDue, reason, audit.actor, audit.timestamp])
+        let stored = try PlanStore.extensionRequest(db, id: db.lastInsertedRowID)
+        try audit.record(db, .extensionRequest(action: id, id: stored.id), before: ExtensionRequest?.none, after: stored)
+        return stored
     }
 
     /// Agrees or refuses a requested extension, as the store's actor. Agreed,
