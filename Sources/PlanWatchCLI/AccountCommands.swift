@@ -33,14 +33,19 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Login name: lower-case letters, digits, '.', '-' and '_' (e.g. a.smith).") var name: String
         @Option(parsing: .unconditional, help: "Email address.") var email: String
-        @Option(parsing: .unconditional, help: "admin, inspector or officer.") var role: String
+        @Option(parsing: .unconditional, help: "admin, inspector or officer.") var role: Word<Role>
         @Option(name: .customLong("partnership"), parsing: .unconditionalSingleValue,
                 help: "A partnership the role covers (repeat or separate with commas); officers and inspectors need one at least.")
         var partnerships: [String] = []
         @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input (the first line).") var passwordStdin = false
 
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try role.value()
+        }
+
         func run(context: Context) throws {
-            let account = UserAccount(name: name, email: email, role: try Role.require(role),
+            let account = UserAccount(name: name, email: email, role: try role.value(),
                                       partnerships: Array(Set(splitList(partnerships))).sorted())
             try account.validate()
             let password = passwordStdin ? try PasswordInput.read(for: name) : nil
@@ -197,11 +202,17 @@ struct TokenCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The token's number, as 'token list' shows it.") var id: String
 
-        func run(context: Context) throws {
+        func number() throws -> Int64 {
             guard let number = Int64(id), number > 0 else {
                 throw PlanError.invalidValue(field: "token", value: id, expected: "a token number, as 'planwatch token list' shows it")
             }
-            let token = try context.store.revokeToken(id: number)
+            return number
+        }
+
+        func validate() throws { _ = try number() }
+
+        func run(context: Context) throws {
+            let token = try context.store.revokeToken(id: try number())
             context.done("Revoked token \(token.id) of \(token.user)")
         }
     }

@@ -28,11 +28,16 @@ struct ActionCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: "The lead officer or role.") var owner: String?
         @Option(parsing: .unconditional, help: "The lead agency.") var agency: String?
         @Option(parsing: .unconditional, help: "Measure of success.") var measure: String?
-        @Option(parsing: .unconditional, help: ArgumentHelp("Start date.", valueName: "date")) var start: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Start date.", valueName: "date")) var start: DateArgument?
+
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try start?.date("start")
+        }
 
         func run(context: Context) throws {
             let edit = ActionEdit(title: title, description: description, owner: owner, agency: agency, measure: measure,
-                                  start: try parseOptionalDate(start, field: "start", today: context.today))
+                                  start: try start?.date("start", today: context.today))
             let (before, after) = try context.store.editAction(action, edit)
             let changed = ActionEdit.fieldNames.filter { $0.value(before) != $0.value(after) }
                 .map { "\($0.name) \($0.value(before) ?? "—") → \($0.value(after) ?? "—")" }
@@ -81,28 +86,37 @@ struct ActionCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: "The lead officer or role.") var owner: String
         @Option(parsing: .unconditional, help: "The lead agency.") var agency: String
         @Option(name: .customLong("supporting"), parsing: .unconditionalSingleValue, help: "A supporting agency (repeat or separate with commas).") var supporting: [String] = []
-        @Option(parsing: .unconditional, help: ArgumentHelp("Start date.", valueName: "date")) var start: String?
-        @Option(parsing: .unconditional, help: ArgumentHelp("Deadline; 'ongoing' or 'none' for none.", valueName: "date")) var due: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Start date.", valueName: "date")) var start: DateArgument?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Deadline; 'ongoing' or 'none' for none.", valueName: "date")) var due: DateArgument?
         @Option(parsing: .unconditional, help: "Measure of success.") var measure: String?
-        @Option(parsing: .unconditional, help: ArgumentHelp("When the action was agreed or logged (default: today); it counts from this day, and so does its stale clock.", valueName: "date")) var date: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("When the action was agreed or logged (default: today); it counts from this day, and so does its stale clock.", valueName: "date")) var date: DateArgument?
 
-        func run(context: Context) throws {
-            var findingIDs: [Int64] = []
-            for text in splitList(findings) {
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try findingIDs()
+            _ = try due?.deadline("due")
+            _ = try start?.date("start")
+            _ = try date?.date("date")
+        }
+
+        /// The findings' ids: `--finding 3,4` or repeated.
+        func findingIDs() throws -> [Int64] {
+            try splitList(findings).map { text in
                 guard let id = Int64(text) else {
                     throw PlanError.invalidValue(field: "finding", value: text, expected: "a finding id, as 'finding list' shows")
                 }
-                findingIDs.append(id)
+                return id
             }
-            var deadline: CalendarDate?
-            if let due, !["ongoing", "none", "tbc", "n/a"].contains(due.lowercased()) {
-                deadline = try parseDate(due, field: "due", today: context.today)
-            }
+        }
+
+        func run(context: Context) throws {
+            let findingIDs = try findingIDs()
+            let deadline = try due?.deadline("due", today: context.today)
             let action = try context.store.addAction(NewAction(
                 findings: findingIDs, inspection: inspection, ref: ref, title: title, description: description, owner: owner,
                 agency: agency, supportingAgencies: splitList(supporting),
-                start: try parseOptionalDate(start, field: "start", today: context.today), due: deadline, measure: measure,
-                created: try parseOptionalDate(date, field: "date", today: context.today)),
+                start: try start?.date("start", today: context.today), due: deadline, measure: measure,
+                created: try date?.date("date", today: context.today)),
                 today: context.today)
             context.done("Added action \(action.id.map(String.init) ?? "?") (\(action.qualifiedRef)), due \(action.due?.iso ?? "— no deadline")")
         }
@@ -117,18 +131,19 @@ struct ActionCommand: ParsableCommand {
         @OptionGroup var list: ListOptions
         @OptionGroup var thresholds: ThresholdOptions
         @OptionGroup var filters: FilterOptions
-        @Option(parsing: .unconditional, help: "Only this status: \(ActionStatus.choices).") var status: String?
-        @Option(parsing: .unconditional, help: "Only this RAG: red, amber, green, complete, withdrawn.") var rag: String?
+        @Option(parsing: .unconditional, help: "Only this status: \(ActionStatus.choices).") var status: Word<ActionStatus>?
+        @Option(parsing: .unconditional, help: "Only this RAG: red, amber, green, complete, withdrawn.") var rag: Word<RAG>?
+
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try rag?.value()
+            _ = try status?.value()
+        }
 
         func run(context: Context) throws {
-            let ragFilter = try rag.map { text -> RAG in
-                guard let value = RAG(rawValue: text.lowercased()) else {
-                    throw PlanError.invalidValue(field: "rag", value: text, expected: "one of red, amber, green, complete, withdrawn")
-                }
-                return value
-            }
+            let ragFilter = try rag?.value()
             var filter = filters.filter
-            filter.status = try status.map { try ActionStatus.require($0) }
+            filter.status = try status?.value()
             // CSV and JSON stream row by row; tables collect the rows to size their columns.
             var stream = OutputStream<ActionRow>(context: context, format: list.format, header: RowLayout.list.columns.map(\.key),
                                                  shape: .array, cells: RowLayout.list.cells)

@@ -24,7 +24,7 @@ struct DashboardCommand: StoreCommand {
     @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("Only these partnerships (repeat, or separate with commas), in this order.", valueName: "key"))
     var partnership: [String] = []
     @Option(name: .customLong("as-of"), parsing: .unconditional, help: ArgumentHelp("Draw the plans as of this date (default: today).", valueName: "date"))
-    var asOf: String?
+    var asOf: DateArgument?
     @Option(parsing: .unconditional, help: ArgumentHelp("Write the HTML page to this file (default: standard output).", valueName: "path"))
     var out: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Also print the page to this PDF file (needs Chromium).", valueName: "path"))
@@ -35,11 +35,12 @@ struct DashboardCommand: StoreCommand {
     var listLimit: Int = 25
 
     func validate() throws {
+        _ = try asOf?.date("as-of")
         guard (1...10_000).contains(listLimit) else { throw ValidationError("list-limit: \(listLimit) is not valid (expected 1 to 10000)") }
     }
 
     func run(context: Context) throws {
-        let asOf = try parseOptionalDate(asOf, field: "as-of", today: context.today) ?? context.today
+        let asOf = try asOf?.date("as-of", today: context.today) ?? context.today
         let keys = splitList(partnership)
         let dashboard = try context.store.dashboard(partnerships: keys, asOf: asOf, thresholds: thresholds.thresholds, listLimit: listLimit)
         let heading = title ?? (dashboard.panels.count == 1 ? "\(dashboard.panels[0].partnership.name): progress" : "Action plan progress")

@@ -40,7 +40,7 @@ struct ImportCommand: StoreCommand {
     @Option(parsing: .unconditional, help: "The inspection a spreadsheet's actions belong to (required for CSV).") var inspection: String?
     @Option(parsing: .unconditional, help: "Lead agency for rows of a spreadsheet that has no lead agency column.") var agency: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Date of the spreadsheet's progress notes and of recording its actions (default: today).", valueName: "date"))
-    var date: String?
+    var date: DateArgument?
     @Option(parsing: .unconditional, help: ArgumentHelp("The sheet of an Excel workbook to read (default: the first).", valueName: "name"))
     var sheet: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("The table of a Word document to read, from 1 (default: the first with the plan's headings).", valueName: "n"))
@@ -49,6 +49,11 @@ struct ImportCommand: StoreCommand {
 
     @Option(name: .long, parsing: .unconditional, help: "Output: text (the summary; with --dry-run a spreadsheet's change list too) or json.")
     var format: ImportOutput = .text
+
+    /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+    func validate() throws {
+        _ = try date?.date("date")
+    }
 
     func run(context: Context) throws {
         if inspection == nil, let readings = try readingsRecords() {
@@ -82,7 +87,7 @@ struct ImportCommand: StoreCommand {
         guard let inspection else {
             throw PlanError.missing(field: "inspection (a spreadsheet is imported into one inspection: --inspection KEY)")
         }
-        let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+        let day = try date?.date("date", today: context.today) ?? context.today
         let sheet = try readSheet(data, today: day)
         let bar = ProgressBar(total: sheet.rows.count)
         let report: ReturnReport
@@ -213,11 +218,16 @@ struct ExportCommand: StoreCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Write to this file rather than standard output (xlsx).", valueName: "path"))
     var output: String?
     @Option(name: .customLong("as-of"), parsing: .unconditional, help: ArgumentHelp("Derive RAG and flags as of this date (default: today).", valueName: "date"))
-    var asOf: String?
+    var asOf: DateArgument?
     @OptionGroup var filters: FilterOptions
 
+    /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+    func validate() throws {
+        _ = try asOf?.date("as-of")
+    }
+
     func run(context: Context) throws {
-        let day = try parseOptionalDate(asOf, field: "as-of", today: context.today) ?? context.today
+        let day = try asOf?.date("as-of", today: context.today) ?? context.today
         let filter = filters.filter
         switch format {
         case .json:

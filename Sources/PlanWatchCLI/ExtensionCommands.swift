@@ -28,11 +28,16 @@ struct ExtensionCommand: ParsableCommand {
         static let auditName = "extension request"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The action: id or inspection/ref.") var action: String
-        @Option(parsing: .unconditional, help: ArgumentHelp("The deadline asked for.", valueName: "date")) var to: String
+        @Option(parsing: .unconditional, help: ArgumentHelp("The deadline asked for.", valueName: "date")) var to: DateArgument
         @Option(parsing: .unconditional, help: "Why more time is needed.") var reason: String
 
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try to.date("to")
+        }
+
         func run(context: Context) throws {
-            let made = try context.store.requestExtension(action: action, to: try parseDate(to, field: "to", today: context.today), reason: reason)
+            let made = try context.store.requestExtension(action: action, to: try to.date("to", today: context.today), reason: reason)
             context.done("Requested extension \(made.id) of action \(made.action) from \(made.from) to \(made.to); the deadline stands until an inspector agrees it")
         }
     }
@@ -46,8 +51,19 @@ struct ExtensionCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: "Only this partnership's.") var partnership: String?
         @Option(parsing: .unconditional, help: "table, json, csv, markdown or html.") var format: OutputFormat = .table
 
+        /// The state, or all of them (nil).
+        func wanted() throws -> RequestState? {
+            if state.lowercased() == "all" { return nil }
+            guard let wanted = RequestState(rawValue: state.lowercased()) else {
+                throw PlanError.invalidValue(field: "state", value: state, expected: "one of requested, agreed, refused, all")
+            }
+            return wanted
+        }
+
+        func validate() throws { _ = try wanted() }
+
         func run(context: Context) throws {
-            let wanted = state.lowercased() == "all" ? nil : try RequestState.require(state)
+            let wanted = try wanted()
             if let partnership { _ = try context.store.partnershipDetail(partnership) }
             let requests = try context.store.extensionRequests(partnerships: partnership.map { [$0] }, state: wanted)
             try context.emit(requests, format: format, table: {
@@ -71,6 +87,8 @@ struct ExtensionCommand: ParsableCommand {
         @Argument(help: "The request's number (planwatch extension list).") var id: String
         @Option(parsing: .unconditional, help: "A note with the decision.") var note: String?
 
+        func validate() throws { _ = try ExtensionCommand.number(id) }
+
         func run(context: Context) throws {
             let decided = try context.store.decideExtension(request: try ExtensionCommand.number(id), .agreed, note: note, today: context.today)
             context.done("Agreed extension \(decided.id): action \(decided.action) is now due \(decided.to)")
@@ -85,6 +103,8 @@ struct ExtensionCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The request's number (planwatch extension list).") var id: String
         @Option(parsing: .unconditional, help: "Why it is refused (required).") var note: String?
+
+        func validate() throws { _ = try ExtensionCommand.number(id) }
 
         func run(context: Context) throws {
             let decided = try context.store.decideExtension(request: try ExtensionCommand.number(id), .refused, note: note, today: context.today)

@@ -20,7 +20,12 @@ struct FollowCommand: StoreCommand {
     @OptionGroup var list: ListOptions
     @OptionGroup var thresholds: ThresholdOptions
     @Argument(help: "The partnership key.") var partnership: String
-    @Option(parsing: .unconditional, help: ArgumentHelp("Start the timeline at this date.", valueName: "date")) var since: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start the timeline at this date.", valueName: "date")) var since: DateArgument?
+
+    /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+    func validate() throws {
+        _ = try since?.date("since")
+    }
 
     func run(context: Context) throws {
         if list.format == .html {
@@ -31,7 +36,7 @@ struct FollowCommand: StoreCommand {
             return context.printDocument(try HTMLPage.dashboard(dashboard, title: "\(name): follow-up as of \(asOf)", overview: false))
         }
         let view = try context.store.follow(partnership: partnership, asOf: try list.date(today: context.today),
-                                            since: try parseOptionalDate(since, field: "since", today: context.today),
+                                            since: try since?.date("since", today: context.today),
                                             thresholds: thresholds.thresholds)
         FollowCommand.render(view, format: list.format, context: context)
     }

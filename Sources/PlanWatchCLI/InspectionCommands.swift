@@ -22,20 +22,23 @@ struct InspectionCommand: ParsableCommand {
         static let auditName = "inspection change"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The inspection key.") var inspection: String
-        @Option(parsing: .unconditional, help: "New escalation: \(Escalation.choices).") var escalation: String?
-        @Option(parsing: .unconditional, help: "New statement of confidence: \(Confidence.choices).") var confidence: String?
+        @Option(parsing: .unconditional, help: "New escalation: \(Escalation.choices).") var escalation: Word<Escalation>?
+        @Option(parsing: .unconditional, help: "New statement of confidence: \(Confidence.choices).") var confidence: Word<Confidence>?
         @Option(parsing: .unconditional, help: "Why it changes.") var reason: String
-        @Option(parsing: .unconditional, help: ArgumentHelp("Date of the change (default: today).", valueName: "date")) var date: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Date of the change (default: today).", valueName: "date")) var date: DateArgument?
 
         func validate() throws {
+            _ = try date?.date("date")
+            _ = try escalation?.value()
+            _ = try confidence?.value()
             if escalation == nil, confidence == nil { throw ValidationError("give --escalation, --confidence or both") }
         }
 
         func run(context: Context) throws {
-            let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+            let day = try date?.date("date", today: context.today) ?? context.today
             let change = try context.store.changeInspection(
-                inspection, on: day, escalation: try escalation.map { try Escalation.require($0) },
-                confidence: try confidence.map { try Confidence.require($0) }, reason: reason, today: context.today)
+                inspection, on: day, escalation: try escalation?.value(),
+                confidence: try confidence?.value(), reason: reason, today: context.today)
             context.done("Changed \(inspection) on \(day): \(change.summary)")
         }
     }
@@ -56,32 +59,34 @@ struct InspectionCommand: ParsableCommand {
         @Option(name: .customLong("lead"), parsing: .unconditional, help: "Lead inspectorate.") var lead: String = "Care Inspectorate"
         @Option(name: .customLong("scrutiny-partner"), parsing: .unconditionalSingleValue, help: "A scrutiny partner (repeat or separate with commas).")
         var scrutinyPartners: [String] = []
-        @Option(parsing: .unconditional, help: ArgumentHelp("Fieldwork dates, START..END.", valueName: "dates")) var fieldwork: String?
-        @Option(parsing: .unconditional, help: ArgumentHelp("Publication date.", valueName: "date")) var published: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Fieldwork dates, START..END.", valueName: "dates")) var fieldwork: DateArgument?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Publication date.", valueName: "date")) var published: DateArgument?
         @Option(name: .customLong("plan-due"), parsing: .unconditional, help: ArgumentHelp("When the joint action plan is due (default: publication + 42 days).", valueName: "date"))
-        var planDue: String?
-        @Option(parsing: .unconditional, help: "Statement of confidence: \(Confidence.choices).") var confidence: String?
-        @Option(parsing: .unconditional, help: "Escalation: \(Escalation.choices).") var escalation: String = "none"
+        var planDue: DateArgument?
+        @Option(parsing: .unconditional, help: "Statement of confidence: \(Confidence.choices).") var confidence: Word<Confidence>?
+        @Option(parsing: .unconditional, help: "Escalation: \(Escalation.choices).") var escalation = Word<Escalation>(argument: "none")
         @Option(parsing: .unconditional, help: "A summary of the report.") var summary: String?
         @Option(parsing: .unconditional, help: "Report URL or citation.") var source: String?
 
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try fieldwork?.range("fieldwork")
+            _ = try published?.date("published")
+            _ = try planDue?.date("plan-due")
+            _ = try confidence?.value()
+            _ = try escalation.value()
+        }
+
         func run(context: Context) throws {
-            var start: CalendarDate?, end: CalendarDate?
-            if let fieldwork {
-                let parts = fieldwork.components(separatedBy: "..")
-                guard parts.count == 2 else {
-                    throw PlanError.invalidValue(field: "fieldwork", value: fieldwork, expected: "START..END, e.g. 2021-07-12..2021-11-05")
-                }
-                start = try parseDate(parts[0], field: "fieldwork start", today: context.today)
-                end = try parseDate(parts[1], field: "fieldwork end", today: context.today)
-            }
+            let period = try fieldwork?.range("fieldwork", today: context.today)
+            let (start, end) = (period?.0, period?.1)
             let inspection = Inspection(
                 key: key, partnership: partnership, title: title, leadInspectorate: lead,
                 scrutinyPartners: splitList(scrutinyPartners), fieldworkStart: start, fieldworkEnd: end,
-                published: try parseOptionalDate(published, field: "published", today: context.today),
-                planDue: try parseOptionalDate(planDue, field: "plan-due", today: context.today),
-                confidence: try confidence.map { try Confidence.require($0) },
-                escalation: try Escalation.require(escalation), summary: summary, source: source)
+                published: try published?.date("published", today: context.today),
+                planDue: try planDue?.date("plan-due", today: context.today),
+                confidence: try confidence?.value(),
+                escalation: try escalation.value(), summary: summary, source: source)
             try context.store.recordInspection(inspection)
             context.done("Added inspection \(key) for \(partnership)" + (inspection.planDue.map { "; action plan due \($0)" } ?? ""))
         }
@@ -96,10 +101,15 @@ struct InspectionCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The inspection key.") var key: String
         @Option(parsing: .unconditional, help: "The quality indicator's code or name.") var qi: String
-        @Option(parsing: .unconditional, help: "1–6 or unsatisfactory, weak, adequate, good, very good, excellent.") var grade: String
+        @Option(parsing: .unconditional, help: "1–6 or unsatisfactory, weak, adequate, good, very good, excellent.") var grade: Word<ImprovementPlan.Grade>
+
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try grade.value()
+        }
 
         func run(context: Context) throws {
-            let value = try ImprovementPlan.Grade.require(grade)
+            let value = try grade.value()
             try context.store.grade(inspection: key, qi: qi, grade: value)
             context.done("Graded \(key) QI \(qi): \(value)")
         }
@@ -199,13 +209,18 @@ struct FindingCommand: ParsableCommand {
         static let auditName = "finding add"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The inspection key.") var inspection: String
-        @Option(parsing: .unconditional, help: "strength, improvement or priority.") var kind: String
+        @Option(parsing: .unconditional, help: "strength, improvement or priority.") var kind: Word<FindingKind>
         @Option(parsing: .unconditional, help: "The finding, in your words.") var text: String
         @Option(parsing: .unconditional, help: "The quality indicator it relates to.") var qi: String?
         @Option(name: .customLong("theme"), parsing: .unconditionalSingleValue, help: "A theme tag (repeat or separate with commas).") var themes: [String] = []
 
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try kind.value()
+        }
+
         func run(context: Context) throws {
-            let finding = try context.store.addFinding(inspection: inspection, kind: try FindingKind.require(kind), text: text,
+            let finding = try context.store.addFinding(inspection: inspection, kind: try kind.value(), text: text,
                                                        qi: qi, themes: splitList(themes))
             context.done("Added finding \(finding.id.map(String.init) ?? "?") (\(inspection) #\(finding.number), \(finding.kind.label))")
         }
@@ -241,10 +256,15 @@ struct PlanCommand: ParsableCommand {
         static let auditName = "plan submit"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The inspection key.") var inspection: String
-        @Option(parsing: .unconditional, help: ArgumentHelp("Date submitted (default: today).", valueName: "date")) var date: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Date submitted (default: today).", valueName: "date")) var date: DateArgument?
+
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try date?.date("date")
+        }
 
         func run(context: Context) throws {
-            let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+            let day = try date?.date("date", today: context.today) ?? context.today
             try context.store.submitPlan(inspection: inspection, on: day)
             context.done("Plan for \(inspection) submitted on \(day)")
         }
@@ -258,11 +278,16 @@ struct PlanCommand: ParsableCommand {
         static let auditName = "plan agree"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The inspection key.") var inspection: String
-        @Option(parsing: .unconditional, help: ArgumentHelp("Date agreed (default: today).", valueName: "date")) var date: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Date agreed (default: today).", valueName: "date")) var date: DateArgument?
         @Option(parsing: .unconditional, help: "Who agreed it.") var by: String
 
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try date?.date("date")
+        }
+
         func run(context: Context) throws {
-            let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+            let day = try date?.date("date", today: context.today) ?? context.today
             try context.store.agreePlan(inspection: inspection, on: day, by: by)
             context.done("Plan for \(inspection) agreed on \(day) by \(by)")
         }
@@ -276,10 +301,15 @@ struct PlanCommand: ParsableCommand {
         static let auditName = "plan close"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The inspection key.") var inspection: String
-        @Option(parsing: .unconditional, help: ArgumentHelp("Date closed (default: today).", valueName: "date")) var date: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Date closed (default: today).", valueName: "date")) var date: DateArgument?
+
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try date?.date("date")
+        }
 
         func run(context: Context) throws {
-            let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+            let day = try date?.date("date", today: context.today) ?? context.today
             try context.store.closePlan(inspection: inspection, on: day, today: context.today)
             context.done("Plan for \(inspection) closed on \(day)")
         }

@@ -32,24 +32,30 @@ struct MeasureCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: "The partnership key.") var partnership: String
         @Option(parsing: .unconditional, help: "What is counted, in words.") var name: String
         @Option(parsing: .unconditional, help: "The unit: %, count, days, rate per 1,000, ...") var unit: String
-        @Option(parsing: .unconditional, help: "Which way is better: higher or lower.") var direction: String
+        @Option(parsing: .unconditional, help: "Which way is better: higher or lower.") var direction: Word<MeasureDirection>
         @Option(parsing: .unconditional, help: ArgumentHelp("Where it started.", valueName: "value@date")) var baseline: String
         @Option(parsing: .unconditional, help: ArgumentHelp("Where it should be, by when.", valueName: "value@date")) var target: String
         @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("Interim targets, separated by commas.", valueName: "value@date"))
         var trajectory: [String] = []
-        @Option(parsing: .unconditional, help: "How often data come: monthly, quarterly (default) or annual.") var period: String = "quarterly"
+        @Option(parsing: .unconditional, help: "How often data come: monthly, quarterly (default) or annual.") var period = Word<ReportingPeriod>(argument: "quarterly")
         @Option(parsing: .unconditional, help: "Where the data come from.") var source: String?
         @Option(parsing: .unconditionalSingleValue, help: "Findings it answers: inspection#number or ids, separated by commas.") var finding: [String] = []
         @Option(parsing: .unconditionalSingleValue, help: "Actions expected to move it: inspection/ref or ids, separated by commas.") var action: [String] = []
 
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try direction.value()
+            _ = try period.value()
+        }
+
         func run(context: Context) throws {
             let today = context.today
             let measure = OutcomeMeasure(
-                key: key, partnership: partnership, name: name, unit: unit, direction: try MeasureDirection.require(direction),
+                key: key, partnership: partnership, name: name, unit: unit, direction: try direction.value(),
                 baseline: try DatedValue.parse(baseline, field: "baseline", today: today),
                 target: try DatedValue.parse(target, field: "target", today: today),
                 trajectory: try splitList(trajectory).map { try DatedValue.parse($0, field: "trajectory", today: today) },
-                period: try ReportingPeriod.require(period), source: source, findings: splitList(finding), actions: splitList(action))
+                period: try period.value(), source: source, findings: splitList(finding), actions: splitList(action))
             let stored = try context.store.addMeasure(measure)
             context.done("Added measure \(stored.key) for \(stored.partnership): \(OutcomeMeasure.format(stored.baseline.value)) on \(stored.baseline.date)"
                          + " to \(OutcomeMeasure.format(stored.target.value)) by \(stored.target.date), \(stored.direction.rawValue) is better")
@@ -69,15 +75,24 @@ struct MeasureCommand: ParsableCommand {
         static let auditName = "measure reading"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The measure's key.") var measure: String
-        @Option(parsing: .unconditional, help: ArgumentHelp("The day the value is for.", valueName: "date")) var date: String
+        @Option(parsing: .unconditional, help: ArgumentHelp("The day the value is for.", valueName: "date")) var date: DateArgument
         @Option(parsing: .unconditional, help: ArgumentHelp("The value: 42.5, 42.5% or 1,204.", valueName: "number")) var value: String
         @Option(parsing: .unconditional, help: "Where the value comes from.") var source: String?
         @Option(parsing: .unconditional, help: "A note on the value.") var note: String?
         @Flag(help: "Correct the reading already held for this date.") var supersede = false
 
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try reading(today: .today())
+        }
+
+        func reading(today: CalendarDate) throws -> MeasureReading {
+            MeasureReading(measure: measure, date: try date.date("date", today: today),
+                           value: try Validation.measureValue(value), source: source, note: note, supersedes: supersede)
+        }
+
         func run(context: Context) throws {
-            let reading = MeasureReading(measure: measure, date: try parseDate(date, field: "date", today: context.today),
-                                         value: try Validation.measureValue(value), source: source, note: note, supersedes: supersede)
+            let reading = try reading(today: context.today)
             let stored = try context.store.addReading(reading, today: context.today)
             context.done((supersede ? "Corrected" : "Recorded") + " \(stored.measure) on \(stored.date): \(OutcomeMeasure.format(stored.value))")
         }

@@ -65,13 +65,14 @@ public struct ListOptions: ParsableArguments, Sendable {
     var format: OutputFormat = .table
 
     @Option(name: .customLong("as-of"), parsing: .unconditional, help: ArgumentHelp("Compute as of this date (default: today).", valueName: "date"))
-    var asOf: String?
+    var asOf: DateArgument?
 
     public init() {}
 
+    public func validate() throws { _ = try date(today: .today()) }
+
     func date(today: CalendarDate) throws -> CalendarDate {
-        guard let asOf else { return today }
-        return try DateInput.parse(field: "as-of", asOf, today: today)
+        try asOf?.date("as-of", today: today) ?? today
     }
 }
 
@@ -98,17 +99,6 @@ public struct ThresholdOptions: ParsableArguments, Sendable {
     var thresholds: Thresholds {
         Thresholds(dueSoonDays: dueSoonDays, staleDays: staleDays, behindMargin: behindMargin, attentionReds: attentionReds)
     }
-}
-
-/// Reads a date a user typed for a named option.
-func parseDate(_ text: String, field: String, today: CalendarDate) throws -> CalendarDate {
-    try DateInput.parse(field: field, text, today: today)
-}
-
-/// Reads an optional date a user typed for a named option.
-func parseOptionalDate(_ text: String?, field: String, today: CalendarDate) throws -> CalendarDate? {
-    guard let text else { return nil }
-    return try DateInput.parse(field: field, text, today: today)
 }
 
 /// Splits `3,4,7` or repeated options into a list, dropping blanks.

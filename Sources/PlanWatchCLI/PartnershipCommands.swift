@@ -97,10 +97,15 @@ struct PartnershipCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The partnership key.") var key: String
         @Option(parsing: .unconditional, help: "The link inspector's name or role.") var inspector: String
-        @Option(parsing: .unconditional, help: ArgumentHelp("First day of the assignment (default: today).", valueName: "date")) var from: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("First day of the assignment (default: today).", valueName: "date")) var from: DateArgument?
+
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try from?.date("from")
+        }
 
         func run(context: Context) throws {
-            let start = try parseOptionalDate(from, field: "from", today: context.today) ?? context.today
+            let start = try from?.date("from", today: context.today) ?? context.today
             try context.store.linkInspector(partnership: key, inspector: inspector, from: start)
             context.done("Linked \(inspector) to \(key) from \(start)")
         }

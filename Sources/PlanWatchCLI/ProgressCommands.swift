@@ -16,15 +16,22 @@ struct UpdateCommand: StoreCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action: id or inspection/ref.") var action: String
     @Option(parsing: .unconditional, help: "What happened.") var note: String
-    @Option(parsing: .unconditional, help: "New status: \(ActionStatus.choices).") var status: String?
-    @Option(parsing: .unconditional, help: "New percent complete, 0–100.") var percent: String?
+    @Option(parsing: .unconditional, help: "New status: \(ActionStatus.choices).") var status: Word<ActionStatus>?
+    @Option(parsing: .unconditional, help: "New percent complete, 0–100.") var percent: PercentArgument?
     @Option(parsing: .unconditional, help: "Evidence: text or a link.") var evidence: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Date of the update (default: today).", valueName: "date")) var date: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Date of the update (default: today).", valueName: "date")) var date: DateArgument?
+
+    /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+    func validate() throws {
+        _ = try status?.value()
+        _ = try percent?.value()
+        _ = try date?.date("date")
+    }
 
     func run(context: Context) throws {
-        let newStatus = try status.map { try ActionStatus.require($0) }
-        let newPercent = try percent.map { try Validation.percent(text: $0) }
-        let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+        let newStatus = try status?.value()
+        let newPercent = try percent?.value()
+        let day = try date?.date("date", today: context.today) ?? context.today
         let after = try context.store.recordProgress(action: action, date: day, note: note, status: newStatus,
                                                      percent: newPercent, evidence: evidence, today: context.today)
         context.done("Updated action \(after.id.map(String.init) ?? action) (\(after.qualifiedRef)): \(after.status.rawValue), \(after.percent)%")
@@ -40,14 +47,20 @@ struct ExtendCommand: StoreCommand {
     static let auditName = "extend"
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action: id or inspection/ref.") var action: String
-    @Option(parsing: .unconditional, help: ArgumentHelp("The new deadline.", valueName: "date")) var to: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("The new deadline.", valueName: "date")) var to: DateArgument
     @Option(parsing: .unconditional, help: "Why the deadline moves.") var reason: String
     @Option(name: .customLong("agreed-by"), parsing: .unconditional, help: "Who agreed the extension.") var agreedBy: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Date the extension was agreed (default: today).", valueName: "date")) var date: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Date the extension was agreed (default: today).", valueName: "date")) var date: DateArgument?
+
+    /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+    func validate() throws {
+        _ = try to.date("to")
+        _ = try date?.date("date")
+    }
 
     func run(context: Context) throws {
-        let newDue = try parseDate(to, field: "to", today: context.today)
-        let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+        let newDue = try to.date("to", today: context.today)
+        let day = try date?.date("date", today: context.today) ?? context.today
         let after = try context.store.extendDeadline(action: action, to: newDue, reason: reason, agreedBy: agreedBy, on: day, today: context.today)
         context.done("Extended action \(after.id.map(String.init) ?? action) (\(after.qualifiedRef)) to \(newDue) (originally \(after.originalDue?.iso ?? "?"))")
     }
@@ -64,10 +77,15 @@ struct CompleteCommand: StoreCommand {
     @Argument(help: "The action: id or inspection/ref.") var action: String
     @Option(parsing: .unconditional, help: "What shows it is done: text or a link.") var evidence: String
     @Option(parsing: .unconditional, help: "A note for the progress update.") var note: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Date completed (default: today).", valueName: "date")) var date: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Date completed (default: today).", valueName: "date")) var date: DateArgument?
+
+    /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+    func validate() throws {
+        _ = try date?.date("date")
+    }
 
     func run(context: Context) throws {
-        let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+        let day = try date?.date("date", today: context.today) ?? context.today
         let after = try context.store.completeAction(action, date: day, evidence: evidence, note: note, today: context.today)
         let late = after.due.map { day > $0 } ?? false
         context.done("Completed action \(after.id.map(String.init) ?? action) (\(after.qualifiedRef)) on \(day)" + (late ? ", after its deadline \(after.due?.iso ?? "")" : ""))
@@ -84,10 +102,15 @@ struct WithdrawCommand: StoreCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The action: id or inspection/ref.") var action: String
     @Option(parsing: .unconditional, help: "Why it is withdrawn.") var reason: String
-    @Option(parsing: .unconditional, help: ArgumentHelp("Date withdrawn (default: today).", valueName: "date")) var date: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Date withdrawn (default: today).", valueName: "date")) var date: DateArgument?
+
+    /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+    func validate() throws {
+        _ = try date?.date("date")
+    }
 
     func run(context: Context) throws {
-        let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+        let day = try date?.date("date", today: context.today) ?? context.today
         let after = try context.store.withdrawAction(action, reason: reason, date: day, today: context.today)
         context.done("Withdrew action \(after.id.map(String.init) ?? action) (\(after.qualifiedRef))")
     }

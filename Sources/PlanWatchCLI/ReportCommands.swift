@@ -322,13 +322,23 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var list: ListOptions
         @OptionGroup var filters: FilterOptions
         @OptionGroup var thresholds: ThresholdOptions
-        @Option(parsing: .unconditional, help: ArgumentHelp("First day of the window, or 'last-review'.", valueName: "date")) var since: String
-        @Option(parsing: .unconditional, help: ArgumentHelp("Last day of the window (default: --as-of, or today).", valueName: "date")) var until: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("First day of the window, or 'last-review'.", valueName: "date")) var since: DateArgument
+        @Option(parsing: .unconditional, help: ArgumentHelp("Last day of the window (default: --as-of, or today).", valueName: "date")) var until: DateArgument?
+
+        /// The window's first day, or nil for "since each partnership's last review".
+        func start(today: CalendarDate) throws -> CalendarDate? {
+            ["last-review", "last review", "review"].contains(since.text.lowercased()) ? nil : try since.date("since", today: today)
+        }
+
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try until?.date("until")
+            _ = try start(today: .today())
+        }
 
         func run(context: Context) throws {
-            let end = try parseOptionalDate(until, field: "until", today: context.today) ?? list.date(today: context.today)
-            let start: CalendarDate? = ["last-review", "last review", "review"].contains(since.lowercased())
-                ? nil : try parseDate(since, field: "since", today: context.today)
+            let end = try until?.date("until", today: context.today) ?? list.date(today: context.today)
+            let start = try start(today: context.today)
             let report = try context.store.changes(filters.filter, since: start, until: end, thresholds: thresholds.thresholds)
             switch list.format {
             case .json:

@@ -33,24 +33,33 @@ struct ReviewCommand: ParsableCommand {
         static let auditName = "review add"
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The partnership key.") var partnership: String
-        @Option(parsing: .unconditional, help: ArgumentHelp("Date of the review (default: today).", valueName: "date")) var date: String?
-        @Option(parsing: .unconditional, help: "meeting, progress-review or written-return.") var kind: String
+        @Option(parsing: .unconditional, help: ArgumentHelp("Date of the review (default: today).", valueName: "date")) var date: DateArgument?
+        @Option(parsing: .unconditional, help: "meeting, progress-review or written-return.") var kind: Word<ReviewKind>
         @Option(parsing: .unconditional, help: "What was found.") var summary: String
         @Option(parsing: .unconditional, help: "The inspector (default: the current link inspector).") var inspector: String?
         @Option(parsing: .unconditionalSingleValue, help: "Actions discussed: ids or inspection/ref, separated by commas.") var actions: [String] = []
-        @Option(parsing: .unconditional, help: "View on confidence: \(Confidence.choices).") var confidence: String?
-        @Option(parsing: .unconditional, help: ArgumentHelp("When the next review is due.", valueName: "date")) var next: String?
-        @Option(parsing: .unconditional, help: "Escalate (or de-escalate) the partnership's latest inspection: \(Escalation.choices).") var escalation: String?
+        @Option(parsing: .unconditional, help: "View on confidence: \(Confidence.choices).") var confidence: Word<Confidence>?
+        @Option(parsing: .unconditional, help: ArgumentHelp("When the next review is due.", valueName: "date")) var next: DateArgument?
+        @Option(parsing: .unconditional, help: "Escalate (or de-escalate) the partnership's latest inspection: \(Escalation.choices).") var escalation: Word<Escalation>?
+
+        /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+        func validate() throws {
+            _ = try date?.date("date")
+            _ = try kind.value()
+            _ = try confidence?.value()
+            _ = try next?.date("next")
+            _ = try escalation?.value()
+        }
 
         func run(context: Context) throws {
-            let day = try parseOptionalDate(date, field: "date", today: context.today) ?? context.today
+            let day = try date?.date("date", today: context.today) ?? context.today
             let review = try context.store.addReview(PlanFile.Review(
-                partnership: partnership, date: day, inspector: inspector, kind: try ReviewKind.require(kind), summary: summary,
-                actions: splitList(actions), confidence: try confidence.map { try Confidence.require($0) },
-                next: try parseOptionalDate(next, field: "next", today: context.today)),
-                escalation: try escalation.map { try Escalation.require($0) }, today: context.today)
+                partnership: partnership, date: day, inspector: inspector, kind: try kind.value(), summary: summary,
+                actions: splitList(actions), confidence: try confidence?.value(),
+                next: try next?.date("next", today: context.today)),
+                escalation: try escalation?.value(), today: context.today)
             context.done("Recorded \(review.kind.rawValue) with \(partnership) on \(day)" + (review.next.map { "; next review due \($0)" } ?? "")
-                         + (escalation.map { "; escalation \($0)" } ?? ""))
+                         + (escalation.map { "; escalation \($0.text)" } ?? ""))
         }
     }
 

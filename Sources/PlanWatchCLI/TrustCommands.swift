@@ -146,12 +146,17 @@ struct HistoryCommand: StoreCommand {
     @Option(parsing: .unconditional, help: "table, json, csv or markdown.") var format: OutputFormat = .table
     @Argument(help: "An action: id or inspection/ref.") var action: String?
     @Option(parsing: .unconditional, help: "Only this partnership's records.") var partnership: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Only changes made on or after this date (UTC).", valueName: "date")) var since: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only changes made on or after this date (UTC).", valueName: "date")) var since: DateArgument?
     @Option(name: .customLong("by"), parsing: .unconditional, help: "Only changes made by this actor.") var by: String?
+
+    /// Typed options are read before the database is opened: a bad one is refused in one line, nothing opened.
+    func validate() throws {
+        _ = try since?.date("since")
+    }
 
     func run(context: Context) throws {
         let filter = HistoryFilter(action: action, partnership: partnership,
-                                   since: try parseOptionalDate(since, field: "since", today: context.today), actor: by)
+                                   since: try since?.date("since", today: context.today), actor: by)
         let columns: [Table.Column] = [.init("seq", alignRight: true), .init("at"), .init("actor", wrap: true),
                                        .init("command"), .init("change", wrap: true)]
         func cells(_ e: HistoryEntry) -> [String] {
