@@ -22,7 +22,7 @@ public struct PlanWatch: ParsableCommand, Sendable {
         subcommands: [
             InitCommand.self, PartnershipCommand.self, QICommand.self, InspectionCommand.self, FindingCommand.self,
             PlanCommand.self, ActionCommand.self, OwnerCommand.self, UpdateCommand.self, ExtendCommand.self, ExtensionCommand.self, CompleteCommand.self,
-            WithdrawCommand.self, ReviewCommand.self, MeasureCommand.self, ReportCommand.self, FollowCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, CheckpointCommand.self, HistoryCommand.self, UndoCommand.self, BackupCommand.self, RestoreCommand.self,
+            WithdrawCommand.self, ReviewCommand.self, MeasureCommand.self, ReportCommand.self, FollowCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, CheckpointCommand.self, HistoryCommand.self, UndoCommand.self, BackupCommand.self, RestoreCommand.self, VacuumCommand.self,
             DashboardCommand.self, RemindCommand.self, UserCommand.self, TokenCommand.self, ServeCommand.self, DemoCommand.self,
         ]
     )
