@@ -133,6 +133,10 @@ enum Sendmail {
         }
         let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        // env's own status for a program it cannot find or run.
+        if process.terminationStatus == 126 || process.terminationStatus == 127, !program.contains("/") {
+            throw Failure(description: "cannot run \(program) (install msmtp-mta or postfix, or give --sendmail)")
+        }
         guard process.terminationStatus == 0 else {
             let line = said.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
             throw Failure(description: "\(program) failed (exit \(process.terminationStatus))" + (line.isEmpty ? "" : ": \(line)"))

@@ -139,6 +139,7 @@ struct RemindTests {
         (["--user", "a.smyth"], "no user 'a.smyth' (did you mean 'a.smith'?)"),
         (["--as-of", "31/02/2026"], "as-of"),
         (["--send", "--sendmail", "/nonexistent/sendmail"], "cannot run /nonexistent/sendmail (install msmtp-mta or postfix, or give --sendmail)"),
+        (["--send", "--sendmail", "no-such-sendmail -t"], "cannot run no-such-sendmail (install msmtp-mta or postfix, or give --sendmail)"),
         (["--send", "--sendmail", "false"], "false failed (exit 1) for a.smith <a.smith@dundeecity.gov.uk>; 0 reminders sent before it"),
     ]
 
