@@ -76,7 +76,10 @@ extension APIController {
         // Escalation is the inspector's to set, as agreeing a plan is: a second permission, checked as the first.
         if escalation != nil { _ = try context.require(.agreePlan, on: key, entity: "partnership", key: key) }
         let acting = APIController.acting(store, as: user, request, context)
-        let stored = try await blocking { try acting.addReview(review, escalation: escalation, today: today) }
+        let stored = try await blocking {
+            try APIController.checkOwnActions(acting, review.actions, partnership: key)
+            return try acting.addReview(review, escalation: escalation, today: today)
+        }
         return try JSONResponse.make(stored, status: .created)
     }
 
@@ -132,6 +135,17 @@ extension APIController {
             try ReturnUpload.record(data, into: key, date: date, store: acting, today: today, dryRun: dryRun, sheet: sheetName, table: table)
         }
         return try JSONResponse.make(ReturnJSON(report, dryRun: dryRun), status: dryRun ? .ok : .created)
+    }
+}
+
+extension APIController {
+    /// The actions a review names must be its partnership's: another's is not found, word for word as a missing one
+    /// (the store's own message would say whose it is).
+    static func checkOwnActions(_ store: PlanStore, _ references: [String], partnership: String) throws {
+        for reference in references {
+            let owner = try? store.actionWithPartnership(reference).partnership
+            guard owner == partnership else { throw PlanError.notFound(entity: "action", key: reference) }
+        }
     }
 }
 

@@ -188,6 +188,7 @@ struct WebController: Sendable {
                 actions: (form.value("actions") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
                 confidence: try form.value("confidence").map { try Confidence.require($0) },
                 next: try form.value("next").map { try DateInput.parse(field: "next", $0, today: today) })
+            try APIController.checkOwnActions(store, review.actions, partnership: key)
             try store.addReview(review, escalation: try form.value("escalation").map { try Escalation.require($0) }, today: today)
         }
     }

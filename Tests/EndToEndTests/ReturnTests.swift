@@ -188,4 +188,32 @@ struct ReturnTests {
         #expect(try h.ok(["import", file.path, "--inspection", "stirling-2023", "--date", "2024-01-15", "--dry-run"])
             .hasPrefix("9.9 new action: \"Roll out a single chronology template\"\n"))
     }
+
+    @Test("an Id column naming another inspection's action: named when it is the same partnership's, never another partnership's")
+    func idOfAnotherPlan() throws {
+        let h = try Harness.seeded()
+        defer { h.cleanUp() }
+        try ServerTests.submittedPlan(h)
+        try h.ok(["finding", "add", "dundee-2026", "--kind", "improvement", "--text", "Plans were not reviewed"])
+        let added = try h.ok(["action", "add", "--finding", "\(try lastFinding(h))", "--ref", "1.1", "--title", "Review plans monthly",
+                              "--owner", "Lead", "--agency", "Dundee City Council", "--due", "2027-03-31"])
+        let ownID = try #require(Int(added.split(separator: " ")[2]))
+        let sheet = h.folder.appendingPathComponent("return.csv")
+        let before = try h.snapshot()
+        for (id, expected) in [(ownID, "action \(ownID) is dundee-2026/1.1, not an action of dundee-2021"), (9, "action 9 is not an action of dundee-2021")] {
+            try Data("""
+                Id,Ref,Action,Lead officer,Lead agency,Timescale,Progress
+                \(id),2.1,Commission additional counselling for children at risk,"Head of Service, Education",Dundee City Council,31/03/2024,Tender
+
+                """.utf8).write(to: sheet)
+            let result = try h.run(["import", sheet.path, "--inspection", "dundee-2021"])
+            #expect(result.status == 1 && result.stderr.contains(expected) && !result.stderr.contains("glasgow"), "\(result.stderr)")
+        }
+        #expect(try h.snapshot() == before)
+    }
+
+    private func lastFinding(_ h: Harness) throws -> Int {
+        let csv = try h.ok(["finding", "list", "--inspection", "dundee-2026", "--format", "csv"])
+        return try #require(Int(csv.split(separator: "\r\n").last?.split(separator: ",").first ?? ""))
+    }
 }

@@ -50,7 +50,11 @@ extension PlanStore {
             let lastID = try db.one(Int64.self, sql: "SELECT max(id) FROM action") ?? 0
             let matches = try plan.match(rows, lastID: lastID, findings: findings, inspection: inspection) { id in
                 guard let stored = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id]) else { return nil }
-                return try Action(row: stored)
+                let same = try db.one(Bool.self, sql: """
+                    SELECT (SELECT partnership_id FROM inspection WHERE id = a.inspection_id) = (SELECT partnership_id FROM inspection WHERE id = ?)
+                    FROM action a WHERE a.id = ?
+                    """, arguments: [iid, id]) ?? false
+                return (try Action(row: stored), same)
             }
             // A reference two rows name: the second is refused, unless it repeats the first cell for cell.
             var firstRowOfRef: [String: Int] = [:]
@@ -268,7 +272,7 @@ struct RecordedPlan {
     /// aside) and, when the row gives one, the same area for improvement. A
     /// reference the plan does not hold is a new action.
     mutating func match(_ rows: [SheetRow], lastID: Int64, findings: FindingIndex, inspection: String,
-                        action lookUp: (Int64) throws -> Action?) throws -> [RowMatch?] {
+                        action lookUp: (Int64) throws -> (action: Action, samePartnership: Bool)?) throws -> [RowMatch?] {
         var matches = [RowMatch?](repeating: nil, count: rows.count)
         var byID: [Int64: Int] = [:]
         for (at, action) in actions.enumerated() { if let id = action.id { byID[id] = at } }
@@ -281,8 +285,11 @@ struct RecordedPlan {
                     continue
                 }
                 if let other = try lookUp(id) {
+                    // Named only when it is another inspection of the same partnership: a return uploaded to the
+                    // server must not learn another partnership's references by probing ids.
+                    let named = other.samePartnership ? "is \(other.action.qualifiedRef), not" : "is not"
                     matches[index] = .problem(RowProblem(row: row.row, field: "id", error: .refused(
-                        "action \(id) is \(other.qualifiedRef), not an action of \(inspection) (leave the column out to add the rows as new actions)")))
+                        "action \(id) \(named) an action of \(inspection) (leave the column out to add the rows as new actions)")))
                     continue
                 }
             }
