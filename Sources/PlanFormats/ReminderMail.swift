@@ -17,9 +17,12 @@ public enum ReminderMail {
         public var date: Date
         /// The right-hand side of Message-IDs: the sender's domain.
         public var domain: String
+        /// The most actions listed per owner and heading; the rest are counted ("… and 12 more overdue").
+        public var listLimit: Int
 
-        public init(from: String, baseURL: String? = nil, date: Date = Date()) {
+        public init(from: String, baseURL: String? = nil, date: Date = Date(), listLimit: Int = 25) {
             self.from = from
+            self.listLimit = listLimit
             self.baseURL = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
             self.date = date
             self.domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
@@ -39,7 +42,7 @@ public enum ReminderMail {
     }
 
     /// The body in plain text: a greeting, then each section, then where to act.
-    public static func body(_ r: Reminder, baseURL: String?) -> String {
+    public static func body(_ r: Reminder, baseURL: String?, listLimit: Int = 25) -> String {
         var lines = ["Hello \(r.user.name),", ""]
         func link(_ path: String) -> String { baseURL.map { " \($0)\(path)" } ?? "" }
         func action(_ row: ActionRow, _ detail: String) -> String {
@@ -52,14 +55,16 @@ public enum ReminderMail {
                 lines += ["", "\(Sanitise.line(partnership.name)) (\(partnership.partnership))" + link("/partnerships/\(partnership.partnership)")]
                 for owner in partnership.owners {
                     lines += ["", "  \(Sanitise.line(owner.owner)), \(Sanitise.line(owner.agency))"]
-                    for row in owner.overdue {
+                    for row in owner.overdue.prefix(listLimit) {
                         let days = row.daysOverdue ?? 0
                         lines.append(action(row, "overdue, due \(row.due?.iso ?? "") (\(counted(days, "day", "days")) ago)"))
                     }
-                    for row in owner.dueSoon {
+                    if owner.overdue.count > listLimit { lines.append("    … and \(owner.overdue.count - listLimit) more overdue") }
+                    for row in owner.dueSoon.prefix(listLimit) {
                         let days = row.daysLeft ?? 0
                         lines.append(action(row, "due \(row.due?.iso ?? "")" + (days == 0 ? " (today)" : " (in \(counted(days, "day", "days")))")))
                     }
+                    if owner.dueSoon.count > listLimit { lines.append("    … and \(owner.dueSoon.count - listLimit) more due by \(r.horizon.iso)") }
                 }
             }
             lines += ["", "Record progress, a completion or a request for more time on each action's page."]
@@ -103,7 +108,7 @@ public enum ReminderMail {
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: quoted-printable",
         ]
-        let body = quotedPrintable(body(r, baseURL: envelope.baseURL))
+        let body = quotedPrintable(body(r, baseURL: envelope.baseURL, listLimit: envelope.listLimit))
         return (headers.map(folded) + [""]).joined(separator: "\r\n") + "\r\n" + body
     }
 

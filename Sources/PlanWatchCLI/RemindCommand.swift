@@ -33,9 +33,14 @@ struct RemindCommand: StoreCommand {
     var url: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("The sendmail program and its options (env PLANWATCH_SENDMAIL).", valueName: "command"))
     var sendmail: String?
+    @Option(name: .customLong("list-limit"), parsing: .unconditional, help: "The most actions listed per owner and heading; the rest are counted (1 to 10000).")
+    var listLimit: Int = 25
 
     func validate() throws {
         try Reminder.validateWithin(within)
+        guard (1...10_000).contains(listLimit) else {
+            throw PlanError.invalidValue(field: "list-limit", value: String(listLimit), expected: "a number from 1 to 10000")
+        }
         if send && out != nil { throw PlanError.refused("give --out FOLDER or --send, not both") }
         if let url, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.contains(where: { $0.isWhitespace }) {
             throw PlanError.invalidValue(field: "url", value: Validation.shown(url), expected: "the server's address, like 'https://planwatch.example.org'")
@@ -59,7 +64,7 @@ struct RemindCommand: StoreCommand {
         let asOf = try list.date(today: context.today)
         let names = splitList(users)
         let reminders = try context.store.reminders(asOf: asOf, within: within, users: names.isEmpty ? nil : names)
-        let envelope = ReminderMail.Envelope(from: sender, baseURL: url)
+        let envelope = ReminderMail.Envelope(from: sender, baseURL: url, listLimit: listLimit)
         let stamp = String(Int(envelope.date.timeIntervalSince1970))
         func message(_ r: Reminder) -> String { ReminderMail.message(r, envelope: envelope, id: "remind.\(asOf.iso).\(r.user.name).\(stamp)") }
 

@@ -95,6 +95,27 @@ struct RemindTests {
         #expect(early == "(nobody has anything due)\n")
     }
 
+    @Test("--list-limit: at most that many actions per owner and heading, the rest counted")
+    func listLimit() throws {
+        let h = try RemindTests.people()
+        defer { h.cleanUp() }
+        try h.ok(["user", "add", "g.officer", "--email", "g@glasgow.gov.uk", "--role", "officer", "--partnership", "glasgow-city"])
+        let finding = try #require(try h.ok(["finding", "list", "--inspection", "glasgow-city", "--format", "csv"]).split(separator: "\r\n")
+            .dropFirst().first?.split(separator: ",").first.map(String.init))
+        for (ref, due) in [("9.1", "2026-01-31"), ("9.2", "2026-02-28")] {
+            try h.ok(["action", "add", "--finding", finding, "--ref", ref, "--title", "Extra \(ref)", "--owner", "Public Protection Lead",
+                      "--agency", "Glasgow City Council", "--due", due, "--date", "2025-06-01"])
+        }
+        let out = h.folder.appendingPathComponent("mail").path
+        try h.ok(["remind", "--as-of", RemindTests.asOf, "--user", "g.officer", "--list-limit", "2", "--out", out])
+        let mail = try read([out + "/g.officer.eml"])
+        let body = try #require(mail.first?.body)
+        // Three overdue for that owner: two listed (the most overdue first), one counted; the subject counts all.
+        #expect(body.contains("glasgow-city/9.1 Extra 9.1: overdue") && body.contains("glasgow-city/9.2 Extra 9.2: overdue"), "\(body)")
+        #expect(!body.contains("glasgow-city/2 ") && body.contains("    … and 1 more overdue"), "\(body)")
+        #expect(mail.first?.subject.hasPrefix("planwatch: 5 overdue") == true, "\(mail.first?.subject ?? "")")
+    }
+
     @Test("--send hands each message to sendmail (msmtp), which delivers it to an SMTP server on loopback")
     func send() throws {
         let h = try RemindTests.people()
@@ -133,6 +154,7 @@ struct RemindTests {
     static let bad: [(arguments: [String], expected: String)] = [
         (["--within", "367"], "within: '367' is not valid (expected a number of days from 0 to 366)"),
         (["--within", "-1"], "within: '-1' is not valid"),
+        (["--list-limit", "0"], "list-limit: '0' is not valid (expected a number from 1 to 10000)"),
         (["--out", "x", "--send"], "give --out FOLDER or --send, not both"),
         (["--url", "planwatch.example.org"], "url: 'planwatch.example.org' is not valid"),
         (["--from", "planwatch"], "from: 'planwatch' is not valid"),
