@@ -9,12 +9,9 @@ import PlanStore
 /// officer records readings and uploads the partnership's return.
 extension APIController {
     /// The partnership a record of `entity` belongs to, or 404 (the same for one the account may not see).
-    func owner(_ entity: String, _ key: String, _ find: @escaping @Sendable () throws -> String) async throws -> String {
-        do {
-            return try await blocking(find)
-        } catch PlanError.notFound {
-            throw Problem.notFound(entity, key)
-        }
+    func owner(_ entity: String, _ key: String, _ find: @escaping @Sendable () throws -> String?) async throws -> String {
+        guard let partnership = try await blocking(find) else { throw Problem.notFound(entity, key) }
+        return partnership
     }
 
     /// `?partnership=P`: the inspections of the partnerships the account sees.
@@ -29,17 +26,16 @@ extension APIController {
 
     @Sendable func inspection(_ request: Request, context: PlanRequestContext) async throws -> Response {
         let key = try context.parameters.require("key")
-        let detail = try await blocking { [store] in try? store.inspectionDetail(key) }
-        guard let detail else { throw Problem.notFound("inspection", key) }
-        _ = try context.require(.read, on: detail.inspection.partnership, entity: "inspection", key: key)
-        return try JSONResponse.make(detail)
+        let partnership = try await owner("inspection", key) { [store] in try store.partnership(ofInspection: key) }
+        _ = try context.require(.read, on: partnership, entity: "inspection", key: key)
+        return try JSONResponse.make(try await blocking { [store] in try store.inspectionDetail(key) })
     }
 
     /// `{"date"?}`: an inspector of the partnership agrees its submitted plan, as the account.
     @Sendable func agreePlan(_ request: Request, context: PlanRequestContext) async throws -> Response {
         let today = CalendarDate.today()
         let key = try context.parameters.require("key")
-        let partnership = try await owner("inspection", key) { [store] in try store.inspectionDetail(key).inspection.partnership }
+        let partnership = try await owner("inspection", key) { [store] in try store.partnership(ofInspection: key) }
         let user = try context.require(.agreePlan, on: partnership, entity: "inspection", key: key)
         let body = try await JSONBody.read(request, context: context, allowed: ["date"])
         let date = try body.string("date").map { try DateInput.parse(field: "date", $0, today: today) } ?? today
@@ -93,7 +89,7 @@ extension APIController {
     @Sendable func recordReading(_ request: Request, context: PlanRequestContext) async throws -> Response {
         let today = CalendarDate.today()
         let key = try context.parameters.require("key")
-        let partnership = try await owner("measure", key) { [store] in try store.measure(key).measure.partnership }
+        let partnership = try await owner("measure", key) { [store] in try store.partnership(ofMeasure: key) }
         let user = try context.require(.recordReading, on: partnership, entity: "measure", key: key)
         let body = try await JSONBody.read(request, context: context, allowed: ["date", "value", "source", "note", "supersede"])
         guard let value = try body.number("value") else { throw Problem(.unprocessableContent, "value: a value is required") }
@@ -112,7 +108,7 @@ extension APIController {
     @Sendable func uploadReturn(_ request: Request, context: PlanRequestContext) async throws -> Response {
         let today = CalendarDate.today()
         let key = try context.parameters.require("key")
-        let partnership = try await owner("inspection", key) { [store] in try store.inspectionDetail(key).inspection.partnership }
+        let partnership = try await owner("inspection", key) { [store] in try store.partnership(ofInspection: key) }
         let user = try context.require(.uploadReturn, on: partnership, entity: "inspection", key: key)
         let query = request.uri.queryParameters
         let date = try query.get("date").map { try DateInput.parse(field: "date", $0, today: today) } ?? today

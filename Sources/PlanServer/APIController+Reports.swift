@@ -28,7 +28,7 @@ extension APIController {
         // An inspection of a partnership the account does not read is not found, as a missing one is.
         let inspection = query.get("inspection")
         if let inspection {
-            let owner = try await owner("inspection", inspection) { [store] in try store.inspectionDetail(inspection).inspection.partnership }
+            let owner = try await owner("inspection", inspection) { [store] in try store.partnership(ofInspection: inspection) }
             _ = try context.require(.read, on: owner, entity: "inspection", key: inspection)
         }
         var thresholds = Thresholds.standard

@@ -79,7 +79,7 @@ struct APIController: Sendable {
         if let status = query.get("status") { filter.status = try ActionStatus.require(status) }
         if let inspection = query.get("inspection") {
             // Only this partnership's inspections: another's is not found, as a missing one is.
-            let owner = try await owner("inspection", inspection) { [store] in try store.inspectionDetail(inspection).inspection.partnership }
+            let owner = try await owner("inspection", inspection) { [store] in try store.partnership(ofInspection: inspection) }
             guard owner == key else { throw Problem.notFound("inspection", inspection) }
             filter.inspection = inspection
         }

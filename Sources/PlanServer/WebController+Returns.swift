@@ -102,7 +102,7 @@ extension WebController {
     /// The inspection a form names, which must be the partnership's (else it is not found here), and the return's date.
     func inspectionOf(_ key: String, _ inspection: String?, _ date: String?) async throws -> (String, CalendarDate) {
         guard let inspection, !inspection.isEmpty else { throw PlanError.refused("inspection: a value is required") }
-        let owner = try await blocking { [store] in try? store.inspectionDetail(inspection).inspection.partnership }
+        let owner = try await blocking { [store] in try store.partnership(ofInspection: inspection) }
         guard owner == key else { throw PlanError.notFound(entity: "inspection", key: inspection) }
         let today = CalendarDate.today()
         return (inspection, try date.map { try DateInput.parse(field: "date", $0, today: today) } ?? today)

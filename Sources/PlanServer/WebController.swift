@@ -146,7 +146,7 @@ struct WebController: Sendable {
                 partnership: key, today: today, review: review,
                 measures: reading ? try store.measures(partnership: key).map(\.measure) : [],
                 inspections: upload ? try store.inspections(partnership: key) : [],
-                plansToAgree: agree ? try store.inspections(partnership: key).map(\.key).filter { try store.inspectionDetail($0).plan?.status == .submitted } : [])
+                plansToAgree: agree ? try store.plansAwaitingAgreement(partnership: key) : [])
             return (dashboard, rows, forms)
         }
         return HTMLResponse.make(try WebPages.follow(nav: try nav(context), dashboard: dashboard, actions: rows, forms: forms,
@@ -196,7 +196,7 @@ struct WebController: Sendable {
     @Sendable func postPlanAgreement(_ request: Request, context: PlanRequestContext) async throws -> Response {
         try await partnershipWrite(request, context, .agreePlan, done: "plan") { store, form, key in
             let inspection = try form.required("inspection")
-            guard (try? store.inspectionDetail(inspection).inspection.partnership) == key else {
+            guard try store.partnership(ofInspection: inspection) == key else {
                 throw PlanError.notFound(entity: "inspection", key: inspection)
             }
             let today = CalendarDate.today()
@@ -209,7 +209,7 @@ struct WebController: Sendable {
             let today = CalendarDate.today()
             let measure = try form.required("measure")
             // A measure of another partnership is not found here, whoever may record it there.
-            guard (try? store.measure(measure).measure.partnership) == key else { throw PlanError.notFound(entity: "measure", key: measure) }
+            guard try store.partnership(ofMeasure: measure) == key else { throw PlanError.notFound(entity: "measure", key: measure) }
             let reading = MeasureReading(measure: measure, date: try DateInput.parse(field: "date", try form.required("date"), today: today),
                                          value: try Validation.measureValue(try form.required("value")), source: form.value("source"),
                                          note: form.value("note"), supersedes: form.value("supersede") != nil)

@@ -344,3 +344,30 @@ extension PlanStore {
 }
 
 import Foundation
+
+/// Whose a record is: what `planwatch serve` checks an account's permission
+/// against before anything else, each one indexed read (not the record with
+/// its findings or readings). nil when there is no such record.
+extension PlanStore {
+    public func partnership(ofInspection key: String) throws -> String? {
+        try read { db in
+            try db.one(String.self, sql: "SELECT p.key FROM inspection i JOIN partnership p ON p.id = i.partnership_id WHERE i.key = ?",
+                       arguments: [key])
+        }
+    }
+
+    public func partnership(ofMeasure key: String) throws -> String? {
+        try read { db in
+            try db.one(String.self, sql: "SELECT p.key FROM outcome_measure m JOIN partnership p ON p.id = m.partnership_id WHERE m.key = ?",
+                       arguments: [key])
+        }
+    }
+
+    /// The partnership's inspections whose plan is submitted and awaits agreement, by key.
+    public func plansAwaitingAgreement(partnership key: String) throws -> [String] {
+        try read { db in
+            try db.rows(sql: Select.plan + " JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? ORDER BY i.key", arguments: [key])
+                .map(ActionPlan.init(row:)).filter { $0.status == .submitted }.map(\.inspection)
+        }
+    }
+}
