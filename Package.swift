@@ -37,7 +37,8 @@ let package = Package(
                         .embedInCode("0007_dated_self_assessment.sql"),
                         .embedInCode("0008_outcome_measures.sql"),
                         .embedInCode("0009_accounts.sql"),
-                        .embedInCode("0010_server_records.sql")]
+                        .embedInCode("0010_server_records.sql"),
+                        .embedInCode("0011_derived_last_update.sql")]
         ),
         // Seed plan files, embedded so `planwatch demo` works from an installed binary.
         .target(

@@ -7,6 +7,6 @@
 .output /dev/null
 SELECT a.id, a.ref, a.title, a.owner, a.lead_agency, a.start_on, a.original_due, a.current_due, a.status,
        a.percent, a.completed_on, a.self_rag, a.created_on, i.key, p.key,
-       (SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id) AS last_update
+       a.last_update_on AS last_update
 FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
 WHERE 1 AND a.status IN ('not-started', 'in-progress') AND a.current_due < :as_of ORDER BY p.key, a.current_due, a.id;

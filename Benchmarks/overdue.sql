@@ -7,7 +7,7 @@ WITH o AS (
   SELECT a.id, p.key AS partnership, a.ref, a.title, a.owner, a.lead_agency AS agency, a.current_due AS due,
          a.original_due AS originalDue,
          CAST(julianday(:as_of) - julianday(a.current_due) AS INTEGER) AS days,
-         (SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id) AS lastUpdate,
+         a.last_update_on AS lastUpdate,
          a.created_on, a.start_on, a.percent
   FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
   WHERE a.status IN ('not-started', 'in-progress') AND a.current_due < :as_of

@@ -22,6 +22,7 @@ public enum Migrations {
         Migration(identifier: "0008_outcome_measures", sql: text(PackageResources._008_outcome_measures_sql)),
         Migration(identifier: "0009_accounts", sql: text(PackageResources._009_accounts_sql)),
         Migration(identifier: "0010_server_records", sql: text(PackageResources._010_server_records_sql)),
+        Migration(identifier: "0011_derived_last_update", sql: text(PackageResources._011_derived_last_update_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

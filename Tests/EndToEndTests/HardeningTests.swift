@@ -418,6 +418,9 @@ private func rechain(_ database: String, _ sql: String, sourceLocation: SourceLo
     try OutsideTool.run("python3", [root.appendingPathComponent("Tests/scripts/rechain.py").path, database, sql], sourceLocation: sourceLocation)
 }
 
+/// What an attacker who knows the schema also runs: the derived last-update date recomputed from the updates left.
+private let recomputeLastUpdate = "UPDATE action SET last_update_on = (SELECT max(on_date) FROM progress_update u WHERE u.action_id = action.id);"
+
 @Suite("hardening: what verify sees, and a trail its writer cannot rewrite unseen", .serialized)
 struct VerifyHardeningTests {
     /// A logged database with two updates on one date and one on another, by two people.
@@ -480,11 +483,20 @@ struct VerifyHardeningTests {
         #expect(try problems(swapped).contains("action 1: its progress updates differ from the audit trail"))
     }
 
+    @Test("a tail cut off without the derived last-update date set back is caught by plain verify")
+    func cutTailLeavesDerivedDate() throws {
+        let h = try story()
+        defer { h.cleanUp() }
+        try rechain(h.db, "DELETE FROM progress_update WHERE note = 'Three'; DELETE FROM audit_entry WHERE seq > (SELECT max(seq) FROM audit_entry WHERE after LIKE '%\"note\":\"Two\"%' OR entity = 'action' AND after LIKE '%\"percent\":30%');")
+        let found = try problems(h)
+        #expect(found.contains("action 1: its last update date is 2023-02-01 on the action row but 2023-01-10 from its updates"), "\(found)")
+    }
+
     @Test("a rebuilt chain passes plain verify but fails against a head, a backup and a signed checkpoint taken before it", arguments: [
         // An edited note, the audit entry edited to match.
         "UPDATE progress_update SET note = 'Forged' WHERE note = 'One'; UPDATE audit_entry SET after = replace(after, '\"note\":\"One\"', '\"note\":\"Forged\"') WHERE entity = 'progress_update';",
-        // The tail cut off: the last update and its entries gone.
-        "DELETE FROM progress_update WHERE note = 'Three'; DELETE FROM audit_entry WHERE seq > (SELECT max(seq) FROM audit_entry WHERE after LIKE '%\"note\":\"Two\"%' OR entity = 'action' AND after LIKE '%\"percent\":30%');",
+        // The tail cut off: the last update and its entries gone, and the action's kept last-update date set back to match.
+        "DELETE FROM progress_update WHERE note = 'Three'; DELETE FROM audit_entry WHERE seq > (SELECT max(seq) FROM audit_entry WHERE after LIKE '%\"note\":\"Two\"%' OR entity = 'action' AND after LIKE '%\"percent\":30%'); " + recomputeLastUpdate,
         // An update in the middle deleted and the entries after it renumbered.
         "DELETE FROM progress_update WHERE note = 'One'; DELETE FROM audit_entry WHERE entity = 'progress_update' AND after LIKE '%\"note\":\"One\"%'; UPDATE audit_entry SET seq = -seq WHERE seq > (SELECT count(*) FROM audit_entry WHERE seq < (SELECT min(seq) FROM audit_entry WHERE after LIKE '%Two%')); UPDATE audit_entry SET seq = -seq - 1 WHERE seq < 0;",
     ])

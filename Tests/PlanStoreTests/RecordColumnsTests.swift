@@ -53,7 +53,7 @@ struct RecordColumnsTests {
     func actionColumnsAreTheTable() throws {
         let store = try PlanStore.inMemory()
         let columns = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('action')") }
-        #expect(Set(columns) == Set(ActionColumn.allCases.map(\.rawValue) + ["id"]))
+        #expect(Set(columns) == Set(ActionColumn.allCases.map(\.rawValue) + ["id"] + ActionColumn.derived))
         #expect(Self.fields(Self.full).empty == ["id"])
         // The reader's positions: columns only the past selects come last, so today's positions are the same.
         let pastOnly = ActionRowReader.Column.allCases.filter { $0.expression(past: false) == nil }

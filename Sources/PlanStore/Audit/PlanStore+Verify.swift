@@ -179,6 +179,7 @@ extension PlanStore {
                     problems.append("action \(action): its \(entity.words) differ from the audit trail (0 in the database, \(summary.count) recorded)")
                 }
             }
+            problems += try PlanStore.derivedStateProblems(db)
             return VerifyReport(integrity: integrity == ["ok"], foreignKeys: foreign.isEmpty, auditEntries: walk.count,
                                 recordsChecked: checked, head: head, checkpointsVerified: checkpointsVerified, problems: problems)
         }
@@ -198,6 +199,27 @@ extension PlanStore {
             return head
         }
         return (signed, try auditHead())
+    }
+
+    /// Derived state (`ActionColumn.derived`) recomputed from the records it
+    /// comes from: every action whose kept latest-update date is not the
+    /// latest of its updates, the first few named and the rest counted.
+    static func derivedStateProblems(_ db: Database, naming limit: Int = 10) throws -> [String] {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT id, kept, actual FROM (
+              SELECT a.id, a.last_update_on AS kept, (SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id) AS actual
+              FROM action a) WHERE kept IS NOT actual ORDER BY id
+            """)
+        var problems: [String] = [], more = 0
+        while let row = try rows.next() {
+            guard problems.count < limit else { more += 1; continue }
+            let id: Int64 = try row.required("id")
+            let kept: String? = row["kept"], actual: String? = row["actual"]
+            problems.append("action \(id): its last update date is \(kept ?? "empty") on the action row but \(actual ?? "none") "
+                            + "from its updates (derived state changed behind planwatch's back)")
+        }
+        if more > 0 { problems.append("and \(more) more action\(more == 1 ? "" : "s") whose last update date disagrees with the updates") }
+        return problems
     }
 
     /// The triggers that keep progress updates and the audit trail append-only.

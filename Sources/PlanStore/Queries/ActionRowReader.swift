@@ -41,7 +41,9 @@ enum ActionRowReader {
             case .inspection: return "i.key"
             case .partnership: return "p.key"
             case .lastUpdate:
-                return "(SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id" + (past ? " AND u.on_date <= ?1" : "") + ") AS last_update"
+                // Today the action row's own derived column (kept by a trigger); in the past, the updates up to that day.
+                return past ? "(SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id AND u.on_date <= ?1) AS last_update"
+                    : "a.last_update_on AS last_update"
             case .changed:
                 return past ? "(a.completed_on > ?1 OR EXISTS (SELECT 1 FROM progress_update u WHERE u.action_id = a.id AND u.on_date > ?1)) AS changed" : nil
             case .since:

@@ -288,7 +288,7 @@ struct ReportQuery: Sendable {
                                      keep: { $0.has(.dueSoon) },
                                      inOrder: { ($0.due?.dayNumber ?? 0, $0.partnership, $0.id) < ($1.due?.dayNumber ?? 0, $1.partnership, $1.id) })
     static let stale = ReportQuery(condition: open + """
-         AND max(a.created_on, coalesce((SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id), a.created_on)) < ?
+         AND max(a.created_on, coalesce(a.last_update_on, a.created_on)) < ?
         """, orderBy: "max(a.created_on, coalesce(last_update, a.created_on)), p.key, a.id",
         keep: { $0.has(.stale) },
         inOrder: { (-$0.daysSinceUpdate, $0.partnership, $0.id) < (-$1.daysSinceUpdate, $1.partnership, $1.id) })

@@ -47,6 +47,12 @@ enum ActionColumn: String, CaseIterable {
         return values.values
     }
 
+    /// Columns of the table that are derived state, not plan data: the store
+    /// (a trigger, `Schema/0011_derived_last_update.sql`) keeps them in step
+    /// with the records they come from, in the same transaction; no write path
+    /// binds them, no audit entry holds them, and `verify` recomputes each.
+    static let derived = ["last_update_on"]
+
     /// What identifies an action: its inspection and reference, never changed
     /// by a later write (the trail names the action's updates, extensions and
     /// reviews by them).

@@ -39,7 +39,7 @@ enum Select {
         SELECT a.*, i.key AS inspection_key, p.key AS partnership_key,
                (SELECT json_group_array(f.number) FROM action_finding af JOIN finding f ON f.id = af.finding_id
                  WHERE af.action_id = a.id) AS finding_numbers,
-               (SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id) AS last_update
+               a.last_update_on AS last_update
         FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
         """
 
@@ -47,7 +47,7 @@ enum Select {
     /// exports and detail views show (a subquery per row saved).
     static let actionRow = """
         SELECT a.*, i.key AS inspection_key, p.key AS partnership_key,
-               (SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id) AS last_update
+               a.last_update_on AS last_update
         FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
         """
 
