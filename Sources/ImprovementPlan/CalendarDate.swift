@@ -123,7 +123,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// The last day of this date's month.
     public var lastOfMonth: CalendarDate { CalendarDate(known: year, month, CalendarDate.daysIn(month: month, year: year)) }
 
-    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
+    /// Calendar order, field by field (the same as by day number, without working the day numbers out:
+    /// reports compare dates several times a row).
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day) }
 
     public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
 

@@ -15,6 +15,8 @@ extension StringProtocol {
 
     /// The text without white space at either end.
     package var trimmed: String {
+        // Nearly every cell begins and ends with a visible ASCII character: nothing to trim.
+        if let text = self as? String, text.hasVisibleASCIIEnds { return text }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.isWhiteSpace }),
               let last = scalars.lastIndex(where: { !$0.isWhiteSpace }) else { return "" }
@@ -28,6 +30,7 @@ extension StringProtocol {
     /// Officer" are the one owner they look like. A line break or tab inside
     /// stays (a one-line field refuses it; a sheet's reader joins lines first).
     public var normalisedName: String {
+        if let text = self as? String, text.isNormalisedASCII { return text }
         let inner = trimmed
         var result = String.UnicodeScalarView()
         var pendingSpace = false
@@ -42,6 +45,28 @@ extension StringProtocol {
             result.append(scalar)
         }
         return String(result)
+    }
+
+}
+
+extension String {
+    /// Begins and ends with a visible ASCII character: nothing for `trimmed` to take off.
+    fileprivate var hasVisibleASCIIEnds: Bool {
+        guard let first = utf8.first, let last = utf8.last else { return false }
+        return first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80
+    }
+
+    /// ASCII with nothing for `normalisedName` to change: no space or control
+    /// character at either end, no two spaces together (what a name nearly
+    /// always is; one pass over its bytes says so).
+    fileprivate var isNormalisedASCII: Bool {
+        guard hasVisibleASCIIEnds else { return false }
+        var previous: UInt8 = 0
+        for byte in utf8 {
+            if byte >= 0x80 || (byte == 0x20 && previous == 0x20) { return false }
+            previous = byte
+        }
+        return true
     }
 }
 

@@ -369,7 +369,12 @@ public struct ActionSheet: Sendable {
             // A name wrapped onto two lines of its cell is one name: the store keeps
             // names on one line, trimmed, with single spaces.
             func oneLine(_ text: String?) -> String? {
-                text.map { $0.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\t" }).joined(separator: " ").normalisedName }
+                text.map { text in
+                    // Split only a cell that holds a break or tab (one pass over its bytes): splitting walks Characters.
+                    let wrapped = text.utf8.contains { $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+                    return (wrapped ? text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\t" }).joined(separator: " ") : text)
+                        .normalisedName
+                }
             }
             let owner = oneLine(cell(.owner))
             if owner == nil { problem(.owner, "the action has no owner") }

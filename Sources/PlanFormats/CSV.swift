@@ -13,33 +13,39 @@ public enum CSV {
     public static func cell(_ value: String) -> String {
         // Most cells need nothing done: one pass over the bytes says so.
         var copy = value
-        if copy.withUTF8(isPlain) { return value }
-        var scalars = String.UnicodeScalarView()
-        for scalar in value.unicodeScalars where !isDropped(scalar) { scalars.append(scalar) }
-        var text = String(scalars)
-        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
-            // A plain negative number or an ISO date is data, not a formula.
-            if !isPlainNumber(text) { text = "'" + text }
+        return copy.withUTF8 { utf8 in
+            if isPlain(utf8) { return value }
+            var bytes: [UInt8] = []
+            appendEscaped(utf8, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
         }
-        if text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            var quoted = String.UnicodeScalarView()
-            quoted.append("\"")
-            for scalar in text.unicodeScalars {
-                if scalar == "\"" { quoted.append("\"") }
-                quoted.append(scalar)
-            }
-            quoted.append("\"")
-            return String(quoted)
-        }
-        return text
     }
 
-    /// A control character that never reaches a cell: C0 other than tab, LF
-    /// and CR; DEL; and the C1 controls (U+0080–U+009F, U+009B among them).
-    static func isDropped(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        if value < 0x20 { return value != 0x09 && value != 0x0A && value != 0x0D }
-        return (0x7F...0x9F).contains(value)
+    /// Appends the cell `utf8` as `cell` writes it, byte by byte (no string
+    /// built): controls dropped, a formula neutralised, quoted when it must be.
+    static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var text: [UInt8] = []
+        text.reserveCapacity(utf8.count)
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            // C1 controls are U+0080–U+009F: 0xC2 then 0x80–0x9F in UTF-8.
+            if byte == 0xC2, index + 1 < utf8.count, (0x80...0x9F).contains(utf8[index + 1]) { index += 2; continue }
+            if !(byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) && byte != 0x7F { text.append(byte) }
+            index += 1
+        }
+        let needsQuotes = text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        if needsQuotes { out.append(UInt8(ascii: "\"")) }
+        if let first = text.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first),
+           !isPlainNumber(text) {
+            // A plain negative number or an ISO date is data, not a formula.
+            out.append(UInt8(ascii: "'"))
+        }
+        for byte in text {
+            if byte == UInt8(ascii: "\"") { out.append(byte) }
+            out.append(byte)
+        }
+        if needsQuotes { out.append(UInt8(ascii: "\"")) }
     }
 
     /// A cell written as it is: no leading formula character, nothing to
@@ -52,10 +58,10 @@ public enum CSV {
         return !utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }
     }
 
-    static func isPlainNumber(_ text: String) -> Bool {
-        guard text.first == "-" || text.first == "+" else { return false }
-        let rest = text.unicodeScalars.dropFirst()
-        return !rest.isEmpty && rest.allSatisfy { ("0"..."9").contains($0) || $0 == "." }
+    static func isPlainNumber(_ text: [UInt8]) -> Bool {
+        guard text.first == UInt8(ascii: "-") || text.first == UInt8(ascii: "+") else { return false }
+        let rest = text.dropFirst()
+        return !rest.isEmpty && rest.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: ".") }
     }
 
     /// One CSV record with its CRLF line end.
@@ -72,12 +78,9 @@ public enum CSV {
         for (index, value) in cells.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             var value = value
-            let copied = value.withUTF8 { utf8 -> Bool in
-                guard isPlain(utf8) else { return false }
-                bytes.append(contentsOf: utf8)
-                return true
+            value.withUTF8 { utf8 in
+                if isPlain(utf8) { bytes.append(contentsOf: utf8) } else { appendEscaped(utf8, to: &bytes) }
             }
-            if !copied { bytes.append(contentsOf: cell(value).utf8) }
         }
         bytes.append(13)
         bytes.append(10)

@@ -18,6 +18,18 @@ struct DateTests {
         #expect(CalendarDate(year: 2000, month: 2, day: 29) != nil)
     }
 
+    @Test("dates order as their day numbers do, across month, year and leap-day edges")
+    func order() {
+        let days = stride(from: -800_000, through: 800_000, by: 9_973).map(CalendarDate.init(dayNumber:))
+            + (-3...3).map { CalendarDate(year: 2024, month: 2, day: 29)!.adding(days: $0) }
+            + (-3...3).map { CalendarDate(year: 1999, month: 12, day: 31)!.adding(days: $0) }
+        for a in days {
+            for b in days.prefix(40) + days.suffix(14) {
+                #expect((a < b) == (a.dayNumber < b.dayNumber), "\(a) \(b)")
+            }
+        }
+    }
+
     @Test("accepted forms", arguments: [
         ("2025-03-31", "2025-03-31"), ("31/03/2025", "2025-03-31"), ("1/4/2025", "2025-04-01"), ("31 March 2025", "2025-03-31"),
         ("31 Mar 2025", "2025-03-31"), ("1st April 2025", "2025-04-01"), ("today", "2025-03-31"), ("+30d", "2025-04-30"),
@@ -108,5 +120,16 @@ struct WhiteSpaceTests {
         }
         #expect("".isBlank && " \t\n\u{00A0}\u{3000}".isBlank && !" x ".isBlank)
         #expect(" \u{2003}dundee-2021/1.2\r\n".trimmed == "dundee-2021/1.2")
+    }
+
+    @Test("a name is trimmed, with each run of spaces one space; tabs and breaks inside stay; plain ASCII names come back as they are",
+          arguments: [
+            ("Chief Social Work Officer", "Chief Social Work Officer"), ("Chief  Social Work Officer ", "Chief Social Work Officer"),
+            (" Head of Service", "Head of Service"), ("a\u{00A0}\u{00A0}b", "a b"), ("a \u{2003} b", "a b"), ("a\tb", "a\tb"),
+            ("a \tb", "a \tb"), ("x\u{7F}y", "x\u{7F}y"), ("Éilidh  Mac", "Éilidh Mac"), ("\u{3000}NHS Fife\u{3000}", "NHS Fife"),
+            ("a", "a"), ("  ", ""), ("", ""), ("\tA B\n", "A B"),
+          ])
+    func normalisedNames(name: String, expected: String) {
+        #expect(name.normalisedName == expected)
     }
 }
