@@ -91,124 +91,17 @@ extension Table {
     /// first, and a last line names them.
     public func renderText(style: TextStyle, empty: String = "(none)") -> String {
         guard !rows.isEmpty else { return empty + "\n" }
-        if let limit = style.width {
-            let left = columnsLeftOut(toFit: limit)
-            if !left.isEmpty {
-                let kept = columns.indices.filter { !left.contains($0) }
-                let narrower = Table(columns: kept.map { columns[$0] },
-                                     rows: rows.map { row in kept.map { $0 < row.count ? row[$0] : "" } })
-                let names = left.sorted().map { columns[$0].title }.joined(separator: ", ")
-                let note = "(left out to fit \(limit) columns: \(names); --format csv has them all)"
-                return narrower.renderLines(style: style) + Table.wrap(note, width: limit).joined(separator: "\n") + "\n"
-            }
-        }
-        return renderLines(style: style)
-    }
-
-    /// The columns to leave out, highest `drop` first (the rightmost of
-    /// equals), until the table fits `limit` with its wrap columns at their narrowest.
-    func columnsLeftOut(toFit limit: Int) -> Set<Int> {
-        var widths = columns.map { Sanitise.width($0.title) }
-        for row in rows {
-            for index in columns.indices where index < row.count { widths[index] = max(widths[index], Sanitise.cell(row[index]).1) }
-        }
-        let floor = narrowest(rows)
-        for index in columns.indices where columns[index].wrap { widths[index] = min(widths[index], floor[index]) }
-        var left: Set<Int> = []
-        func needed() -> Int {
-            let kept = columns.indices.filter { !left.contains($0) }
-            return kept.map { widths[$0] }.reduce(0, +) + 2 * max(0, kept.count - 1)
-        }
-        while needed() > limit {
-            let candidates = columns.indices.filter { !left.contains($0) && columns[$0].drop > 0 }
-            guard let next = candidates.max(by: { (columns[$0].drop, $0) < (columns[$1].drop, $1) }) else { break }
-            left.insert(next)
-        }
-        return left
-    }
-
-    /// How narrow each wrap column may be made: its `minWidth`, or its heading
-    /// or its longest word (up to 20) when wider, so words are not cut.
-    func narrowest(_ rows: [[String]]) -> [Int] {
-        columns.indices.map { index in
-            let column = columns[index]
-            guard column.wrap else { return 0 }
-            var longest = 0
-            for row in rows where index < row.count {
-                for word in row[index].split(separator: " ") { longest = max(longest, Sanitise.width(String(word))) }
-            }
-            return max(column.minWidth, Sanitise.width(column.title), min(longest, 20))
-        }
-    }
-
-    func renderLines(style: TextStyle) -> String {
-        var cells: [[String]] = []
-        var cellWidths: [[Int]] = []
-        cells.reserveCapacity(rows.count)
-        cellWidths.reserveCapacity(rows.count)
-        for row in rows {
-            var texts: [String] = [], lengths: [Int] = []
-            texts.reserveCapacity(columns.count)
-            lengths.reserveCapacity(columns.count)
-            for index in columns.indices {
-                let (text, width) = Sanitise.cell(index < row.count ? row[index] : "")
-                texts.append(text)
-                lengths.append(width)
-            }
-            cells.append(texts)
-            cellWidths.append(lengths)
-        }
-        var widths = columns.map { Sanitise.width($0.title) }
-        for row in cellWidths {
-            for (index, width) in row.enumerated() { widths[index] = max(widths[index], width) }
-        }
-        if let limit = style.width {
-            var overflow = widths.reduce(0, +) + 2 * (widths.count - 1) - limit
-            let floor = narrowest(cells)
-            while overflow > 0 {
-                let candidates = columns.indices.filter { columns[$0].wrap && widths[$0] > floor[$0] }
-                guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
-                let cut = min(overflow, widths[widest] - floor[widest])
-                widths[widest] -= cut
-                overflow -= cut
-            }
-        }
+        var measure = TableMeasure(columns: columns)
+        for row in rows { measure.add(row) }
+        let writer = TextTableWriter(measure, style: style)
         // Lines are written as bytes into one buffer: a national report is tens
         // of thousands of lines, and building a string per cell and per line
         // cost more than the query.
         var output: [UInt8] = []
-        output.reserveCapacity((rows.count + 1) * (widths.reduce(0, +) + 2 * widths.count + 1))
-        let space = UInt8(ascii: " ")
-        func line(_ row: [String], header: Bool, known: [Int]? = nil) {
-            let start = output.count
-            for (index, cell) in row.enumerated() {
-                if index > 0 { output.append(space); output.append(space) }
-                let column = columns[index]
-                let padding = max(0, widths[index] - (known?[index] ?? Sanitise.width(cell)))
-                let colour = !style.color ? nil : header ? "\u{1B}[1m" : column.isRAG ? TextStyle.colour(for: cell) : nil
-                if let colour { output.append(contentsOf: colour.utf8) }
-                if column.alignRight { output.append(contentsOf: repeatElement(space, count: padding)) }
-                output.append(contentsOf: cell.utf8)
-                if !column.alignRight { output.append(contentsOf: repeatElement(space, count: padding)) }
-                if colour != nil { output.append(contentsOf: TextStyle.reset.utf8) }
-            }
-            while output.count > start, output.last == space { output.removeLast() }
-            output.append(UInt8(ascii: "\n"))
-        }
-        line(columns.map(\.title), header: true)
-        for (row, rowWidths) in zip(cells, cellWidths) {
-            guard zip(rowWidths, widths).contains(where: { $0 > $1 }) else {
-                line(row, header: false, known: rowWidths)
-                continue
-            }
-            let wrapped = row.enumerated().map { index, cell in
-                rowWidths[index] > widths[index] ? Table.wrap(cell, width: widths[index]) : [cell]
-            }
-            let height = wrapped.map(\.count).max() ?? 1
-            for lineIndex in 0..<height {
-                line(wrapped.map { lineIndex < $0.count ? $0[lineIndex] : "" }, header: false)
-            }
-        }
+        output.reserveCapacity((rows.count + 1) * (writer.widths.reduce(0, +) + 2 * writer.widths.count + 1))
+        writer.header(into: &output)
+        for row in rows { writer.row(row, into: &output) }
+        writer.end(into: &output)
         return String(decoding: output, as: UTF8.self)
     }
 

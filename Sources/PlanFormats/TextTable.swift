@@ -1,0 +1,163 @@
+import ImprovementPlan
+
+/// What an aligned text table needs to know of its rows before it prints
+/// the first: each column's widest cell and longest word. Taken a row at a
+/// time, so a table of tens of thousands of rows can be printed in two
+/// passes over its source (one to measure, one to print) without holding it.
+public struct TableMeasure: Sendable {
+    public let columns: [Table.Column]
+    /// Each column's widest cell as printed (its heading included).
+    var widths: [Int]
+    /// Each column's longest space-separated word, as given and as printed.
+    var givenWords: [Int]
+    var printedWords: [Int]
+    /// The rows measured.
+    public private(set) var count = 0
+
+    public init(columns: [Table.Column]) {
+        self.columns = columns
+        widths = columns.map { Sanitise.width($0.title) }
+        givenWords = Array(repeating: 0, count: columns.count)
+        printedWords = givenWords
+    }
+
+    public mutating func add(_ row: [String]) {
+        count += 1
+        for index in columns.indices where index < row.count {
+            let (text, width) = Sanitise.cell(row[index])
+            widths[index] = max(widths[index], width)
+            guard columns[index].wrap else { continue }
+            givenWords[index] = max(givenWords[index], TableMeasure.longestWord(row[index]))
+            printedWords[index] = max(printedWords[index], TableMeasure.longestWord(text))
+        }
+    }
+
+    static func longestWord(_ text: String) -> Int {
+        var longest = 0
+        for word in text.split(separator: " ") { longest = max(longest, Sanitise.width(String(word))) }
+        return longest
+    }
+
+    /// How narrow each wrap column may be made: its `minWidth`, or its heading
+    /// or its longest word (up to 20) when wider, so words are not cut.
+    func narrowest(_ words: [Int]) -> [Int] {
+        columns.indices.map { index in
+            let column = columns[index]
+            guard column.wrap else { return 0 }
+            return max(column.minWidth, Sanitise.width(column.title), min(words[index], 20))
+        }
+    }
+
+    /// The columns to leave out to fit `limit`, highest `drop` first (the
+    /// rightmost of equals), until the table fits with its wrap columns at their narrowest.
+    func columnsLeftOut(toFit limit: Int) -> Set<Int> {
+        var widths = self.widths
+        let floor = narrowest(givenWords)
+        for index in columns.indices where columns[index].wrap { widths[index] = min(widths[index], floor[index]) }
+        var left: Set<Int> = []
+        func needed() -> Int {
+            let kept = columns.indices.filter { !left.contains($0) }
+            return kept.map { widths[$0] }.reduce(0, +) + 2 * max(0, kept.count - 1)
+        }
+        while needed() > limit {
+            let candidates = columns.indices.filter { !left.contains($0) && columns[$0].drop > 0 }
+            guard let next = candidates.max(by: { (columns[$0].drop, $0) < (columns[$1].drop, $1) }) else { break }
+            left.insert(next)
+        }
+        return left
+    }
+}
+
+/// Prints a measured table a row at a time (`Table.renderText` is this over
+/// rows in memory): the columns kept and their widths decided once, from the
+/// measure, then each row written as it comes.
+public struct TextTableWriter {
+    let style: TextStyle
+    /// The columns printed (positions in the measured table's columns) and their widths.
+    let kept: [Int]
+    let widths: [Int]
+    /// The last line, naming the columns left out to fit the terminal (nil: none were).
+    let note: String?
+    private let columns: [Table.Column]
+
+    public init(_ measure: TableMeasure, style: TextStyle) {
+        self.style = style
+        var kept = Array(measure.columns.indices)
+        var note: String?
+        if let limit = style.width {
+            let left = measure.columnsLeftOut(toFit: limit)
+            if !left.isEmpty {
+                kept = kept.filter { !left.contains($0) }
+                let names = left.sorted().map { measure.columns[$0].title }.joined(separator: ", ")
+                note = "(left out to fit \(limit) columns: \(names); --format csv has them all)"
+            }
+        }
+        let columns = kept.map { measure.columns[$0] }
+        var widths = kept.map { measure.widths[$0] }
+        if let limit = style.width {
+            var overflow = widths.reduce(0, +) + 2 * (widths.count - 1) - limit
+            let floor = measure.narrowest(measure.printedWords)
+            let keptFloor = kept.map { floor[$0] }
+            while overflow > 0 {
+                let candidates = columns.indices.filter { columns[$0].wrap && widths[$0] > keptFloor[$0] }
+                guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
+                let cut = min(overflow, widths[widest] - keptFloor[widest])
+                widths[widest] -= cut
+                overflow -= cut
+            }
+        }
+        self.kept = kept; self.widths = widths; self.note = note; self.columns = columns
+    }
+
+    /// The heading line.
+    public func header(into output: inout [UInt8]) {
+        line(columns.map(\.title), header: true, known: nil, into: &output)
+    }
+
+    /// One row: a line, or several when a cell is wrapped.
+    public func row(_ row: [String], into output: inout [UInt8]) {
+        var cells: [String] = [], cellWidths: [Int] = []
+        cells.reserveCapacity(kept.count)
+        cellWidths.reserveCapacity(kept.count)
+        for index in kept {
+            let (text, width) = Sanitise.cell(index < row.count ? row[index] : "")
+            cells.append(text)
+            cellWidths.append(width)
+        }
+        guard zip(cellWidths, widths).contains(where: { $0 > $1 }) else {
+            line(cells, header: false, known: cellWidths, into: &output)
+            return
+        }
+        let wrapped = cells.enumerated().map { index, cell in
+            cellWidths[index] > widths[index] ? Table.wrap(cell, width: widths[index]) : [cell]
+        }
+        let height = wrapped.map(\.count).max() ?? 1
+        for lineIndex in 0..<height {
+            line(wrapped.map { lineIndex < $0.count ? $0[lineIndex] : "" }, header: false, known: nil, into: &output)
+        }
+    }
+
+    /// After the last row: the note of columns left out, if any.
+    public func end(into output: inout [UInt8]) {
+        guard let note, let limit = style.width else { return }
+        output.append(contentsOf: (Table.wrap(note, width: limit).joined(separator: "\n") + "\n").utf8)
+    }
+
+    private func line(_ row: [String], header: Bool, known: [Int]?, into output: inout [UInt8]) {
+        let space = UInt8(ascii: " ")
+        let start = output.count
+        for (index, cell) in row.enumerated() {
+            if index > 0 { output.append(space); output.append(space) }
+            let column = columns[index]
+            let padding = max(0, widths[index] - (known?[index] ?? Sanitise.width(cell)))
+            let colour = !style.color ? nil : header ? "\u{1B}[1m" : column.isRAG ? TextStyle.colour(for: cell) : nil
+            if let colour { output.append(contentsOf: colour.utf8) }
+            if column.alignRight { output.append(contentsOf: repeatElement(space, count: padding)) }
+            output.append(contentsOf: cell.utf8)
+            if !column.alignRight { output.append(contentsOf: repeatElement(space, count: padding)) }
+            if colour != nil { output.append(contentsOf: TextStyle.reset.utf8) }
+        }
+        while output.count > start, output.last == space { output.removeLast() }
+        output.append(UInt8(ascii: "\n"))
+    }
+}
