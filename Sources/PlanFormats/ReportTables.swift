@@ -85,8 +85,11 @@ public enum ReportTables {
 
     /// A dated timeline of events already in words.
     public static func timeline(_ lines: [TimelineWords.Line]) -> Table {
-        var table = Table(columns: [.init("date"), .init("event"), .init("action"), .init("what", wrap: true)])
-        for line in lines { table.append([line.date.iso, line.kind.rawValue, line.action ?? "", line.text]) }
-        return table
+        Table(columns: timelineColumns, rows: lines.map(timelineRow))
     }
+
+    /// The timeline's columns, and one event's row (a timeline streamed is printed from these).
+    public static let timelineColumns: [Table.Column] = [.init("date"), .init("event"), .init("action"), .init("what", wrap: true)]
+    public static func timelineRow(_ line: TimelineWords.Line) -> [String] { [line.date.iso, line.kind.rawValue, line.action ?? "", line.text] }
+    public static func timelineRow(_ entry: TimelineEntry) -> [String] { timelineRow(TimelineWords.Line(entry)) }
 }

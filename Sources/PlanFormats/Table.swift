@@ -159,12 +159,18 @@ extension Table {
     /// A GitHub-flavoured Markdown table. Stored text is text: the
     /// characters Markdown or HTML would read as markup are escaped.
     public func renderMarkdown() -> String {
-        func escape(_ cell: String) -> String { Table.markdownEscaped(Sanitise.line(cell)) }
-        var output = "| " + columns.map { escape($0.title) }.joined(separator: " | ") + " |\n"
-        output += "|" + columns.map { $0.alignRight ? " ---: |" : " --- |" }.joined() + "\n"
-        for row in rows { output += "| " + row.map(escape).joined(separator: " | ") + " |\n" }
-        return output
+        Table.markdownHeader(columns) + rows.map(Table.markdownRow).joined()
     }
+
+    /// A Markdown table's heading and rule lines, and one row's line.
+    public static func markdownHeader(_ columns: [Column]) -> String {
+        "| " + columns.map { markdownCell($0.title) }.joined(separator: " | ") + " |\n"
+            + "|" + columns.map { $0.alignRight ? " ---: |" : " --- |" }.joined() + "\n"
+    }
+
+    public static func markdownRow(_ row: [String]) -> String { "| " + row.map(markdownCell).joined(separator: " | ") + " |\n" }
+
+    static func markdownCell(_ cell: String) -> String { markdownEscaped(Sanitise.line(cell)) }
 
     /// Text as Markdown shows it literally: a backslash before each of
     /// \ ` * _ [ ] < > | ~ (emphasis, code, links, HTML, table cells, strike),

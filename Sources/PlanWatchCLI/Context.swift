@@ -41,6 +41,11 @@ final class OutputBuffer {
         if buffer.count >= limit { flush() }
     }
 
+    func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= limit { flush() }
+    }
+
     func writeCSV(_ cells: [String]) {
         CSV.append(line: cells, to: &buffer)
         if buffer.count >= limit { flush() }
@@ -119,6 +124,44 @@ public struct Context {
         case .markdown: print(table.renderMarkdown())
         case .json: print((try? JSONOutput.encode(table.rows)) ?? "[]\n")
         case .html: html.add(.table(table, empty: empty))
+        }
+    }
+
+    /// A table whose rows `rows` gives twice, in the same order (once to
+    /// measure them, once to print them), so that a long one is never held
+    /// whole. `before` sees the first row (nil: there are none) once they are
+    /// measured, before anything of the table is printed (a heading that names it).
+    func emitStreamed(_ columns: [Table.Column], format: OutputFormat, empty: String = "(none)",
+                      before: ([String]?) -> Void = { _ in }, rows: (([String]) -> Void) throws -> Void) rethrows {
+        var measure = TableMeasure(columns: columns)
+        var first: [String]?
+        try rows { row in
+            if first == nil { first = row }
+            measure.add(row)
+        }
+        before(first)
+        switch format {
+        case .table where !html.active:
+            guard measure.count > 0 else { return print(empty + "\n") }
+            let writer = TextTableWriter(measure, style: style)
+            var bytes: [UInt8] = []
+            writer.header(into: &bytes)
+            try rows { row in
+                writer.row(row, into: &bytes)
+                if bytes.count >= 1 << 16 { output.write(bytes: bytes); bytes.removeAll(keepingCapacity: true) }
+            }
+            writer.end(into: &bytes)
+            output.write(bytes: bytes)
+        case .csv where !html.active:
+            printCSV(columns.map(\.key))
+            try rows { printCSV($0) }
+        case .markdown where !html.active:
+            print(Table.markdownHeader(columns))
+            try rows { print(Table.markdownRow($0)) }
+        default:
+            var table = Table(columns: columns)
+            try rows { table.append($0) }
+            emit(table, format: format, empty: empty)
         }
     }
 

@@ -65,7 +65,8 @@ struct DemoCommand: ParsableCommand {
         // The partnership with the most red actions, told as its story.
         if let worst = lines.max(by: { ($0.red, $1.partnership) < ($1.red, $0.partnership) }), worst.red > 0 {
             context.print("\n")
-            FollowCommand.render(try store.follow(partnership: worst.partnership, asOf: asOf, since: nil), format: list.format, context: context)
+            try FollowCommand.render(try store.follow(partnership: worst.partnership, asOf: asOf, since: nil, timeline: list.format == .json),
+                                     since: nil, format: list.format, context: context)
         }
     }
 }

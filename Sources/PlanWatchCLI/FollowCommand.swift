@@ -35,19 +35,25 @@ struct FollowCommand: StoreCommand {
             let name = dashboard.panels.first?.partnership.name ?? partnership
             return context.printDocument(try HTMLPage.dashboard(dashboard, title: "\(name): follow-up as of \(asOf)", overview: false))
         }
-        let view = try context.store.follow(partnership: partnership, asOf: try list.date(today: context.today),
-                                            since: try since?.date("since", today: context.today),
-                                            thresholds: thresholds.thresholds)
-        FollowCommand.render(view, format: list.format, context: context)
+        let start = try since?.date("since", today: context.today)
+        // Only JSON holds the timeline in memory; the other formats stream it (tens of thousands of events at national scale).
+        let view = try context.store.follow(partnership: partnership, asOf: try list.date(today: context.today), since: start,
+                                            thresholds: thresholds.thresholds, timeline: list.format == .json)
+        try FollowCommand.render(view, since: start, format: list.format, context: context)
     }
 
-    static func render(_ view: FollowView<TimelineEntry>, format: OutputFormat, context: Context) {
+    /// Prints a follow view; in every format but JSON its timeline is read
+    /// from the store as it is printed (the view is made without it).
+    static func render(_ view: FollowView<TimelineEntry>, since: CalendarDate?, format: OutputFormat, context: Context) throws {
         switch format {
         case .json:
             context.print((try? JSONOutput.encode(view.worded)) ?? "{}\n")
             return
         case .csv:
-            context.print(ReportTables.timeline(view.timeline).renderCSV())
+            context.printCSV(ReportTables.timelineColumns.map(\.key))
+            try context.store.readTimeline(of: view, since: since) { forEach in
+                try forEach { context.printCSV(ReportTables.timelineRow($0)) }
+            }
             return
         case .table, .markdown, .html:
             break
@@ -92,13 +98,20 @@ struct FollowCommand: StoreCommand {
         }
         context.print("\n")
         context.heading("Red: overdue (\(view.red.count))", format: format)
-        context.emit(RowLayout.overdue.without("partnership").table(view.red), format: format, empty: "None.")
+        let red = RowLayout.overdue.without("partnership")
+        context.emitStreamed(red.columns, format: format, empty: "None.") { each in for row in view.red { each(red.cells(row)) } }
         context.print("\n")
         context.heading("Amber (\(view.amber.count))", format: format)
-        context.emit(RowLayout.list.without("partnership").table(view.amber), format: format, empty: "None.")
+        let amber = RowLayout.list.without("partnership")
+        context.emitStreamed(amber.columns, format: format, empty: "None.") { each in for row in view.amber { each(amber.cells(row)) } }
         context.print("\n")
-        context.heading("Timeline" + (view.timeline.first.map { " since \($0.date)" } ?? ""), format: format)
-        context.emit(ReportTables.timeline(view.timeline), format: format, empty: "Nothing recorded in this period.")
+        try context.store.readTimeline(of: view, since: since) { forEach in
+            try context.emitStreamed(ReportTables.timelineColumns, format: format, empty: "Nothing recorded in this period.",
+                                     before: { first in context.heading("Timeline" + (first.map { " since \($0[0])" } ?? ""), format: format) },
+                                     rows: { each in
+                try withoutActuallyEscaping(each) { each in try forEach { each(ReportTables.timelineRow($0)) } }
+            })
+        }
         context.print("\n")
         context.heading("Due next", format: format)
         context.emit(RowLayout.dueSoon.without("partnership").table(view.dueNext), format: format, empty: "Nothing with a deadline ahead.")

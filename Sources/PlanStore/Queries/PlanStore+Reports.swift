@@ -179,8 +179,10 @@ extension PlanStore {
     }
 
     /// A partnership's story: latest inspection, plan, actions by RAG, timeline and what is due next.
+    /// Without `timeline`, the view's timeline is left empty: a caller that
+    /// prints it streams it with `readTimeline(of:since:_:)` instead.
     public func follow(partnership key: String, asOf: CalendarDate, since: CalendarDate?, thresholds: Thresholds = .standard,
-                       dueNextLimit: Int = 5) throws -> FollowView<TimelineEntry> {
+                       dueNextLimit: Int = 5, timeline withTimeline: Bool = true) throws -> FollowView<TimelineEntry> {
         let filter = ActionFilter(partnership: key)
         // One pass over the partnership's actions: the counts, and the lists of open actions.
         var open: [ActionRow] = []
@@ -200,8 +202,8 @@ extension PlanStore {
             let partnership = try Partnership(row: try db.row(sql: Select.partnership + " WHERE p.key = ?", arguments: [key])
                                               ?? { throw try Lookup.unknown(db, "partnership", key) }())
             let (inspection, evaluations, plan) = try PlanStore.latestInspectionFacts(db, partnership: key, asOf: asOf)
-            let start = since ?? inspection?.published
-            let timeline = try PlanStore.timeline(db, partnership: key, from: start, to: asOf, inspection: inspection, plan: plan)
+            let timeline = withTimeline ? try PlanStore.timeline(db, partnership: key, from: since ?? inspection?.published, to: asOf,
+                                                                 inspection: inspection, plan: plan) : []
             return FollowView(asOf: asOf, partnership: partnership,
                               inspector: try PlanStore.linkInspector(db, partnership: key, asOf: asOf)?.inspector,
                               inspection: inspection, evaluations: evaluations, plan: plan, progress: progress, red: red,
@@ -209,42 +211,65 @@ extension PlanStore {
         }
     }
 
-    /// Dated events of one partnership between two days (both included).
+    /// A follow view's timeline (from `since`, else its inspection's
+    /// publication, to its as-of day), streamed: `use` is given a `forEach`
+    /// it may run as many times as it needs (to measure, then to print), each
+    /// in the same order, all within one read of the database.
+    public func readTimeline(of view: FollowView<TimelineEntry>, since: CalendarDate?,
+                             _ use: (_ forEach: ((TimelineEntry) throws -> Void) throws -> Void) throws -> Void) throws {
+        try read { db in
+            try use { body in
+                try PlanStore.forEachTimelineEntry(db, partnership: view.partnership.key, from: since ?? view.inspection?.published,
+                                                   to: view.asOf, inspection: view.inspection, plan: view.plan, body)
+            }
+        }
+    }
+
+    /// Dated events of one partnership between two days (both included), in memory.
     static func timeline(_ db: Database, partnership: String, from: CalendarDate?, to: CalendarDate,
                          inspection: Inspection?, plan: ActionPlan?) throws -> [TimelineEntry] {
+        var entries: [TimelineEntry] = []
+        try forEachTimelineEntry(db, partnership: partnership, from: from, to: to, inspection: inspection, plan: plan) { entries.append($0) }
+        return entries
+    }
+
+    /// The order of kinds on one day of a timeline.
+    static let timelineOrder: [TimelineEntry.Kind] = [.published, .planSubmitted, .planAgreed, .review, .inspectionChange, .extension,
+                                                      .update, .signOff, .planClosed]
+
+    /// Dated events of one partnership between two days (both included), in
+    /// order: by day, then by kind (`timelineOrder`), then as recorded. The
+    /// many (progress updates and extensions: tens of thousands a partnership
+    /// at national scale) stream from their queries, merged with the few
+    /// (plan and inspection events, reviews, sign-offs), so the timeline is
+    /// never held whole.
+    static func forEachTimelineEntry(_ db: Database, partnership: String, from: CalendarDate?, to: CalendarDate,
+                                     inspection: Inspection?, plan: ActionPlan?, _ body: (TimelineEntry) throws -> Void) throws {
         let lower = from ?? CalendarDate(dayNumber: -719_162)  // 0001-01-01
         func inRange(_ date: CalendarDate?) -> Bool { date.map { $0 >= lower && $0 <= to } ?? false }
-        var entries: [TimelineEntry] = []
+        var few: [TimelineEntry] = []
         if let inspection, let published = inspection.published, inRange(published) {
-            entries.append(TimelineEntry(date: published, event: .published(inspection: inspection.key)))
+            few.append(TimelineEntry(date: published, event: .published(inspection: inspection.key)))
         }
         if let plan, let inspection {
             if let submitted = plan.submitted, inRange(submitted) {
-                entries.append(TimelineEntry(date: submitted, event: .planSubmitted(inspection: inspection.key)))
+                few.append(TimelineEntry(date: submitted, event: .planSubmitted(inspection: inspection.key)))
             }
             if let agreed = plan.agreed, inRange(agreed) {
-                entries.append(TimelineEntry(date: agreed, event: .planAgreed(inspection: inspection.key, by: plan.agreedBy)))
+                few.append(TimelineEntry(date: agreed, event: .planAgreed(inspection: inspection.key, by: plan.agreedBy)))
             }
             if let closed = plan.closed, inRange(closed) {
-                entries.append(TimelineEntry(date: closed, event: .planClosed(inspection: inspection.key)))
+                few.append(TimelineEntry(date: closed, event: .planClosed(inspection: inspection.key)))
             }
         }
         if let inspection {
             let changes = try db.rows(sql: Select.inspectionChange + " WHERE i.key = ? AND c.on_date BETWEEN ? AND ? ORDER BY c.on_date",
                                       arguments: [inspection.key, lower, to]).map(InspectionChange.init(row:))
-            for c in changes { entries.append(TimelineEntry(date: c.date, event: .inspectionChange(c))) }
+            for c in changes { few.append(TimelineEntry(date: c.date, event: .inspectionChange(c))) }
         }
-        let updates = try db.rows(sql: Select.update + """
-             JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND u.on_date BETWEEN ? AND ? ORDER BY u.on_date, u.id
-            """, arguments: [partnership, lower, to]).map(ProgressUpdate.init(row:))
-        for u in updates { entries.append(TimelineEntry(date: u.date, event: .update(u))) }
-        let extensions = try db.rows(sql: Select.extensionRow + """
-             JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND x.recorded_on BETWEEN ? AND ? ORDER BY x.recorded_on, x.id
-            """, arguments: [partnership, lower, to]).map(DeadlineExtension.init(row:))
-        for x in extensions { entries.append(TimelineEntry(date: x.recorded, event: .extension(x))) }
         let reviews = try db.rows(sql: Select.review + " WHERE p.key = ? AND r.on_date BETWEEN ? AND ? ORDER BY r.on_date, r.id",
                                        arguments: [partnership, lower, to]).map(LinkingReview.init(row:))
-        for r in reviews { entries.append(TimelineEntry(date: r.date, event: .review(r))) }
+        for r in reviews { few.append(TimelineEntry(date: r.date, event: .review(r))) }
         // Sign-offs, dated the UTC day they were made.
         let signOffs = try db.rows(sql: Select.signOff + """
              JOIN action a ON a.id = s.action_id JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
@@ -254,14 +279,41 @@ extension PlanStore {
             let s = try CompletionSignOff(row: row)
             let reference = try db.one(String.self, sql: "SELECT i.key || '/' || a.ref FROM action a JOIN inspection i ON i.id = a.inspection_id WHERE a.id = ?",
                                        arguments: [s.action]) ?? String(s.action)
-            if let day = CalendarDate(iso: String(s.decidedAt.prefix(10))) { entries.append(TimelineEntry(date: day, event: .signOff(action: reference, s))) }
+            if let day = CalendarDate(iso: String(s.decidedAt.prefix(10))) { few.append(TimelineEntry(date: day, event: .signOff(action: reference, s))) }
         }
-        let order: [TimelineEntry.Kind] = [.published, .planSubmitted, .planAgreed, .review, .inspectionChange, .extension, .update, .signOff, .planClosed]
-        return entries.enumerated().sorted { a, b in
-            if a.element.date != b.element.date { return a.element.date < b.element.date }
-            let ka = order.firstIndex(of: a.element.kind) ?? 0, kb = order.firstIndex(of: b.element.kind) ?? 0
-            return ka != kb ? ka < kb : a.offset < b.offset
+        func rank(_ entry: TimelineEntry) -> (CalendarDate, Int) { (entry.date, timelineOrder.firstIndex(of: entry.kind) ?? 0) }
+        few = few.enumerated().sorted { a, b in
+            let ra = rank(a.element), rb = rank(b.element)
+            return ra != rb ? ra < rb : a.offset < b.offset
         }.map(\.element)
+        // Each stream is in timeline order on its own (by day; one kind each), so a merge of the three is the whole in order.
+        let updates = try Row.fetchCursor(db, sql: Select.update + """
+             JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND u.on_date BETWEEN ? AND ? ORDER BY u.on_date, u.id
+            """, arguments: [partnership, lower, to])
+        let extensions = try Row.fetchCursor(db, sql: Select.extensionRow + """
+             JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND x.recorded_on BETWEEN ? AND ? ORDER BY x.recorded_on, x.id
+            """, arguments: [partnership, lower, to])
+        func nextUpdate() throws -> TimelineEntry? {
+            try updates.next().map { row in let u = try ProgressUpdate(row: row); return TimelineEntry(date: u.date, event: .update(u)) }
+        }
+        func nextExtension() throws -> TimelineEntry? {
+            try extensions.next().map { row in let x = try DeadlineExtension(row: row); return TimelineEntry(date: x.recorded, event: .extension(x)) }
+        }
+        var fewIndex = 0
+        var update = try nextUpdate(), ext = try nextExtension()
+        while true {
+            var best: TimelineEntry? = fewIndex < few.count ? few[fewIndex] : nil
+            var source = 0
+            if let candidate = ext, best.map({ rank(candidate) < rank($0) }) ?? true { best = candidate; source = 1 }
+            if let candidate = update, best.map({ rank(candidate) < rank($0) }) ?? true { best = candidate; source = 2 }
+            guard let entry = best else { return }
+            try body(entry)
+            switch source {
+            case 0: fewIndex += 1
+            case 1: ext = try nextExtension()
+            default: update = try nextUpdate()
+            }
+        }
     }
 }
 
