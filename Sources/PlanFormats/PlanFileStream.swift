@@ -44,6 +44,9 @@ public final class PlanFileStream: PlanFileRecords {
         }
     }
 
+    /// The most bytes the window has held at once (for the tests: it must stay near `chunk`).
+    var windowCapacity: Int { source.capacity }
+
     public func forEach<Record>(_ section: PlanFile.Section<Record>, _ body: (Int, Record) throws -> Void) throws {
         do {
             try records(section, body)
@@ -206,7 +209,7 @@ final class ByteWindow {
     private let backing: Backing
     /// The window's memory: `count` bytes of the file from offset `start`.
     private(set) var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+    private(set) var capacity: Int
     private(set) var start = 0
     private(set) var count = 0
     /// Offset of the earliest byte still needed (`.max`: none).
@@ -332,6 +335,11 @@ final class ByteWindow {
     func withBytes<T>(_ range: Range<Int>, _ body: (Data) throws -> T) throws -> T {
         guard !range.isEmpty else { return try body(Data()) }
         if range.lowerBound < start || range.upperBound > start + count {
+            // The range is kept while it is read, and the caller's mark given back after: left
+            // at a key that straddled a chunk's end, it kept every byte after it in the window
+            // (a whole section of a national plan file: 256 MB at a million actions).
+            let previous = mark
+            defer { mark = previous }
             keep(from: range.lowerBound)
             guard try load(range.lowerBound) else { throw FileProblem("the file ended early (was it changed while being read?)") }
             while range.upperBound > start + count {

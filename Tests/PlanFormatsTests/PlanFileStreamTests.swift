@@ -33,6 +33,24 @@ struct PlanFileStreamTests {
         }
     }
 
+    @Test("the window stays a few chunks wide however long the file, keys straddling a chunk's end included")
+    func windowStaysNarrow() throws {
+        // 20,000 actions (about 3 MB) read through a 4 kB window: every few records a key crosses a chunk's end.
+        let actions = (1...20_000).map { n in
+            #"{"inspection":"d-1","ref":"\#(n)","title":"Action number \#(n) of the long list","owner":"Owner \#(n % 7)","agency":"NHS","created":"2024-01-01","findings":[1]}"#
+        }
+        let text = #"{"format":"planwatch-plan-file","version":1,"partnerships":[{"key":"d","name":"D"}],"actions":["#
+            + actions.joined(separator: ",") + "]}"
+        let url = try temporaryFile(text)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let stream = try PlanFileStream(path: url.path, chunk: 4096)
+        #expect(stream.windowCapacity <= 4 * 4096, "after the syntax check: \(stream.windowCapacity) bytes")
+        var count = 0
+        try stream.forEach(PlanFile.Section<Action>.actions) { _, _ in count += 1 }
+        #expect(count == 20_000)
+        #expect(stream.windowCapacity <= 4 * 4096, "after reading the actions: \(stream.windowCapacity) bytes")
+    }
+
     @Test("lists are found in any order, unknown keys and null lists pass, escapes and a byte-order mark are read")
     func anyOrder() throws {
         let text = """
