@@ -537,7 +537,7 @@ def write_docs(r, sizes):
         "",
         "| command | median | peak memory | target |",
         "|---|---:|---:|---|",
-        f"| `update ACTION --note ...` (one audited write) | {ms(big['update'])} | {mb(big['update_memory_kb'])} | under 30 ms |",
+        f"| `update ACTION --note ...` (one audited write) | {ms(big['update'])} | {mb(big['update_memory_kb'])} | under 20 ms |",
         f"| `follow area-07` | {ms(big['follow'])} | {mb(big['follow_memory_kb'])} | |",
         f"| `report progress` | {ms(big['progress'])} | {mb(big['progress_memory_kb'])} | |",
         f"| `dashboard --out FILE.html` at {r['dashboard']['actions']:,} actions ({r['dashboard']['bytes'] / 1024:.0f} kB page) "

@@ -91,7 +91,7 @@ extension Table {
     /// first, and a last line names them.
     public func renderText(style: TextStyle, empty: String = "(none)") -> String {
         guard !rows.isEmpty else { return empty + "\n" }
-        var measure = TableMeasure(columns: columns)
+        var measure = TableMeasure(columns: columns, style: style)
         for row in rows { measure.add(row) }
         let writer = TextTableWriter(measure, style: style)
         // Lines are written as bytes into one buffer: a national report is tens

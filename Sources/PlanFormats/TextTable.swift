@@ -13,9 +13,14 @@ public struct TableMeasure: Sendable {
     var printedWords: [Int]
     /// The rows measured.
     public private(set) var count = 0
+    /// Whether the wrap columns' words are measured: only a table fitted to a
+    /// width (`TextStyle.width`) needs them, and splitting every cell into words costs.
+    let measuresWords: Bool
 
-    public init(columns: [Table.Column]) {
+    /// A measure for a table printed in `style` (words are measured only when it has a width).
+    public init(columns: [Table.Column], style: TextStyle) {
         self.columns = columns
+        measuresWords = style.width != nil
         widths = columns.map { Sanitise.width($0.title) }
         givenWords = Array(repeating: 0, count: columns.count)
         printedWords = givenWords
@@ -26,14 +31,21 @@ public struct TableMeasure: Sendable {
         for index in columns.indices where index < row.count {
             let (text, width) = Sanitise.cell(row[index])
             widths[index] = max(widths[index], width)
-            guard columns[index].wrap else { continue }
+            guard measuresWords, columns[index].wrap else { continue }
             givenWords[index] = max(givenWords[index], TableMeasure.longestWord(row[index]))
             printedWords[index] = max(printedWords[index], TableMeasure.longestWord(text))
         }
     }
 
     static func longestWord(_ text: String) -> Int {
-        var longest = 0
+        // ASCII text (nearly all): words are the runs between spaces, each as wide as its bytes.
+        var run = 0, longest = 0, ascii = true
+        for byte in text.utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            if byte == 0x20 { longest = max(longest, run); run = 0 } else { run += 1 }
+        }
+        if ascii { return max(longest, run) }
+        longest = 0
         for word in text.split(separator: " ") { longest = max(longest, Sanitise.width(String(word))) }
         return longest
     }

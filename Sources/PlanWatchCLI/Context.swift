@@ -133,7 +133,7 @@ public struct Context {
     /// measured, before anything of the table is printed (a heading that names it).
     func emitStreamed(_ columns: [Table.Column], format: OutputFormat, empty: String = "(none)",
                       before: ([String]?) -> Void = { _ in }, rows: (([String]) -> Void) throws -> Void) rethrows {
-        var measure = TableMeasure(columns: columns)
+        var measure = TableMeasure(columns: columns, style: style)
         var first: [String]?
         try rows { row in
             if first == nil { first = row }

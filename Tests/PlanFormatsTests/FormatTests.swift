@@ -88,3 +88,15 @@ struct WrapTests {
         #expect(table.renderMarkdown().hasSuffix("| \\*bold\\* \\| pipe |\n"))
     }
 }
+
+@Suite("Tables measured a row at a time")
+struct TableMeasureTests {
+    @Test("a cell's longest word is as wide as splitting it at spaces says, ASCII or not", arguments: [
+        "", " ", "one", "two words", "  lead and trail  ", "a\tb c", "Chronology\r\ntraining for all", "Éilidh Mac an t-Saoir",
+        "日本語 テキスト", "e\u{301}e\u{301} x", "\u{1B}[31mred\u{1B}[0m word", "x" + String(repeating: "y", count: 40),
+    ])
+    func longestWord(text: String) {
+        let expected = text.split(separator: " ").map { Sanitise.width(String($0)) }.max() ?? 0
+        #expect(TableMeasure.longestWord(text) == expected)
+    }
+}

@@ -57,17 +57,14 @@ struct AuditSubjectTests {
 
     @Test("every entry of a database made by the first release names a subject, and the subject gives its key back")
     func fixtureSubjects() throws {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/schema-0001.sqlite")
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("subjects-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
-        let store = try PlanStore.open(path: path, actor: "test", command: "test")
-        let entries = try store.auditEntries()
-        #expect(entries.count == 106)
-        for entry in entries {
-            let subject = AuditSubject(entity: entry.entity, key: entry.key)
-            #expect(subject?.key == entry.key && subject?.entity.rawValue == entry.entity, "\(entry.entity) \(entry.key)")
+        try withMigratedFixture { store in
+            let entries = try store.auditEntries()
+            #expect(entries.count == 106)
+            for entry in entries {
+                let subject = AuditSubject(entity: entry.entity, key: entry.key)
+                #expect(subject?.key == entry.key && subject?.entity.rawValue == entry.entity, "\(entry.entity) \(entry.key)")
+            }
+            #expect(try store.verify().ok)
         }
-        #expect(try store.verify().ok)
     }
 }

@@ -101,16 +101,13 @@ struct DerivedStateTests {
 
     @Test("migrating a database with updates fills the column from them")
     func migrationFills() throws {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/schema-0001.sqlite")
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("derived-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
-        let store = try PlanStore.open(path: path, actor: "test", command: "test")
-        let (filled, updated) = try store.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM action WHERE last_update_on IS NOT NULL") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(DISTINCT action_id) FROM progress_update") ?? 0)
+        try withMigratedFixture { store in
+            let (filled, updated) = try store.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM action WHERE last_update_on IS NOT NULL") ?? 0,
+                 try Int.fetchOne(db, sql: "SELECT count(DISTINCT action_id) FROM progress_update") ?? 0)
+            }
+            #expect(updated > 0 && filled == updated)
+            #expect(try store.read { db in try PlanStore.derivedStateProblems(db) }.isEmpty)
         }
-        #expect(updated > 0 && filled == updated)
-        #expect(try store.read { db in try PlanStore.derivedStateProblems(db) }.isEmpty)
     }
 }

@@ -206,20 +206,17 @@ struct StoreTests {
 struct SchemaTests {
     @Test("a database made by the first schema version is migrated, and its history still verifies")
     func migratesFixture() throws {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/schema-0001.sqlite")
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fixture-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
-        let store = try PlanStore.open(path: path, actor: "test", command: "test")
-        #expect(try store.schemaVersions() == PlanStore.knownSchemaVersions)
-        let report = try store.verify()
-        #expect(report.ok, "\(report.problems)")
-        #expect(report.auditEntries == 106)
-        #expect(try store.actionRows(ActionFilter(), asOf: CalendarDate(iso: "2025-01-31")!).count == 15)
-        // The new schema's rule holds: the trail can now record a deletion.
-        _ = try store.addAction(NewAction(findings: [], inspection: "stirling", ref: "x", title: "Mistake", owner: "o", agency: "a", due: nil),
-                                today: CalendarDate(iso: "2025-01-31")!)
-        _ = try store.undo(today: CalendarDate(iso: "2025-01-31")!)
-        #expect(try store.verify().ok)
+        try withMigratedFixture { store in
+            #expect(try store.schemaVersions() == PlanStore.knownSchemaVersions)
+            let report = try store.verify()
+            #expect(report.ok, "\(report.problems)")
+            #expect(report.auditEntries == 106)
+            #expect(try store.actionRows(ActionFilter(), asOf: CalendarDate(iso: "2025-01-31")!).count == 15)
+            // The new schema's rule holds: the trail can now record a deletion.
+            _ = try store.addAction(NewAction(findings: [], inspection: "stirling", ref: "x", title: "Mistake", owner: "o", agency: "a", due: nil),
+                                    today: CalendarDate(iso: "2025-01-31")!)
+            _ = try store.undo(today: CalendarDate(iso: "2025-01-31")!)
+            #expect(try store.verify().ok)
+        }
     }
 }
