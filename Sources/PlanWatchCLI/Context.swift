@@ -135,9 +135,11 @@ public struct Context {
                       before: ([String]?) -> Void = { _ in }, rows: (([String]) -> Void) throws -> Void) rethrows {
         var measure = TableMeasure(columns: columns, style: style)
         var first: [String]?
+        // Only an aligned text table needs its rows measured; the other formats need the first row alone.
+        let measuring = format == .table && !html.active
         try rows { row in
             if first == nil { first = row }
-            measure.add(row)
+            if measuring { measure.add(row) }
         }
         before(first)
         switch format {
