@@ -12,10 +12,12 @@ SELECT a.id, a.ref, a.title, a.owner, a.lead_agency, a.start_on, a.original_due,
        a.last_update_on AS last_update
 FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
 WHERE 1 AND p.key = :partnership ORDER BY p.key, i.key, a.id;
-SELECT u.*, i.key || '/' || a.ref AS action_ref FROM progress_update u
+SELECT u.id, u.action_id, u.on_date, u.author, u.note, u.new_status, u.new_percent, u.evidence, u.recorded_at,
+       i.key || '/' || a.ref AS action_ref FROM progress_update u
 JOIN action a ON a.id = u.action_id JOIN inspection i ON i.id = a.inspection_id
 JOIN partnership p ON p.id = i.partnership_id WHERE p.key = :partnership AND u.on_date BETWEEN :from AND :as_of ORDER BY u.on_date, u.id;
-SELECT x.*, i.key || '/' || a.ref AS action_ref FROM deadline_extension x
+SELECT x.id, x.action_id, x.from_due, x.to_due, x.reason, x.agreed_by, x.recorded_on,
+       i.key || '/' || a.ref AS action_ref FROM deadline_extension x
 JOIN action a ON a.id = x.action_id JOIN inspection i ON i.id = a.inspection_id
 JOIN partnership p ON p.id = i.partnership_id WHERE p.key = :partnership AND x.recorded_on BETWEEN :from AND :as_of ORDER BY x.recorded_on, x.id;
 SELECT r.*, p.key AS partnership_key,

@@ -176,16 +176,37 @@ extension Table {
     /// \ ` * _ [ ] < > | ~ (emphasis, code, links, HTML, table cells, strike),
     /// and before a # + or - that starts the text (a heading or a list).
     public static func markdownEscaped(_ text: String) -> String {
-        let special: Set<Character> = ["\\", "`", "*", "_", "[", "]", "<", ">", "|", "~"]
-        let starting: Set<Character> = ["#", "+", "-"]
-        guard text.contains(where: { special.contains($0) }) || text.first.map(starting.contains) == true else { return text }
+        // ASCII text (nearly all): every special is one byte, escaped on the bytes.
+        var ascii = true, plain = true, index = 0
+        for byte in text.utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            if markdownSpecialBytes.contains(byte) || (index == 0 && markdownStartingBytes.contains(byte)) { plain = false }
+            index += 1
+        }
+        if ascii {
+            if plain { return text }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count + 8)
+            for (index, byte) in text.utf8.enumerated() {
+                if markdownSpecialBytes.contains(byte) || (index == 0 && markdownStartingBytes.contains(byte)) { bytes.append(UInt8(ascii: "\\")) }
+                bytes.append(byte)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        // Otherwise by Character: a special followed by a combining mark is another character, left as it is.
+        guard text.contains(where: { markdownSpecial.contains($0) }) || text.first.map(markdownStarting.contains) == true else { return text }
         var output = ""
         for (index, character) in text.enumerated() {
-            if special.contains(character) || (index == 0 && starting.contains(character)) { output.append("\\") }
+            if markdownSpecial.contains(character) || (index == 0 && markdownStarting.contains(character)) { output.append("\\") }
             output.append(character)
         }
         return output
     }
+
+    private static let markdownSpecial: Set<Character> = ["\\", "`", "*", "_", "[", "]", "<", ">", "|", "~"]
+    private static let markdownStarting: Set<Character> = ["#", "+", "-"]
+    private static let markdownSpecialBytes: [UInt8] = Array("\\`*_[]<>|~".utf8)
+    private static let markdownStartingBytes: [UInt8] = Array("#+-".utf8)
 }
 
 import Foundation

@@ -173,3 +173,97 @@ public struct TextTableWriter {
         output.append(UInt8(ascii: "\n"))
     }
 }
+
+/// Rows of cells kept as one run of UTF-8 bytes, up to a limit, so that a
+/// table streamed from its source can be measured and then printed from one
+/// read of it. Past the limit it empties itself for good (`overflowed`) and
+/// the caller reads its source again: a timeline of one partnership fits; a
+/// national report at a million actions does not, and is never held.
+public struct RowBuffer: Sendable {
+    /// The most bytes of cell text kept.
+    public let limit: Int
+    private var bytes: [UInt8] = []
+    /// Where each cell ends in `bytes`; `rowEnds` where each row ends in `cellEnds`.
+    private var cellEnds: [UInt32] = []
+    private var rowEnds: [UInt32] = []
+    public private(set) var overflowed = false
+
+    public init(limit: Int = 16 << 20) {
+        // Offsets are UInt32: a limit beyond 4 GB would wrap them.
+        self.limit = min(limit, Int(UInt32.max))
+    }
+
+    /// Keeps `row`, unless that would pass the limit: then nothing is kept, from now on.
+    public mutating func append(_ row: [String]) {
+        guard !overflowed else { return }
+        let size = row.reduce(0) { $0 + $1.utf8.count }
+        guard bytes.count + size <= limit else {
+            overflowed = true
+            bytes = []; cellEnds = []; rowEnds = []
+            return
+        }
+        for cell in row {
+            bytes.append(contentsOf: cell.utf8)
+            cellEnds.append(UInt32(bytes.count))
+        }
+        rowEnds.append(UInt32(cellEnds.count))
+    }
+
+    /// The rows kept, in order (none once `overflowed`).
+    public func forEach(_ body: ([String]) throws -> Void) rethrows {
+        var cell = 0, start = 0
+        var row: [String] = []
+        for rowEnd in rowEnds {
+            row.removeAll(keepingCapacity: true)
+            while cell < Int(rowEnd) {
+                let end = Int(cellEnds[cell])
+                row.append(String(decoding: bytes[start..<end], as: UTF8.self))
+                start = end
+                cell += 1
+            }
+            try body(row)
+        }
+    }
+}
+
+/// An aligned text table of rows read from a source that can give them
+/// again (a query), never held whole: `add` measures each row and keeps it
+/// in a `RowBuffer`; `write` prints them from the buffer, or reads the
+/// source a second time when they did not fit in it.
+public struct StreamedTable {
+    public private(set) var measure: TableMeasure
+    private var buffer: RowBuffer
+    /// The first row added (nil: none yet).
+    public private(set) var first: [String]?
+    let style: TextStyle
+
+    public init(columns: [Table.Column], style: TextStyle, bufferLimit: Int = 16 << 20) {
+        measure = TableMeasure(columns: columns, style: style)
+        buffer = RowBuffer(limit: bufferLimit)
+        self.style = style
+    }
+
+    public mutating func add(_ row: [String]) {
+        if first == nil { first = row }
+        measure.add(row)
+        buffer.append(row)
+    }
+
+    /// Prints the rows added, heading first, in pieces of about 64 kB
+    /// handed to `output`; `rows` gives them again, in the same order, if the buffer could not keep them.
+    public func write(rows: (([String]) -> Void) throws -> Void, _ output: ([UInt8]) -> Void) rethrows {
+        let writer = TextTableWriter(measure, style: style)
+        var bytes: [UInt8] = []
+        writer.header(into: &bytes)
+        // `output` runs only within `rows`'s body, which it cannot outlive.
+        try withoutActuallyEscaping(output) { output in
+            func write(_ row: [String]) {
+                writer.row(row, into: &bytes)
+                if bytes.count >= 1 << 16 { output(bytes); bytes.removeAll(keepingCapacity: true) }
+            }
+            if buffer.overflowed { try rows(write) } else { buffer.forEach(write) }
+        }
+        writer.end(into: &bytes)
+        output(bytes)
+    }
+}

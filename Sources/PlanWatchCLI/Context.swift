@@ -127,42 +127,42 @@ public struct Context {
         }
     }
 
-    /// A table whose rows `rows` gives twice, in the same order (once to
-    /// measure them, once to print them), so that a long one is never held
-    /// whole. `before` sees the first row (nil: there are none) once they are
-    /// measured, before anything of the table is printed (a heading that names it).
+    /// A table whose rows `rows` gives (as many times as asked, in the same
+    /// order), printed without holding a long one whole. CSV and Markdown
+    /// print each row as it comes. An aligned text table must measure every
+    /// row before it prints the first: its rows are kept compactly while
+    /// they are measured (`RowBuffer`) and printed from there, or, past the
+    /// buffer's limit, read a second time. `before` sees the first row (nil:
+    /// there are none) before anything of the table is printed (a heading that names it).
     func emitStreamed(_ columns: [Table.Column], format: OutputFormat, empty: String = "(none)",
                       before: ([String]?) -> Void = { _ in }, rows: (([String]) -> Void) throws -> Void) rethrows {
-        var measure = TableMeasure(columns: columns, style: style)
-        var first: [String]?
-        // Only an aligned text table needs its rows measured; the other formats need the first row alone.
-        let measuring = format == .table && !html.active
-        try rows { row in
-            if first == nil { first = row }
-            if measuring { measure.add(row) }
-        }
-        before(first)
         switch format {
-        case .table where !html.active:
-            guard measure.count > 0 else { return print(empty + "\n") }
-            let writer = TextTableWriter(measure, style: style)
-            var bytes: [UInt8] = []
-            writer.header(into: &bytes)
-            try rows { row in
-                writer.row(row, into: &bytes)
-                if bytes.count >= 1 << 16 { output.write(bytes: bytes); bytes.removeAll(keepingCapacity: true) }
+        case .csv where !html.active, .markdown where !html.active:
+            let csv = format == .csv
+            var started = false
+            // `before` runs inside `rows`'s body, which it cannot outlive.
+            try withoutActuallyEscaping(before) { before in
+                func start(_ first: [String]?) {
+                    started = true
+                    before(first)
+                    if csv { printCSV(columns.map(\.key)) } else { print(Table.markdownHeader(columns)) }
+                }
+                try rows { row in
+                    if !started { start(row) }
+                    if csv { printCSV(row) } else { print(Table.markdownRow(row)) }
+                }
+                if !started { start(nil) }
             }
-            writer.end(into: &bytes)
-            output.write(bytes: bytes)
-        case .csv where !html.active:
-            printCSV(columns.map(\.key))
-            try rows { printCSV($0) }
-        case .markdown where !html.active:
-            print(Table.markdownHeader(columns))
-            try rows { print(Table.markdownRow($0)) }
+        case .table where !html.active:
+            var table = StreamedTable(columns: columns, style: style)
+            try rows { table.add($0) }
+            before(table.first)
+            guard table.measure.count > 0 else { return print(empty + "\n") }
+            try table.write(rows: rows) { output.write(bytes: $0) }
         default:
             var table = Table(columns: columns)
             try rows { table.append($0) }
+            before(table.rows.first)
             emit(table, format: format, empty: empty)
         }
     }

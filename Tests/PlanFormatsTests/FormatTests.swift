@@ -84,6 +84,11 @@ struct WrapTests {
         #expect(Table.markdownEscaped("*urgent* a_b | <b>x</b>") == "\\*urgent\\* a\\_b \\| \\<b\\>x\\</b\\>")
         #expect(Table.markdownEscaped("- still recruiting") == "\\- still recruiting")
         #expect(Table.markdownEscaped("# 1") == "\\# 1")
+        // Beyond ASCII the same characters are escaped, and a special with a combining mark is another character.
+        #expect(Table.markdownEscaped("Éilidh's *plan* | ok") == "Éilidh's \\*plan\\* \\| ok")
+        #expect(Table.markdownEscaped("-é") == "\\-é")
+        #expect(Table.markdownEscaped("-\u{301}x _") == "-\u{301}x \\_")
+        #expect(Table.markdownEscaped("") == "")
         let table = Table(columns: [.init("title")], rows: [["*bold* | pipe"]])
         #expect(table.renderMarkdown().hasSuffix("| \\*bold\\* \\| pipe |\n"))
     }
@@ -98,5 +103,47 @@ struct TableMeasureTests {
     func longestWord(text: String) {
         let expected = text.split(separator: " ").map { Sanitise.width(String($0)) }.max() ?? 0
         #expect(TableMeasure.longestWord(text) == expected)
+    }
+
+    @Test("a row buffer gives its rows back as given, empty cells and all, until its limit; past it, none")
+    func rowBuffer() {
+        let rows = [["2024-01-02", "update", "", "Éilidh: 50%"], ["", "", "", ""], ["a", "b\nc", "日本", "x y"]]
+        var buffer = RowBuffer(limit: 64)
+        for row in rows { buffer.append(row) }
+        var back: [[String]] = []
+        buffer.forEach { back.append($0) }
+        #expect(!buffer.overflowed && back == rows)
+        // Exactly at the limit it still keeps; one byte over, it keeps nothing from then on.
+        let size = rows.joined().reduce(0) { $0 + $1.utf8.count }
+        var exact = RowBuffer(limit: size)
+        for row in rows { exact.append(row) }
+        #expect(!exact.overflowed)
+        var over = RowBuffer(limit: size - 1)
+        for row in rows { over.append(row) }
+        over.append(["small"])
+        var none = 0
+        over.forEach { _ in none += 1 }
+        #expect(over.overflowed && none == 0)
+    }
+
+    @Test("a streamed table prints what the whole table prints, from its buffer or read again", arguments: [nil, 30, 60])
+    func streamedTable(width: Int?) {
+        let columns: [Table.Column] = [.init("date"), .init("event"), .init("what", wrap: true)]
+        let rows = (0..<50).map { ["2024-01-\(10 + $0 % 20)", $0 % 3 == 0 ? "update" : "extension",
+                                   String(repeating: "word\($0) ", count: $0 % 7) + "Éilidh"] }
+        let style = TextStyle(color: false, terminal: width != nil, width: width)
+        let whole = Table(columns: columns, rows: rows).renderText(style: style)
+        for limit in [16 << 20, 100, 0] {
+            var table = StreamedTable(columns: columns, style: style, bufferLimit: limit)
+            var reads = 0
+            let source: (([String]) -> Void) -> Void = { each in reads += 1; rows.forEach(each) }
+            source { table.add($0) }
+            var printed: [UInt8] = []
+            table.write(rows: source) { printed += $0 }
+            #expect(String(decoding: printed, as: UTF8.self) == whole, "limit \(limit)")
+            #expect(table.first == rows.first)
+            // Kept whole, the rows are read once; past the limit, twice.
+            #expect(reads == (limit == 16 << 20 ? 1 : 2), "limit \(limit)")
+        }
     }
 }

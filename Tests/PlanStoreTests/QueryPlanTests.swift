@@ -101,6 +101,19 @@ struct QueryPlanTests {
         #expect(words(statement) == words(named + ";"), "\(name): planwatch runs\n\(named);")
     }
 
+    /// follow.sql selects what `follow` reads: its timeline's updates and
+    /// extensions with the very columns (and positions) planwatch selects.
+    @Test("the benchmark's follow floor selects the timeline's columns as planwatch does")
+    func followFloorColumns() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = try String(contentsOf: root.appendingPathComponent("Benchmarks/follow.sql"), encoding: .utf8)
+        let words = { (text: String) in text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let script = words(file.split(separator: "\n").filter { !$0.hasPrefix("--") && !$0.hasPrefix(".") }.joined(separator: " "))
+        for select in [Select.update, Select.extensionRow] {
+            #expect(script.contains(words(select)), "follow.sql lacks\n\(select)")
+        }
+    }
+
     @Test("an audited write finds the chain's head and its action by key")
     func writes() throws {
         let head = try Self.plan(AuditWriter.headSQL, [])

@@ -70,18 +70,6 @@ enum ActionRowReader {
     /// dated by then (an update typed in later for an earlier day).
     static let pastColumns = Column.select(past: true) + "\nWHERE since <= ?1"
 
-    static func text(_ statement: OpaquePointer, _ column: Int32) -> String? {
-        guard let pointer = sqlite3_column_text(statement, column) else { return nil }
-        return String(cString: pointer)
-    }
-
-    static func date(_ statement: OpaquePointer, _ column: Int32) -> CalendarDate? {
-        guard let pointer = sqlite3_column_text(statement, column) else { return nil }
-        let count = Int(sqlite3_column_bytes(statement, column))
-        return CalendarDate(isoBytes: UnsafeBufferPointer(start: pointer, count: count))
-    }
-
-
     /// An action's updates that set a status or percent, in date order.
     static let stateChanges = """
         SELECT on_date, new_status, new_percent FROM progress_update
@@ -98,19 +86,11 @@ enum ActionRowReader {
     /// `past`) and hands each row to `body`.
     static func forEach(_ db: Database, sql: String, arguments: StatementArguments, asOf: CalendarDate, thresholds: Thresholds,
                         past: Bool = false, _ body: (ActionRow) throws -> Void) throws {
-        let statement = try db.cachedStatement(sql: sql)
-        try statement.setArguments(arguments)
-        let handle = statement.sqliteStatement
-        sqlite3_reset(handle)
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))
-            }
-            func text(_ column: Column) -> String? { ActionRowReader.text(handle, column.rawValue) }
-            func date(_ column: Column) -> CalendarDate? { ActionRowReader.date(handle, column.rawValue) }
-            func integer(_ column: Column) -> Int64 { sqlite3_column_int64(handle, column.rawValue) }
+        let rows = try PositionalRows(db, sql: sql, arguments: arguments)
+        while try rows.step() {
+            func text(_ column: Column) -> String? { rows.text(column.rawValue) }
+            func date(_ column: Column) -> CalendarDate? { rows.date(column.rawValue) }
+            func integer(_ column: Column) -> Int64 { rows.integer(column.rawValue) ?? 0 }
             guard let ref = text(.ref), let title = text(.title), let owner = text(.owner), let agency = text(.agency),
                   let statusText = text(.status), let status = ActionStatus(rawValue: statusText), let created = date(.created),
                   let inspection = text(.inspection), let partnership = text(.partnership)
@@ -129,6 +109,5 @@ enum ActionRowReader {
             try body(ActionRow(action: action, id: id, partnership: partnership, lastUpdate: date(.lastUpdate),
                                asOf: asOf, thresholds: thresholds))
         }
-        sqlite3_reset(handle)
     }
 }

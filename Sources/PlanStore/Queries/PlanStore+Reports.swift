@@ -287,17 +287,21 @@ extension PlanStore {
             return ra != rb ? ra < rb : a.offset < b.offset
         }.map(\.element)
         // Each stream is in timeline order on its own (by day; one kind each), so a merge of the three is the whole in order.
-        let updates = try Row.fetchCursor(db, sql: Select.update + """
+        let updates = try PositionalRows(db, sql: Select.update + """
              JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND u.on_date BETWEEN ? AND ? ORDER BY u.on_date, u.id
             """, arguments: [partnership, lower, to])
-        let extensions = try Row.fetchCursor(db, sql: Select.extensionRow + """
+        let extensions = try PositionalRows(db, sql: Select.extensionRow + """
              JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND x.recorded_on BETWEEN ? AND ? ORDER BY x.recorded_on, x.id
             """, arguments: [partnership, lower, to])
         func nextUpdate() throws -> TimelineEntry? {
-            try updates.next().map { row in let u = try ProgressUpdate(row: row); return TimelineEntry(date: u.date, event: .update(u)) }
+            guard try updates.step() else { return nil }
+            let u = try ProgressUpdate(updates)
+            return TimelineEntry(date: u.date, event: .update(u))
         }
         func nextExtension() throws -> TimelineEntry? {
-            try extensions.next().map { row in let x = try DeadlineExtension(row: row); return TimelineEntry(date: x.recorded, event: .extension(x)) }
+            guard try extensions.step() else { return nil }
+            let x = try DeadlineExtension(extensions)
+            return TimelineEntry(date: x.recorded, event: .extension(x))
         }
         var fewIndex = 0
         var update = try nextUpdate(), ext = try nextExtension()

@@ -126,6 +126,47 @@ enum UpdateColumn: String, CaseIterable {
     }
 }
 
+extension UpdateColumn {
+    private static let ordered = allCases
+    /// Where `Select.update` selects this column: after the row id, in `allCases` order.
+    var position: Int32 { Int32(UpdateColumn.ordered.firstIndex(of: self) ?? 0) + 1 }
+    /// Where `Select.update` selects the action's `inspection/ref`: last.
+    static let referencePosition = Int32(ordered.count) + 1
+    static let selectList = "u.id, " + ordered.map { "u." + $0.rawValue }.joined(separator: ", ") + ", i.key || '/' || a.ref AS action_ref"
+}
+
+/// The `deadline_extension` table's columns, in the order `Select.extensionRow` selects them (after the row id).
+enum ExtensionColumn: String, CaseIterable {
+    case actionID = "action_id", from = "from_due", to = "to_due", reason, agreedBy = "agreed_by", recorded = "recorded_on"
+
+    private static let ordered = allCases
+    var position: Int32 { Int32(ExtensionColumn.ordered.firstIndex(of: self) ?? 0) + 1 }
+    static let referencePosition = Int32(ordered.count) + 1
+    static let selectList = "x.id, " + ordered.map { "x." + $0.rawValue }.joined(separator: ", ") + ", i.key || '/' || a.ref AS action_ref"
+}
+
+extension ProgressUpdate {
+    /// The update at the current row of a `Select.update` statement, read by position.
+    init(_ row: PositionalRows) throws {
+        func text(_ column: UpdateColumn) throws -> String { try row.required(row.text(column.position), column.rawValue) }
+        self.init(action: try row.required(row.text(UpdateColumn.referencePosition), "action_ref"),
+                  date: try row.required(row.date(UpdateColumn.date.position), UpdateColumn.date.rawValue),
+                  author: try text(.author), note: try text(.note),
+                  status: try row.word(UpdateColumn.status.position, field: UpdateColumn.status.rawValue),
+                  percent: row.integer(UpdateColumn.percent.position).map { Int($0) }, evidence: row.text(UpdateColumn.evidence.position))
+    }
+}
+
+extension DeadlineExtension {
+    /// The extension at the current row of a `Select.extensionRow` statement, read by position.
+    init(_ row: PositionalRows) throws {
+        func date(_ column: ExtensionColumn) throws -> CalendarDate { try row.required(row.date(column.position), column.rawValue) }
+        self.init(action: try row.required(row.text(ExtensionColumn.referencePosition), "action_ref"), from: try date(.from), to: try date(.to),
+                  reason: try row.required(row.text(ExtensionColumn.reason.position), ExtensionColumn.reason.rawValue),
+                  agreedBy: row.text(ExtensionColumn.agreedBy.position), recorded: try date(.recorded))
+    }
+}
+
 extension Row {
     subscript<T: DatabaseValueConvertible>(_ column: UpdateColumn) -> T? { self[column.rawValue] }
 

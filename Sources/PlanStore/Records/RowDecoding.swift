@@ -51,13 +51,17 @@ enum Select {
         FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
         """
 
-    static let update = """
-        SELECT u.*, i.key || '/' || a.ref AS action_ref FROM progress_update u
+    /// Progress updates with their action's `inspection/ref`, columns in
+    /// the positions `ProgressUpdate.init(_: PositionalRows)` reads.
+    static let update = "SELECT " + UpdateColumn.selectList + """
+         FROM progress_update u
         JOIN action a ON a.id = u.action_id JOIN inspection i ON i.id = a.inspection_id
         """
 
-    static let extensionRow = """
-        SELECT x.*, i.key || '/' || a.ref AS action_ref FROM deadline_extension x
+    /// Deadline extensions with their action's `inspection/ref`, columns in
+    /// the positions `DeadlineExtension.init(_: PositionalRows)` reads.
+    static let extensionRow = "SELECT " + ExtensionColumn.selectList + """
+         FROM deadline_extension x
         JOIN action a ON a.id = x.action_id JOIN inspection i ON i.id = a.inspection_id
         """
 

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import Testing
+@testable import ImprovementPlan
+@testable import PlanStore
+
+/// Rows read by position (`PositionalRows`): the timeline's updates and
+/// extensions must come out as the same values GRDB's reading by name gives,
+/// and a row edited behind planwatch's back into something unreadable must
+/// be refused as corrupt, never crash or be shown half-read.
+@Suite("rows read by position")
+struct PositionalRowsTests {
+    static let today = CalendarDate(year: 2025, month: 6, day: 1)!
+
+    static func store() throws -> PlanStore {
+        let store = try DerivedStateTests.store(actions: 2)
+        let day = { (iso: String) in CalendarDate(iso: iso)! }
+        try store.recordProgress(action: "1", date: day("2025-02-01"), note: "Started, Éilidh's team", status: .inProgress,
+                                 percent: 10, today: today)
+        try store.recordProgress(action: "2", date: day("2025-02-01"), note: "Plain note", today: today)
+        try store.recordProgress(action: "1", date: day("2025-04-01"), note: "Done", status: .complete, percent: 100,
+                                 evidence: "Audit report, March", today: today)
+        try store.extendDeadline(action: "2", to: day("2025-12-31"), reason: "Recruitment", agreedBy: "Link inspector",
+                                 on: day("2025-03-01"), today: today)
+        try store.extendDeadline(action: "2", to: day("2026-03-31"), reason: "Again", agreedBy: nil, on: day("2025-05-01"), today: today)
+        return store
+    }
+
+    @Test("the timeline's updates and extensions are the values reading by name gives, every optional field set and not")
+    func sameAsByName() throws {
+        let store = try Self.store()
+        let timeline = try store.follow(partnership: "dundee", asOf: Self.today, since: nil).timeline
+        var updates: [ProgressUpdate] = [], extensions: [DeadlineExtension] = []
+        for entry in timeline {
+            switch entry.event {
+            case .update(let u): updates.append(u)
+            case .extension(let x): extensions.append(x)
+            default: break
+            }
+        }
+        let byName = try store.read { db in
+            (try Row.fetchAll(db, sql: Select.update + " ORDER BY u.on_date, u.id").map(ProgressUpdate.init(row:)),
+             try Row.fetchAll(db, sql: Select.extensionRow + " ORDER BY x.recorded_on, x.id").map(DeadlineExtension.init(row:)))
+        }
+        #expect(updates.count == 3 && extensions.count == 2)
+        #expect(updates == byName.0)
+        #expect(extensions == byName.1)
+        #expect(updates.last?.evidence == "Audit report, March" && updates[1].status == nil && updates[1].percent == nil)
+        #expect(extensions.last?.agreedBy == nil && extensions.first?.agreedBy == "Link inspector")
+    }
+
+    @Test("an update whose status was written behind planwatch's back as a word it does not know is refused as corrupt, by name")
+    func tamperedWord() throws {
+        let store = try Self.store()
+        try store.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: """
+                INSERT INTO progress_update (action_id, on_date, author, note, new_status, recorded_at)
+                VALUES (1, '2025-05-01', 'someone', 'edited', 'finished', '2025-05-01T00:00:00Z')
+                """)
+            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+        }
+        #expect {
+            try store.follow(partnership: "dundee", asOf: Self.today, since: nil)
+        } throws: { error in
+            guard case StoreError.corrupt(let what) = error else { return false }
+            return what == "column 'new_status'"
+        }
+    }
+}
