@@ -257,17 +257,31 @@ struct ReportCommand: ParsableCommand {
 
         func run(context: Context) throws {
             let asOf = try list.date(today: context.today)
-            let digests = try context.store.ownerDigests(filters.filter, asOf: asOf, thresholds: thresholds.thresholds)
+            let (filter, limits) = (filters.filter, thresholds.thresholds)
             switch list.format {
             case .json:
+                // The envelope's totals come before the items: JSON holds the digests.
+                let digests = try context.store.ownerDigests(filter, asOf: asOf, thresholds: limits)
                 context.print(try JSONOutput.encode(ReportEnvelope(report: "owners", asOf: asOf, listKey: "owners", items: digests,
-                                                                   thresholds: thresholds.thresholds, totals: OwnerTotals(digests))))
+                                                                   thresholds: limits, totals: OwnerTotals(digests))))
             case .csv:
-                context.print(RowLayout.ownerCSV.table(digests.flatMap(\.all)).renderCSV())
+                // One owner's digest held at a time (a million actions hold 700,000 open).
+                // The heading once the filter has been read (an unknown partnership prints nothing).
+                var started = false
+                func start() { started = true; context.printCSV(RowLayout.ownerCSV.columns.map(\.key)) }
+                try context.store.forEachOwnerDigest(filter, asOf: asOf, thresholds: limits) { digest in
+                    if !started { start() }
+                    for row in digest.all { context.printCSV(RowLayout.ownerCSV.cells(row)) }
+                }
+                if !started { start() }
             case .table, .markdown, .html:
-                context.heading("Open actions by owner as of \(asOf) (due soon: within \(thresholds.dueSoonDays) days)", format: list.format)
-                if digests.isEmpty { context.print("No open actions.\n") }
-                for digest in digests {
+                var started = false
+                func start() {
+                    started = true
+                    context.heading("Open actions by owner as of \(asOf) (due soon: within \(thresholds.dueSoonDays) days)", format: list.format)
+                }
+                try context.store.forEachOwnerDigest(filter, asOf: asOf, thresholds: limits) { digest in
+                    if !started { start() }
                     context.print("\n")
                     context.heading("\(digest.owner) (\(digest.agency)): \(digest.all.count) open, \(digest.overdue.count) overdue, \(digest.dueSoon.count) due soon",
                                     format: list.format)
@@ -280,6 +294,10 @@ struct ReportCommand: ParsableCommand {
                         context.emit(layout.table(rows), format: list.format)
                         first = false
                     }
+                }
+                if !started {
+                    start()
+                    context.print("No open actions.\n")
                 }
             }
         }

@@ -39,6 +39,7 @@ struct BadInputTests {
         (["plan", "agree", "dundee-2021", "--by", "x"], "only a submitted plan can be agreed"),
         (["report", "overdue", "--as-of", "31/02/2025"], "as-of: '31/02/2025' is not a real date"),
         (["report", "overdue", "--partnership", "nowhere"], "no partnership 'nowhere'"),
+        (["report", "owners", "--partnership", "nowhere", "--format", "csv"], "no partnership 'nowhere'"),
         (["action", "list", "--format", "xml"], "xml"),
         (["import", "missing.json"], "no file 'missing.json'"),
         (["partnership", "link", "dundee", "--inspector", "x", "--from", "2021-12-31"], "is not after the current assignment's start"),
@@ -67,6 +68,18 @@ struct BadInputTests {
         #expect(result.stderr.split(separator: "\n").count == 1, "more than one line: \(result.stderr)")
         #expect(!result.stderr.contains("Fatal error"))
         #expect(try h.snapshot() == before, "database changed by planwatch \(arguments.joined(separator: " "))")
+    }
+
+    @Test("the owners' digest, streamed an owner at a time, prints nothing before an unknown filter is refused")
+    func ownersUnknownFilter() throws {
+        let h = try Harness()
+        defer { h.cleanUp() }
+        try h.logged()
+        for format in ["table", "csv", "markdown"] {
+            let result = try h.run(["report", "owners", "--partnership", "nowhere", "--format", format])
+            #expect(result.status != 0 && result.stderr.contains("no partnership 'nowhere'"))
+            #expect(result.stdout.isEmpty, "\(format): \(result.stdout)")
+        }
     }
 
     @Test("a command on a missing database says how to make one and creates nothing")

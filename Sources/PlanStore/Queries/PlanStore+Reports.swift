@@ -127,13 +127,28 @@ extension PlanStore {
     /// and the rest, soonest deadline first.
     public func ownerDigests(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard) throws -> [OwnerDigest] {
         var digests: [OwnerDigest] = []
-        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds, ReportQuery.owners) { row in
-            if digests.last.map({ $0.owner.lowercased() != row.owner.lowercased() || $0.agency.lowercased() != row.agency.lowercased() }) ?? true {
-                digests.append(OwnerDigest(owner: row.owner, agency: row.agency))
-            }
-            digests[digests.count - 1].add(row)
-        }
+        try forEachOwnerDigest(filter, asOf: asOf, thresholds: thresholds) { digests.append($0) }
         return digests
+    }
+
+    /// The same digests one at a time, in order, each handed over once it
+    /// is whole: the rows come in owner order, so only one owner's are held
+    /// (at national scale every open action is in some digest).
+    public func forEachOwnerDigest(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds = .standard,
+                                   _ body: (OwnerDigest) throws -> Void) throws {
+        var current: (digest: OwnerDigest, owner: String, agency: String)?
+        try forEachActionRow(filter, asOf: asOf, thresholds: thresholds, ReportQuery.owners) { row in
+            let owner = row.owner.lowercased(), agency = row.agency.lowercased()
+            if let held = current, held.owner == owner, held.agency == agency {
+                current?.digest.add(row)
+                return
+            }
+            if let held = current { try body(held.digest) }
+            var digest = OwnerDigest(owner: row.owner, agency: row.agency)
+            digest.add(row)
+            current = (digest, owner, agency)
+        }
+        if let held = current { try body(held.digest) }
     }
 
     /// Per partnership: link inspector, last and next review, late plans, escalation.
