@@ -27,9 +27,14 @@ public struct TableMeasure: Sendable {
     }
 
     public mutating func add(_ row: [String]) {
+        add(row, cells: row.map(Sanitise.cell))
+    }
+
+    /// `row` with its cells as printed (`Sanitise.cell` of each), worked out once by a caller that keeps them.
+    mutating func add(_ row: [String], cells: [(text: String, width: Int)]) {
         count += 1
         for index in columns.indices where index < row.count {
-            let (text, width) = Sanitise.cell(row[index])
+            let (text, width) = cells[index]
             widths[index] = max(widths[index], width)
             guard measuresWords, columns[index].wrap else { continue }
             givenWords[index] = max(givenWords[index], TableMeasure.longestWord(row[index]))
@@ -136,6 +141,34 @@ public struct TextTableWriter {
             cells.append(text)
             cellWidths.append(width)
         }
+        printed(cells, widths: cellWidths, into: &output)
+    }
+
+    /// A row kept in a `RowBuffer` (its cells already as printed): written
+    /// from the buffer's bytes, without sanitising or making a string again,
+    /// unless a cell must be wrapped or coloured.
+    func row(_ row: RowBuffer.Row, into output: inout [UInt8]) {
+        let fits = kept.indices.allSatisfy { k in (kept[k] < row.count ? row.width(kept[k]) : 0) <= widths[k] }
+        guard fits, !style.color else {
+            let cells = kept.map { $0 < row.count ? row.text($0) : "" }
+            return printed(cells, widths: kept.map { $0 < row.count ? row.width($0) : 0 }, into: &output)
+        }
+        let space = UInt8(ascii: " ")
+        let start = output.count
+        for (k, index) in kept.enumerated() {
+            if k > 0 { output.append(space); output.append(space) }
+            let width = index < row.count ? row.width(index) : 0
+            let padding = widths[k] - width
+            if columns[k].alignRight { output.append(contentsOf: repeatElement(space, count: padding)) }
+            if index < row.count { row.withBytes(index) { output.append(contentsOf: $0) } }
+            if !columns[k].alignRight { output.append(contentsOf: repeatElement(space, count: padding)) }
+        }
+        while output.count > start, output.last == space { output.removeLast() }
+        output.append(UInt8(ascii: "\n"))
+    }
+
+    /// A row whose kept cells are as printed, with their widths: a line, or several when a cell is wrapped.
+    private func printed(_ cells: [String], widths cellWidths: [Int], into output: inout [UInt8]) {
         guard zip(cellWidths, widths).contains(where: { $0 > $1 }) else {
             line(cells, header: false, known: cellWidths, into: &output)
             return
@@ -176,15 +209,18 @@ public struct TextTableWriter {
 
 /// Rows of cells kept as one run of UTF-8 bytes, up to a limit, so that a
 /// table streamed from its source can be measured and then printed from one
-/// read of it. Past the limit it empties itself for good (`overflowed`) and
-/// the caller reads its source again: a timeline of one partnership fits; a
-/// national report at a million actions does not, and is never held.
+/// read of it. Each cell is kept as printed (`Sanitise.cell`) with its
+/// width, so printing neither sanitises nor makes a string again. Past the
+/// limit it empties itself for good (`overflowed`) and the caller reads its
+/// source again: a timeline of one partnership fits; a national report at a
+/// million actions does not, and is never held.
 public struct RowBuffer: Sendable {
     /// The most bytes of cell text kept.
     public let limit: Int
     private var bytes: [UInt8] = []
-    /// Where each cell ends in `bytes`; `rowEnds` where each row ends in `cellEnds`.
+    /// Where each cell ends in `bytes`, and its printed width; `rowEnds` where each row ends in `cellEnds`.
     private var cellEnds: [UInt32] = []
+    private var cellWidths: [UInt32] = []
     private var rowEnds: [UInt32] = []
     public private(set) var overflowed = false
 
@@ -193,35 +229,53 @@ public struct RowBuffer: Sendable {
         self.limit = min(limit, Int(UInt32.max))
     }
 
-    /// Keeps `row`, unless that would pass the limit: then nothing is kept, from now on.
-    public mutating func append(_ row: [String]) {
+    /// Keeps a row of cells as printed, unless that would pass the limit: then nothing is kept, from now on.
+    public mutating func append(_ cells: [(text: String, width: Int)]) {
         guard !overflowed else { return }
-        let size = row.reduce(0) { $0 + $1.utf8.count }
+        let size = cells.reduce(0) { $0 + $1.text.utf8.count }
         guard bytes.count + size <= limit else {
             overflowed = true
-            bytes = []; cellEnds = []; rowEnds = []
+            bytes = []; cellEnds = []; cellWidths = []; rowEnds = []
             return
         }
-        for cell in row {
-            bytes.append(contentsOf: cell.utf8)
+        for cell in cells {
+            bytes.append(contentsOf: cell.text.utf8)
             cellEnds.append(UInt32(bytes.count))
+            cellWidths.append(UInt32(clamping: cell.width))
         }
         rowEnds.append(UInt32(cellEnds.count))
     }
 
+    /// One row kept: its cells' bytes and widths, by position.
+    public struct Row {
+        fileprivate let buffer: UnsafeBufferPointer<UInt8>
+        fileprivate let ends: ArraySlice<UInt32>
+        fileprivate let widths: ArraySlice<UInt32>
+        fileprivate let start: Int
+
+        public var count: Int { ends.count }
+
+        private func range(_ cell: Int) -> Range<Int> {
+            let index = ends.startIndex + cell
+            let from = cell == 0 ? start : Int(ends[index - 1])
+            return from..<Int(ends[index])
+        }
+
+        public func width(_ cell: Int) -> Int { Int(widths[widths.startIndex + cell]) }
+        public func text(_ cell: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: buffer[range(cell)]), as: UTF8.self) }
+        func withBytes(_ cell: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) { body(UnsafeBufferPointer(rebasing: buffer[range(cell)])) }
+    }
+
     /// The rows kept, in order (none once `overflowed`).
-    public func forEach(_ body: ([String]) throws -> Void) rethrows {
-        var cell = 0, start = 0
-        var row: [String] = []
-        for rowEnd in rowEnds {
-            row.removeAll(keepingCapacity: true)
-            while cell < Int(rowEnd) {
-                let end = Int(cellEnds[cell])
-                row.append(String(decoding: bytes[start..<end], as: UTF8.self))
-                start = end
-                cell += 1
+    public func forEach(_ body: (Row) throws -> Void) rethrows {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var cell = 0, start = 0
+            for rowEnd in rowEnds {
+                let end = Int(rowEnd)
+                try body(Row(buffer: buffer, ends: cellEnds[cell..<end], widths: cellWidths[cell..<end], start: start))
+                if end > cell { start = Int(cellEnds[end - 1]) }
+                cell = end
             }
-            try body(row)
         }
     }
 }
@@ -245,8 +299,9 @@ public struct StreamedTable {
 
     public mutating func add(_ row: [String]) {
         if first == nil { first = row }
-        measure.add(row)
-        buffer.append(row)
+        let cells = row.map(Sanitise.cell)
+        measure.add(row, cells: cells)
+        buffer.append(cells)
     }
 
     /// Prints the rows added, heading first, in pieces of about 64 kB
@@ -257,11 +312,12 @@ public struct StreamedTable {
         writer.header(into: &bytes)
         // `output` runs only within `rows`'s body, which it cannot outlive.
         try withoutActuallyEscaping(output) { output in
-            func write(_ row: [String]) {
-                writer.row(row, into: &bytes)
-                if bytes.count >= 1 << 16 { output(bytes); bytes.removeAll(keepingCapacity: true) }
+            func flushed() { if bytes.count >= 1 << 16 { output(bytes); bytes.removeAll(keepingCapacity: true) } }
+            if buffer.overflowed {
+                try rows { row in writer.row(row, into: &bytes); flushed() }
+            } else {
+                buffer.forEach { row in writer.row(row, into: &bytes); flushed() }
             }
-            if buffer.overflowed { try rows(write) } else { buffer.forEach(write) }
         }
         writer.end(into: &bytes)
         output(bytes)

@@ -105,22 +105,27 @@ struct TableMeasureTests {
         #expect(TableMeasure.longestWord(text) == expected)
     }
 
-    @Test("a row buffer gives its rows back as given, empty cells and all, until its limit; past it, none")
+    @Test("a row buffer gives its cells back as given, with their widths, until its limit; past it, none")
     func rowBuffer() {
-        let rows = [["2024-01-02", "update", "", "Éilidh: 50%"], ["", "", "", ""], ["a", "b\nc", "日本", "x y"]]
+        let rows = [["2024-01-02", "update", "", "Éilidh: 50%"], ["", "", "", ""], ["a", "日本", "x y"]]
+        func cells(_ row: [String]) -> [(text: String, width: Int)] { row.map { ($0, Sanitise.width($0)) } }
         var buffer = RowBuffer(limit: 64)
-        for row in rows { buffer.append(row) }
-        var back: [[String]] = []
-        buffer.forEach { back.append($0) }
+        for row in rows { buffer.append(cells(row)) }
+        var back: [[String]] = [], widths: [[Int]] = []
+        buffer.forEach { row in
+            back.append((0..<row.count).map(row.text))
+            widths.append((0..<row.count).map(row.width))
+        }
         #expect(!buffer.overflowed && back == rows)
+        #expect(widths == rows.map { $0.map(Sanitise.width) } && widths[2] == [1, 4, 3])
         // Exactly at the limit it still keeps; one byte over, it keeps nothing from then on.
         let size = rows.joined().reduce(0) { $0 + $1.utf8.count }
         var exact = RowBuffer(limit: size)
-        for row in rows { exact.append(row) }
+        for row in rows { exact.append(cells(row)) }
         #expect(!exact.overflowed)
         var over = RowBuffer(limit: size - 1)
-        for row in rows { over.append(row) }
-        over.append(["small"])
+        for row in rows { over.append(cells(row)) }
+        over.append(cells(["small"]))
         var none = 0
         over.forEach { _ in none += 1 }
         #expect(over.overflowed && none == 0)
@@ -128,10 +133,12 @@ struct TableMeasureTests {
 
     @Test("a streamed table prints what the whole table prints, from its buffer or read again", arguments: [nil, 30, 60])
     func streamedTable(width: Int?) {
-        let columns: [Table.Column] = [.init("date"), .init("event"), .init("what", wrap: true)]
-        let rows = (0..<50).map { ["2024-01-\(10 + $0 % 20)", $0 % 3 == 0 ? "update" : "extension",
-                                   String(repeating: "word\($0) ", count: $0 % 7) + "Éilidh"] }
-        let style = TextStyle(color: false, terminal: width != nil, width: width)
+        let columns: [Table.Column] = [.init("date"), .init("n", alignRight: true), .init("event"), .init("what", wrap: true)]
+        let rows = (0..<50).map { ["2024-01-\(10 + $0 % 20)", String($0 * 37 % 1000), $0 % 3 == 0 ? "update" : "extension",
+                                   String(repeating: "word\($0) ", count: $0 % 7) + ($0 % 5 == 0 ? "\u{1B}[31mred\tline\nbreak 日本" : "Éilidh")] }
+        + [["2024-02-01"], []]
+        for colour in [false, true] {
+        let style = TextStyle(color: colour, terminal: width != nil, width: width)
         let whole = Table(columns: columns, rows: rows).renderText(style: style)
         for limit in [16 << 20, 100, 0] {
             var table = StreamedTable(columns: columns, style: style, bufferLimit: limit)
@@ -144,6 +151,7 @@ struct TableMeasureTests {
             #expect(table.first == rows.first)
             // Kept whole, the rows are read once; past the limit, twice.
             #expect(reads == (limit == 16 << 20 ? 1 : 2), "limit \(limit)")
+        }
         }
     }
 }

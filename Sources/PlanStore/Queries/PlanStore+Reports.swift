@@ -208,7 +208,9 @@ extension PlanStore {
         }
         // Soonest deadline first, those without one last.
         func order(_ row: ActionRow) -> (Int, Int, Int64) { (row.due == nil ? 1 : 0, row.due?.dayNumber ?? 0, row.id) }
-        open.sort { order($0) < order($1) }
+        // Each key worked out once (a partnership holds tens of thousands of open actions at national scale).
+        let keys = open.map(order)
+        open = open.indices.sorted { keys[$0] < keys[$1] }.map { open[$0] }
         let red = open.filter { $0.rag == .red }
         let amber = open.filter { $0.rag == .amber }
         let dueNext = Array(open.filter { $0.due.map { $0 >= asOf } ?? false }.prefix(dueNextLimit))
