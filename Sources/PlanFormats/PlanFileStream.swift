@@ -439,7 +439,7 @@ struct JSONScanner {
         // The keys of each object entered, innermost last. JSON readers differ
         // on a key given twice (the first wins here, the last in others), so
         // such a file is refused rather than read one way.
-        var keys: [Set<String>] = []
+        var keys = ObjectKeys()
         while true {
             try skipWhitespace()
             let start = position
@@ -452,7 +452,7 @@ struct JSONScanner {
                     guard open.count < JSONScanner.maximumDepth else { throw syntaxError("nested too deeply", at: start) }
                     open.append(opener)
                     if opener == UInt8(ascii: "{") {
-                        keys.append([])
+                        keys.enter()
                         try note(try skipKey(), in: &keys)
                     }
                     continue
@@ -476,23 +476,28 @@ struct JSONScanner {
                 guard next == (container == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")) else {
                     throw syntaxError(container == UInt8(ascii: "{") ? "expected ',' or '}'" : "expected ',' or ']'", at: at)
                 }
-                if open.removeLast() == UInt8(ascii: "{") { keys.removeLast() }
+                if open.removeLast() == UInt8(ascii: "{") { keys.leave() }
             }
             if open.isEmpty { return }
         }
     }
 
     /// Adds a key to the innermost object's, refusing one it has already.
-    private mutating func note(_ key: (Range<Int>, Bool), in keys: inout [Set<String>]) throws {
+    private mutating func note(_ key: (Range<Int>, Bool), in keys: inout ObjectKeys) throws {
         let (range, escaped) = key
         let text: String
-        if escaped {
+        let inner = range.lowerBound + 1..<range.upperBound - 1
+        if !escaped, inner.lowerBound >= lower, inner.upperBound <= upper {
+            // Still in the window as last seen (it was scanned just now): read in place.
+            text = String(decoding: UnsafeBufferPointer(start: base + (inner.lowerBound - lower), count: inner.count), as: UTF8.self)
+        } else if escaped {
             text = try source.withBytes(range) { (try? JSONDecoder().decode(String.self, from: $0)) ?? "" }
+            refresh()
         } else {
-            text = try source.withBytes(range.lowerBound + 1..<range.upperBound - 1) { String(decoding: $0, as: UTF8.self) }
+            text = try source.withBytes(inner) { String(decoding: $0, as: UTF8.self) }
+            refresh()
         }
-        refresh()
-        guard keys[keys.count - 1].insert(text).inserted else {
+        guard keys.insert(text) else {
             throw FileProblem("the key '\(text)' appears twice in one object (\(location(of: range.lowerBound))); JSON readers differ on which value counts, so give it once")
         }
     }
@@ -581,5 +586,44 @@ struct JSONScanner {
             index += 1
         }
         return "line \(line), column \(column)"
+    }
+}
+
+/// The keys of each object a scan is inside, innermost last, to refuse a
+/// key given twice. A record has a dozen keys: they are compared in a list
+/// (a set per object, hashed and grown key by key, was a tenth of a plan
+/// file's import), and an object with very many moves to a set, so a
+/// hostile file cannot make the check quadratic. Each level's storage is
+/// kept for the next object at that depth.
+struct ObjectKeys {
+    private struct Level {
+        var few: [String] = []
+        var many: Set<String>?
+    }
+    private var levels: [Level] = []
+    private var depth = 0
+    static let listLimit = 32
+
+    mutating func enter() {
+        if depth == levels.count { levels.append(Level()) } else {
+            levels[depth].few.removeAll(keepingCapacity: true)
+            levels[depth].many = nil
+        }
+        depth += 1
+    }
+
+    mutating func leave() { depth -= 1 }
+
+    /// Adds a key to the innermost object: false when it has it already.
+    mutating func insert(_ key: String) -> Bool {
+        let level = depth - 1
+        if levels[level].many != nil { return levels[level].many?.insert(key).inserted ?? false }
+        if levels[level].few.contains(key) { return false }
+        levels[level].few.append(key)
+        if levels[level].few.count > ObjectKeys.listLimit {
+            levels[level].many = Set(levels[level].few)
+            levels[level].few.removeAll(keepingCapacity: true)
+        }
+        return true
     }
 }

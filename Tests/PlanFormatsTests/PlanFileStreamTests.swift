@@ -93,6 +93,29 @@ struct PlanFileStreamTests {
         #expect(throws: PlanError.refused(expected)) { _ = try PlanFileStream(bytes: Array(json.utf8), name: "f") }
     }
 
+    @Test("a key given twice is refused in a small object and a large one, escaped or not, through any window; the same key in two objects is not")
+    func repeatedKeys() throws {
+        func refusal(_ json: String, chunk: Int) -> String? {
+            do {
+                _ = try PlanFileStream(bytes: Array(json.utf8), name: "f", chunk: chunk)
+                return nil
+            } catch PlanError.refused(let message) {
+                return message
+            } catch {
+                return "\(error)"
+            }
+        }
+        let head = "{\"format\":\"planwatch-plan-file\",\"version\":1,\"x\":"
+        let many = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        for chunk in [1, 7, PlanFileStream.chunk] {
+            #expect(refusal(head + "{" + many + ",\"k5\":1}}", chunk: chunk)?.contains("the key 'k5' appears twice in one object") == true)
+            #expect(refusal(head + "{\"k39\":0," + many + "}}", chunk: chunk)?.contains("the key 'k39' appears twice in one object") == true)
+            #expect(refusal(head + "{" + many + ",\"k40\":1}}", chunk: chunk) == nil)
+            #expect(refusal(head + "{\"name\":1,\"n\\u0061me\":2}}", chunk: chunk)?.contains("the key 'name' appears twice in one object") == true)
+            #expect(refusal(head + "[{\"a\":1,\"b\":{\"a\":2,\"c\":{}}},{\"a\":3,\"b\":{\"a\":4}}]}", chunk: chunk) == nil)
+        }
+    }
+
     @Test("a record that is valid JSON but not the record expected is named by list and index")
     func badRecord() throws {
         let json = "{\"format\":\"planwatch-plan-file\",\"version\":1,\"partnerships\":[{\"key\":\"a\",\"name\":\"A\"},{\"key\":\"b\"}],\"actions\":7}"

@@ -68,3 +68,38 @@ struct PositionalRowsTests {
         }
     }
 }
+
+@Suite("single values read by position")
+struct SingleValueTests {
+    /// Each lookup type's own reader gives what GRDB's generic fetchOne gives, for every storage class and none.
+    @Test("Int64, Int, Bool and String lookups agree with GRDB's, NULL, no row and other storage classes included",
+          arguments: ["SELECT 42", "SELECT -7", "SELECT 0", "SELECT NULL", "SELECT 1 WHERE 0", "SELECT 'text'", "SELECT '12'",
+                      "SELECT 2.5", "SELECT x'00ff'", "SELECT 'Éilidh'", "SELECT 9223372036854775807"])
+    func agree(sql: String) throws {
+        let queue = try DatabaseQueue()
+        // A value GRDB cannot convert is an error from both; anything else, the same value.
+        func outcome(_ read: (Database) throws -> Any?) -> String {
+            do { return String(describing: try queue.read { try read($0) }) } catch { return "error" }
+        }
+        let ours = [outcome { try $0.one(Int64.self, sql: sql) }, outcome { try $0.one(Int.self, sql: sql) },
+                    outcome { try $0.one(Bool.self, sql: sql) }, outcome { try $0.one(String.self, sql: sql) },
+                    outcome { try $0.one(Int64.self, sql: sql) }]
+        let grdb = [outcome { try Int64.fetchOne($0, sql: sql) }, outcome { try Int.fetchOne($0, sql: sql) },
+                    outcome { try Bool.fetchOne($0, sql: sql) }, outcome { try String.fetchOne($0, sql: sql) },
+                    outcome { try Int64.fetchOne($0, sql: sql) }]
+        // The last is asked again: the statement was left ready.
+        #expect(ours == grdb)
+    }
+
+    @Test("arguments are bound, and a statement that fails is reported, not read")
+    func argumentsAndErrors() throws {
+        let queue = try DatabaseQueue()
+        let (joined, sum) = try queue.read { db in
+            (try db.one(String.self, sql: "SELECT ? || ?", arguments: ["a", "b"]), try db.one(Int64.self, sql: "SELECT ? + 1", arguments: [41]))
+        }
+        #expect(joined == "ab" && sum == 42)
+        #expect(throws: DatabaseError.self) {
+            try queue.read { db in try db.one(Int64.self, sql: "SELECT abs(-9223372036854775807 - 1)") }
+        }
+    }
+}

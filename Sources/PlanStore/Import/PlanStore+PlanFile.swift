@@ -102,7 +102,9 @@ extension PlanStore {
             })
             try merge(.actions, { " (\($1.qualifiedRef))" }, find: { action in
                 let iid = try ids.inspection(action.inspection)
-                guard let row = try db.row(sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?",
+                // Nearly always absent in a first import: asked cheaply first, then read whole when there.
+                guard try db.one(Int64.self, sql: "SELECT id FROM action WHERE inspection_id = ? AND ref = ?", arguments: [iid, action.ref]) != nil,
+                      let row = try db.row(sql: Select.action + " WHERE a.inspection_id = ? AND a.ref = ?",
                                            arguments: [iid, action.ref]) else { return .absent }
                 var stored = try Action(row: row)
                 stored.id = action.id
@@ -114,17 +116,22 @@ extension PlanStore {
             })
             try merge(.updates, { " (\($1.action) \($1.date))" }, find: { update in
                 let id = try ids.action(update.action)
-                let existing = try db.rows(sql: Select.update + " WHERE u.action_id = ? AND u.on_date = ?", arguments: [id, update.date])
-                    .map(PlanFile.Update.init(row:))
                 // An update is appended unless the very same one is there: updates are history, never compared.
-                return existing.contains(update) ? .unchanged : .absent
+                let existing = try PositionalRows(db, sql: Select.update + " WHERE u.action_id = ? AND u.on_date = ?", arguments: [id, update.date])
+                var same = false
+                while !same, try existing.step() { same = try ProgressUpdate(existing) == update }
+                existing.reset()
+                return same ? .unchanged : .absent
             }, add: { update in
                 try PlanStore.insertUpdate(db, audit, actionID: try ids.action(update.action), update, recordedAt: audit.timestamp, today: today)
             })
             try merge(.extensions, { " (\($1.action) to \($1.to))" }, find: { ext in
                 let id = try ids.action(ext.action)
-                return try db.rows(sql: Select.extensionRow + " WHERE x.action_id = ? AND x.to_due = ?", arguments: [id, ext.to])
-                    .map(PlanFile.Extension.init(row:)).first.map { .stored($0, "extension", "\(ext.action) to \(ext.to)") } ?? .absent
+                let existing = try PositionalRows(db, sql: Select.extensionRow + " WHERE x.action_id = ? AND x.to_due = ?", arguments: [id, ext.to])
+                guard try existing.step() else { return .absent }
+                let stored = try DeadlineExtension(existing)
+                existing.reset()
+                return .stored(stored, "extension", "\(ext.action) to \(ext.to)")
             }, add: { try PlanStore.insertExtension(db, audit, actionID: try ids.action($0.action), $0) })
             try merge(.reviews, { " (\($1.partnership) \($1.date))" }, find: { review in
                 let pid = try Lookup.partnershipID(db, review.partnership)

@@ -31,6 +31,9 @@ struct PositionalRows {
         return false
     }
 
+    /// Ends the statement before its last row (a caller that needs only the first).
+    func reset() { sqlite3_reset(handle) }
+
     func text(_ column: Int32) -> String? { PositionalRows.text(handle, column) }
     func date(_ column: Int32) -> CalendarDate? { PositionalRows.date(handle, column) }
 
