@@ -246,7 +246,8 @@ public struct RowBuffer: Sendable {
         rowEnds.append(UInt32(cellEnds.count))
     }
 
-    /// One row kept: its cells' bytes and widths, by position.
+    /// One row kept: its cells' bytes and widths, by position. It points
+    /// into the buffer, so it is valid only inside the `forEach` that gives it.
     public struct Row {
         fileprivate let buffer: UnsafeBufferPointer<UInt8>
         fileprivate let ends: ArraySlice<UInt32>

@@ -87,6 +87,7 @@ enum ActionRowReader {
     static func forEach(_ db: Database, sql: String, arguments: StatementArguments, asOf: CalendarDate, thresholds: Thresholds,
                         past: Bool = false, _ body: (ActionRow) throws -> Void) throws {
         let rows = try PositionalRows(db, sql: sql, arguments: arguments)
+        defer { rows.reset() }
         while try rows.step() {
             func text(_ column: Column) -> String? { rows.text(column.rawValue) }
             func date(_ column: Column) -> CalendarDate? { rows.date(column.rawValue) }

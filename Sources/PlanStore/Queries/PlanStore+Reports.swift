@@ -310,6 +310,8 @@ extension PlanStore {
         let extensions = try PositionalRows(db, sql: Select.extensionRow + """
              JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND x.recorded_on BETWEEN ? AND ? ORDER BY x.recorded_on, x.id
             """, arguments: [partnership, lower, to])
+        // Left mid-way when `body` throws: reset, so the cached statements hold nothing open.
+        defer { updates.reset(); extensions.reset() }
         func nextUpdate() throws -> TimelineEntry? {
             guard try updates.step() else { return nil }
             let u = try ProgressUpdate(updates)

@@ -31,7 +31,8 @@ struct PositionalRows {
         return false
     }
 
-    /// Ends the statement before its last row (a caller that needs only the first).
+    /// Ends the statement before its last row (a caller that needs only the
+    /// first, or one leaving on an error); harmless after the last.
     func reset() { sqlite3_reset(handle) }
 
     func text(_ column: Int32) -> String? { PositionalRows.text(handle, column) }
