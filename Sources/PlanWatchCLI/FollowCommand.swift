@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import ImprovementPlan
 import PlanFormats
@@ -36,18 +37,18 @@ struct FollowCommand: StoreCommand {
             return context.printDocument(try HTMLPage.dashboard(dashboard, title: "\(name): follow-up as of \(asOf)", overview: false))
         }
         let start = try since?.date("since", today: context.today)
-        // Only JSON holds the timeline in memory; the other formats stream it (tens of thousands of events at national scale).
+        // The view is made without its timeline: every format streams it (tens of thousands of events at national scale).
         let view = try context.store.follow(partnership: partnership, asOf: try list.date(today: context.today), since: start,
-                                            thresholds: thresholds.thresholds, timeline: list.format == .json)
+                                            thresholds: thresholds.thresholds, timeline: false)
         try FollowCommand.render(view, since: start, format: list.format, context: context)
     }
 
-    /// Prints a follow view; in every format but JSON its timeline is read
-    /// from the store as it is printed (the view is made without it).
+    /// Prints a follow view made without its timeline; the timeline is read
+    /// from the store as it is printed.
     static func render(_ view: FollowView<TimelineEntry>, since: CalendarDate?, format: OutputFormat, context: Context) throws {
         switch format {
         case .json:
-            context.print((try? JSONOutput.encode(view.worded)) ?? "{}\n")
+            try renderJSON(view, since: since, context: context)
             return
         case .csv:
             context.printCSV(ReportTables.timelineColumns.map(\.key))
@@ -119,5 +120,34 @@ struct FollowCommand: StoreCommand {
         context.heading("Outcomes (\(view.outcomes.count) measure\(view.outcomes.count == 1 ? "" : "s"))", format: format)
         context.emit(OutcomeWords.table(view.outcomes, plain: !context.style.color, partnership: false), format: format,
                      empty: "No outcome measures recorded.")
+    }
+
+    /// The view as JSON, byte for byte what encoding it whole gives, with
+    /// its timeline streamed into place: the view is encoded around one
+    /// marker event, and the events read from the store are written where
+    /// the marker's object stands, each as the encoder writes it at that depth.
+    static func renderJSON(_ view: FollowView<TimelineEntry>, since: CalendarDate?, context: Context) throws {
+        let markerText = "planwatch-timeline-" + UUID().uuidString
+        let marker = TimelineWords.Line(TimelineEntry(date: view.asOf, event: .published(inspection: markerText)), text: markerText)
+        var shell = view.worded
+        shell.timeline = [marker]
+        let document = try JSONOutput.encode(shell)
+        let object = try JSONOutput.fragment(marker, indent: 4)
+        guard let place = document.range(of: object) else {
+            // Not where the encoder puts an array's items: encode the whole view instead.
+            var whole = view
+            try context.store.readTimeline(of: view, since: since) { forEach in try forEach { whole.timeline.append($0) } }
+            return context.print(try JSONOutput.encode(whole.worded))
+        }
+        var count = 0
+        try context.store.readTimeline(of: view, since: since) { forEach in
+            try forEach { entry in
+                context.print((count == 0 ? String(document[..<place.lowerBound]) : ",\n    ")
+                              + (try JSONOutput.fragment(TimelineWords.Line(entry), indent: 4)))
+                count += 1
+            }
+        }
+        // No events: the view as the encoder writes an empty timeline.
+        context.print(count == 0 ? try JSONOutput.encode(view.worded) : String(document[place.upperBound...]))
     }
 }

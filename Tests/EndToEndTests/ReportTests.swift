@@ -36,6 +36,26 @@ struct ReportTests {
         }
     }
 
+    /// follow's JSON is written with its timeline streamed into place: the
+    /// goldens pin a long one; here the same events as the CSV, and a
+    /// timeline with none is an empty list in the same document.
+    @Test("follow's JSON timeline holds the CSV's events, and none is an empty list")
+    func followJSONTimeline() throws {
+        let h = try Harness.seeded()
+        defer { h.cleanUp() }
+        for since in [nil, "2024-06-01", "2025-01-31"] as [String?] {
+            let options = ["--as-of", asOf] + (since.map { ["--since", $0] } ?? [])
+            let document = try #require(try json(try h.ok(["follow", "dundee", "--format", "json"] + options)) as? [String: Any])
+            let timeline = try #require(document["timeline"] as? [[String: Any]])
+            let csv = try h.ok(["follow", "dundee", "--format", "csv"] + options).split(whereSeparator: \.isNewline).dropFirst()
+            #expect(timeline.count == csv.count, "since \(since ?? "the inspection")")
+            #expect(timeline.map { $0["date"] as? String ?? "" } == csv.map { String($0.prefix(10)) })
+            #expect(document["dueNext"] is [Any] && document["partnership"] is [String: Any])
+        }
+        let last = try #require(try json(try h.ok(["follow", "dundee", "--format", "json", "--as-of", asOf, "--since", "2025-01-31"])) as? [String: Any])
+        #expect((last["timeline"] as? [Any])?.isEmpty == true)
+    }
+
     @Test("every total equals the number of rows it summarises")
     func totalsAgree() throws {
         let h = try Harness.seeded()
