@@ -22,7 +22,7 @@ struct ServeCommand: ParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: server) else {
             throw PlanError.refused("serve: the server is not built: run 'swift build --product planwatch-serve' (it is looked for at \(server))")
         }
-        var arguments = [server, "--db", try global.databasePath()] + options
+        var arguments = [server, "--db", global.databasePath()] + options
         if options.contains("--help") || options.contains("-h") { arguments = [server, "--help"] }
         let argv = arguments.map { strdup($0) } + [nil]
         execv(server, argv)

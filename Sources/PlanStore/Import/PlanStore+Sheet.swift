@@ -112,7 +112,7 @@ extension PlanStore {
         guard !decided.isEmpty, let id = before.id else { return decided.changes }
         if laterTimescales == .request, let to = decided.extendedTo {
             // The deadline stands: the later one is asked of the link inspector, and the row's other changes are recorded.
-            try PlanStore.insertExtensionRequest(db, audit, action: before, id: id, to: to, reason: "return of \(date)")
+            _ = try PlanStore.insertExtensionRequest(db, audit, action: before, id: id, to: to, reason: "return of \(date)")
             var rest = decided
             rest.extendedTo = nil
             try record(db, audit, rest, before: before, id: id, with: &plan, at: position, date: date, today: today)
