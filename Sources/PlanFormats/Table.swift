@@ -205,8 +205,8 @@ extension Table {
 
     private static let markdownSpecial: Set<Character> = ["\\", "`", "*", "_", "[", "]", "<", ">", "|", "~"]
     private static let markdownStarting: Set<Character> = ["#", "+", "-"]
-    private static let markdownSpecialBytes: [UInt8] = Array("\\`*_[]<>|~".utf8)
-    private static let markdownStartingBytes: [UInt8] = Array("#+-".utf8)
+    private static let markdownSpecialBytes = markdownSpecial.compactMap(\.asciiValue)
+    private static let markdownStartingBytes = markdownStarting.compactMap(\.asciiValue)
 }
 
 import Foundation

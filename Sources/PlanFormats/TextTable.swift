@@ -214,23 +214,23 @@ public struct TextTableWriter {
 /// limit it empties itself for good (`overflowed`) and the caller reads its
 /// source again: a timeline of one partnership fits; a national report at a
 /// million actions does not, and is never held.
-public struct RowBuffer: Sendable {
+struct RowBuffer: Sendable {
     /// The most bytes of cell text kept.
-    public let limit: Int
+    let limit: Int
     private var bytes: [UInt8] = []
     /// Where each cell ends in `bytes`, and its printed width; `rowEnds` where each row ends in `cellEnds`.
     private var cellEnds: [UInt32] = []
     private var cellWidths: [UInt32] = []
     private var rowEnds: [UInt32] = []
-    public private(set) var overflowed = false
+    private(set) var overflowed = false
 
-    public init(limit: Int = 16 << 20) {
+    init(limit: Int = 16 << 20) {
         // Offsets are UInt32: a limit beyond 4 GB would wrap them.
         self.limit = min(limit, Int(UInt32.max))
     }
 
     /// Keeps a row of cells as printed, unless that would pass the limit: then nothing is kept, from now on.
-    public mutating func append(_ cells: [(text: String, width: Int)]) {
+    mutating func append(_ cells: [(text: String, width: Int)]) {
         guard !overflowed else { return }
         let size = cells.reduce(0) { $0 + $1.text.utf8.count }
         guard bytes.count + size <= limit else {
@@ -248,13 +248,13 @@ public struct RowBuffer: Sendable {
 
     /// One row kept: its cells' bytes and widths, by position. It points
     /// into the buffer, so it is valid only inside the `forEach` that gives it.
-    public struct Row {
+    struct Row {
         fileprivate let buffer: UnsafeBufferPointer<UInt8>
         fileprivate let ends: ArraySlice<UInt32>
         fileprivate let widths: ArraySlice<UInt32>
         fileprivate let start: Int
 
-        public var count: Int { ends.count }
+        var count: Int { ends.count }
 
         private func range(_ cell: Int) -> Range<Int> {
             let index = ends.startIndex + cell
@@ -262,13 +262,13 @@ public struct RowBuffer: Sendable {
             return from..<Int(ends[index])
         }
 
-        public func width(_ cell: Int) -> Int { Int(widths[widths.startIndex + cell]) }
-        public func text(_ cell: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: buffer[range(cell)]), as: UTF8.self) }
+        func width(_ cell: Int) -> Int { Int(widths[widths.startIndex + cell]) }
+        func text(_ cell: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: buffer[range(cell)]), as: UTF8.self) }
         func withBytes(_ cell: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) { body(UnsafeBufferPointer(rebasing: buffer[range(cell)])) }
     }
 
     /// The rows kept, in order (none once `overflowed`).
-    public func forEach(_ body: (Row) throws -> Void) rethrows {
+    func forEach(_ body: (Row) throws -> Void) rethrows {
         try bytes.withUnsafeBufferPointer { buffer in
             var cell = 0, start = 0
             for rowEnd in rowEnds {

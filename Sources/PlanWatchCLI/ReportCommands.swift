@@ -265,15 +265,15 @@ struct ReportCommand: ParsableCommand {
                 context.print(try JSONOutput.encode(ReportEnvelope(report: "owners", asOf: asOf, listKey: "owners", items: digests,
                                                                    thresholds: limits, totals: OwnerTotals(digests))))
             case .csv:
-                // One owner's digest held at a time (a million actions hold 700,000 open).
-                // The heading once the filter has been read (an unknown partnership prints nothing).
-                var started = false
-                func start() { started = true; context.printCSV(RowLayout.ownerCSV.columns.map(\.key)) }
-                try context.store.forEachOwnerDigest(filter, asOf: asOf, thresholds: limits) { digest in
-                    if !started { start() }
-                    for row in digest.all { context.printCSV(RowLayout.ownerCSV.cells(row)) }
+                // One owner's digest held at a time (a million actions hold 700,000 open); the heading
+                // comes with the first row, once the filter has been read (an unknown partnership prints nothing).
+                try context.emitStreamed(RowLayout.ownerCSV.columns, format: .csv) { each in
+                    try withoutActuallyEscaping(each) { each in
+                        try context.store.forEachOwnerDigest(filter, asOf: asOf, thresholds: limits) { digest in
+                            for row in digest.all { each(RowLayout.ownerCSV.cells(row)) }
+                        }
+                    }
                 }
-                if !started { start() }
             case .table, .markdown, .html:
                 var started = false
                 func start() {
