@@ -23,22 +23,29 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
-        // SQL migrations, embedded in the binary.
+        // SQL migrations of each engine (sqlite/, postgres/), embedded in the binary.
         .target(
             name: "Schema",
             path: "Schema",
             exclude: ["README.md"],
-            resources: [.embedInCode("0001_initial.sql"), .embedInCode("0002_audit_deletions.sql"), .embedInCode("0003_case_blind_filters.sql"),
-                        .embedInCode("0004_checks_without_lists.sql"),
-                        .embedInCode("0005_unused_action_indexes.sql"),
-                        .embedInCode("0006_dated_plan_and_inspection_changes.sql"),
-                        .embedInCode("0007_dated_self_assessment.sql"),
-                        .embedInCode("0008_outcome_measures.sql"),
-                        .embedInCode("0009_accounts.sql"),
-                        .embedInCode("0010_server_records.sql"),
-                        .embedInCode("0011_derived_last_update.sql")]
+            resources: [
+                .embedInCode("sqlite/0001_initial.sql"),
+                .embedInCode("sqlite/0002_audit_deletions.sql"),
+                .embedInCode("sqlite/0003_case_blind_filters.sql"),
+                .embedInCode("sqlite/0004_checks_without_lists.sql"),
+                .embedInCode("sqlite/0005_unused_action_indexes.sql"),
+                .embedInCode("sqlite/0006_dated_plan_and_inspection_changes.sql"),
+                .embedInCode("sqlite/0007_dated_self_assessment.sql"),
+                .embedInCode("sqlite/0008_outcome_measures.sql"),
+                .embedInCode("sqlite/0009_accounts.sql"),
+                .embedInCode("sqlite/0010_server_records.sql"),
+                .embedInCode("sqlite/0011_derived_last_update.sql"),
+                .embedInCode("postgres/pg0001_initial.sql"),
+            ]
         ),
         // Seed plan files, embedded so `planwatch demo` works from an installed binary.
         .target(
@@ -65,6 +72,17 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
+        // The PostgreSQL engine: connection, migrations and copying a whole database between engines.
+        .target(
+            name: "PlanPostgres",
+            dependencies: [
+                "ImprovementPlan", "PlanStore", "Schema",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .target(name: "PlanFormats", dependencies: [
             "ImprovementPlan", .product(name: "CSV", package: "CSV.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
@@ -80,7 +98,7 @@ let package = Package(
         .target(
             name: "PlanWatchCLI",
             dependencies: [
-                "ImprovementPlan", "PlanStore", "PlanFormats", "PlanHTML", "Seeds",
+                "ImprovementPlan", "PlanStore", "PlanPostgres", "PlanFormats", "PlanHTML", "Seeds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -107,6 +125,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan", "PlanStore", "Seeds",
                                                       .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "PlanPostgresTests", dependencies: ["PlanPostgres", "PlanStore", "ImprovementPlan", "planwatch",
+                                                         .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "ImprovementPlan"], exclude: ["Golden", "Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

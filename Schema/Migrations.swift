@@ -1,7 +1,7 @@
-/// The SQL migrations of the planwatch database, in the order they apply.
+/// The SQL migrations of each engine, in the order they apply.
 ///
-/// Each is embedded in the binary from the `.sql` file beside this one, so an
-/// installed `planwatch` needs no files beside it.
+/// Each is embedded in the binary from its `.sql` file (`sqlite/`, `postgres/`),
+/// so an installed `planwatch` needs no files beside it.
 public enum Migrations {
     /// One migration: its identifier (recorded in the database) and its SQL.
     public struct Migration: Sendable {
@@ -9,7 +9,7 @@ public enum Migrations {
         public let sql: String
     }
 
-    /// Every migration, oldest first. Append; never edit or reorder.
+    /// Every SQLite migration, oldest first. Append; never edit or reorder.
     /// (SwiftPM names an embedded `0001_x.sql` `_001_x_sql`: a leading digit becomes `_`.)
     public static let all: [Migration] = [
         Migration(identifier: "0001_initial", sql: text(PackageResources._001_initial_sql)),
@@ -23,6 +23,13 @@ public enum Migrations {
         Migration(identifier: "0009_accounts", sql: text(PackageResources._009_accounts_sql)),
         Migration(identifier: "0010_server_records", sql: text(PackageResources._010_server_records_sql)),
         Migration(identifier: "0011_derived_last_update", sql: text(PackageResources._011_derived_last_update_sql)),
+    ]
+
+    /// Every PostgreSQL migration, oldest first. Append; never edit or reorder.
+    /// The first brings a new database to the SQLite schema through `0011`; each
+    /// later SQLite migration has its PostgreSQL counterpart here.
+    public static let postgres: [Migration] = [
+        Migration(identifier: "pg0001_initial", sql: text(PackageResources.pg0001_initial_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

@@ -30,6 +30,8 @@ public struct PlanStore: Sendable {
     /// as a GRDB `DatabasePool`: that many reads run at once, each on its own
     /// snapshot, beside the one writer; otherwise one connection serves both.
     public static func open(path: String, create: Bool = false, actor: String, command: String, readers: Int = 0) throws -> PlanStore {
+        let lower = path.lowercased()
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") { throw StoreError.postgresNotYet }
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = manager.fileExists(atPath: path, isDirectory: &isDirectory)

@@ -20,6 +20,8 @@ public enum StoreError: Error, Equatable, Sendable, LocalizedError, CustomString
     case io(path: String, problem: String)
     /// Another planwatch held the database for longer than a command waits.
     case busy(path: String)
+    /// A PostgreSQL address given to a command that works on SQLite only, so far.
+    case postgresNotYet
 
     public var description: String {
         switch self {
@@ -39,6 +41,8 @@ public enum StoreError: Error, Equatable, Sendable, LocalizedError, CustomString
             return "cannot read or write '\(path)' (\(problem))"
         case let .busy(path):
             return "'\(path)' is still being written by another planwatch after an hour of waiting; nothing was changed (try again when it has finished)"
+        case .postgresNotYet:
+            return "this command works on an SQLite database; a PostgreSQL database (postgres://…) works with 'planwatch copy' only, so far (see docs/server.md, 'Running on PostgreSQL')"
         case let .corrupt(detail):
             return "the database holds a value planwatch cannot read: \(detail) (run 'planwatch verify')"
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ImprovementPlan
 import PlanFormats
+import PlanPostgres
 import PlanStore
 
 /// The `planwatch` command: follows improvement plans after a joint inspection.
@@ -22,7 +23,7 @@ public struct PlanWatch: ParsableCommand, Sendable {
         subcommands: [
             InitCommand.self, PartnershipCommand.self, QICommand.self, InspectionCommand.self, FindingCommand.self,
             PlanCommand.self, ActionCommand.self, OwnerCommand.self, UpdateCommand.self, ExtendCommand.self, ExtensionCommand.self, CompleteCommand.self,
-            WithdrawCommand.self, ReviewCommand.self, MeasureCommand.self, ReportCommand.self, FollowCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, CheckpointCommand.self, HistoryCommand.self, UndoCommand.self, BackupCommand.self, RestoreCommand.self, VacuumCommand.self,
+            WithdrawCommand.self, ReviewCommand.self, MeasureCommand.self, ReportCommand.self, FollowCommand.self, ImportCommand.self, ExportCommand.self, VerifyCommand.self, CheckpointCommand.self, HistoryCommand.self, UndoCommand.self, BackupCommand.self, RestoreCommand.self, VacuumCommand.self, CopyCommand.self,
             DashboardCommand.self, RemindCommand.self, UserCommand.self, TokenCommand.self, ServeCommand.self, DemoCommand.self,
         ]
     )
@@ -104,6 +105,7 @@ public struct PlanWatch: ParsableCommand, Sendable {
         case let error as StoreError: return error.description
         case let error as OutputError: return error.description
         case let error as RestoreRefusal: return error.description
+        case let error as PostgresStoreError: return error.description
         default:
             let text = message(for: error)
             let first = text.split(separator: "\n").first.map(String.init) ?? text

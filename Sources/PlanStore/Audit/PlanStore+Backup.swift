@@ -220,7 +220,7 @@ extension StoreError {
         case let .diskFull(path): return .diskFull(path: swap(path))
         case let .io(path, problem): return .io(path: swap(path), problem: problem)
         case let .busy(path): return .busy(path: swap(path))
-        case .corrupt, .cannotWrite: return error
+        case .corrupt, .cannotWrite, .postgresNotYet: return error
         }
     }
 }

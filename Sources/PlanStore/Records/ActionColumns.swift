@@ -2,7 +2,7 @@ import GRDB
 import ImprovementPlan
 
 /// The `action` table, column by column: the one list its insert, its
-/// update and its reader are built from (`Schema/0001_initial.sql` and later
+/// update and its reader are built from (`Schema/sqlite/0001_initial.sql` and later
 /// migrations define it; `RecordColumnsTests` checks this list against the
 /// table and every `Action` field against this list).
 ///
@@ -48,7 +48,7 @@ enum ActionColumn: String, CaseIterable {
     }
 
     /// Columns of the table that are derived state, not plan data: the store
-    /// (a trigger, `Schema/0011_derived_last_update.sql`) keeps them in step
+    /// (a trigger, `Schema/sqlite/0011_derived_last_update.sql`) keeps them in step
     /// with the records they come from, in the same transaction; no write path
     /// binds them, no audit entry holds them, and `verify` recomputes each.
     static let derived = ["last_update_on"]
