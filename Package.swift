@@ -124,9 +124,9 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan", "PlanStore", "Seeds",
                                                       .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "PlanPostgresTests", dependencies: ["PlanPostgres", "PlanStore", "ImprovementPlan", "planwatch",
-                                                         .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "ImprovementPlan"], exclude: ["Golden", "Fixtures"]),
+        .testTarget(name: "PlanPostgresTests", dependencies: ["PlanPostgres", "Schema"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "ImprovementPlan", "PlanStore", "PlanPostgres",
+                                                     .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden", "Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

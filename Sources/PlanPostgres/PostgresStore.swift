@@ -264,35 +264,18 @@ public struct PostgresTable: Sendable, Equatable {
     }
 }
 
-/// The audit chain walked entry by entry: what `verify` checks of the chain
-/// itself, on an engine that hands over rows.
-public struct ChainCheck: Sendable {
-    public private(set) var entries = 0
-    public private(set) var head = AuditHead.empty
-    public private(set) var problems: [String] = []
-    private var expectedSeq: Int64 = 1
-
-    /// Takes one entry: seq, at, actor, command, entity, entity_key, operation, before, after, prev_hash, hash.
+extension ChainCheck {
+    /// Takes one entry as PostgreSQL hands it over: seq, at, actor, command,
+    /// entity, entity_key, operation, before, after, prev_hash, hash.
     mutating func add(_ values: [SQLValue]) {
-        entries += 1
         func text(_ index: Int) -> String? { if case let .text(value) = values[index] { return value }; return nil }
         guard case let .integer(seq) = values[0], let at = text(1), let actor = text(2), let command = text(3), let entity = text(4),
               let key = text(5), let operation = text(6), let prevHash = text(9), let hash = text(10) else {
-            if problems.isEmpty { problems.append("audit entry \(expectedSeq) cannot be read (a required field is empty)") }
+            addUnreadable()
             return
         }
-        if problems.isEmpty {
-            if seq != expectedSeq {
-                problems.append("audit entry \(expectedSeq) is missing (the trail jumps from \(expectedSeq - 1) to \(seq))")
-            } else if prevHash != head.hash {
-                problems.append("audit entry \(seq) does not follow entry \(seq - 1) (its previous hash does not match)")
-            } else if hash != AuditEntry.chainHash(prevHash: prevHash, seq: seq, at: at, actor: actor, command: command, entity: entity,
-                                                   key: key, operation: operation, before: text(7), after: text(8)) {
-                problems.append("audit entry \(seq) has been altered (its hash does not match its content)")
-            }
-        }
-        head = AuditHead(seq: seq, hash: hash)
-        expectedSeq = seq + 1
+        add(AuditEntry(seq: seq, at: at, actor: actor, command: command, entity: entity, key: key, operation: operation,
+                       before: text(7), after: text(8), prevHash: prevHash, hash: hash))
     }
 }
 

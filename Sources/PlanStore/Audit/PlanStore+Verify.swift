@@ -288,10 +288,9 @@ struct Checkpoint: Codable, Equatable {
 /// Actions, by far the most numerous records, are kept in arrays indexed by
 /// their id, so a trail of a million actions costs tens of megabytes.
 struct ChainWalk {
-    private(set) var count = 0
-    private(set) var head = AuditHead.empty
-    private var expectedSeq: Int64 = 1
-    private var broken = false
+    private var links = ChainCheck()
+    var count: Int { links.entries }
+    var head: AuditHead { links.head }
     /// The other records: key fingerprint → (entry, state fingerprint; 0 once deleted).
     private var records: [Int: (seq: Int64, state: Int)] = [:]
     /// Actions by id: (entry, state fingerprint; 0 once deleted); seq 0 = none, negative = matched.
@@ -313,23 +312,9 @@ struct ChainWalk {
     }
 
     mutating func add(_ entry: AuditEntry, problems: inout [String]) {
-        count += 1
-        if !broken {
-            if entry.seq != expectedSeq {
-                problems.append("audit entry \(expectedSeq) is missing (the trail jumps from \(expectedSeq - 1) to \(entry.seq))")
-                broken = true
-            } else if entry.prevHash != head.hash {
-                problems.append("audit entry \(entry.seq) does not follow entry \(entry.seq - 1) (its previous hash does not match)")
-                broken = true
-            } else if entry.hash != AuditEntry.chainHash(prevHash: entry.prevHash, seq: entry.seq, at: entry.at, actor: entry.actor,
-                                                          command: entry.command, entity: entry.entity, key: entry.key,
-                                                          operation: entry.operation, before: entry.before, after: entry.after) {
-                problems.append("audit entry \(entry.seq) has been altered (its hash does not match its content)")
-                broken = true
-            }
-        }
-        head = AuditHead(seq: entry.seq, hash: entry.hash)
-        expectedSeq = entry.seq + 1
+        let known = links.problems.count
+        links.add(entry)
+        problems.append(contentsOf: links.problems.dropFirst(known))
         if entry.entity == AuditSubject.Entity.database.rawValue { return }  // events such as a restore or a checkpoint, not records
         if let kind = AppendedKind(entity: entry.entity) {
             guard let action = Int64(entry.key) else { return }
@@ -510,5 +495,43 @@ public enum CheckpointKeys {
     /// True when the bytes are an Ed25519 public key.
     public static func isPublicKey(_ data: Data) -> Bool {
         (try? Curve25519.Signing.PublicKey(rawRepresentation: data)) != nil
+    }
+}
+
+/// The audit chain's links, entry by entry: each entry must be the next in
+/// sequence, name the one before's hash, and carry the hash of its own
+/// content. The first break is reported and later entries are not judged
+/// (they follow a broken link). Both engines' checks walk it: `verify` on
+/// SQLite, and the PostgreSQL engine on its copy.
+public struct ChainCheck: Sendable {
+    public private(set) var entries = 0
+    public private(set) var head = AuditHead.empty
+    public private(set) var problems: [String] = []
+    private var expectedSeq: Int64 = 1
+
+    public init() {}
+
+    public mutating func add(_ entry: AuditEntry) {
+        entries += 1
+        if problems.isEmpty {
+            if entry.seq != expectedSeq {
+                problems.append("audit entry \(expectedSeq) is missing (the trail jumps from \(expectedSeq - 1) to \(entry.seq))")
+            } else if entry.prevHash != head.hash {
+                problems.append("audit entry \(entry.seq) does not follow entry \(entry.seq - 1) (its previous hash does not match)")
+            } else if entry.hash != AuditEntry.chainHash(prevHash: entry.prevHash, seq: entry.seq, at: entry.at, actor: entry.actor,
+                                                          command: entry.command, entity: entry.entity, key: entry.key,
+                                                          operation: entry.operation, before: entry.before, after: entry.after) {
+                problems.append("audit entry \(entry.seq) has been altered (its hash does not match its content)")
+            }
+        }
+        head = AuditHead(seq: entry.seq, hash: entry.hash)
+        expectedSeq = entry.seq + 1
+    }
+
+    /// An entry that cannot be read at all (a required field empty): the chain is broken there.
+    public mutating func addUnreadable() {
+        entries += 1
+        if problems.isEmpty { problems.append("audit entry \(expectedSeq) cannot be read (a required field is empty)") }
+        expectedSeq += 1
     }
 }

@@ -5,67 +5,27 @@ import PlanStore
 import Testing
 
 /// `planwatch copy` between SQLite and a real PostgreSQL server, run as a user runs it.
-@Suite final class CopyTests {
-    let folder: URL
+@Suite final class PostgresCopyTests {
+    let h: Harness
+    private var seeds = 0
 
-    init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("planwatch-copy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
+    init() throws { h = try Harness() }
 
-    deinit { try? FileManager.default.removeItem(at: folder) }
+    deinit { h.cleanUp() }
 
-    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+    func path(_ name: String) -> String { h.folder.appendingPathComponent(name).path }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// The built binary: $PLANWATCH_BIN, or `planwatch` beside the test bundle.
-    static var binary: String {
-        if let path = ProcessInfo.processInfo.environment["PLANWATCH_BIN"] { return path }
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        while url.path != "/" {
-            let candidate = url.deletingLastPathComponent().appendingPathComponent("planwatch")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-            url = url.deletingLastPathComponent()
-        }
-        return ".build/debug/planwatch"
-    }
-
-    @discardableResult
-    func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CopyTests.binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PLANWATCH_ACTOR"] = "tester"
-        environment["NO_COLOR"] = "1"
-        environment.removeValue(forKey: "PLANWATCH_DB")
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> Harness.Result { try h.run(arguments) }
 
     @discardableResult
     func ok(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try run(arguments)
-        #expect(result.status == 0, "planwatch \(arguments.joined(separator: " ")) failed: \(result.stderr)", sourceLocation: sourceLocation)
-        return result.stdout
+        try h.ok(arguments, sourceLocation: sourceLocation)
     }
 
     /// The seed database `planwatch demo` makes.
     func seeded() throws -> String {
-        let db = path("seed.sqlite")
+        seeds += 1
+        let db = path("seed-\(seeds).sqlite")
         try ok(["demo", "--db", db, "--format", "csv"])
         return db
     }
