@@ -71,6 +71,7 @@ public enum DatabaseCopy {
     }
 
     static func sqliteToPostgres(path: String, location: PostgresLocation, actor: String) throws -> CopyReport {
+        guard FileManager.default.fileExists(atPath: path) else { throw PlanError.refused("no database at '\(path)' to copy (--from names it)") }
         let source = try PlanStore.open(path: path, create: false, actor: actor, command: "copy")
         let verified = try source.verify()
         guard verified.ok else {

@@ -11,11 +11,9 @@ struct CopyCommand: ParsableCommand {
         commandName: "copy",
         abstract: "Copy a whole database, audit trail and all, from SQLite to PostgreSQL or back; both sides hold the same rows and the same chain.",
         discussion: """
-            The source is verified first and nothing is written unless it passes. The target must hold no records: a new
-            SQLite file, or a PostgreSQL database that is empty (its owner a role of your own: planwatch makes its tables)
-            or has planwatch's tables with no rows. Every table is read back from the target and compared with the
-            source, and the target's audit trail is checked (an SQLite copy is verified whole). Either all of it lands
-            or nothing does. The password comes from PGPASSWORD (better than the address, which others can see).
+            The source is verified first, and nothing is written unless it passes. The target must hold no records: a new SQLite file, or a PostgreSQL database with no tables (planwatch makes them; its owner can be a role of your own, not a superuser) or with planwatch's tables and no rows.
+            Every table is read back from the target and compared with the source, and the target's audit trail is checked (an SQLite copy is verified whole). All of it lands or none of it does. The copy adds no audit entry: both sides hold the same chain.
+            Give the password in PGPASSWORD rather than in the address, which others on the machine can see.
             Examples:
               planwatch copy --from planwatch.sqlite --to postgres://planwatch@db.example.org/planwatch
               planwatch copy --from postgres://planwatch@localhost:5432/planwatch --to restored.sqlite
@@ -27,14 +25,11 @@ struct CopyCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Where to copy it: a new SQLite file or postgres://user@host:port/dbname.", valueName: "database"))
     var to: String
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Who is copying (env PLANWATCH_ACTOR; default: your login name).", valueName: "name"))
-    var actor: String?
-
     @Option(parsing: .unconditional, help: "text or json.") var format: ImportOutput = .text
 
     func run() throws {
         let source = try DatabaseLocation(from), target = try DatabaseLocation(to)
-        let report = try DatabaseCopy.copy(from: source, to: target, actor: GlobalOptions.actorName(given: actor))
+        let report = try DatabaseCopy.copy(from: source, to: target, actor: GlobalOptions.actorName(given: nil))
         switch format {
         case .json:
             print(try JSONOutput.encode(report))
