@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "PlanFormats", targets: ["PlanFormats"]),
         .library(name: "PlanHTML", targets: ["PlanHTML"]),
         .executable(name: "planwatch-serve", targets: ["planwatch-serve"]),
+        .executable(name: "planwatch-postgres", targets: ["planwatch-postgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -97,7 +98,7 @@ let package = Package(
         .target(
             name: "PlanWatchCLI",
             dependencies: [
-                "ImprovementPlan", "PlanStore", "PlanPostgres", "PlanFormats", "PlanHTML", "Seeds",
+                "ImprovementPlan", "PlanStore", "PlanFormats", "PlanHTML", "Seeds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -115,6 +116,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The PostgreSQL engine's commands: their own executable, so the command-line tool neither links
+        // SwiftNIO nor scans its conformances at every start; `planwatch copy` runs `planwatch-postgres` beside it.
+        .executableTarget(name: "planwatch-postgres", dependencies: [
+            "PlanPostgres", "PlanFormats", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "planwatch-serve", dependencies: [
             "PlanServer", "PlanStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -125,7 +131,7 @@ let package = Package(
         .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan", "PlanStore", "Seeds",
                                                       .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "PlanPostgresTests", dependencies: ["PlanPostgres", "Schema"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "ImprovementPlan", "PlanStore", "PlanPostgres",
+        .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "planwatch-postgres", "ImprovementPlan", "PlanStore", "PlanPostgres",
                                                      .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden", "Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,11 +1,10 @@
 import ArgumentParser
 import Foundation
 import ImprovementPlan
-import PlanFormats
-import PlanPostgres
-import PlanStore
 
-/// `planwatch copy --from DB --to DB`: a whole database between SQLite and PostgreSQL.
+/// `planwatch copy --from DB --to DB`: runs `planwatch-postgres copy`, built
+/// beside this program in a target of its own (so the CLI neither links
+/// SwiftNIO nor pays for it at every start).
 struct CopyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "copy",
@@ -13,7 +12,7 @@ struct CopyCommand: ParsableCommand {
         discussion: """
             The source is verified first, and nothing is written unless it passes. The target must hold no records: a new SQLite file, or a PostgreSQL database with no tables (planwatch makes them; its owner can be a role of your own, not a superuser) or with planwatch's tables and no rows.
             Every table is read back from the target and compared with the source, and the target's audit trail is checked (an SQLite copy is verified whole). All of it lands or none of it does. The copy adds no audit entry: both sides hold the same chain.
-            Give the password in PGPASSWORD rather than in the address, which others on the machine can see.
+            Give the password in PGPASSWORD rather than in the address, which others on the machine can see. The copy is made by planwatch-postgres, built beside planwatch by 'swift build'. See docs/server.md, "Running on PostgreSQL".
             Examples:
               planwatch copy --from planwatch.sqlite --to postgres://planwatch@db.example.org/planwatch
               planwatch copy --from postgres://planwatch@localhost:5432/planwatch --to restored.sqlite
@@ -28,14 +27,14 @@ struct CopyCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "text or json.") var format: ImportOutput = .text
 
     func run() throws {
-        let source = try DatabaseLocation(from), target = try DatabaseLocation(to)
-        let report = try DatabaseCopy.copy(from: source, to: target, actor: GlobalOptions.actorName(given: nil))
-        switch format {
-        case .json:
-            print(try JSONOutput.encode(report))
-        case .text:
-            print("Copied \(report.rows) rows in \(report.tables) tables from \(source) to \(target): every table reads back the same, "
-                  + "and the audit trail (\(report.auditEntries) entries) holds there, head \(report.head)")
+        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let tool = URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("planwatch-postgres").path
+        guard FileManager.default.isExecutableFile(atPath: tool) else {
+            throw PlanError.refused("copy: PostgreSQL's commands are not built: run 'swift build --product planwatch-postgres' (they are looked for at \(tool))")
         }
+        let arguments = [tool, "copy", "--from", from, "--to", to, "--format", format.rawValue]
+        let argv = arguments.map { strdup($0) } + [nil]
+        execv(tool, argv)
+        throw PlanError.refused("copy: could not run \(tool): \(String(cString: strerror(errno)))")
     }
 }

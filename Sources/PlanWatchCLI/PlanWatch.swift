@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ImprovementPlan
 import PlanFormats
-import PlanPostgres
 import PlanStore
 
 /// The `planwatch` command: follows improvement plans after a joint inspection.
@@ -105,7 +104,6 @@ public struct PlanWatch: ParsableCommand, Sendable {
         case let error as StoreError: return error.description
         case let error as OutputError: return error.description
         case let error as RestoreRefusal: return error.description
-        case let error as PostgresStoreError: return error.description
         default:
             let text = message(for: error)
             let first = text.split(separator: "\n").first.map(String.init) ?? text

@@ -32,9 +32,9 @@ struct Harness {
     }
 
     @discardableResult
-    func run(_ arguments: [String], env: [String: String] = [:], input: Data? = nil) throws -> Result {
+    func run(_ arguments: [String], env: [String: String] = [:], input: Data? = nil, executable: String = Harness.binary) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Harness.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment

@@ -221,6 +221,16 @@ import Testing
         #expect(same.stderr.contains("for another SQLite file use 'planwatch backup'"))
     }
 
+    @Test func copyWithoutItsProgramSaysHowToBuildIt() throws {
+        // planwatch alone, without planwatch-postgres beside it.
+        let lone = path("bin/planwatch")
+        try FileManager.default.createDirectory(atPath: path("bin"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Harness.binary, toPath: lone)
+        let result = try h.run(["copy", "--from", try seeded(), "--to", "postgres://u@localhost/db"], executable: lone)
+        #expect(result.status == 1)
+        #expect(result.stderr == "planwatch: copy: PostgreSQL's commands are not built: run 'swift build --product planwatch-postgres' (they are looked for at \(path("bin/planwatch-postgres")))\n")
+    }
+
     @Test func otherCommandsSayPostgresIsForCopyOnly() throws {
         let result = try run(["report", "overdue", "--db", "postgres://u@localhost/db"])
         #expect(result.status == 1)
