@@ -101,7 +101,7 @@ public enum DatabaseCopy {
                 try store.readTable(table) { batch in for row in batch { copied.add(row) } }
                 try requireSame(table.name, sent: digests[table.name] ?? TableDigest(), landed: copied)
             }
-            let chain = try store.walkChain()
+            let chain = try store.walkChain(byName["audit_entry"])
             guard chain.problems.isEmpty, chain.head == verified.head else {
                 throw PlanError.refused("the copied audit trail does not hold on \(location) (\(chain.problems.first ?? "its head is \(chain.head), not \(verified.head)")); nothing was copied")
             }
@@ -110,7 +110,7 @@ public enum DatabaseCopy {
     }
 
     static func postgresToSQLite(location: PostgresLocation, path: String, actor: String) throws -> CopyReport {
-        if FileManager.default.fileExists(atPath: path), PlanStore.holdsData(path) {
+        if PlanStore.holdsData(path) {
             throw PlanError.refused("'\(path)' already exists; copy writes a new SQLite database (choose another path, or remove that file)")
         }
         let existed = FileManager.default.fileExists(atPath: path)
@@ -118,14 +118,15 @@ public enum DatabaseCopy {
         var created = false
         do {
             let report: CopyReport = try store.session.transaction(isolation: "REPEATABLE READ", readOnly: true) {
-                let chain = try store.walkChain()
+                let found = try store.tableShapes()
+                let chain = try store.walkChain(found["audit_entry"])
                 guard chain.problems.isEmpty else {
                     throw PlanError.refused("\(location)'s audit trail does not hold (\(chain.problems[0])); nothing was copied")
                 }
                 let target = try PlanStore.open(path: path, create: true, actor: actor, command: "copy")
                 created = true
                 let shapes = try target.tableShapes()
-                let tables = try match(shapes, try store.tableShapes(), at: location)
+                let tables = try match(shapes, found, at: location)
                 let byName = Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0) })
                 var digests: [String: TableDigest] = [:]
                 var rows = 0

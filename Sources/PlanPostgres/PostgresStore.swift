@@ -215,14 +215,10 @@ public final class PostgresStore: @unchecked Sendable {
 
     /// Walks the audit trail in order, checking that each entry follows the one
     /// before and that its hash matches its content; the head and any problems.
-    public func checkChain() throws -> ChainCheck {
-        try session.transaction(readOnly: true) { try walkChain() }
-    }
-
-    /// The same, inside the caller's transaction.
-    public func walkChain() throws -> ChainCheck {
+    /// `table` is the trail's shape from `tableShapes()`; call inside a transaction.
+    public func walkChain(_ table: PostgresTable?) throws -> ChainCheck {
         var check = ChainCheck()
-        guard let table = try tableShapes()["audit_entry"] else {
+        guard let table else {
             throw PostgresStoreError.notAPlanwatchDatabase(location: location.description, reason: "it has no audit trail")
         }
         let wanted = ["seq", "at", "actor", "command", "entity", "entity_key", "operation", "before", "after", "prev_hash", "hash"]

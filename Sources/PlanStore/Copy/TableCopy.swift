@@ -118,17 +118,6 @@ extension PlanStore {
         return ordered
     }
 
-    /// The first table that holds any row, with its count; nil when every table is empty.
-    public func firstTableWithRows() throws -> (table: String, rows: Int)? {
-        try read { db in
-            for shape in try PlanStore.tableShapes(db) {
-                let rows = try db.one(Int.self, sql: "SELECT count(*) FROM \(quoted(shape.name))") ?? 0
-                if rows > 0 { return (shape.name, rows) }
-            }
-            return nil
-        }
-    }
-
     /// Reads every row of every table in `shapes`, each table in key order, in
     /// batches of up to `batch` rows, all from one snapshot of the database.
     public func readTables(_ shapes: [TableShape], batch: Int = 1_000,
