@@ -45,7 +45,9 @@ let package = Package(
                 .embedInCode("sqlite/0009_accounts.sql"),
                 .embedInCode("sqlite/0010_server_records.sql"),
                 .embedInCode("sqlite/0011_derived_last_update.sql"),
+                .embedInCode("sqlite/0012_derived_partnership.sql"),
                 .embedInCode("postgres/pg0001_initial.sql"),
+                .embedInCode("postgres/pg0002_derived_partnership.sql"),
             ]
         ),
         // Seed plan files, embedded so `planwatch demo` works from an installed binary.

@@ -9,8 +9,8 @@ WITH o AS (
          CAST(julianday(:as_of) - julianday(a.current_due) AS INTEGER) AS days,
          a.last_update_on AS lastUpdate,
          a.created_on, a.start_on, a.percent
-  FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
-  WHERE a.status IN ('not-started', 'in-progress') AND a.current_due < :as_of
+  FROM partnership p CROSS JOIN action a JOIN inspection i ON i.id = a.inspection_id
+  WHERE a.partnership_id = p.id AND a.status IN ('not-started', 'in-progress') AND a.current_due < :as_of
 )
 SELECT id, partnership, ref, title, owner, agency, due, originalDue, days AS daysOverdue,
        CASE WHEN days <= 30 THEN '1-30' WHEN days <= 90 THEN '31-90' WHEN days <= 180 THEN '91-180' ELSE 'over 180' END AS ageing,

@@ -23,6 +23,7 @@ public enum Migrations {
         Migration(identifier: "0009_accounts", sql: text(PackageResources._009_accounts_sql)),
         Migration(identifier: "0010_server_records", sql: text(PackageResources._010_server_records_sql)),
         Migration(identifier: "0011_derived_last_update", sql: text(PackageResources._011_derived_last_update_sql)),
+        Migration(identifier: "0012_derived_partnership", sql: text(PackageResources._012_derived_partnership_sql)),
     ]
 
     /// Every PostgreSQL migration, oldest first. Append; never edit or reorder.
@@ -30,6 +31,7 @@ public enum Migrations {
     /// later SQLite migration has its PostgreSQL counterpart here.
     public static let postgres: [Migration] = [
         Migration(identifier: "pg0001_initial", sql: text(PackageResources.pg0001_initial_sql)),
+        Migration(identifier: "pg0002_derived_partnership", sql: text(PackageResources.pg0002_derived_partnership_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

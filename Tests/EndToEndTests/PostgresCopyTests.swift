@@ -160,7 +160,7 @@ import Testing
         let server = try PostgresServer.shared()
         let pg = try server.newDatabase()
         let store = try PostgresStore.open(try PostgresLocation(pg), create: true)
-        #expect(try store.schemaVersions() == ["pg0001_initial"])
+        #expect(try store.schemaVersions() == ["pg0001_initial", "pg0002_derived_partnership"])
         let sqlite = try PlanStore.open(path: path("empty.sqlite"), create: true, actor: "tester", command: "test")
         let tables = try store.tableShapes()
         for shape in try sqlite.tableShapes() {
@@ -171,7 +171,7 @@ import Testing
         }
         #expect(Set(tables.keys) == Set(try sqlite.tableShapes().map(\.name)))
         // Opened again, nothing is applied twice.
-        #expect(try PostgresStore.open(try PostgresLocation(pg), create: false).schemaVersions() == ["pg0001_initial"])
+        #expect(try PostgresStore.open(try PostgresLocation(pg), create: false).schemaVersions() == ["pg0001_initial", "pg0002_derived_partnership"])
     }
 
     @Test func emptyOrForeignDatabasesAreRefused() throws {

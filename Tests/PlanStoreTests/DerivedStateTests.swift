@@ -6,7 +6,8 @@ import Testing
 
 /// Derived state (`ActionColumn.derived`): each action's latest update date,
 /// kept on the action row by a trigger so that reports never search the
-/// updates, and recomputed by `verify`.
+/// updates, and its partnership, written by its insert so that the overdue
+/// report needs no sort; both recomputed by `verify`.
 @Suite("derived state")
 struct DerivedStateTests {
     static let today = CalendarDate(year: 2025, month: 6, day: 1)!
@@ -82,6 +83,48 @@ struct DerivedStateTests {
         #expect(problems.allSatisfy { $0.contains("behind planwatch's back") })
     }
 
+    @Test("each action keeps its inspection's partnership from its insert, whichever path adds it")
+    func partnershipKept() throws {
+        let store = try Self.store(actions: 2)
+        try store.addPartnership(Partnership(key: "angus", name: "Angus"))
+        try store.recordInspection(Inspection(key: "angus-2022", partnership: "angus", title: "Children at risk of harm"))
+        try store.addAction(NewAction(findings: [], inspection: "angus-2022", ref: "1", title: "Angus action", owner: "Head of Service",
+                                      agency: "Council", due: CalendarDate(iso: "2025-09-30")), today: Self.today)
+        let copy = try PlanStore.inMemory()
+        try copy.initialise()
+        try copy.importPlanFile(try store.exportPlanFile(), today: Self.today)
+        for kept in [store, copy] {
+            let pairs = try kept.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT p.key AS kept, i.key AS inspection FROM action a JOIN inspection i ON i.id = a.inspection_id
+                    LEFT JOIN partnership p ON p.id = a.partnership_id ORDER BY i.key, a.ref
+                    """).map { "\($0["inspection"] as String): \(($0["kept"] as String?) ?? "empty")" }
+            }
+            #expect(pairs == ["angus-2022: angus", "dundee-2021: dundee", "dundee-2021: dundee"])
+            #expect(try kept.verify().ok)
+        }
+    }
+
+    @Test("verify names an action whose kept partnership was changed or cleared behind planwatch's back")
+    func verifyCatchesPartnershipEdits() throws {
+        let store = try Self.store(actions: 3)
+        try store.addPartnership(Partnership(key: "angus", name: "Angus"))
+        try store.writer.write { db in
+            try db.execute(sql: "UPDATE action SET partnership_id = (SELECT id FROM partnership WHERE key = 'angus') WHERE id = 1")
+            try db.execute(sql: "UPDATE action SET partnership_id = NULL WHERE id = 3")
+        }
+        let problems = try store.verify().problems
+        #expect(problems.count == 2, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("action 1: its partnership is angus on the action row but dundee from its inspection") })
+        #expect(problems.contains { $0.hasPrefix("action 3: its partnership is empty on the action row but dundee from its inspection") })
+        #expect(problems.allSatisfy { $0.contains("behind planwatch's back") })
+        // The overdue report reads the kept column: an edited one is wrong until put back, which verify points to.
+        try store.writer.write { db in
+            try db.execute(sql: "UPDATE action SET partnership_id = (SELECT partnership_id FROM inspection WHERE id = action.inspection_id)")
+        }
+        #expect(try store.verify().ok)
+    }
+
     @Test("verify names the first ten actions that disagree and counts the rest")
     func verifyCountsTheRest() throws {
         let store = try Self.store(actions: 12)
@@ -107,6 +150,13 @@ struct DerivedStateTests {
                  try Int.fetchOne(db, sql: "SELECT count(DISTINCT action_id) FROM progress_update") ?? 0)
             }
             #expect(updated > 0 && filled == updated)
+            let (actions, withPartnership) = try store.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM action") ?? 0,
+                 try Int.fetchOne(db, sql: """
+                     SELECT count(*) FROM action a JOIN inspection i ON i.id = a.inspection_id WHERE a.partnership_id = i.partnership_id
+                     """) ?? 0)
+            }
+            #expect(actions > 0 && withPartnership == actions)
             #expect(try store.read { db in try PlanStore.derivedStateProblems(db) }.isEmpty)
         }
     }

@@ -42,14 +42,28 @@ struct QueryPlanTests {
         !plan.contains { $0.hasPrefix("SCAN a") || $0.hasPrefix("SCAN action") }
     }
 
-    @Test("report rows are found through the status-and-deadline index, with no search of the updates (the last update date is on the action row)",
+    @Test("report rows are found through an index of open actions' deadlines, with no search of the updates (the last update date is on the action row)",
           arguments: reportNames)
     func reports(name: String) throws {
         let (sql, arguments) = Self.report(name)
         let plan = try Self.plan(sql, arguments)
-        #expect(plan.contains { $0.contains("USING INDEX action_status_due") }, "\(name): \(plan)")
+        let index = name == "overdue" ? "action_open_partnership_due" : "action_status_due"
+        #expect(plan.contains { $0.contains("USING INDEX \(index)") }, "\(name): \(plan)")
         #expect(Self.searchesActions(plan), "\(name): \(plan)")
         #expect(!plan.contains { $0.contains("progress_update") || $0.contains("SUBQUERY") }, "\(name): \(plan)")
+    }
+
+    /// The overdue report's order (partnership key, deadline, id) comes from
+    /// the partnerships' key index and the open actions' (partnership,
+    /// deadline) index: SQLite sorts nothing, with or without a filter.
+    @Test("the overdue report reads partnerships in key order and each one's overdue actions in deadline order, with no sort",
+          arguments: [ActionFilter()] + someFilters)
+    func overdueWithoutSort(filter: ActionFilter) throws {
+        let (sql, filterArguments) = ReportQuery.overdue.sql(filter)
+        let plan = try Self.plan(sql, filterArguments + [Self.date])
+        #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(filter): \(plan)")
+        #expect(plan.contains { $0.contains("SEARCH a USING INDEX action_open_partnership_due (partnership_id=? AND current_due<?)") },
+                "\(filter): \(plan)")
     }
 
     @Test("filters by partnership, inspection, owner, agency and status search an index", arguments: someFilters)

@@ -203,22 +203,35 @@ extension PlanStore {
 
     /// Derived state (`ActionColumn.derived`) recomputed from the records it
     /// comes from: every action whose kept latest-update date is not the
-    /// latest of its updates, the first few named and the rest counted.
+    /// latest of its updates, and every action whose kept partnership is not
+    /// its inspection's; for each, the first few named and the rest counted.
     static func derivedStateProblems(_ db: Database, naming limit: Int = 10) throws -> [String] {
-        let rows = try Row.fetchCursor(db, sql: """
+        try derivedProblems(db, naming: limit, what: "last update date", from: "updates", sql: """
             SELECT id, kept, actual FROM (
               SELECT a.id, a.last_update_on AS kept, (SELECT max(u.on_date) FROM progress_update u WHERE u.action_id = a.id) AS actual
               FROM action a) WHERE kept IS NOT actual ORDER BY id
             """)
+            + derivedProblems(db, naming: limit, what: "partnership", from: "inspection", sql: """
+            SELECT a.id, kept.key AS kept, actual.key AS actual
+            FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership actual ON actual.id = i.partnership_id
+                 LEFT JOIN partnership kept ON kept.id = a.partnership_id
+            WHERE a.partnership_id IS NOT i.partnership_id ORDER BY a.id
+            """)
+    }
+
+    /// The actions `sql` finds (`id`, `kept`, `actual`) whose derived `what`
+    /// disagrees with the records it comes `from`: the first `limit` named, the rest counted.
+    private static func derivedProblems(_ db: Database, naming limit: Int, what: String, from source: String, sql: String) throws -> [String] {
+        let rows = try Row.fetchCursor(db, sql: sql)
         var problems: [String] = [], more = 0
         while let row = try rows.next() {
             guard problems.count < limit else { more += 1; continue }
             let id: Int64 = try row.required("id")
             let kept: String? = row["kept"], actual: String? = row["actual"]
-            problems.append("action \(id): its last update date is \(kept ?? "empty") on the action row but \(actual ?? "none") "
-                            + "from its updates (derived state changed behind planwatch's back)")
+            problems.append("action \(id): its \(what) is \(kept ?? "empty") on the action row but \(actual ?? "none") "
+                            + "from its \(source) (derived state changed behind planwatch's back)")
         }
-        if more > 0 { problems.append("and \(more) more action\(more == 1 ? "" : "s") whose last update date disagrees with the updates") }
+        if more > 0 { problems.append("and \(more) more action\(more == 1 ? "" : "s") whose \(what) disagrees with the \(source)") }
         return problems
     }
 

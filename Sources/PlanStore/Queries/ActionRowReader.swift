@@ -51,16 +51,30 @@ enum ActionRowReader {
             }
         }
 
-        static func select(past: Bool) -> String {
-            "SELECT " + allCases.compactMap { $0.expression(past: past) }.joined(separator: ",\n       ") + """
-
-                FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
-                """
+        static func select(past: Bool, from: String = actions) -> String {
+            "SELECT " + allCases.compactMap { $0.expression(past: past) }.joined(separator: ",\n       ") + "\n" + from
         }
+
+        /// Actions with their inspection and partnership: SQLite chooses the order.
+        static let actions = "FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id"
+
+        /// The partnerships in key order, and for each its actions, through
+        /// the action's own partnership (derived, `0012_derived_partnership.sql`),
+        /// joined in the WHERE clause (`partnershipJoin`). SQLite keeps the
+        /// left table of a CROSS JOIN outside (PostgreSQL plans it as any
+        /// join): the partnerships' key index gives their order, and an index
+        /// on the action's partnership and deadline gives each one's actions
+        /// in deadline order, so a report in that order needs no sort.
+        static let byPartnership = "FROM partnership p CROSS JOIN action a JOIN inspection i ON i.id = a.inspection_id"
+        static let partnershipJoin = "a.partnership_id = p.id"
     }
 
     /// The columns, in the order `forEach` expects them.
     static let reportColumns = Column.select(past: false)
+
+    /// The same columns, partnerships first (`Column.byPartnership`); the
+    /// statement's WHERE clause must join them (`Column.partnershipJoin`).
+    static let reportColumnsByPartnership = Column.select(past: false, from: Column.byPartnership)
 
     /// The same columns as the plan stood at the end of `?1` (`--as-of` a
     /// past day): the deadline before the first extension recorded later, the

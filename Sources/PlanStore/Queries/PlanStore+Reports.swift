@@ -346,6 +346,9 @@ extension PlanStore {
 struct ReportQuery: Sendable {
     let condition: String
     let orderBy: String
+    /// Whether the statement walks the partnerships in key order and each
+    /// one's actions from the open-actions index (`ActionRowReader.Column.byPartnership`).
+    var byPartnership = false
     /// As of a past day the SQL condition, which reads the present, cannot
     /// choose the rows: every action recorded by then is read, and these say
     /// which the report keeps and in what order (nil: the SQL order of `all`).
@@ -356,7 +359,11 @@ struct ReportQuery: Sendable {
 
     /// Every action of the filter (progress, action list).
     static let all = ReportQuery(condition: "", orderBy: "p.key, i.key, a.id", keep: { _ in true }, inOrder: nil)
+    /// Overdue: partnership by partnership in key order, each one's open
+    /// actions past their deadline read in deadline order from the index
+    /// `action_open_partnership_due`, so SQLite sorts nothing.
     static let overdue = ReportQuery(condition: open + " AND a.current_due < ?", orderBy: "p.key, a.current_due, a.id",
+                                     byPartnership: true,
                                      keep: { $0.has(.overdue) },
                                      inOrder: { ($0.partnership, $0.due?.dayNumber ?? 0, $0.id) < ($1.partnership, $1.due?.dayNumber ?? 0, $1.id) })
     static let dueSoon = ReportQuery(condition: open + " AND a.current_due BETWEEN ? AND ?", orderBy: "a.current_due, p.key, a.id",
@@ -381,7 +388,10 @@ struct ReportQuery: Sendable {
     /// condition's own come after them).
     func sql(_ filter: ActionFilter) -> (sql: String, arguments: StatementArguments) {
         let (clause, arguments) = filter.sql()
-        return (ActionRowReader.reportColumns + " WHERE 1" + clause + condition + " ORDER BY " + orderBy, arguments)
+        let select = byPartnership
+            ? ActionRowReader.reportColumnsByPartnership + " WHERE " + ActionRowReader.Column.partnershipJoin
+            : ActionRowReader.reportColumns + " WHERE 1"
+        return (select + clause + condition + " ORDER BY " + orderBy, arguments)
     }
 
     /// The statement as of the past day `asOf`: the filter's clause but its

@@ -48,23 +48,30 @@ enum ActionColumn: String, CaseIterable {
     }
 
     /// Columns of the table that are derived state, not plan data: the store
-    /// (a trigger, `Schema/sqlite/0011_derived_last_update.sql`) keeps them in step
-    /// with the records they come from, in the same transaction; no write path
-    /// binds them, no audit entry holds them, and `verify` recomputes each.
-    static let derived = ["last_update_on"]
+    /// keeps them in step with the records they come from, in the same
+    /// transaction (the latest update's date by a trigger,
+    /// `Schema/sqlite/0011_derived_last_update.sql`; the partnership by the
+    /// insert, from the inspection, `0012_derived_partnership.sql`). No
+    /// `Action` field holds them, no audit entry holds them, and `verify`
+    /// recomputes each.
+    static let derived = ["last_update_on", "partnership_id"]
 
     /// What identifies an action: its inspection and reference, never changed
     /// by a later write (the trail names the action's updates, extensions and
     /// reviews by them).
     var isIdentity: Bool { self == .inspectionID || self == .ref }
 
-    static let insertSQL = "INSERT INTO action (" + allCases.map(\.rawValue).joined(separator: ", ") + ") VALUES ("
-        + Array(repeating: "?", count: allCases.count).joined(separator: ", ") + ")"
+    /// Every column in the list's order, then the derived partnership, taken
+    /// from the inspection (whose id is bound again, last).
+    static let insertSQL = "INSERT INTO action (" + allCases.map(\.rawValue).joined(separator: ", ") + ", partnership_id) VALUES ("
+        + Array(repeating: "?", count: allCases.count).joined(separator: ", ")
+        + ", (SELECT i.partnership_id FROM inspection i WHERE i.id = ?))"
 
-    /// Writes a new action row: every column, in the list's order.
+    /// Writes a new action row: every column, in the list's order, and its partnership.
     static func insert(_ db: Database, _ a: Action, inspectionID: Int64) throws {
         try db.insert(sql: insertSQL) { row in
             for column in allCases { column.bind(a, inspectionID: inspectionID, into: &row) }
+            row.bind(inspectionID)
         }
     }
 
