@@ -91,17 +91,14 @@ extension Table {
     /// first, and a last line names them.
     public func renderText(style: TextStyle, empty: String = "(none)") -> String {
         guard !rows.isEmpty else { return empty + "\n" }
-        var measure = TableMeasure(columns: columns, style: style)
-        for row in rows { measure.add(row) }
-        let writer = TextTableWriter(measure, style: style)
-        // Lines are written as bytes into one buffer: a national report is tens
-        // of thousands of lines, and building a string per cell and per line
-        // cost more than the query.
+        // Each cell is sanitised and measured once, kept as printed in a
+        // `RowBuffer`, and written from its bytes: a national report is tens
+        // of thousands of lines, and sanitising every cell a second time and
+        // building a string per cell and per line cost more than the query.
+        var table = StreamedTable(columns: columns, style: style)
+        for row in rows { table.add(row) }
         var output: [UInt8] = []
-        output.reserveCapacity((rows.count + 1) * (writer.widths.reduce(0, +) + 2 * writer.widths.count + 1))
-        writer.header(into: &output)
-        for row in rows { writer.row(row, into: &output) }
-        writer.end(into: &output)
+        table.write(rows: { each in for row in rows { each(row) } }) { output.append(contentsOf: $0) }
         return String(decoding: output, as: UTF8.self)
     }
 
