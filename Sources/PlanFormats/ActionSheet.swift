@@ -160,8 +160,10 @@ public struct ActionSheet: Sendable {
             throw SheetProblem(row: nil, column: nil, "the file is neither UTF-8 nor Windows-1252 text")
         }
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
-        if let bad = text.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
-            throw SheetProblem(row: nil, column: nil, "the file is not a text spreadsheet (it holds control character U+\(String(format: "%04X", bad.value)))")
+        // A control character is one byte below 0x20 in UTF-8 (and nothing else is): searched on the bytes.
+        let bad = text.withUTF8 { bytes in bytes.first { $0 < 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } }
+        if let bad {
+            throw SheetProblem(row: nil, column: nil, "the file is not a text spreadsheet (it holds control character U+\(String(format: "%04X", bad)))")
         }
         return text
     }
@@ -191,7 +193,20 @@ public struct ActionSheet: Sendable {
     /// one naming the most known headings when split by a delimiter decides;
     /// a tie is a comma.
     static func detectDelimiter(_ text: String) -> Unicode.Scalar {
-        let lines = text.prefix(65_536).split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).prefix(10)
+        // Only the first ten lines count: the text is cut (on its bytes) after
+        // twenty line-break bytes, which is ten lines or more, before it is
+        // split by Character, which costs several hundred instructions a character.
+        var cut = text.utf8.endIndex, breaks = 0, scanned = 0
+        for index in text.utf8.indices {
+            let byte = text.utf8[index]
+            scanned += 1
+            if scanned > 4 * 65_536 { cut = index; break }  // the first 65,536 characters are within these bytes
+            if byte == 0x0A || byte == 0x0D {
+                breaks += 1
+                if breaks > 20 { cut = text.utf8.index(after: index); break }
+            }
+        }
+        let lines = text[..<cut].prefix(65_536).split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).prefix(10)
         var best: (delimiter: Unicode.Scalar, count: Int) = (",", 0)
         for delimiter in [",", ";", "\t"] as [Unicode.Scalar] {
             for line in lines {
@@ -216,6 +231,18 @@ public struct ActionSheet: Sendable {
 
     /// Finds a quoted cell that is never closed, naming the row it starts in.
     static func unterminatedQuote(_ text: String, delimiter: Unicode.Scalar = ",") -> Int? {
+        // Every character the scan looks for is ASCII: with an ASCII delimiter it
+        // runs on the UTF-8 bytes (a multi-byte character's bytes are all above
+        // 0x7F, so they match none of them, as its scalar would not).
+        if delimiter.isASCII {
+            var copy = text
+            return copy.withUTF8 { unterminatedQuote(bytes: $0, delimiter: UInt8(delimiter.value)) }
+        }
+        return unterminatedQuote(scalars: text, delimiter: delimiter)
+    }
+
+    /// `unterminatedQuote` a Unicode scalar at a time, for any delimiter.
+    static func unterminatedQuote(scalars text: String, delimiter: Unicode.Scalar) -> Int? {
         var row = 1, inQuotes = false, quoteRow = 1, atCellStart = true
         var previous: Unicode.Scalar?
         for scalar in text.unicodeScalars {
@@ -238,6 +265,34 @@ public struct ActionSheet: Sendable {
                 atCellStart = false
             }
             previous = scalar
+        }
+        return inQuotes ? quoteRow : nil
+    }
+
+    /// `unterminatedQuote` on UTF-8 bytes, for an ASCII delimiter.
+    static func unterminatedQuote(bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Int? {
+        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+        var row = 1, inQuotes = false, quoteRow = 1, atCellStart = true
+        var previous: UInt8 = 0
+        for byte in bytes {
+            defer { previous = byte }
+            if inQuotes {
+                if byte == quote { inQuotes = false }
+                continue
+            }
+            switch byte {
+            case quote where atCellStart:
+                inQuotes = true; quoteRow = row; atCellStart = false
+            case delimiter:
+                atCellStart = true
+            case newline:
+                if previous != carriageReturn { row += 1 }
+                atCellStart = true
+            case carriageReturn:
+                row += 1; atCellStart = true
+            default:
+                atCellStart = false
+            }
         }
         return inQuotes ? quoteRow : nil
     }
@@ -421,7 +476,8 @@ public struct ActionSheet: Sendable {
             let rowNumber = offset + 1
             let cells = record.map(clean)
             if cells.allSatisfy(\.isEmpty) { continue }
-            if let long = cells.firstIndex(where: { $0.count > maxCellLength }) {
+            // A cell of no more bytes than the limit has no more characters: only a longer one is counted.
+            if let long = cells.firstIndex(where: { $0.utf8.count > maxCellLength && $0.count > maxCellLength }) {
                 let name = long < header.count && !header[long].isEmpty ? header[long] : "column \(long + 1)"
                 problems.append(SheetProblem(row: rowNumber, column: name,
                                              "the cell holds \(cells[long].count) characters (at most \(maxCellLength))"))

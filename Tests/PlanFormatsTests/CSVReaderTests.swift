@@ -43,4 +43,33 @@ struct CSVReaderTests {
         let first = differing.prefix(3).map(\.debugDescription)
         #expect(first.isEmpty, "\(differing.count) texts differ")
     }
+
+    /// The check for a quote left open (its row named in the refusal) runs on
+    /// the bytes for an ASCII delimiter; it must find what the scalar scan finds.
+    @Test("the open-quote check on bytes names the row the scalar check names, for fixed and 20,000 random texts")
+    func openQuote() {
+        var state: UInt64 = 0x0DD_BA11
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        let pieces = ["a", ",", ";", "\t", "\"", "\"\"", "\r", "\n", "\r\n", " ", "é", "日", "\u{0085}"]
+        var texts = ["", "\"", "a\n\"b", "a,\"b\nc", "a\r\n\r\n\"x", "\"a\"\n\"", "é\"\n\"", "x\"y\n\"z"]
+        for _ in 0..<20_000 {
+            texts.append((0..<Int(next() % 24)).map { _ in pieces[Int(next() % UInt64(pieces.count))] }.joined())
+        }
+        var differing: [String] = []
+        for (index, text) in texts.enumerated() {
+            let delimiter: Unicode.Scalar = [",", ";", "\t"][index % 3]
+            if ActionSheet.unterminatedQuote(text, delimiter: delimiter) != ActionSheet.unterminatedQuote(scalars: text, delimiter: delimiter) {
+                differing.append(text)
+            }
+        }
+        #expect(differing.isEmpty, "\(differing.count) differ, first \(differing.prefix(3).map(\.debugDescription))")
+        #expect(ActionSheet.unterminatedQuote("a,b\r\nc,\"d\ne", delimiter: ",") == 2)
+        #expect(ActionSheet.unterminatedQuote("a,\"b\"\nc", delimiter: ",") == nil)
+    }
 }
