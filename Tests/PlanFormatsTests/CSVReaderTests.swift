@@ -5,6 +5,18 @@ import Testing
 /// it must give the CSV package's records, cell for cell, for any text.
 @Suite("CSV read on bytes")
 struct CSVReaderTests {
+    /// SplitMix64 from `seed`: the same numbers, so the same texts, on every run.
+    static func seeded(_ seed: UInt64) -> () -> UInt64 {
+        var state = seed
+        return {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
     static func package(_ text: String, _ delimiter: Unicode.Scalar) -> [[String]]? {
         try? ActionSheet.packageRecords(text, delimiter: delimiter)
     }
@@ -23,15 +35,7 @@ struct CSVReaderTests {
 
     @Test("the same records as the CSV package for 20,000 random texts of its special characters")
     func random() {
-        // SplitMix64, seeded: the same texts on every run.
-        var state: UInt64 = 0x5EED_CAFE
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        let next = Self.seeded(0x5EED_CAFE)
         let pieces = ["a", "b", ",", ";", "\t", "\"", "\"\"", "\r", "\n", "\r\n", " ", "é", "日"]
         var differing: [String] = []
         for _ in 0..<20_000 {
@@ -48,14 +52,7 @@ struct CSVReaderTests {
     /// the bytes for an ASCII delimiter; it must find what the scalar scan finds.
     @Test("the open-quote check on bytes names the row the scalar check names, for fixed and 20,000 random texts")
     func openQuote() {
-        var state: UInt64 = 0x0DD_BA11
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        let next = Self.seeded(0x0DD_BA11)
         let pieces = ["a", ",", ";", "\t", "\"", "\"\"", "\r", "\n", "\r\n", " ", "é", "日", "\u{0085}"]
         var texts = ["", "\"", "a\n\"b", "a,\"b\nc", "a\r\n\r\n\"x", "\"a\"\n\"", "é\"\n\"", "x\"y\n\"z"]
         for _ in 0..<20_000 {
