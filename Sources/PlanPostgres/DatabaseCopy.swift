@@ -125,30 +125,12 @@ public enum DatabaseCopy {
                 }
                 let target = try PlanStore.open(path: path, create: true, actor: actor, command: "copy")
                 created = true
-                let shapes = try target.tableShapes()
-                let tables = try match(shapes, found, at: location)
-                let byName = Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0) })
-                var digests: [String: TableDigest] = [:]
-                var rows = 0
-                var reader: PostgresStore.TableReader?
-                try target.fillTables(shapes) { shape in
-                    guard let table = byName[shape.name] else { return nil }
-                    if reader?.table.name != shape.name { reader = try store.reader(for: table) }
-                    guard let batch = try reader?.next() else { reader = nil; return nil }
-                    for row in batch { digests[shape.name, default: TableDigest()].add(row) }
-                    rows += batch.count
-                    return batch
-                }
-                var copied: [String: TableDigest] = [:]
-                try target.readTables(shapes) { shape, batch in for row in batch { copied[shape.name, default: TableDigest()].add(row) } }
-                for shape in shapes {
-                    try requireSame(shape.name, sent: digests[shape.name] ?? TableDigest(), landed: copied[shape.name] ?? TableDigest())
-                }
+                let (tables, rows) = try copySnapshot(of: store, found: found, into: target)
                 let verified = try target.verify()
                 guard verified.ok, verified.head == chain.head else {
                     throw PlanError.refused("the copy in '\(path)' does not verify (\(verified.problems.first ?? "its head is \(verified.head), not \(chain.head)")); nothing was kept")
                 }
-                return CopyReport(tables: shapes.count, rows: rows, auditEntries: chain.entries, head: chain.head.description)
+                return CopyReport(tables: tables, rows: rows, auditEntries: chain.entries, head: chain.head.description)
             }
             return report
         } catch {
@@ -158,6 +140,32 @@ public enum DatabaseCopy {
             }
             throw error
         }
+    }
+
+    /// Copies every table of `store` (in its caller's transaction, whose
+    /// snapshot it reads) into the new SQLite database `target`, and reads each
+    /// back to check it landed unchanged: the tables and rows copied.
+    static func copySnapshot(of store: PostgresStore, found: [String: PostgresTable], into target: PlanStore) throws -> (tables: Int, rows: Int) {
+        let shapes = try target.tableShapes()
+        let tables = try match(shapes, found, at: store.location)
+        let byName = Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0) })
+        var digests: [String: TableDigest] = [:]
+        var rows = 0
+        var reader: PostgresStore.TableReader?
+        try target.fillTables(shapes) { shape in
+            guard let table = byName[shape.name] else { return nil }
+            if reader?.table.name != shape.name { reader = try store.reader(for: table) }
+            guard let batch = try reader?.next() else { reader = nil; return nil }
+            for row in batch { digests[shape.name, default: TableDigest()].add(row) }
+            rows += batch.count
+            return batch
+        }
+        var copied: [String: TableDigest] = [:]
+        try target.readTables(shapes) { shape, batch in for row in batch { copied[shape.name, default: TableDigest()].add(row) } }
+        for shape in shapes {
+            try requireSame(shape.name, sent: digests[shape.name] ?? TableDigest(), landed: copied[shape.name] ?? TableDigest())
+        }
+        return (shapes.count, rows)
     }
 
     static func requireSame(_ table: String, sent: TableDigest, landed: TableDigest) throws {

@@ -214,12 +214,22 @@ protocol StoreCommand: ParsableCommand {
     /// The words written into audit entries, e.g. "action add".
     static var auditName: String { get }
     func run(context: Context) throws
+    /// For a command that works on a PostgreSQL database: the arguments that
+    /// run it in `planwatch-postgres`, the database given; nil (the default)
+    /// for one that works on SQLite only.
+    func postgresArguments(database: String) -> [String]?
 }
 
 extension StoreCommand {
     static var auditName: String { configuration.commandName ?? "planwatch" }
 
+    func postgresArguments(database: String) -> [String]? { nil }
+
     public func run() throws {
+        let path = global.databasePath()
+        if PostgresCommands.isPostgres(path), let arguments = postgresArguments(database: path) {
+            try PostgresCommands.exec(arguments, command: Self.auditName)
+        }
         let store = try PlanStore.open(path: global.databasePath(), create: false, actor: global.actorName,
                                        command: Self.auditName)
         let context = Context(store: store, today: CalendarDate.today(), style: Context.terminalStyle())

@@ -27,14 +27,29 @@ struct CopyCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "text or json.") var format: ImportOutput = .text
 
     func run() throws {
+        try PostgresCommands.exec(["copy", "--from", from, "--to", to, "--format", format.rawValue], command: "copy")
+    }
+}
+
+/// The commands that work on PostgreSQL live in `planwatch-postgres`, built
+/// beside `planwatch` (so that `planwatch` neither links SwiftNIO nor pays for
+/// it at every start); `planwatch` runs it in its own place.
+enum PostgresCommands {
+    /// A PostgreSQL address rather than an SQLite path.
+    static func isPostgres(_ database: String) -> Bool {
+        let lower = database.lowercased()
+        return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
+    }
+
+    /// Replaces this process with `planwatch-postgres ARGUMENTS`; returns only by throwing.
+    static func exec(_ arguments: [String], command: String) throws -> Never {
         let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let tool = URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("planwatch-postgres").path
         guard FileManager.default.isExecutableFile(atPath: tool) else {
-            throw PlanError.refused("copy: PostgreSQL's commands are not built: run 'swift build --product planwatch-postgres' (they are looked for at \(tool))")
+            throw PlanError.refused("\(command): PostgreSQL's commands are not built: run 'swift build --product planwatch-postgres' (they are looked for at \(tool))")
         }
-        let arguments = [tool, "copy", "--from", from, "--to", to, "--format", format.rawValue]
-        let argv = arguments.map { strdup($0) } + [nil]
+        let argv = ([tool] + arguments).map { strdup($0) } + [nil]
         execv(tool, argv)
-        throw PlanError.refused("copy: could not run \(tool): \(String(cString: strerror(errno)))")
+        throw PlanError.refused("\(command): could not run \(tool): \(String(cString: strerror(errno)))")
     }
 }

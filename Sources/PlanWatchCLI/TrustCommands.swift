@@ -14,6 +14,7 @@ struct VerifyCommand: StoreCommand {
             chain; note the head down elsewhere (or keep a backup, or sign checkpoints), and a later
             verify shows whether the trail still passes through it.
             Exit status 0 when everything holds; otherwise 1, with the problems found, the first one first.
+            A PostgreSQL database (--db postgres://...) is checked in one snapshot, copied to a temporary SQLite file and verified there by the same code, with PostgreSQL's own append-only triggers and, where amcheck is installed, its indexes (docs/server.md).
             Examples:
               planwatch verify --db planwatch.sqlite
               planwatch verify --expect 1520:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
@@ -34,11 +35,14 @@ struct VerifyCommand: StoreCommand {
         }
     }
 
+    /// On PostgreSQL, `planwatch-postgres verify` with the same options.
+    func postgresArguments(database: String) -> [String]? {
+        ["verify", "--db", database, "--format", format == .json ? "json" : "table"] + expect.flatMap { ["--expect", $0] }
+            + against.flatMap { ["--against", $0] } + (key.map { ["--key", $0] } ?? [])
+    }
+
     func run(context: Context) throws {
-        var expectations = VerifyExpectations()
-        for text in expect { if let head = AuditHead(text) { expectations.heads.append((head, "--expect \(head.seq)")) } }
-        for path in against { expectations.heads.append((try PlanStore.auditHead(ofFile: path), "backup '\(path)'")) }
-        if let key { expectations.publicKey = try KeyFile.read(key, kind: .publicKey) }
+        let expectations = try VerifyExpectations(expect: expect, against: against, keyFile: key)
         let report = try context.store.verify(expectations)
         if format == .json {
             context.print(try JSONOutput.encode(report))
@@ -93,41 +97,6 @@ struct CheckpointCommand: StoreCommand {
         }
         let result = try context.store.checkpoint(signingWith: privateKey)
         context.done("Signed head \(result.signed) in checkpoint entry \(result.entry.seq); check it with: planwatch verify --key \(path).pub")
-    }
-}
-
-/// Checkpoint keys in files: one line of base64 (the raw 32-byte Ed25519 key).
-enum KeyFile {
-    enum Kind { case privateKey, publicKey }
-
-    static func read(_ path: String, kind: Kind) throws -> Data {
-        guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
-            throw PlanError.notFound(entity: "key file", key: path)
-        }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let data = Data(base64Encoded: trimmed), data.count == 32 else {
-            throw PlanError.invalidValue(field: "key", value: path, expected: "a planwatch checkpoint key file (one line of base64)")
-        }
-        switch kind {
-        case .privateKey:
-            guard CheckpointKeys.publicKey(of: data) != nil else {
-                throw PlanError.invalidValue(field: "key", value: path, expected: "an Ed25519 private key")
-            }
-        case .publicKey:
-            guard CheckpointKeys.isPublicKey(data) else {
-                throw PlanError.invalidValue(field: "key", value: path, expected: "an Ed25519 public key")
-            }
-        }
-        return data
-    }
-
-    static func write(_ data: Data, to path: String, mode: Int) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
-        guard FileManager.default.createFile(atPath: path, contents: Data((data.base64EncodedString() + "\n").utf8),
-                                             attributes: [.posixPermissions: mode]) else {
-            throw StoreError.cannotWrite(folder: folder.isEmpty ? "." : folder)
-        }
     }
 }
 

@@ -30,7 +30,7 @@ struct CopyCommand: ParsableCommand {
         let report = try DatabaseCopy.copy(from: source, to: target, actor: actor.isEmpty ? "planwatch" : actor)
         switch format {
         case .json:
-            print(try JSONOutput.encode(report))
+            print(try JSONOutput.encode(report), terminator: "")
         case .text:
             print("Copied \(report.rows) rows in \(report.tables) tables from \(source) to \(target): every table reads back the same, "
                   + "and the audit trail (\(report.auditEntries) entries) holds there, head \(report.head)")

@@ -10,8 +10,8 @@ import PlanStore
 struct PostgresCommands: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "planwatch",
-        abstract: "planwatch's commands on PostgreSQL (run through 'planwatch copy').",
-        subcommands: [CopyCommand.self])
+        abstract: "planwatch's commands on PostgreSQL (run through planwatch: 'planwatch copy', and 'planwatch verify --db postgres://...').",
+        subcommands: [CopyCommand.self, VerifyCommand.self])
 }
 
 do {

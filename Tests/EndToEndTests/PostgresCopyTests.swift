@@ -234,6 +234,6 @@ import Testing
     @Test func otherCommandsSayPostgresIsForCopyOnly() throws {
         let result = try run(["report", "overdue", "--db", "postgres://u@localhost/db"])
         #expect(result.status == 1)
-        #expect(result.stderr == "planwatch: this command works on an SQLite database; a PostgreSQL database (postgres://…) works with 'planwatch copy' only, so far (see docs/server.md, 'Running on PostgreSQL')\n")
+        #expect(result.stderr == "planwatch: this command works on an SQLite database; a PostgreSQL database (postgres://…) works with 'planwatch copy' and 'planwatch verify' only, so far (see docs/server.md, 'Running on PostgreSQL')\n")
     }
 }

@@ -14,6 +14,13 @@ public struct VerifyReport: Codable, Sendable {
     /// Signed checkpoints found and checked against the public key given (0 without one).
     public var checkpointsVerified: Int
     public var problems: [String]
+    /// On PostgreSQL (nil on SQLite, and left out of the JSON): the engine;
+    /// the B-tree indexes amcheck checked, or why none were; and the
+    /// schema's triggers found in place and enabled.
+    public var engine: String?
+    public var indexesChecked: Int?
+    public var indexesNotChecked: String?
+    public var guardTriggers: Int?
 
     public var ok: Bool { problems.isEmpty }
 }
@@ -28,6 +35,20 @@ public struct VerifyExpectations: Sendable {
     public init(heads: [(head: AuditHead, source: String)] = [], publicKey: Data? = nil) {
         self.heads = heads
         self.publicKey = publicKey
+    }
+
+    /// What `verify --expect SEQ:HASH --against BACKUP --key FILE` asks: each
+    /// head given, each backup's head (read from the file), and the public key in the file.
+    public init(expect: [String], against backups: [String], keyFile: String?) throws {
+        var heads: [(head: AuditHead, source: String)] = []
+        for text in expect {
+            guard let head = AuditHead(text) else {
+                throw PlanError.invalidValue(field: "expect", value: text, expected: "SEQ:HASH as verify prints it, like 1520:9f86…(64 hex digits)")
+            }
+            heads.append((head, "--expect \(head.seq)"))
+        }
+        for path in backups { heads.append((try PlanStore.auditHead(ofFile: path), "backup '\(path)'")) }
+        self.init(heads: heads, publicKey: try keyFile.map { try KeyFile.read($0, kind: .publicKey) })
     }
 }
 

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import ImprovementPlan
+import PlanFormats
+import PlanPostgres
+import PlanStore
+
+/// `planwatch verify --db postgres://...`: `planwatch verify` runs this for a
+/// PostgreSQL database, with the same options (it checks and documents them).
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check a PostgreSQL database ('planwatch verify --help' tells how).")
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("The database: postgres://user@host:port/dbname.", valueName: "database"))
+    var db: String
+    @Option(parsing: .unconditional, help: "table or json.") var format: Format = .table
+    @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("A head noted earlier, SEQ:HASH (repeatable).", valueName: "seq:hash"))
+    var expect: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("An earlier SQLite backup (repeatable).", valueName: "backup"))
+    var against: [String] = []
+    @Option(parsing: .unconditional, help: ArgumentHelp("A checkpoint public key file.", valueName: "public-key"))
+    var key: String?
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    func run() throws {
+        guard PostgresLocation.isPostgres(db) else {
+            throw PlanError.refused("verify: '\(db)' is not a PostgreSQL address; 'planwatch verify' checks an SQLite database")
+        }
+        let location = try PostgresLocation(db)
+        let expectations = try VerifyExpectations(expect: expect, against: against, keyFile: key)
+        let environment = ProcessInfo.processInfo.environment
+        let actor = environment["PLANWATCH_ACTOR"] ?? environment["USER"] ?? "planwatch"
+        let report = try PostgresVerify.verify(location, expectations: expectations, actor: actor.isEmpty ? "planwatch" : actor)
+        switch format {
+        case .json:
+            print(try JSONOutput.encode(report), terminator: "")
+        case .table:
+            if report.ok {
+                var line = "ok: \(report.auditEntries) audit entries chained; \(report.recordsChecked) records match their history; foreign keys hold; "
+                line += report.indexesChecked.map { "\($0) indexes pass amcheck; " } ?? "indexes not checked (\(report.indexesNotChecked ?? "amcheck")); "
+                line += "\(report.guardTriggers ?? 0) triggers in place (the append-only guards and the last-update date)"
+                if !expectations.heads.isEmpty {
+                    line += "; the trail passes through \(expectations.heads.count) noted \(expectations.heads.count == 1 ? "head" : "heads")"
+                }
+                if key != nil { line += "; \(report.checkpointsVerified) signed \(report.checkpointsVerified == 1 ? "checkpoint" : "checkpoints") hold" }
+                print(line)
+            } else {
+                for problem in report.problems { print("problem: \(problem)") }
+            }
+            print("head: \(report.head)")
+        }
+        if !report.ok { throw ExitCode(1) }
+    }
+}
