@@ -52,7 +52,7 @@ public final class PostgresStore: @unchecked Sendable {
         }
     }
 
-    private func tables() throws -> [String] {
+    func tables() throws -> [String] {
         try session.query("""
             SELECT table_name::text FROM information_schema.tables
             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name

@@ -28,6 +28,13 @@ public enum PostgresVerify {
     /// or `indexesNotChecked`, `guardTriggers`; `integrity` is the indexes' check).
     public static func verify(_ location: PostgresLocation, expectations: VerifyExpectations, actor: String) throws -> VerifyReport {
         let store = try PostgresStore.open(location, create: false)
+        return try store.session.transaction(isolation: "REPEATABLE READ", readOnly: true) {
+            try verifySnapshot(store, expectations: expectations, actor: actor)
+        }
+    }
+
+    /// `verify` of the snapshot `store`'s transaction sees (REPEATABLE READ: the caller's).
+    static func verifySnapshot(_ store: PostgresStore, expectations: VerifyExpectations, actor: String) throws -> VerifyReport {
         let manager = FileManager.default
         let folder = manager.temporaryDirectory.appendingPathComponent("planwatch-verify-\(UUID().uuidString)")
         do {
@@ -36,23 +43,21 @@ public enum PostgresVerify {
             throw PlanError.refused("verify: cannot make a temporary folder in \(manager.temporaryDirectory.path) for the snapshot it checks (set TMPDIR)")
         }
         defer { try? manager.removeItem(at: folder) }
-        return try store.session.transaction(isolation: "REPEATABLE READ", readOnly: true) {
-            var problems: [String] = []
-            let guardTriggers = try checkGuards(store, &problems)
-            let indexes = try checkIndexes(store, &problems)
-            let copy = try PlanStore.open(path: folder.appendingPathComponent("snapshot.sqlite").path, create: true,
-                                          actor: actor, command: "verify")
-            _ = try DatabaseCopy.copySnapshot(of: store, found: try store.tableShapes(), into: copy)
-            // The copy's own file is new and whole, its schema this planwatch's: what it finds of the records is the database's.
-            var report = try copy.verify(expectations)
-            report.problems = problems + report.problems
-            report.engine = "postgresql"
-            report.integrity = indexes.problems == 0
-            report.indexesChecked = indexes.checked
-            report.indexesNotChecked = indexes.notChecked
-            report.guardTriggers = guardTriggers
-            return report
-        }
+        var problems: [String] = []
+        let guardTriggers = try checkGuards(store, &problems)
+        let indexes = try checkIndexes(store, &problems)
+        let copy = try PlanStore.open(path: folder.appendingPathComponent("snapshot.sqlite").path, create: true,
+                                      actor: actor, command: "verify")
+        _ = try DatabaseCopy.copySnapshot(of: store, found: try store.tableShapes(), into: copy)
+        // The copy's own file is new and whole, its schema this planwatch's: what it finds of the records is the database's.
+        var report = try copy.verify(expectations)
+        report.problems = problems + report.problems
+        report.engine = "postgresql"
+        report.integrity = indexes.problems == 0
+        report.indexesChecked = indexes.checked
+        report.indexesNotChecked = indexes.notChecked
+        report.guardTriggers = guardTriggers
+        return report
     }
 
     /// Each of the schema's triggers present on its table and enabled; a problem for each that is not.

@@ -42,7 +42,7 @@ public enum StoreError: Error, Equatable, Sendable, LocalizedError, CustomString
         case let .busy(path):
             return "'\(path)' is still being written by another planwatch after an hour of waiting; nothing was changed (try again when it has finished)"
         case .postgresNotYet:
-            return "this command works on an SQLite database; a PostgreSQL database (postgres://…) works with 'planwatch copy' and 'planwatch verify' only, so far (see docs/server.md, 'Running on PostgreSQL')"
+            return "this command works on an SQLite database; a PostgreSQL database (postgres://…) works with 'planwatch copy', 'verify', 'backup' and 'restore' only, so far (see docs/server.md, 'Running on PostgreSQL')"
         case let .corrupt(detail):
             return "the database holds a value planwatch cannot read: \(detail) (run 'planwatch verify')"
         }

@@ -168,9 +168,17 @@ struct BackupCommand: StoreCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
         abstract: "Copy the database to a new file with SQLite's online backup API (consistent while others write); the copy is verified.",
-        discussion: "Example:\n  planwatch backup backups/planwatch-2025-03-31.sqlite")
+        discussion: """
+            A PostgreSQL database (--db postgres://...) is backed up with pg_dump (custom format) from one snapshot, which is verified first; the file is readable by its owner only (docs/server.md).
+            Examples:
+              planwatch backup backups/planwatch-2025-03-31.sqlite
+              planwatch backup backups/planwatch-2025-03-31.pgdump --db postgres://planwatch@db.example.org/planwatch
+            """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The new file.") var path: String
+
+    /// On PostgreSQL, `planwatch-postgres backup`: pg_dump of a snapshot that verifies.
+    func postgresArguments(database: String) -> [String]? { ["backup", "--db", database, path] }
 
     func run(context: Context) throws {
         let report = try context.store.backup(to: path)
@@ -214,6 +222,7 @@ struct RestoreCommand: StoreCommand {
             and restores only with --discard-later-changes. A backup whose audit trail is not the
             beginning of this database's (another database, or a rewritten trail) needs --force.
             The restore is recorded in the trail, with the head it replaced.
+            On PostgreSQL (--db postgres://...) a pg_dump backup is restored into an empty database (made with createdb) with pg_restore in one transaction, then verified; one that does not verify is dropped again (docs/server.md).
             Example:
               planwatch restore backups/planwatch-2025-03-31.sqlite --discard-later-changes
             """)
@@ -223,6 +232,11 @@ struct RestoreCommand: StoreCommand {
     @Flag(name: .customLong("discard-later-changes"), help: "Restore even though changes were recorded after the backup (they are lost).")
     var discardLaterChanges = false
     @Flag(help: "Restore a backup that is not an earlier state of this database.") var force = false
+
+    /// On PostgreSQL, `planwatch-postgres restore`: pg_restore into an empty database, then verify.
+    func postgresArguments(database: String) -> [String]? {
+        ["restore", "--db", database, path] + (discardLaterChanges ? ["--discard-later-changes"] : []) + (force ? ["--force"] : [])
+    }
 
     func run(context: Context) throws {
         let result = try context.store.restore(from: path, discardLaterChanges: discardLaterChanges, force: force)

@@ -25,14 +25,9 @@ struct VerifyCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
 
     func run() throws {
-        guard PostgresLocation.isPostgres(db) else {
-            throw PlanError.refused("verify: '\(db)' is not a PostgreSQL address; 'planwatch verify' checks an SQLite database")
-        }
-        let location = try PostgresLocation(db)
+        let location = try postgresLocation(db, command: "verify")
         let expectations = try VerifyExpectations(expect: expect, against: against, keyFile: key)
-        let environment = ProcessInfo.processInfo.environment
-        let actor = environment["PLANWATCH_ACTOR"] ?? environment["USER"] ?? "planwatch"
-        let report = try PostgresVerify.verify(location, expectations: expectations, actor: actor.isEmpty ? "planwatch" : actor)
+        let report = try PostgresVerify.verify(location, expectations: expectations, actor: actorName())
         switch format {
         case .json:
             print(try JSONOutput.encode(report), terminator: "")

@@ -10,8 +10,8 @@ import PlanStore
 struct PostgresCommands: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "planwatch",
-        abstract: "planwatch's commands on PostgreSQL (run through planwatch: 'planwatch copy', and 'planwatch verify --db postgres://...').",
-        subcommands: [CopyCommand.self, VerifyCommand.self])
+        abstract: "planwatch's commands on PostgreSQL (run through planwatch: 'planwatch copy', and 'planwatch verify', 'backup' and 'restore' with --db postgres://...).",
+        subcommands: [CopyCommand.self, VerifyCommand.self, BackupCommand.self, RestoreCommand.self])
 }
 
 do {

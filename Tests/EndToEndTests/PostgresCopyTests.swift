@@ -35,21 +35,7 @@ import Testing
         try DatabaseQueue(path: db).read { try String.fetchAll($0, sql: "SELECT hash FROM audit_entry ORDER BY seq") }
     }
 
-    /// Every table of a PostgreSQL database, row by row in key order: a logical dump to compare before and after.
-    func dump(_ url: String) throws -> [String: TableDigestValue] {
-        let store = try PostgresStore.connect(try PostgresLocation(url))
-        var result: [String: TableDigestValue] = [:]
-        try store.session.transaction(readOnly: true) {
-            for (name, table) in try store.tableShapes() {
-                var digest = TableDigest()
-                try store.readTable(table) { rows in for row in rows { digest.add(row) } }
-                result[name] = TableDigestValue(rows: digest.rows, hash: digest.finalize())
-            }
-        }
-        return result
-    }
-
-    struct TableDigestValue: Equatable { var rows: Int; var hash: String }
+    func dump(_ url: String) throws -> [String: PostgresServer.TableDigestValue] { try PostgresServer.dump(url) }
 
     @Test func aSeedDatabaseGoesToPostgresAndBackUnchanged() throws {
         let server = try PostgresServer.shared()
@@ -234,6 +220,6 @@ import Testing
     @Test func otherCommandsSayPostgresIsForCopyOnly() throws {
         let result = try run(["report", "overdue", "--db", "postgres://u@localhost/db"])
         #expect(result.status == 1)
-        #expect(result.stderr == "planwatch: this command works on an SQLite database; a PostgreSQL database (postgres://…) works with 'planwatch copy' and 'planwatch verify' only, so far (see docs/server.md, 'Running on PostgreSQL')\n")
+        #expect(result.stderr == "planwatch: this command works on an SQLite database; a PostgreSQL database (postgres://…) works with 'planwatch copy', 'verify', 'backup' and 'restore' only, so far (see docs/server.md, 'Running on PostgreSQL')\n")
     }
 }

@@ -98,6 +98,22 @@ final class PostgresServer: @unchecked Sendable {
         throw lastError ?? ToolMissing("PostgreSQL did not start")
     }
 
+    /// Every table of a PostgreSQL database, row by row in key order: a logical dump to compare before and after.
+    static func dump(_ url: String) throws -> [String: TableDigestValue] {
+        let store = try PostgresStore.connect(try PostgresLocation(url))
+        var result: [String: TableDigestValue] = [:]
+        try store.session.transaction(readOnly: true) {
+            for (name, table) in try store.tableShapes() {
+                var digest = TableDigest()
+                try store.readTable(table) { rows in for row in rows { digest.add(row) } }
+                result[name] = TableDigestValue(rows: digest.rows, hash: digest.finalize())
+            }
+        }
+        return result
+    }
+
+    struct TableDigestValue: Equatable { var rows: Int; var hash: String }
+
     /// PostgreSQL's server programs: Debian keeps them in /usr/lib/postgresql/VERSION/bin (the newest wins).
     static func binFolder() -> String? {
         let root = "/usr/lib/postgresql"
