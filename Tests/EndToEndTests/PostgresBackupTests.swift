@@ -12,16 +12,9 @@ import Testing
 
     deinit { h.cleanUp() }
 
-    func path(_ name: String) -> String { h.folder.appendingPathComponent(name).path }
+    func path(_ name: String) -> String { h.path(name) }
 
-    /// A seed database (`planwatch demo`) and its copy in a new PostgreSQL database.
-    func seededOnPostgres() throws -> (sqlite: String, pg: String) {
-        let sqlite = path("seed.sqlite")
-        try h.ok(["demo", "--db", sqlite, "--format", "csv"])
-        let pg = try PostgresServer.shared().newDatabase()
-        try h.ok(["copy", "--from", sqlite, "--to", pg])
-        return (sqlite, pg)
-    }
+    func seededOnPostgres() throws -> (sqlite: String, pg: String) { try h.seededOnPostgres() }
 
     func head(_ db: String) throws -> String? {
         try h.ok(["verify", "--db", db]).split(separator: "\n").last.map(String.init)

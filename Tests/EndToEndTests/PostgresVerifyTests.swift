@@ -11,16 +11,9 @@ import Testing
 
     deinit { h.cleanUp() }
 
-    func path(_ name: String) -> String { h.folder.appendingPathComponent(name).path }
+    func path(_ name: String) -> String { h.path(name) }
 
-    /// A seed database (`planwatch demo`) copied to a new PostgreSQL database: the SQLite file and the address.
-    func seededOnPostgres() throws -> (sqlite: String, pg: String) {
-        let sqlite = path("seed.sqlite")
-        try h.ok(["demo", "--db", sqlite, "--format", "csv"])
-        let pg = try PostgresServer.shared().newDatabase()
-        try h.ok(["copy", "--from", sqlite, "--to", pg])
-        return (sqlite, pg)
-    }
+    func seededOnPostgres() throws -> (sqlite: String, pg: String) { try h.seededOnPostgres() }
 
     /// The SQL as the database's owner (planwatch's role, not a superuser).
     func asOwner(_ pg: String, _ sql: String) throws {
