@@ -239,7 +239,9 @@ struct RowBuffer: Sendable {
             return
         }
         for cell in cells {
-            bytes.append(contentsOf: cell.text.utf8)
+            // Through the string's own contiguous bytes: appending its UTF8View went through the generic path, a call per cell far dearer.
+            var text = cell.text
+            text.withUTF8 { bytes.append(contentsOf: $0) }
             cellEnds.append(UInt32(bytes.count))
             cellWidths.append(UInt32(clamping: cell.width))
         }
