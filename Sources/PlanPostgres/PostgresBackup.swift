@@ -78,7 +78,7 @@ public enum PostgresBackup {
     static func emptyAgain(_ store: PostgresStore) throws {
         try store.session.transaction(isolation: "READ COMMITTED") {
             let tables = try store.tables()
-            if !tables.isEmpty { try store.session.query("DROP TABLE " + tables.map(sqlName).joined(separator: ", ") + " CASCADE") }
+            if !tables.isEmpty { try store.session.query("DROP TABLE " + tables.map(quotedSQLName).joined(separator: ", ") + " CASCADE") }
             try store.session.query("DROP FUNCTION IF EXISTS planwatch_append_only(), planwatch_moves_last_update()")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import ImprovementPlan
+import PlanStore
 
 /// Where a PostgreSQL database is: `postgres://user[:password]@host[:port]/dbname[?sslmode=MODE]`
 /// (also `postgresql://`), as libpq writes it.
@@ -24,10 +25,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var tls: TLSMode
 
     /// True when `text` names a PostgreSQL database rather than an SQLite file.
-    public static func isPostgres(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
-    }
+    public static func isPostgres(_ text: String) -> Bool { PlanStore.isPostgresAddress(text) }
 
     /// The location `text` names, or an error saying what is wrong with it.
     public init(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {

@@ -62,27 +62,25 @@ public final class PostgresStore: @unchecked Sendable {
     /// Brings the schema up to date, inside the caller's transaction (holding the writer lock).
     public func migrateInTransaction(create: Bool) throws {
         let known = Migrations.postgres.map(\.identifier)
-        do {
-            let tables = try tables()
-            if tables.isEmpty {
-                guard create else {
-                    throw PostgresStoreError.notAPlanwatchDatabase(location: location.description,
-                                                                  reason: "it has no tables; 'planwatch copy --to' fills an empty database")
-                }
-                try session.query("CREATE TABLE \(PostgresStore.migrationTable) (identifier text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
-            } else if !tables.contains(PostgresStore.migrationTable) {
-                throw PostgresStoreError.notAPlanwatchDatabase(location: location.description, reason: "it holds another program's tables")
+        let tables = try tables()
+        if tables.isEmpty {
+            guard create else {
+                throw PostgresStoreError.notAPlanwatchDatabase(location: location.description,
+                                                              reason: "it has no tables; 'planwatch copy --to' fills an empty database")
             }
-            let applied = try schemaVersions()
-            if let unknown = applied.first(where: { !known.contains($0) }) {
-                throw PostgresStoreError.notAPlanwatchDatabase(
-                    location: location.description,
-                    reason: "its schema \(unknown) was written by a newer planwatch, which knows up to \(known.last ?? "?"); it was left untouched")
-            }
-            for migration in Migrations.postgres where !applied.contains(migration.identifier) {
-                for statement in sqlStatements(migration.sql) { try session.query(statement) }
-                try session.query("INSERT INTO \(PostgresStore.migrationTable) (identifier) VALUES ($1)", [.text(migration.identifier)])
-            }
+            try session.query("CREATE TABLE \(PostgresStore.migrationTable) (identifier text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+        } else if !tables.contains(PostgresStore.migrationTable) {
+            throw PostgresStoreError.notAPlanwatchDatabase(location: location.description, reason: "it holds another program's tables")
+        }
+        let applied = try schemaVersions()
+        if let unknown = applied.first(where: { !known.contains($0) }) {
+            throw PostgresStoreError.notAPlanwatchDatabase(
+                location: location.description,
+                reason: "its schema \(unknown) was written by a newer planwatch, which knows up to \(known.last ?? "?"); it was left untouched")
+        }
+        for migration in Migrations.postgres where !applied.contains(migration.identifier) {
+            for statement in sqlStatements(migration.sql) { try session.query(statement) }
+            try session.query("INSERT INTO \(PostgresStore.migrationTable) (identifier) VALUES ($1)", [.text(migration.identifier)])
         }
     }
 
@@ -122,7 +120,7 @@ public final class PostgresStore: @unchecked Sendable {
     /// The first table that holds any row, with its count; nil when all are empty.
     public func firstTableWithRows(_ shapes: [TableShape]) throws -> (table: String, rows: Int)? {
         for shape in shapes {
-            let rows = try session.integer("SELECT count(*) FROM \(sqlName(shape.name))") ?? 0
+            let rows = try session.integer("SELECT count(*) FROM \(quotedSQLName(shape.name))") ?? 0
             if rows > 0 { return (shape.name, Int(rows)) }
         }
         return nil
@@ -152,16 +150,16 @@ public final class PostgresStore: @unchecked Sendable {
             self.store = store; self.table = table; self.batch = batch
             let select = table.columns.enumerated().map { index, column in
                 switch table.types[index] {
-                case "date": return "to_char(\(sqlName(column)), 'YYYY-MM-DD')"
-                case "text", "bigint", "integer", "smallint", "double precision", "real": return sqlName(column)
-                default: return "\(sqlName(column))::text"
+                case "date": return "to_char(\(quotedSQLName(column)), 'YYYY-MM-DD')"
+                case "text", "bigint", "integer", "smallint", "double precision", "real": return quotedSQLName(column)
+                default: return "\(quotedSQLName(column))::text"
                 }
             }
             // Text keys in byte order, as SQLite orders them, whatever the database's collation.
             let order = table.key.map { column in
-                sqlName(column) + (table.kinds[table.columns.firstIndex(of: column) ?? 0] == .text ? " COLLATE \"C\"" : "")
+                quotedSQLName(column) + (table.kinds[table.columns.firstIndex(of: column) ?? 0] == .text ? " COLLATE \"C\"" : "")
             }
-            try store.session.query("DECLARE planwatch_rows NO SCROLL CURSOR FOR SELECT \(select.joined(separator: ", ")) FROM \(sqlName(table.name))"
+            try store.session.query("DECLARE planwatch_rows NO SCROLL CURSOR FOR SELECT \(select.joined(separator: ", ")) FROM \(quotedSQLName(table.name))"
                                     + " ORDER BY " + order.joined(separator: ", "))
         }
 
@@ -196,7 +194,7 @@ public final class PostgresStore: @unchecked Sendable {
                 tuples.append("(" + (0..<width).map { "$\(base + $0 + 1)" + table.cast($0) }.joined(separator: ", ") + ")")
                 values.append(contentsOf: row)
             }
-            try session.query("INSERT INTO \(sqlName(table.name)) (" + table.columns.map(sqlName).joined(separator: ", ") + ") VALUES "
+            try session.query("INSERT INTO \(quotedSQLName(table.name)) (" + table.columns.map(quotedSQLName).joined(separator: ", ") + ") VALUES "
                               + tuples.joined(separator: ", "), values)
             start += chunk.count
         }
@@ -207,7 +205,7 @@ public final class PostgresStore: @unchecked Sendable {
     func resetIdentities(_ tables: [PostgresTable]) throws {
         for table in tables where table.key == ["id"] {
             try session.query("""
-                SELECT setval(pg_get_serial_sequence($1, 'id'), coalesce((SELECT max(id) FROM \(sqlName(table.name))), 0) + 1, false)
+                SELECT setval(pg_get_serial_sequence($1, 'id'), coalesce((SELECT max(id) FROM \(quotedSQLName(table.name))), 0) + 1, false)
                 WHERE pg_get_serial_sequence($1, 'id') IS NOT NULL
                 """, [.text(table.name)])
         }
@@ -275,8 +273,6 @@ extension ChainCheck {
     }
 }
 
-/// A name quoted for SQL.
-func sqlName(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
 /// The statements of an SQL script, one by one: PostgresNIO speaks the
 /// extended protocol, which takes one statement at a time. Splits at each `;`

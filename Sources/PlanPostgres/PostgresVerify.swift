@@ -108,7 +108,7 @@ public enum PostgresVerify {
             do {
                 // Each in a savepoint: a failed check ends its statement, not the snapshot.
                 try store.session.query("SAVEPOINT amcheck")
-                try store.session.query("SELECT bt_index_check(to_regclass($1), true)", [.text(sqlName(index))])
+                try store.session.query("SELECT bt_index_check(to_regclass($1), true)", [.text(quotedSQLName(index))])
                 try store.session.query("RELEASE SAVEPOINT amcheck")
             } catch let PostgresStoreError.server(_, message) {
                 _ = try? store.session.query("ROLLBACK TO SAVEPOINT amcheck")

@@ -30,8 +30,7 @@ public struct PlanStore: Sendable {
     /// as a GRDB `DatabasePool`: that many reads run at once, each on its own
     /// snapshot, beside the one writer; otherwise one connection serves both.
     public static func open(path: String, create: Bool = false, actor: String, command: String, readers: Int = 0) throws -> PlanStore {
-        let lower = path.lowercased()
-        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") { throw StoreError.postgresNotYet }
+        if PlanStore.isPostgresAddress(path) { throw StoreError.postgresNotYet }
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = manager.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -104,6 +103,13 @@ public struct PlanStore: Sendable {
             usleep(pause)
             return true
         }
+    }
+
+    /// True when `text` names a PostgreSQL database (`postgres://...`,
+    /// `postgresql://...`) rather than an SQLite file.
+    public static func isPostgresAddress(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
     }
 
     /// True when a file exists at `path` and is not empty (an empty file is not a database yet).
@@ -214,16 +220,16 @@ public struct PlanStore: Sendable {
         let audit = AuditWriter(actor: actor, command: command, timestamp: PlanStore.timestamp(now()))
         do {
             return try writer.writeWithoutTransaction { db in
-                let previousCache = bulk ? try Int.fetchOne(db, sql: "PRAGMA cache_size") : nil
-                defer { if let previousCache { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") } }
-                if bulk { try db.execute(sql: "PRAGMA cache_size = \(PlanStore.bulkCacheKiB)") }
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db, audit)
-                    return dryRun ? .rollback : .commit
+                func transaction() throws -> T {
+                    var result: T?
+                    try db.inTransaction(.immediate) {
+                        result = try body(db, audit)
+                        return dryRun ? .rollback : .commit
+                    }
+                    guard let result else { throw StoreError.corrupt("transaction returned nothing") }
+                    return result
                 }
-                guard let result else { throw StoreError.corrupt("transaction returned nothing") }
-                return result
+                return bulk ? try PlanStore.withBulkCache(db, transaction) : try transaction()
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             // The schema's own checks are the last line of defence; name what they refused.
@@ -235,6 +241,14 @@ public struct PlanStore: Sendable {
 
     /// The page cache of a bulk write, in SQLite's negative-KiB form.
     static let bulkCacheKiB = -65_536
+
+    /// Runs `body` with the bulk write's page cache, then puts the connection's own back.
+    static func withBulkCache<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size")
+        defer { if let previousCache { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") } }
+        try db.execute(sql: "PRAGMA cache_size = \(PlanStore.bulkCacheKiB)")
+        return try body()
+    }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {

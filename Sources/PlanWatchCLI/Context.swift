@@ -227,7 +227,7 @@ extension StoreCommand {
 
     public func run() throws {
         let path = global.databasePath()
-        if PostgresCommands.isPostgres(path), let arguments = postgresArguments(database: path) {
+        if PlanStore.isPostgresAddress(path), let arguments = postgresArguments(database: path) {
             try PostgresCommands.exec(arguments, command: Self.auditName)
         }
         let store = try PlanStore.open(path: global.databasePath(), create: false, actor: global.actorName,

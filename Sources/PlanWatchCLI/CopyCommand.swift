@@ -35,12 +35,6 @@ struct CopyCommand: ParsableCommand {
 /// beside `planwatch` (so that `planwatch` neither links SwiftNIO nor pays for
 /// it at every start); `planwatch` runs it in its own place.
 enum PostgresCommands {
-    /// A PostgreSQL address rather than an SQLite path.
-    static func isPostgres(_ database: String) -> Bool {
-        let lower = database.lowercased()
-        return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
-    }
-
     /// Replaces this process with `planwatch-postgres ARGUMENTS`; returns only by throwing.
     static func exec(_ arguments: [String], command: String) throws -> Never {
         let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]

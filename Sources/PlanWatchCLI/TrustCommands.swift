@@ -30,9 +30,7 @@ struct VerifyCommand: StoreCommand {
     var key: String?
 
     func validate() throws {
-        for text in expect where AuditHead(text) == nil {
-            throw PlanError.invalidValue(field: "expect", value: text, expected: "SEQ:HASH as verify prints it, like 1520:9f86…(64 hex digits)")
-        }
+        for text in expect { _ = try VerifyExpectations.head(expected: text) }
     }
 
     /// On PostgreSQL, `planwatch-postgres verify` with the same options.
@@ -48,10 +46,7 @@ struct VerifyCommand: StoreCommand {
             context.print(try JSONOutput.encode(report))
         } else {
             if report.ok {
-                var line = "ok: integrity and foreign keys hold; \(report.auditEntries) audit entries chained; \(report.recordsChecked) records match their history"
-                if !expectations.heads.isEmpty { line += "; the trail passes through \(expectations.heads.count) noted \(expectations.heads.count == 1 ? "head" : "heads")" }
-                if key != nil { line += "; \(report.checkpointsVerified) signed \(report.checkpointsVerified == 1 ? "checkpoint" : "checkpoints") hold" }
-                context.done(line)
+                context.done(report.summary(notedHeads: expectations.heads.count, checkpointsAsked: key != nil))
             } else {
                 for problem in report.problems { context.done("problem: \(problem)") }
             }

@@ -33,14 +33,7 @@ struct VerifyCommand: ParsableCommand {
             print(try JSONOutput.encode(report), terminator: "")
         case .table:
             if report.ok {
-                var line = "ok: \(report.auditEntries) audit entries chained; \(report.recordsChecked) records match their history; foreign keys hold; "
-                line += report.indexesChecked.map { "\($0) indexes pass amcheck; " } ?? "indexes not checked (\(report.indexesNotChecked ?? "amcheck")); "
-                line += "\(report.guardTriggers ?? 0) triggers in place (the append-only guards and the last-update date)"
-                if !expectations.heads.isEmpty {
-                    line += "; the trail passes through \(expectations.heads.count) noted \(expectations.heads.count == 1 ? "head" : "heads")"
-                }
-                if key != nil { line += "; \(report.checkpointsVerified) signed \(report.checkpointsVerified == 1 ? "checkpoint" : "checkpoints") hold" }
-                print(line)
+                print(report.summary(notedHeads: expectations.heads.count, checkpointsAsked: key != nil))
             } else {
                 for problem in report.problems { print("problem: \(problem)") }
             }

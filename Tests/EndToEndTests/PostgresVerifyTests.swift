@@ -68,6 +68,8 @@ import Testing
         let refused = try h.ok(["verify", "--db", pg])
         #expect(refused.contains("indexes not checked (this role may not run amcheck's bt_index_check)"), "\(refused)")
         _ = try server.admin("GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO \(PostgresServer.appRole)", database: database)
+        // Function calls counted in this database, so the test sees amcheck really run on each index.
+        _ = try server.admin("ALTER DATABASE \(database) SET track_functions = 'all'")
         let checked = try h.ok(["verify", "--db", pg])
         let count = try PostgresStore.connect(try PostgresLocation(pg)).session.integer("""
             SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
@@ -75,6 +77,10 @@ import Testing
             """) ?? 0
         #expect(count > 20)
         #expect(checked.contains("; \(count) indexes pass amcheck; "), "\(checked)")
+        // The verify's connection has ended, so its counts are in the statistics.
+        let calls = try server.admin("SELECT coalesce(sum(calls), 0)::text FROM pg_stat_user_functions WHERE funcname = 'bt_index_check'",
+                                     database: database)
+        #expect(calls == [[.text(String(count))]], "\(calls)")
     }
 
     @Test func verifyNeedsAPlanwatchDatabase() throws {

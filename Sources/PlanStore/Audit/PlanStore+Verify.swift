@@ -42,13 +42,37 @@ public struct VerifyExpectations: Sendable {
     public init(expect: [String], against backups: [String], keyFile: String?) throws {
         var heads: [(head: AuditHead, source: String)] = []
         for text in expect {
-            guard let head = AuditHead(text) else {
-                throw PlanError.invalidValue(field: "expect", value: text, expected: "SEQ:HASH as verify prints it, like 1520:9f86…(64 hex digits)")
-            }
+            let head = try VerifyExpectations.head(expected: text)
             heads.append((head, "--expect \(head.seq)"))
         }
         for path in backups { heads.append((try PlanStore.auditHead(ofFile: path), "backup '\(path)'")) }
         self.init(heads: heads, publicKey: try keyFile.map { try KeyFile.read($0, kind: .publicKey) })
+    }
+
+    /// The head an `--expect` gives, or the error naming what is wrong with it.
+    public static func head(expected text: String) throws -> AuditHead {
+        guard let head = AuditHead(text) else {
+            throw PlanError.invalidValue(field: "expect", value: text, expected: "SEQ:HASH as verify prints it, like 1520:9f86…(64 hex digits)")
+        }
+        return head
+    }
+}
+
+extension VerifyReport {
+    /// The line `verify` prints when everything holds: what was checked, on
+    /// either engine, and the noted heads and signed checkpoints it was asked about.
+    public func summary(notedHeads: Int, checkpointsAsked: Bool) -> String {
+        var line: String
+        if engine == nil {
+            line = "ok: integrity and foreign keys hold; \(auditEntries) audit entries chained; \(recordsChecked) records match their history"
+        } else {
+            line = "ok: \(auditEntries) audit entries chained; \(recordsChecked) records match their history; foreign keys hold; "
+            line += indexesChecked.map { "\($0) indexes pass amcheck; " } ?? "indexes not checked (\(indexesNotChecked ?? "amcheck")); "
+            line += "\(guardTriggers ?? 0) triggers in place (the append-only guards and the last-update date)"
+        }
+        if notedHeads > 0 { line += "; the trail passes through \(notedHeads) noted \(notedHeads == 1 ? "head" : "heads")" }
+        if checkpointsAsked { line += "; \(checkpointsVerified) signed \(checkpointsVerified == 1 ? "checkpoint" : "checkpoints") hold" }
+        return line
     }
 }
 

@@ -141,8 +141,8 @@ extension PlanStore {
     }
 
     static func selectSQL(_ shape: TableShape) -> String {
-        "SELECT " + shape.columns.map(quoted).joined(separator: ", ") + " FROM " + quoted(shape.name)
-            + " ORDER BY " + shape.key.map(quoted).joined(separator: ", ")
+        "SELECT " + shape.columns.map(quotedSQLName).joined(separator: ", ") + " FROM " + quotedSQLName(shape.name)
+            + " ORDER BY " + shape.key.map(quotedSQLName).joined(separator: ", ")
     }
 
     /// Fills this database, which must hold no records, with the rows `next`
@@ -152,13 +152,10 @@ extension PlanStore {
     /// trail is the record, and a copy's chain must be the original's.
     public func fillTables(_ shapes: [TableShape], _ next: (TableShape) throws -> [[SQLValue]]?) throws {
         do {
-            try writer.writeWithoutTransaction { db in
-                let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size")
-                defer { if let previousCache { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") } }
-                try db.execute(sql: "PRAGMA cache_size = \(PlanStore.bulkCacheKiB)")
+            try writer.writeWithoutTransaction { db in try PlanStore.withBulkCache(db) {
                 try db.inTransaction(.immediate) {
                     for shape in shapes {
-                        let sql = "INSERT INTO \(quoted(shape.name)) (" + shape.columns.map(quoted).joined(separator: ", ") + ") VALUES ("
+                        let sql = "INSERT INTO \(quotedSQLName(shape.name)) (" + shape.columns.map(quotedSQLName).joined(separator: ", ") + ") VALUES ("
                             + Array(repeating: "?", count: shape.columns.count).joined(separator: ", ") + ")"
                         let statement = try db.cachedStatement(sql: sql)
                         while let rows = try next(shape) {
@@ -176,7 +173,7 @@ extension PlanStore {
                     }
                     return .commit
                 }
-            }
+            } }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw PlanError.refused("the database refused a copied row: \(error.message ?? "constraint failed")")
         } catch let error as DatabaseError {
@@ -186,7 +183,7 @@ extension PlanStore {
 }
 
 /// A name quoted for SQL (both engines quote identifiers the same way).
-func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+public func quotedSQLName(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
 extension SQLValue {
     var databaseValue: DatabaseValue {
