@@ -80,6 +80,7 @@ let package = Package(
             name: "PlanPostgres",
             dependencies: [
                 "ImprovementPlan", "PlanStore", "Schema",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,10 +122,10 @@ let package = Package(
         // The PostgreSQL engine's commands: their own executable, so the command-line tool neither links
         // SwiftNIO nor scans its conformances at every start; `planwatch copy` runs `planwatch-postgres` beside it.
         .executableTarget(name: "planwatch-postgres", dependencies: [
-            "PlanPostgres", "PlanFormats", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "PlanPostgres", "PlanFormats", "PlanWatchCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "planwatch-serve", dependencies: [
-            "PlanServer", "PlanStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "PlanServer", "PlanStore", "PlanPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ImprovementPlanTests", dependencies: ["ImprovementPlan"]),
         .testTarget(name: "PlanHTMLTests", dependencies: ["PlanHTML", "ImprovementPlan", "PlanFormats"]),

@@ -11,7 +11,7 @@ SELECT a.id, a.ref, a.title, a.owner, a.lead_agency, a.start_on, a.original_due,
        a.percent, a.completed_on, a.self_rag, a.created_on, i.key, p.key,
        a.last_update_on AS last_update
 FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
-WHERE 1 AND p.key = :partnership ORDER BY p.key, i.key, a.id;
+WHERE true AND p.key = :partnership ORDER BY p.key, i.key, a.id;
 SELECT u.id, u.action_id, u.on_date, u.author, u.note, u.new_status, u.new_percent, u.evidence, u.recorded_at,
        i.key || '/' || a.ref AS action_ref FROM progress_update u
 JOIN action a ON a.id = u.action_id JOIN inspection i ON i.id = a.inspection_id

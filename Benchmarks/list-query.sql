@@ -8,4 +8,4 @@ SELECT a.id, a.ref, a.title, a.owner, a.lead_agency, a.start_on, a.original_due,
        a.percent, a.completed_on, a.self_rag, a.created_on, i.key, p.key,
        a.last_update_on AS last_update
 FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
-WHERE 1 ORDER BY p.key, i.key, a.id;
+WHERE true ORDER BY p.key, i.key, a.id;

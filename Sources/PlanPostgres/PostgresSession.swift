@@ -117,6 +117,21 @@ public final class PostgresSession: @unchecked Sendable {
         }
     }
 
+    /// Runs one statement and returns its rows as PostgresNIO gives them; a
+    /// refusal is a `PostgresStatementError` carrying the server's SQLSTATE.
+    func rawRows(_ query: PostgresQuery) throws -> [PostgresRow] {
+        do {
+            return try connection.query(query, logger: logger).wait().rows
+        } catch let error as PSQLError {
+            throw PostgresStatementError(sqlState: error.serverInfo?[.sqlState], message: PostgresSession.reason(error))
+        } catch {
+            throw PostgresStatementError(sqlState: nil, message: PostgresSession.reason(error))
+        }
+    }
+
+    /// False once the connection has closed (the pool then drops it).
+    var isUsable: Bool { !connection.isClosed }
+
     /// The first column of the first row as an integer (a count), or nil.
     public func integer(_ sql: String, _ values: [SQLValue] = []) throws -> Int64? {
         guard case let .integer(number)? = try query(sql, values, kinds: [.integer]).first?.first else { return nil }

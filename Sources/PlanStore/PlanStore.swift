@@ -3,20 +3,26 @@ import GRDB
 import ImprovementPlan
 import Schema
 
-/// The planwatch database: the one place that knows SQLite.
+/// The planwatch database: the store contract the command line and the
+/// server call, above an engine (SQLite through GRDB, or PostgreSQL).
 ///
-/// Every write method is one `BEGIN IMMEDIATE` transaction that also appends
-/// its audit entries, so a change and its record land together or not at all.
+/// Every write method is one transaction holding the engine's writer lock
+/// from its start (SQLite's `BEGIN IMMEDIATE`) that also appends its audit
+/// entries, so a change and its record land together or not at all.
 /// Methods are named after what the user means (`recordInspection`,
-/// `extendDeadline`), not after tables.
+/// `extendDeadline`), not after tables. Validation, the rules, the audit
+/// trail's content and hashing, import reconciliation and report models live
+/// here once; each engine runs the same SQL, translating what it must.
 public struct PlanStore: Sendable {
-    let writer: any DatabaseWriter
-    /// Where the database lives (`:memory:` for tests).
+    let engine: any StoreEngine
+    /// Where the database lives (`:memory:` for tests; a PostgreSQL address without its password).
     public let path: String
     /// Who is making changes, written into every audit entry.
     public var actor: String
     /// The command being run, written into every audit entry.
     public var command: String
+    /// True when `open` made the database just now (`init` says so).
+    public let createdNow: Bool
     /// The clock for audit timestamps (UTC instants).
     var now: @Sendable () -> Date
 
@@ -30,7 +36,10 @@ public struct PlanStore: Sendable {
     /// as a GRDB `DatabasePool`: that many reads run at once, each on its own
     /// snapshot, beside the one writer; otherwise one connection serves both.
     public static func open(path: String, create: Bool = false, actor: String, command: String, readers: Int = 0) throws -> PlanStore {
-        if PlanStore.isPostgresAddress(path) { throw StoreError.postgresNotYet }
+        if PlanStore.isPostgresAddress(path) {
+            guard let open = PlanStore.openPostgres else { throw StoreError.postgresNotYet }
+            return try open(path, create, actor, command, readers)
+        }
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = manager.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -79,10 +88,35 @@ public struct PlanStore: Sendable {
         } catch let error as DatabaseError {
             throw StoreError.notAPlanwatchDatabase(path: path, reason: error.message ?? "\(error.resultCode)")
         }
-        let store = PlanStore(writer: writer, path: path, actor: actor, command: command, now: { Date() })
+        let store = PlanStore(engine: SQLiteEngine(writer: writer, location: path), actor: actor, command: command,
+                              createdNow: isNew && create)
         try store.migrate(create: isNew && create)
         return store
     }
+
+    /// A store on `engine` (another engine's own `open` makes one, its schema brought up to date).
+    public init(engine: any StoreEngine, actor: String, command: String, createdNow: Bool = false) {
+        self.engine = engine
+        self.createdNow = createdNow
+        path = engine.location
+        self.actor = actor
+        self.command = command
+        now = { Date() }
+    }
+
+    /// The SQLite database behind this store, for what only SQLite's engine
+    /// does (verify, backup, vacuum, copy); another engine's store is refused.
+    var writer: any DatabaseWriter {
+        get throws {
+            guard let sqlite = engine as? SQLiteEngine else { throw StoreError.sqliteOnly(path: path) }
+            return sqlite.writer
+        }
+    }
+
+    /// Opens a `postgres://` address (address, create, actor, command,
+    /// readers): set by a program that links the PostgreSQL engine
+    /// (`planwatch-postgres`, `planwatch-serve`); nil elsewhere.
+    nonisolated(unsafe) public static var openPostgres: (@Sendable (String, Bool, String, String, Int) throws -> PlanStore)?
 
     /// How long a command waits for another planwatch's write (a long import)
     /// before giving up with a message; each wait is told on standard error.
@@ -132,7 +166,7 @@ public struct PlanStore: Sendable {
     /// A private in-memory database, migrated: for tests and dry runs.
     public static func inMemory(actor: String = "test", command: String = "test") throws -> PlanStore {
         let queue = try DatabaseQueue(configuration: Configuration())
-        let store = PlanStore(writer: queue, path: ":memory:", actor: actor, command: command, now: { Date() })
+        let store = PlanStore(engine: SQLiteEngine(writer: queue, location: ":memory:"), actor: actor, command: command)
         try store.migrate()
         return store
     }
@@ -207,33 +241,25 @@ public struct PlanStore: Sendable {
 
     /// The schema versions applied to this database.
     public func schemaVersions() throws -> [String] {
-        try writer.read { db in try PlanStore.migrator.appliedIdentifiers(db).sorted() }
+        try engine.schemaVersions()
     }
 
-    /// Runs `body` in one immediate transaction with an audit writer. With
+    /// Runs `body` in one write transaction with an audit writer. With
     /// `dryRun` the transaction is rolled back: everything is checked, nothing kept.
-    ///
-    /// A `bulk` write (an import) gives SQLite a larger page cache for its
-    /// duration: a transaction adding hundreds of thousands of rows to several
-    /// indexes otherwise spills dirty pages to the WAL and rewrites them.
-    func write<T>(dryRun: Bool = false, bulk: Bool = false, _ body: (Database, AuditWriter) throws -> T) throws -> T {
+    func write<T>(dryRun: Bool = false, bulk: Bool = false, _ body: (any SQLConnection, AuditWriter) throws -> T) throws -> T {
         let audit = AuditWriter(actor: actor, command: command, timestamp: PlanStore.timestamp(now()))
+        return try engine.write(dryRun: dryRun, bulk: bulk) { db in try body(db, audit) }
+    }
+
+    /// Runs `body` on one consistent snapshot.
+    func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        try engine.read(body)
+    }
+
+    /// Runs `body` on SQLite's own connection (what only SQLite's engine does).
+    func readSQLite<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try writer.writeWithoutTransaction { db in
-                func transaction() throws -> T {
-                    var result: T?
-                    try db.inTransaction(.immediate) {
-                        result = try body(db, audit)
-                        return dryRun ? .rollback : .commit
-                    }
-                    guard let result else { throw StoreError.corrupt("transaction returned nothing") }
-                    return result
-                }
-                return bulk ? try PlanStore.withBulkCache(db, transaction) : try transaction()
-            }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            // The schema's own checks are the last line of defence; name what they refused.
-            throw PlanError.refused("the database refused the change: \(error.message ?? "constraint failed")")
+            return try writer.read(body)
         } catch let error as DatabaseError {
             throw StoreError.from(error, path: path)
         }
@@ -248,14 +274,6 @@ public struct PlanStore: Sendable {
         defer { if let previousCache { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") } }
         try db.execute(sql: "PRAGMA cache_size = \(PlanStore.bulkCacheKiB)")
         return try body()
-    }
-
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try writer.read(body)
-        } catch let error as DatabaseError {
-            throw StoreError.from(error, path: path)
-        }
     }
 
     /// An audit timestamp: the UTC instant to the millisecond, `2025-06-01T09:30:00.250Z`,

@@ -20,8 +20,10 @@ public enum StoreError: Error, Equatable, Sendable, LocalizedError, CustomString
     case io(path: String, problem: String)
     /// Another planwatch held the database for longer than a command waits.
     case busy(path: String)
-    /// A PostgreSQL address given to a command that works on SQLite only, so far.
+    /// A PostgreSQL address given to a program built without the PostgreSQL engine.
     case postgresNotYet
+    /// Something only SQLite's engine does (verify, backup, vacuum, copy in the store), asked of another engine's store.
+    case sqliteOnly(path: String)
 
     public var description: String {
         switch self {
@@ -42,7 +44,9 @@ public enum StoreError: Error, Equatable, Sendable, LocalizedError, CustomString
         case let .busy(path):
             return "'\(path)' is still being written by another planwatch after an hour of waiting; nothing was changed (try again when it has finished)"
         case .postgresNotYet:
-            return "this command works on an SQLite database; a PostgreSQL database (postgres://…) works with 'planwatch copy', 'verify', 'backup' and 'restore' only, so far (see docs/server.md, 'Running on PostgreSQL')"
+            return "this program opens SQLite databases only; a PostgreSQL database (postgres://…) is opened by planwatch-postgres, which planwatch runs (see docs/server.md, 'Running on PostgreSQL')"
+        case let .sqliteOnly(path):
+            return "'\(path)' is not an SQLite database, and this works on an SQLite file only (PostgreSQL has its own: see docs/server.md, 'Running on PostgreSQL')"
         case let .corrupt(detail):
             return "the database holds a value planwatch cannot read: \(detail) (run 'planwatch verify')"
         }

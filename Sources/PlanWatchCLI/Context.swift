@@ -227,8 +227,9 @@ extension StoreCommand {
 
     public func run() throws {
         let path = global.databasePath()
-        if PlanStore.isPostgresAddress(path), let arguments = postgresArguments(database: path) {
-            try PostgresCommands.exec(arguments, command: Self.auditName)
+        if PlanStore.isPostgresAddress(path) {
+            if let arguments = postgresArguments(database: path) { try PostgresCommands.exec(arguments, command: Self.auditName) }
+            try PostgresCommands.runHere(command: Self.auditName)
         }
         let store = try PlanStore.open(path: global.databasePath(), create: false, actor: global.actorName,
                                        command: Self.auditName)

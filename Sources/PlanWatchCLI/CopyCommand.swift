@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanStore
 import ImprovementPlan
 
 /// `planwatch copy --from DB --to DB`: runs `planwatch-postgres copy`, built
@@ -35,6 +36,14 @@ struct CopyCommand: ParsableCommand {
 /// beside `planwatch` (so that `planwatch` neither links SwiftNIO nor pays for
 /// it at every start); `planwatch` runs it in its own place.
 enum PostgresCommands {
+    /// For a command given a PostgreSQL database: returns when this program
+    /// has the PostgreSQL engine (`planwatch-postgres`, which runs every
+    /// command); otherwise runs the same command line in `planwatch-postgres`.
+    static func runHere(command: String) throws {
+        if PlanStore.openPostgres != nil { return }
+        try exec(Array(CommandLine.arguments.dropFirst()), command: command)
+    }
+
     /// Replaces this process with `planwatch-postgres ARGUMENTS`; returns only by throwing.
     static func exec(_ arguments: [String], command: String) throws -> Never {
         let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -43,6 +52,7 @@ enum PostgresCommands {
             throw PlanError.refused("\(command): PostgreSQL's commands are not built: run 'swift build --product planwatch-postgres' (they are looked for at \(tool))")
         }
         let argv = ([tool] + arguments).map { strdup($0) } + [nil]
+        fflush(nil)
         execv(tool, argv)
         throw PlanError.refused("\(command): could not run \(tool): \(String(cString: strerror(errno)))")
     }

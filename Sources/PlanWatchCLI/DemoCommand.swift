@@ -29,6 +29,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let db = database
+        if PlanStore.isPostgresAddress(db) { try PostgresCommands.runHere(command: "demo") }
         let store = try PlanStore.open(path: db, create: true, actor: GlobalOptions.actorName(given: actor ?? root.options.actor), command: "demo")
         try store.initialise()
         let today = CalendarDate.today()

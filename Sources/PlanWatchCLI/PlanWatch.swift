@@ -123,9 +123,10 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let path = global.databasePath()
+        if PlanStore.isPostgresAddress(path) { try PostgresCommands.runHere(command: "init") }
         // An empty file (made by touch or mktemp) is not a database yet: init makes it one.
-        let existed = PlanStore.holdsData(path)
         let store = try PlanStore.open(path: path, create: true, actor: global.actorName, command: "init")
+        let existed = !store.createdNow
         try store.initialise()
         if existed {
             print("\(path) is already a planwatch database (schema \(try store.schemaVersions().last ?? "?"))")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PlanPostgres
 import PlanServer
 import PlanStore
 
@@ -31,6 +32,7 @@ struct Serve: AsyncParsableCommand {
             throw ServeError("log-level: '\(logLevel)' is not valid (expected trace, debug, info, notice, warning, error or critical)")
         }
         let path = db ?? ProcessInfo.processInfo.environment["PLANWATCH_DB"] ?? "planwatch.sqlite"
+        PostgresEngine.register()
         let store = try PlanStore.open(path: path, actor: "serve", command: "serve", readers: 8)
         let app = buildApplication(store: store, configuration: ServerConfiguration(host: host, port: number, logLevel: level, secureCookies: secureCookies)) { bound in
             FileHandle.standardError.write(Data("planwatch serve: listening on http://\(host):\(bound) (database \(path))\n".utf8))

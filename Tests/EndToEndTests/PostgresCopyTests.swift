@@ -217,9 +217,19 @@ import Testing
         #expect(result.stderr == "planwatch: copy: PostgreSQL's commands are not built: run 'swift build --product planwatch-postgres' (they are looked for at \(path("bin/planwatch-postgres")))\n")
     }
 
-    @Test func otherCommandsSayPostgresIsForCopyOnly() throws {
-        let result = try run(["report", "overdue", "--db", "postgres://u@localhost/db"])
+    @Test func everyCommandRunsOnPostgresAndAnUnreachableServerIsOneLine() throws {
+        for arguments in [["report", "overdue"], ["update", "1", "--note", "x"], ["init"]] {
+            let result = try run(arguments + ["--db", "postgres://u@127.0.0.1:1/db"])
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("planwatch: cannot connect to postgres://u@127.0.0.1:1/db: "), "\(result.stderr)")
+            #expect(result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
+        }
+        // planwatch alone, without planwatch-postgres beside it, says how to build it.
+        let lone = path("bin/planwatch")
+        try FileManager.default.createDirectory(atPath: path("bin"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Harness.binary, toPath: lone)
+        let result = try h.run(["report", "overdue", "--db", "postgres://u@localhost/db"], executable: lone)
         #expect(result.status == 1)
-        #expect(result.stderr == "planwatch: this command works on an SQLite database; a PostgreSQL database (postgres://…) works with 'planwatch copy', 'verify', 'backup' and 'restore' only, so far (see docs/server.md, 'Running on PostgreSQL')\n")
+        #expect(result.stderr == "planwatch: overdue: PostgreSQL's commands are not built: run 'swift build --product planwatch-postgres' (they are looked for at \(path("bin/planwatch-postgres")))\n")
     }
 }

@@ -23,7 +23,7 @@ struct AccountStoreTests {
         let added = try store.addUser(UserAccount(name: "a.smith", email: "a@dundee.gov.uk", role: .officer, partnerships: ["dundee"]),
                                       password: AccountStoreTests.password)
         #expect(added.partnerships == ["dundee"] && added.passwordSetAt != nil && !added.disabled)
-        let hash = try store.read { db in try String.fetchOne(db, sql: "SELECT password_hash FROM app_user") }
+        let hash = try store.readSQLite { db in try String.fetchOne(db, sql: "SELECT password_hash FROM app_user") }
         #expect(hash?.hasPrefix("$2b$12$") == true)
         #expect(hash?.contains(AccountStoreTests.password) == false)
         #expect(try store.authenticate(user: "a.smith", password: AccountStoreTests.password)?.name == "a.smith")
@@ -55,7 +55,7 @@ struct AccountStoreTests {
     func refused() throws {
         let store = try AccountStoreTests.store()
         try store.addUser(UserAccount(name: "a.smith", email: "a@dundee.gov.uk", role: .officer, partnerships: ["dundee"]))
-        let entries = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry") }
+        let entries = try store.readSQLite { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry") }
         #expect(throws: PlanError.duplicate(entity: "user", key: "a.smith")) {
             try store.addUser(UserAccount(name: "a.smith", email: "b@x.org", role: .officer, partnerships: ["dundee"]))
         }
@@ -68,7 +68,7 @@ struct AccountStoreTests {
         }
         #expect(throws: PlanError.notFound(entity: "user", key: "a.smyth", closest: "a.smith")) { try store.setPassword(user: "a.smyth", password: AccountStoreTests.password) }
         #expect(try store.users().map(\.name) == ["a.smith"])
-        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry") } == entries)
+        #expect(try store.readSQLite { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry") } == entries)
     }
 
     @Test("a token is shown once, stored as its SHA-256, acts for its user until revoked or the user is disabled")
@@ -79,7 +79,7 @@ struct AccountStoreTests {
         #expect(secret.hasPrefix("pwt_") && secret.count == 68)
         let (_, second) = try store.createToken(user: "a.smith")
         #expect(second != secret)
-        let stored = try store.read { db in try String.fetchAll(db, sql: "SELECT secret_hash FROM api_token") }
+        let stored = try store.readSQLite { db in try String.fetchAll(db, sql: "SELECT secret_hash FROM api_token") }
         #expect(!stored.contains { $0.contains(secret.dropFirst(4)) })
         #expect(try store.account(forToken: secret)?.name == "a.smith")
         #expect(try store.account(forToken: secret.replacingOccurrences(of: "pwt_", with: "pwt-")) == nil)
@@ -104,10 +104,10 @@ struct AccountStoreTests {
                           password: AccountStoreTests.password)
         let (_, secret) = try store.createToken(user: "a.smith")
         try store.setPassword(user: "a.smith", password: "another long passphrase")
-        let trail = try store.read { db in try String.fetchAll(db, sql: "SELECT coalesce(before, '') || coalesce(after, '') FROM audit_entry") }
+        let trail = try store.readSQLite { db in try String.fetchAll(db, sql: "SELECT coalesce(before, '') || coalesce(after, '') FROM audit_entry") }
             .joined()
-        let hash = try store.read { db in try String.fetchOne(db, sql: "SELECT password_hash FROM app_user") } ?? "?"
-        let tokenHash = try store.read { db in try String.fetchOne(db, sql: "SELECT secret_hash FROM api_token") } ?? "?"
+        let hash = try store.readSQLite { db in try String.fetchOne(db, sql: "SELECT password_hash FROM app_user") } ?? "?"
+        let tokenHash = try store.readSQLite { db in try String.fetchOne(db, sql: "SELECT secret_hash FROM api_token") } ?? "?"
         #expect(!trail.contains(hash) && !trail.contains("$2b$") && !trail.contains(secret) && !trail.contains(tokenHash))
         #expect(!trail.contains(AccountStoreTests.password))
         #expect(trail.contains("\"role\":\"officer\""))

@@ -28,7 +28,7 @@ struct DerivedStateTests {
     }
 
     static func kept(_ store: PlanStore) throws -> [String?] {
-        try store.read { db in try Optional<String>.fetchAll(db, sql: "SELECT last_update_on FROM action ORDER BY id") }
+        try store.readSQLite { db in try Optional<String>.fetchAll(db, sql: "SELECT last_update_on FROM action ORDER BY id") }
     }
 
     @Test("the latest update date moves forward with each update, never back for an earlier-dated one, and reports read it")
@@ -94,7 +94,7 @@ struct DerivedStateTests {
         try copy.initialise()
         try copy.importPlanFile(try store.exportPlanFile(), today: Self.today)
         for kept in [store, copy] {
-            let pairs = try kept.read { db in
+            let pairs = try kept.readSQLite { db in
                 try Row.fetchAll(db, sql: """
                     SELECT p.key AS kept, i.key AS inspection FROM action a JOIN inspection i ON i.id = a.inspection_id
                     LEFT JOIN partnership p ON p.id = a.partnership_id ORDER BY i.key, a.ref
@@ -129,7 +129,7 @@ struct DerivedStateTests {
     func verifyCountsTheRest() throws {
         let store = try Self.store(actions: 12)
         try store.writer.write { db in try db.execute(sql: "UPDATE action SET last_update_on = '2025-01-01'") }
-        let problems = try store.read { db in try PlanStore.derivedStateProblems(db) }
+        let problems = try store.readSQLite { db in try PlanStore.derivedStateProblems(db) }
         #expect(problems.count == 11)
         #expect(problems.last == "and 2 more actions whose last update date disagrees with the updates")
     }
@@ -145,19 +145,19 @@ struct DerivedStateTests {
     @Test("migrating a database with updates fills the column from them")
     func migrationFills() throws {
         try withMigratedFixture { store in
-            let (filled, updated) = try store.read { db in
+            let (filled, updated) = try store.readSQLite { db in
                 (try Int.fetchOne(db, sql: "SELECT count(*) FROM action WHERE last_update_on IS NOT NULL") ?? 0,
                  try Int.fetchOne(db, sql: "SELECT count(DISTINCT action_id) FROM progress_update") ?? 0)
             }
             #expect(updated > 0 && filled == updated)
-            let (actions, withPartnership) = try store.read { db in
+            let (actions, withPartnership) = try store.readSQLite { db in
                 (try Int.fetchOne(db, sql: "SELECT count(*) FROM action") ?? 0,
                  try Int.fetchOne(db, sql: """
                      SELECT count(*) FROM action a JOIN inspection i ON i.id = a.inspection_id WHERE a.partnership_id = i.partnership_id
                      """) ?? 0)
             }
             #expect(actions > 0 && withPartnership == actions)
-            #expect(try store.read { db in try PlanStore.derivedStateProblems(db) }.isEmpty)
+            #expect(try store.readSQLite { db in try PlanStore.derivedStateProblems(db) }.isEmpty)
         }
     }
 }

@@ -143,7 +143,7 @@ struct ExtensionRequestTests {
         let start = Date(timeIntervalSince1970: 1_750_000_000)
         let (secret, session) = try base.withClock { start }.startSession(user: "a.smith")
         #expect(secret.hasPrefix("pws_") && secret.count == 68 && session.csrfToken.count == 64)
-        let stored = try base.read { db in try String.fetchAll(db, sql: "SELECT secret_hash FROM web_session") }
+        let stored = try base.readSQLite { db in try String.fetchAll(db, sql: "SELECT secret_hash FROM web_session") }
         #expect(stored.count == 1 && stored[0] != secret && !stored[0].contains(secret.dropFirst(4)))
         #expect(try base.withClock { start.addingTimeInterval(8 * 3600 - 1) }.session(forSecret: secret)?.user.name == "a.smith")
         #expect(try base.withClock { start.addingTimeInterval(8 * 3600) }.session(forSecret: secret) == nil)

@@ -38,9 +38,9 @@ struct PositionalRowsTests {
             default: break
             }
         }
-        let byName = try store.read { db in
-            (try Row.fetchAll(db, sql: Select.update + " ORDER BY u.on_date, u.id").map(ProgressUpdate.init(row:)),
-             try Row.fetchAll(db, sql: Select.extensionRow + " ORDER BY x.recorded_on, x.id").map(DeadlineExtension.init(row:)))
+        let byName = try store.readSQLite { db in
+            (try db.rows(sql: Select.update + " ORDER BY u.on_date, u.id").map(ProgressUpdate.init(row:)),
+             try db.rows(sql: Select.extensionRow + " ORDER BY x.recorded_on, x.id").map(DeadlineExtension.init(row:)))
         }
         #expect(updates.count == 3 && extensions.count == 2)
         #expect(updates == byName.0)

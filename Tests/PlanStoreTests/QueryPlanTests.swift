@@ -10,9 +10,9 @@ import Testing
 @Suite("Query plans")
 struct QueryPlanTests {
     /// SQLite's plan for `sql`, one line per step (`SEARCH a USING INDEX ...`).
-    static func plan(_ sql: String, _ arguments: StatementArguments) throws -> [String] {
-        try PlanStore.inMemory().read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+    static func plan(_ sql: String, _ arguments: SQLArguments) throws -> [String] {
+        try PlanStore.inMemory().readSQLite { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments.statementArguments).map { $0["detail"] as String }
         }
     }
 
@@ -21,8 +21,8 @@ struct QueryPlanTests {
     static let reportNames: [String] = ["overdue", "due soon", "stale", "owners"]
 
     /// A report's statement over every action, with its arguments.
-    static func report(_ name: String) -> (String, StatementArguments) {
-        let (query, arguments): (ReportQuery, StatementArguments) = switch name {
+    static func report(_ name: String) -> (String, SQLArguments) {
+        let (query, arguments): (ReportQuery, SQLArguments) = switch name {
         case "overdue": (.overdue, [date])
         case "due soon": (.dueSoon, [date, date.adding(days: 30)])
         case "stale": (.stale, [date])
@@ -83,7 +83,7 @@ struct QueryPlanTests {
         queries.append((RecordedPlan.actionsSQL, [1]))
         queries.append((RecordedPlan.notesSQL, [1]))
         let plans = try queries.flatMap { try Self.plan($0.0, $0.1) }
-        let indexes = try PlanStore.inMemory().read { db in
+        let indexes = try PlanStore.inMemory().readSQLite { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'action' ORDER BY name")
         }
         #expect(indexes.count >= 4, "\(indexes)")
@@ -104,7 +104,7 @@ struct QueryPlanTests {
         let file = try String(contentsOf: root.appendingPathComponent("Benchmarks/\(name)-query.sql"), encoding: .utf8)
         let statement = file.split(separator: "\n").filter { !$0.hasPrefix("--") && !$0.hasPrefix(".") }.joined(separator: " ")
         let (sql, arguments) = query.sql(ActionFilter())
-        #expect(arguments.isEmpty)
+        #expect(arguments.values.isEmpty)
         var named = sql
         for name in names {
             guard let mark = named.firstIndex(of: "?") else { Issue.record("fewer arguments than \(names)"); return }

@@ -52,7 +52,7 @@ struct RecordColumnsTests {
     @Test("the action columns are the table's columns, and the fixture fills every field")
     func actionColumnsAreTheTable() throws {
         let store = try PlanStore.inMemory()
-        let columns = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('action')") }
+        let columns = try store.readSQLite { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('action')") }
         #expect(Set(columns) == Set(ActionColumn.allCases.map(\.rawValue) + ["id"] + ActionColumn.derived))
         #expect(Self.fields(Self.full).empty == ["id"])
         // The reader's positions: columns only the past selects come last, so today's positions are the same.
@@ -70,7 +70,7 @@ struct RecordColumnsTests {
         #expect(stored == expected)
 
         // Read back by name (every ordinary path) and by position (the reports' reader).
-        #expect(try store.read { db in try Lookup.action(db, id: id) } == expected)
+        #expect(try store.readSQLite { db in try Lookup.action(db, id: id) } == expected)
         let row = try #require(try store.actionRows(ActionFilter(), asOf: CalendarDate.today()).first)
         #expect(row.ref == expected.ref && row.title == expected.title && row.owner == expected.owner && row.agency == expected.agency)
         #expect(row.due == expected.due && row.originalDue == expected.originalDue && row.status == expected.status)
@@ -90,10 +90,10 @@ struct RecordColumnsTests {
         changed.status = .inProgress; changed.percent = 60; changed.completed = nil; changed.evidence = "Register"
         changed.selfAssessment = .red; changed.selfAssessed = Self.day.adding(days: 45); changed.created = Self.day.adding(days: -20)
         try store.write { db, audit in try PlanStore.saveAction(db, audit, before: expected, after: changed) }
-        #expect(try store.read { db in try Lookup.action(db, id: id) } == changed)
+        #expect(try store.readSQLite { db in try Lookup.action(db, id: id) } == changed)
         // And undo puts back the whole earlier action.
         _ = try store.undo(today: CalendarDate.today())
-        #expect(try store.read { db in try Lookup.action(db, id: id) } == expected)
+        #expect(try store.readSQLite { db in try Lookup.action(db, id: id) } == expected)
 
         // Through the plan file into another database, the same action.
         let file = try store.exportPlanFile()
@@ -110,7 +110,7 @@ struct RecordColumnsTests {
     @Test("the update columns are the table's columns, and an update with every field filled comes back whole")
     func updateRoundTrip() throws {
         let store = try Self.store()
-        let columns = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('progress_update')") }
+        let columns = try store.readSQLite { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('progress_update')") }
         #expect(Set(columns) == Set(UpdateColumn.allCases.map(\.rawValue) + ["id"]))
         var open = Self.full
         open.status = .inProgress; open.percent = 10; open.completed = nil; open.evidence = nil

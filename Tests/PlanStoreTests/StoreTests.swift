@@ -27,14 +27,14 @@ struct StoreTests {
     func migratesFromEmpty() throws {
         let store = try PlanStore.inMemory()
         #expect(try store.schemaVersions() == PlanStore.knownSchemaVersions)
-        let tables = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%STRICT%'") }
+        let tables = try store.readSQLite { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%STRICT%'") }
         #expect(Set(tables).isSuperset(of: ["partnership", "inspection", "action", "progress_update", "audit_entry", "linking_review"]))
     }
 
     @Test("every foreign key column has an index")
     func foreignKeysIndexed() throws {
         let store = try PlanStore.inMemory()
-        try store.read { db in
+        try store.readSQLite { db in
             for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%'") {
                 for fk in try Row.fetchAll(db, sql: "SELECT * FROM pragma_foreign_key_list(?)", arguments: [table]) {
                     let column: String = fk["from"]

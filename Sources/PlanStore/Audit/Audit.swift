@@ -37,7 +37,7 @@ extension AuditEntry {
     /// The hash the first entry chains to.
     public static let genesis = String(repeating: "0", count: 64)
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(seq: try row.required("seq"), at: try row.required("at"), actor: try row.required("actor"),
                   command: try row.required("command"), entity: try row.required("entity"), key: try row.required("entity_key"),
                   operation: try row.required("operation"), before: row["before"], after: row["after"],
@@ -78,13 +78,13 @@ final class AuditWriter {
     static let headSQL = "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
 
     /// Appends one entry, chained to the last one.
-    func record<T: Encodable>(_ db: Database, _ subject: AuditSubject, before: T?, after: T?, operation: String? = nil) throws {
+    func record<T: Encodable>(_ db: any SQLConnection, _ subject: AuditSubject, before: T?, after: T?, operation: String? = nil) throws {
         try record(db, entity: subject.entity.rawValue, key: subject.key, before: before, after: after, operation: operation)
     }
 
     /// Appends one entry about a stored entity and key as they are (an undo
     /// removing a record it cannot name otherwise).
-    func record<T: Encodable>(_ db: Database, entity: String, key: String, before: T?, after: T?, operation explicit: String? = nil) throws {
+    func record<T: Encodable>(_ db: any SQLConnection, entity: String, key: String, before: T?, after: T?, operation explicit: String? = nil) throws {
         let last: (seq: Int64, hash: String)
         if let head {
             last = head

@@ -19,7 +19,7 @@ extension PlanStore {
     public func forEachAuditEntry(_ filter: HistoryFilter, _ body: (AuditEntry) throws -> Void) throws {
         try read { db in
             var clauses: [String] = []
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             if let reference = filter.action {
                 let id = try Lookup.actionID(db, reference)
                 clauses.append(AuditSubject.Entity.ofActionSQL)
@@ -46,10 +46,7 @@ extension PlanStore {
             if let since = filter.since { clauses.append("at >= ?"); arguments += [since.iso] }
             if let actor = filter.actor { clauses.append("actor = ? COLLATE NOCASE"); arguments += [actor] }
             let sql = "SELECT * FROM audit_entry" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY seq"
-            let cursor = try db.cursor(sql: sql, arguments: arguments)
-            while let row = try cursor.next() {
-                try body(try AuditEntry(row: row))
-            }
+            try db.forEachRow(sql: sql, arguments: arguments) { row in try body(try AuditEntry(row: row)) }
         }
     }
 }

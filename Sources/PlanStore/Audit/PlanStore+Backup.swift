@@ -96,9 +96,9 @@ extension PlanStore {
         }
     }
 
-    static func head(_ db: Database) throws -> AuditHead {
+    static func head(_ db: any SQLConnection) throws -> AuditHead {
         guard let row = try db.row(sql: AuditWriter.headSQL) else { return .empty }
-        return AuditHead(seq: row["seq"], hash: row["hash"])
+        return AuditHead(seq: try row.required("seq"), hash: try row.required("hash"))
     }
 
     /// Copies the database to a new file with SQLite's online backup API (a
@@ -174,7 +174,7 @@ extension PlanStore {
             throw PlanError.refused("'\(path)' does not verify, so the database was left as it was: \(report.problems.first ?? "")")
         }
         let restored = try candidate.auditHead()
-        let (replaced, discarded, wasPrefix) = try read { db -> (AuditHead, DiscardedChanges, Bool) in
+        let (replaced, discarded, wasPrefix) = try readSQLite { db -> (AuditHead, DiscardedChanges, Bool) in
             let current = try PlanStore.head(db)
             let atSeq = try db.one(String.self, sql: "SELECT hash FROM audit_entry WHERE seq = ?", arguments: [restored.seq])
             let isPrefix = restored == .empty || atSeq == restored.hash
@@ -188,7 +188,9 @@ extension PlanStore {
                 SELECT actor, command, count(*) AS entries FROM audit_entry WHERE seq > ?
                 GROUP BY actor, command ORDER BY min(seq)
                 """, arguments: [isPrefix ? restored.seq : 0])
-            let groups = rows.map { DiscardedChanges.Group(actor: $0["actor"], command: $0["command"], entries: $0["entries"]) }
+            let groups = try rows.map {
+                DiscardedChanges.Group(actor: try $0.required("actor"), command: try $0.required("command"), entries: try $0.required("entries"))
+            }
             return (current, DiscardedChanges(entries: groups.reduce(0) { $0 + $1.entries }, groups: groups), isPrefix)
         }
         if discarded.entries > 0 && !discardLaterChanges && wasPrefix {
@@ -220,6 +222,7 @@ extension StoreError {
         case let .diskFull(path): return .diskFull(path: swap(path))
         case let .io(path, problem): return .io(path: swap(path), problem: problem)
         case let .busy(path): return .busy(path: swap(path))
+        case let .sqliteOnly(path): return .sqliteOnly(path: swap(path))
         case .corrupt, .cannotWrite, .postgresNotYet: return error
         }
     }

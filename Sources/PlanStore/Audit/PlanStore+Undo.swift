@@ -28,18 +28,20 @@ extension PlanStore {
             // The actor's changes, newest first: one command's entries share its timestamp.
             // Read newest first through a cursor, stopping at the change to undo: an
             // actor who imported a million records has millions of entries.
-            let rows = try db.cursor(sql: """
-                SELECT * FROM audit_entry WHERE actor = ? AND command NOT LIKE ? ORDER BY seq DESC
-                """, arguments: [actor, UndoCommand.pattern])
+            struct Found: Error {}
             var change: [AuditEntry] = []
-            while let row = try rows.next() {
-                let entry = try AuditEntry(row: row)
-                if let first = change.first, first.at != entry.at || first.command != entry.command {
-                    if !undone.contains(change.last?.seq ?? 0) { break }
-                    change = []
+            do {
+                try db.forEachRow(sql: """
+                    SELECT * FROM audit_entry WHERE actor = ? AND command NOT LIKE ? ORDER BY seq DESC
+                    """, arguments: [actor, UndoCommand.pattern]) { row in
+                    let entry = try AuditEntry(row: row)
+                    if let first = change.first, first.at != entry.at || first.command != entry.command {
+                        if !undone.contains(change.last?.seq ?? 0) { throw Found() }
+                        change = []
+                    }
+                    change.append(entry)
                 }
-                change.append(entry)
-            }
+            } catch is Found {}
             guard let newest = change.first, let oldest = change.last, !undone.contains(oldest.seq) else {
                 throw PlanError.refused("there is nothing of \(actor)'s to undo")
             }
@@ -85,7 +87,7 @@ extension PlanStore {
     }
 
     /// Reverts one audit entry and records the reversal.
-    static func revert(_ entry: AuditEntry, _ db: Database, _ audit: AuditWriter, today: CalendarDate) throws -> UndoStep {
+    static func revert(_ entry: AuditEntry, _ db: any SQLConnection, _ audit: AuditWriter, today: CalendarDate) throws -> UndoStep {
         let key = entry.key
         let subject = AuditSubject(entity: entry.entity, key: key)
         switch (subject?.entity, entry.operation) {
@@ -172,7 +174,7 @@ extension PlanStore {
     }
 
     /// The DELETE that removes a record added by an insert entry.
-    static func deletion(entity: String, key: String, _ db: Database) throws -> (String, StatementArguments) {
+    static func deletion(entity: String, key: String, _ db: any SQLConnection) throws -> (String, SQLArguments) {
         switch AuditSubject(entity: entity, key: key) {
         case .partnership(let key)?: return ("DELETE FROM partnership WHERE key = ?", [key])
         case .qualityIndicator(let reference)?: return ("DELETE FROM quality_indicator WHERE id = ?", [try Lookup.qiID(db, reference)])

@@ -90,7 +90,7 @@ extension PlanStore {
     static func schema(_ db: Database) throws -> [String: String?] {
         var objects: [String: String?] = [:]
         for row in try db.rows(sql: "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") {
-            let type: String = row["type"], name: String = row["name"]
+            let type: String = try row.required("type"), name: String = try row.required("name")
             objects["\(type) \(name)"] = row["sql"] as String?
         }
         return objects
@@ -104,7 +104,7 @@ extension PlanStore {
     /// a row at a time and compared through hashes.
     public func verify(_ expectations: VerifyExpectations = VerifyExpectations()) throws -> VerifyReport {
         let expected = try PlanStore.expectedSchema()
-        return try read { db in
+        return try readSQLite { db in
             var problems: [String] = []
             let integrity = try db.all(String.self, sql: "PRAGMA integrity_check")
             if integrity != ["ok"] { problems.append("integrity check: \(integrity.first ?? "failed")") }
@@ -130,9 +130,8 @@ extension PlanStore {
             // and, per action, a running hash of its appended records in order.
             // The arrays per action are sized once, from the highest action id (no doubling as they grow).
             var walk = ChainWalk(actions: Int(try db.one(Int64.self, sql: "SELECT coalesce(max(id), 0) FROM action") ?? 0))
-            let cursor = try db.cursor(sql: "SELECT * FROM audit_entry ORDER BY seq")
             var checkpoints: [(entry: Int64, checkpoint: Checkpoint?)] = []
-            while let row = try cursor.next() {
+            try db.forEachRow(sql: "SELECT * FROM audit_entry ORDER BY seq") { row in
                 let entry = try AuditEntry(row: row)
                 walk.add(entry, problems: &problems)
                 if AuditSubject(entity: entry.entity, key: entry.key) == .database(.checkpoint) {
@@ -189,14 +188,13 @@ extension PlanStore {
             }
             for seq in walk.remainingRecords() {
                 let row = try db.row(sql: "SELECT entity, entity_key FROM audit_entry WHERE seq = ?", arguments: [seq])
-                let id = row.map { "\($0["entity"] as String) \($0["entity_key"] as String)" } ?? "a record"
+                let id = row.map { "\($0["entity"] as String? ?? "?") \($0["entity_key"] as String? ?? "?")" } ?? "a record"
                 problems.append("\(id) is in the audit trail (entry \(seq)) but not in the database (deleted behind planwatch's back)")
             }
             // Each action's updates and extensions, in the order they were written,
             // folded as the walk folded them, and compared one action at a time.
             for entity in [AppendedKind.update, .extension] {
                 let sql = entity == .update ? Select.update + " ORDER BY u.action_id, u.id" : Select.extensionRow + " ORDER BY x.action_id, x.id"
-                let rows = try Row.fetchCursor(db, sql: sql)
                 var current: (action: Int64, summary: AppendedSummary)?
                 func finish() {
                     guard let (action, summary) = current else { return }
@@ -204,7 +202,7 @@ extension PlanStore {
                         problems.append("action \(action): its \(entity.words) differ from the audit trail (\(difference))")
                     }
                 }
-                while let row = try rows.next() {
+                try db.forEachRow(sql: sql) { row in
                     let id: Int64 = try row.required("action_id")
                     let item: String
                     if entity == .update {
@@ -289,9 +287,8 @@ extension PlanStore {
     /// Every record (but the append-only ones) as its audit entries encode
     /// it, keyed as they key it, a row at a time.
     static func forEachRecord(_ db: Database, _ body: (String, String, String) throws -> Void) throws {
-        func each<T: Encodable>(_ sql: String, _ decode: (Row) throws -> T, _ subject: (T) -> AuditSubject) throws {
-            let rows = try Row.fetchCursor(db, sql: sql)
-            while let row = try rows.next() {
+        func each<T: Encodable>(_ sql: String, _ decode: (SQLRow) throws -> T, _ subject: (T) -> AuditSubject) throws {
+            try db.forEachRow(sql: sql) { row in
                 let value = try decode(row)
                 let about = subject(value)
                 try body(about.entity.rawValue, about.key, try AuditWriter.json(value) ?? "")

@@ -77,7 +77,7 @@ extension PlanStore {
     /// Every table of planwatch's schema, parents before children (each table
     /// after every table its foreign keys refer to), with its columns and key.
     public func tableShapes() throws -> [TableShape] {
-        try read { db in try PlanStore.tableShapes(db) }
+        try readSQLite { db in try PlanStore.tableShapes(db) }
     }
 
     static func tableShapes(_ db: Database) throws -> [TableShape] {
@@ -124,7 +124,7 @@ extension PlanStore {
                            _ body: (TableShape, [[SQLValue]]) throws -> Void) throws {
         try read { db in
             for shape in shapes {
-                let rows = try PositionalRows(db, sql: PlanStore.selectSQL(shape), arguments: [])
+                let rows = try db.positional(sql: PlanStore.selectSQL(shape), arguments: [])
                 defer { rows.reset() }
                 var pending: [[SQLValue]] = []
                 pending.reserveCapacity(batch)
@@ -202,6 +202,7 @@ extension PositionalRows {
     /// planwatch's back). Text is read by its length, so every byte comes across.
     func value(at index: Int, of shape: TableShape) throws -> SQLValue {
         let column = Int32(index), kind = shape.kinds[index]
+        guard let handle = sqliteHandle else { throw StoreError.corrupt("\(shape.name) was not read from SQLite") }
         switch sqlite3_column_type(handle, column) {
         case SQLITE_NULL: return .null
         case SQLITE_INTEGER where kind == .integer: return .integer(sqlite3_column_int64(handle, column))

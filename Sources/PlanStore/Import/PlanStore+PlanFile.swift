@@ -117,7 +117,7 @@ extension PlanStore {
             try merge(.updates, { " (\($1.action) \($1.date))" }, find: { update in
                 let id = try ids.action(update.action)
                 // An update is appended unless the very same one is there: updates are history, never compared.
-                let existing = try PositionalRows(db, sql: Select.update + " WHERE u.action_id = ? AND u.on_date = ?", arguments: [id, update.date])
+                let existing = try db.positional(sql: Select.update + " WHERE u.action_id = ? AND u.on_date = ?", arguments: [id, update.date])
                 var same = false
                 while !same, try existing.step() { same = try ProgressUpdate(existing) == update }
                 existing.reset()
@@ -127,7 +127,7 @@ extension PlanStore {
             })
             try merge(.extensions, { " (\($1.action) to \($1.to))" }, find: { ext in
                 let id = try ids.action(ext.action)
-                let existing = try PositionalRows(db, sql: Select.extensionRow + " WHERE x.action_id = ? AND x.to_due = ?", arguments: [id, ext.to])
+                let existing = try db.positional(sql: Select.extensionRow + " WHERE x.action_id = ? AND x.to_due = ?", arguments: [id, ext.to])
                 guard try existing.step() else { return .absent }
                 let stored = try DeadlineExtension(existing)
                 existing.reset()
@@ -178,10 +178,9 @@ extension PlanStore {
     /// plan-file writer streams without holding the database in memory.
     public func exportPlanFile(into sink: inout some PlanFileSink) throws {
         try read { db in
-            func list<T: Codable & Sendable>(_ section: PlanFile.Section<T>, _ sql: String, _ decode: (Row) throws -> T) throws {
+            func list<T: Codable & Sendable>(_ section: PlanFile.Section<T>, _ sql: String, _ decode: (SQLRow) throws -> T) throws {
                 try sink.beginList(section.key)
-                let rows = try Row.fetchCursor(db, sql: sql)
-                while let row = try rows.next() { try sink.record(try decode(row), in: section) }
+                try db.forEachRow(sql: sql) { row in try sink.record(try decode(row), in: section) }
                 try sink.endList()
             }
             // In the order of the keys, as the plan file's sorted JSON has them.
@@ -208,11 +207,11 @@ extension PlanStore {
 /// action's updates and extensions together). Ids do not change during the
 /// import's transaction, and nothing it does removes a record.
 private struct KeyCache {
-    let db: Database
+    let db: any SQLConnection
     private var inspections: [String: Int64] = [:]
     private var lastAction: (reference: String, id: Int64)?
 
-    init(_ db: Database) { self.db = db }
+    init(_ db: any SQLConnection) { self.db = db }
 
     mutating func inspection(_ key: String) throws -> Int64 {
         if let id = inspections[key] { return id }

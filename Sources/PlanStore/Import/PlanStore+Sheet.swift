@@ -42,7 +42,7 @@ extension PlanStore {
             // row but to write.
             var findings = FindingIndex()
             for row in try db.rows(sql: "SELECT text, number, id FROM finding WHERE inspection_id = ?", arguments: [iid]) {
-                findings.add(row[0], number: row[1], id: row[2])
+                findings.add(try row.required(at: 0), number: try row.required(at: 1), id: try row.required(at: 2))
             }
             var plan = try RecordedPlan(db, inspectionID: iid)
             // The last id before this import, so that an Id column from another
@@ -105,7 +105,7 @@ extension PlanStore {
     /// Records what a row changes in the action it matched: the edit of its
     /// words, then the extension, then the progress update, each audited as
     /// `action edit`, `extend` and `update` audit theirs.
-    private func reconcile(_ db: Database, _ audit: AuditWriter, _ row: SheetRow, with plan: inout RecordedPlan, at position: Int,
+    private func reconcile(_ db: any SQLConnection, _ audit: AuditWriter, _ row: SheetRow, with plan: inout RecordedPlan, at position: Int,
                            date: CalendarDate, today: CalendarDate, laterTimescales: LaterTimescales) throws -> [ReturnChange] {
         let before = plan.actions[position]
         let decided = try before.reconciling(row, latestNote: plan.latestNote(position), date: date, actor: actor)
@@ -126,7 +126,7 @@ extension PlanStore {
     }
 
     /// Records what a row's reconciliation decided for one action.
-    private func record(_ db: Database, _ audit: AuditWriter, _ decided: RowReconciliation, before: Action, id: Int64,
+    private func record(_ db: any SQLConnection, _ audit: AuditWriter, _ decided: RowReconciliation, before: Action, id: Int64,
                         with plan: inout RecordedPlan, at position: Int, date: CalendarDate, today: CalendarDate) throws {
         var current = before
         func save(_ after: Action) throws {
@@ -151,7 +151,7 @@ extension PlanStore {
 
     /// Adds a row that matched no action: a new action (and finding, for a
     /// new area text), its progress cell its first update.
-    private func add(_ db: Database, _ audit: AuditWriter, _ row: SheetRow, ref: String, inspection: String, inspectionID: Int64,
+    private func add(_ db: any SQLConnection, _ audit: AuditWriter, _ row: SheetRow, ref: String, inspection: String, inspectionID: Int64,
                      findings: inout FindingIndex, plan: inout RecordedPlan, date: CalendarDate) throws -> [ReturnChange] {
         var changes: [ReturnChange] = []
         var numbers: [Int] = []
@@ -231,7 +231,7 @@ struct RecordedPlan {
         WHERE a.inspection_id = ? ORDER BY u.on_date, u.id
         """
 
-    init(_ db: Database, inspectionID: Int64) throws {
+    init(_ db: any SQLConnection, inspectionID: Int64) throws {
         var byID: [Int64: Int] = [:]
         for row in try db.rows(sql: Self.actionsSQL, arguments: [inspectionID]) {
             let action = try Action(row: row)
@@ -243,7 +243,7 @@ struct RecordedPlan {
         }
         guard !actions.isEmpty else { return }
         for row in try db.rows(sql: Self.notesSQL, arguments: [inspectionID]) {
-            if let at = byID[row[0]] { notes[at] = row[1] }
+            if let id: Int64 = row[0], let at = byID[id] { notes[at] = row[1] }
         }
     }
 

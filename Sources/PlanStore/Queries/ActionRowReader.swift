@@ -47,9 +47,12 @@ enum ActionRowReader {
             case .changed:
                 return past ? "(a.completed_on > ?1 OR EXISTS (SELECT 1 FROM progress_update u WHERE u.action_id = a.id AND u.on_date > ?1)) AS changed" : nil
             case .since:
-                return past ? "min(a.created_on, coalesce((SELECT min(u.on_date) FROM progress_update u WHERE u.action_id = a.id), a.created_on)) AS since" : nil
+                return past ? Column.sinceExpression + " AS since" : nil
             }
         }
+
+        /// The day an action counts from: its creation, or its first update if that came earlier.
+        static let sinceExpression = "min(a.created_on, coalesce((SELECT min(u.on_date) FROM progress_update u WHERE u.action_id = a.id), a.created_on))"
 
         static func select(past: Bool, from: String = actions) -> String {
             "SELECT " + allCases.compactMap { $0.expression(past: past) }.joined(separator: ",\n       ") + "\n" + from
@@ -82,7 +85,9 @@ enum ActionRowReader {
     /// status is dated later (then its updates are replayed). Only actions
     /// that existed by that day are read: recorded by then, or with an update
     /// dated by then (an update typed in later for an earlier day).
-    static let pastColumns = Column.select(past: true) + "\nWHERE since <= ?1"
+    /// The condition repeats the expression rather than naming its column:
+    /// SQLite would take the name, PostgreSQL takes no output name in WHERE.
+    static let pastColumns = Column.select(past: true) + "\nWHERE " + Column.sinceExpression + " <= ?1"
 
     /// An action's updates that set a status or percent, in date order.
     static let stateChanges = """
@@ -90,17 +95,17 @@ enum ActionRowReader {
         WHERE action_id = ? AND (new_status IS NOT NULL OR new_percent IS NOT NULL) ORDER BY on_date, id
         """
 
-    static func stateChanges(_ db: Database, action id: Int64) throws -> [StateChange] {
-        try Row.fetchAll(try db.cachedStatement(sql: stateChanges), arguments: [id]).map { row in
+    static func stateChanges(_ db: any SQLConnection, action id: Int64) throws -> [StateChange] {
+        try db.rows(sql: stateChanges, arguments: [id]).map { row in
             StateChange(date: try row.required("on_date"), status: row["new_status"], percent: row["new_percent"])
         }
     }
 
     /// Runs `sql` (which selects `reportColumns`, or `pastColumns` when
     /// `past`) and hands each row to `body`.
-    static func forEach(_ db: Database, sql: String, arguments: StatementArguments, asOf: CalendarDate, thresholds: Thresholds,
+    static func forEach(_ db: any SQLConnection, sql: String, arguments: SQLArguments, asOf: CalendarDate, thresholds: Thresholds,
                         past: Bool = false, _ body: (ActionRow) throws -> Void) throws {
-        let rows = try PositionalRows(db, sql: sql, arguments: arguments)
+        let rows = try db.positional(sql: sql, arguments: arguments)
         defer { rows.reset() }
         while try rows.step() {
             func text(_ column: Column) -> String? { rows.text(column.rawValue) }

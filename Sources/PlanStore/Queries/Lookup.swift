@@ -5,19 +5,19 @@ import ImprovementPlan
 enum Lookup {
     /// "No partnership 'fiffe' (did you mean 'fife'?)": the error for a key
     /// that is not there, with the nearest one that is.
-    static func unknown(_ db: Database, _ entity: String, _ key: String) throws -> PlanError {
+    static func unknown(_ db: any SQLConnection, _ entity: String, _ key: String) throws -> PlanError {
         let sql = entity == "partnership" ? "SELECT key FROM partnership" : "SELECT key FROM inspection"
         return .notFound(entity: entity, key: key, closest: Suggestion.closest(to: key, among: try db.all(String.self, sql: sql)))
     }
 
-    static func partnershipID(_ db: Database, _ key: String) throws -> Int64 {
+    static func partnershipID(_ db: any SQLConnection, _ key: String) throws -> Int64 {
         guard let id = try db.one(Int64.self, sql: "SELECT id FROM partnership WHERE key = ?", arguments: [key]) else {
             throw try unknown(db, "partnership", key)
         }
         return id
     }
 
-    static func inspectionID(_ db: Database, _ key: String) throws -> Int64 {
+    static func inspectionID(_ db: any SQLConnection, _ key: String) throws -> Int64 {
         guard let id = try db.one(Int64.self, sql: "SELECT id FROM inspection WHERE key = ?", arguments: [key]) else {
             throw try unknown(db, "inspection", key)
         }
@@ -25,7 +25,7 @@ enum Lookup {
     }
 
     /// A QI by code ("2.1") or, failing that, by name (any case).
-    static func qiID(_ db: Database, _ reference: String) throws -> Int64 {
+    static func qiID(_ db: any SQLConnection, _ reference: String) throws -> Int64 {
         let trimmed = reference.trimmed
         if let id = try db.one(Int64.self, sql: "SELECT id FROM quality_indicator WHERE code = ?", arguments: [trimmed])
             ?? db.one(Int64.self, sql: "SELECT id FROM quality_indicator WHERE lower(name) = lower(?)", arguments: [trimmed]) {
@@ -34,7 +34,7 @@ enum Lookup {
         throw PlanError.notFound(entity: "quality indicator", key: reference)
     }
 
-    static func findingID(_ db: Database, inspection: String, number: Int) throws -> Int64 {
+    static func findingID(_ db: any SQLConnection, inspection: String, number: Int) throws -> Int64 {
         guard let id = try db.one(Int64.self, sql: """
             SELECT f.id FROM finding f JOIN inspection i ON i.id = f.inspection_id WHERE i.key = ? AND f.number = ?
             """, arguments: [inspection, number])
@@ -43,7 +43,7 @@ enum Lookup {
     }
 
     /// An action by id (`7`) or by `inspection/ref` (`dundee-2021/1.2`).
-    static func actionID(_ db: Database, _ reference: String) throws -> Int64 {
+    static func actionID(_ db: any SQLConnection, _ reference: String) throws -> Int64 {
         let trimmed = reference.trimmed
         if let number = Int64(trimmed) {
             if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE id = ?)", arguments: [number]) == true {
@@ -63,19 +63,19 @@ enum Lookup {
     }
 
     /// The row `sql` selects for a record's id, else the record is unknown (with the nearest key offered).
-    static func row(_ db: Database, _ sql: String, id: Int64, entity: String, key: String) throws -> Row {
+    static func row(_ db: any SQLConnection, _ sql: String, id: Int64, entity: String, key: String) throws -> SQLRow {
         guard let row = try db.row(sql: sql, arguments: [id]) else { throw try unknown(db, entity, key) }
         return row
     }
 
-    static func action(_ db: Database, id: Int64) throws -> Action {
+    static func action(_ db: any SQLConnection, id: Int64) throws -> Action {
         guard let row = try db.row(sql: Select.action + " WHERE a.id = ?", arguments: [id]) else {
             throw PlanError.notFound(entity: "action", key: String(id))
         }
         return try Action(row: row)
     }
 
-    static func plan(_ db: Database, inspection: String) throws -> ActionPlan? {
+    static func plan(_ db: any SQLConnection, inspection: String) throws -> ActionPlan? {
         try db.row(sql: Select.plan + " WHERE i.key = ?", arguments: [inspection]).map(ActionPlan.init(row:))
     }
 }

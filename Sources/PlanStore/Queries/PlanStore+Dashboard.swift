@@ -11,16 +11,15 @@ extension PlanStore {
                           listLimit: Int = 25) throws -> Dashboard {
         let (completedOn, firstRecorded): ([Int64: CalendarDate], [String: CalendarDate]) = try read { db in
             var days: [Int64: CalendarDate] = [:]
-            let cursor = try Row.fetchCursor(db, sql: "SELECT id, completed_on FROM action WHERE completed_on IS NOT NULL")
-            while let row = try cursor.next() {
-                if let day: CalendarDate = row["completed_on"] { days[row["id"]] = day }
+            try db.forEachRow(sql: "SELECT id, completed_on FROM action WHERE completed_on IS NOT NULL") { row in
+                if let day: CalendarDate = row["completed_on"], let id: Int64 = row["id"] { days[id] = day }
             }
             var first: [String: CalendarDate] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try db.rows(sql: """
                 SELECT p.key, min(a.created_on) AS first FROM action a JOIN inspection i ON i.id = a.inspection_id
                 JOIN partnership p ON p.id = i.partnership_id GROUP BY p.key
                 """) {
-                if let day: CalendarDate = row["first"] { first[row["key"]] = day }
+                if let day: CalendarDate = row["first"], let key: String = row["key"] { first[key] = day }
             }
             return (days, first)
         }

@@ -22,14 +22,14 @@ public struct ActionFilter: Sendable, Equatable {
     /// The WHERE clause (after `AND`) and its arguments. The owner is any
     /// part of the name ("social work" finds "Chief Social Work Officer"), the
     /// agency the whole name; both without regard to case or extra spaces.
-    func sql() -> (String, StatementArguments) {
+    func sql() -> (String, SQLArguments) {
         var clauses: [String] = []
-        var arguments: StatementArguments = []
+        var arguments: SQLArguments = []
         if let partnership { clauses.append("p.key = ?"); arguments += [partnership] }
         if let inspection { clauses.append("i.key = ?"); arguments += [inspection] }
         if let spellings = ownerSpellings {
-            clauses.append(spellings.isEmpty ? "0" : "a.owner COLLATE NOCASE IN (" + Array(repeating: "?", count: spellings.count).joined(separator: ", ") + ")")
-            arguments += StatementArguments(spellings)
+            clauses.append(spellings.isEmpty ? "false" : "a.owner COLLATE NOCASE IN (" + Array(repeating: "?", count: spellings.count).joined(separator: ", ") + ")")
+            arguments += SQLArguments(spellings)
         } else if let owner {
             clauses.append("a.owner = ? COLLATE NOCASE"); arguments += [owner.normalisedName]
         }
@@ -163,7 +163,7 @@ extension PlanStore {
 
     /// The filter ready to query: its keys exist (a typo is an error, not an
     /// empty report), and its owner is the stored names it is part of.
-    func resolve(_ db: Database, _ filter: ActionFilter) throws -> ActionFilter {
+    func resolve(_ db: any SQLConnection, _ filter: ActionFilter) throws -> ActionFilter {
         if let partnership = filter.partnership { _ = try Lookup.partnershipID(db, partnership) }
         if let inspection = filter.inspection { _ = try Lookup.inspectionID(db, inspection) }
         guard let owner = filter.owner, filter.ownerSpellings == nil else { return filter }
@@ -190,11 +190,10 @@ extension PlanStore {
             let filter = try resolve(db, filter)
             let (clause, arguments) = filter.sql()
             let condition = PlanStore.isPast(asOf) ? "" : selection.sql
-            let cursor = try db.cursor(sql: Select.action + " WHERE 1" + clause + condition + " ORDER BY " + order.sql, arguments: arguments)
             let past = PlanStore.isPast(asOf)
-            while let row = try cursor.next() {
+            try db.forEachRow(sql: Select.action + " WHERE true" + clause + condition + " ORDER BY " + order.sql, arguments: arguments) { row in
                 var action = try Action(row: row)
-                guard let id = action.id else { continue }
+                guard let id = action.id else { return }
                 var lastUpdate: CalendarDate? = row["last_update"]
                 if past {
                     // The action as it stood on `asOf` (callers filter on what they need of it then).
@@ -203,7 +202,7 @@ extension PlanStore {
                         """, arguments: [id, asOf])
                     let first = try db.one(CalendarDate.self, sql: "SELECT min(on_date) FROM progress_update WHERE action_id = ?", arguments: [id])
                     guard let then = History.action(action, firstUpdate: first, changes: try ActionRowReader.stateChanges(db, action: id),
-                                                    laterExtensionsFrom: later, asOf: asOf) else { continue }
+                                                    laterExtensionsFrom: later, asOf: asOf) else { return }
                     action = then
                     lastUpdate = try db.one(CalendarDate.self, sql: "SELECT max(on_date) FROM progress_update WHERE action_id = ? AND on_date <= ?",
                                             arguments: [id, asOf])
@@ -221,7 +220,7 @@ extension PlanStore {
     }
 
     func forEachActionRow(_ filter: ActionFilter, asOf: CalendarDate, thresholds: Thresholds, _ query: ReportQuery,
-                          extraArguments: StatementArguments = [], _ body: (ActionRow) throws -> Void) throws {
+                          extraArguments: SQLArguments = [], _ body: (ActionRow) throws -> Void) throws {
         try read { db in
             let filter = try resolve(db, filter)
             guard PlanStore.isPast(asOf) else {
@@ -260,7 +259,7 @@ extension PlanStore {
         try read { db in
             var counts: [Int64: Int] = [:]
             for row in try db.rows(sql: "SELECT action_id, count(*) AS n FROM deadline_extension GROUP BY action_id") {
-                counts[row["action_id"]] = row["n"]
+                if let id: Int64 = row["action_id"] { counts[id] = row["n"] }
             }
             return counts
         }
@@ -276,7 +275,7 @@ extension PlanStore {
                 WHERE u.id = (SELECT u2.id FROM progress_update u2 WHERE u2.action_id = u.action_id ORDER BY u2.on_date DESC, u2.id DESC LIMIT 1)
                 """ + clause, arguments: arguments)
             var notes: [Int64: String] = [:]
-            for row in rows { notes[row["action_id"]] = row["note"] }
+            for row in rows { if let id: Int64 = row["action_id"] { notes[id] = row["note"] } }
             return notes
         }
     }

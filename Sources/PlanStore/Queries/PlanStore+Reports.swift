@@ -35,7 +35,7 @@ extension PlanStore {
     /// The latest inspection of a partnership published by `asOf` (or not
     /// dated): the most recently published, then by key; with its escalation
     /// and confidence as they stood on `asOf`.
-    static func latestInspection(_ db: Database, partnership: String, asOf: CalendarDate) throws -> Inspection? {
+    static func latestInspection(_ db: any SQLConnection, partnership: String, asOf: CalendarDate) throws -> Inspection? {
         try db.row(sql: Select.inspection + """
              WHERE p.key = ? AND (i.published IS NULL OR i.published <= ?)
              ORDER BY i.published IS NULL, i.published DESC, i.key DESC LIMIT 1
@@ -43,7 +43,7 @@ extension PlanStore {
     }
 
     /// The latest inspection by `asOf` (as `latestInspection`), its grades, and its plan as it stood then.
-    static func latestInspectionFacts(_ db: Database, partnership: String, asOf: CalendarDate) throws
+    static func latestInspectionFacts(_ db: any SQLConnection, partnership: String, asOf: CalendarDate) throws
         -> (inspection: Inspection?, evaluations: [Evaluation], plan: ActionPlan?) {
         let inspection = try latestInspection(db, partnership: partnership, asOf: asOf)
         let evaluations = try inspection.map { i in
@@ -54,35 +54,35 @@ extension PlanStore {
     }
 
     /// An inspection's escalation and confidence as they stood at the end of `asOf`.
-    static func inspection(_ db: Database, _ present: Inspection, asOf: CalendarDate) throws -> Inspection {
+    static func inspection(_ db: any SQLConnection, _ present: Inspection, asOf: CalendarDate) throws -> Inspection {
         let later = try db.rows(sql: Select.inspectionChange + " WHERE i.key = ? AND c.on_date > ? ORDER BY c.on_date",
                                 arguments: [present.key, asOf]).map(InspectionChange.init(row:))
         return History.inspection(present, laterChanges: later)
     }
 
     /// An inspection's plan as it stood at the end of `asOf`.
-    static func plan(_ db: Database, inspection: String, asOf: CalendarDate) throws -> ActionPlan? {
+    static func plan(_ db: any SQLConnection, inspection: String, asOf: CalendarDate) throws -> ActionPlan? {
         try Lookup.plan(db, inspection: inspection).map { History.plan($0, asOf: asOf) }
     }
 
     /// The latest linking review on or before `asOf`.
-    static func lastReview(_ db: Database, partnership: String, asOf: CalendarDate) throws -> LinkingReview? {
+    static func lastReview(_ db: any SQLConnection, partnership: String, asOf: CalendarDate) throws -> LinkingReview? {
         try db.row(sql: Select.review + " WHERE p.key = ? AND r.on_date <= ? ORDER BY r.on_date DESC, r.id DESC LIMIT 1",
                          arguments: [partnership, asOf]).map(LinkingReview.init(row:))
     }
 
     /// The link inspector assigned on `asOf`, and since when.
-    static func linkInspector(_ db: Database, partnership: String, asOf: CalendarDate) throws -> LinkAssignment? {
+    static func linkInspector(_ db: any SQLConnection, partnership: String, asOf: CalendarDate) throws -> LinkAssignment? {
         try db.row(sql: Select.link + """
              WHERE p.key = ? AND l.from_date <= ? AND (l.to_date IS NULL OR l.to_date >= ?) ORDER BY l.from_date DESC LIMIT 1
             """, arguments: [partnership, asOf, asOf]).map(LinkAssignment.init(row:))
     }
 
     /// The partnerships a report covers: one when the filter names it, else all.
-    func reportPartnerships(_ db: Database, _ filter: ActionFilter) throws -> [Partnership] {
+    func reportPartnerships(_ db: any SQLConnection, _ filter: ActionFilter) throws -> [Partnership] {
         _ = try resolve(db, filter)
         var sql = Select.partnership
-        var arguments: StatementArguments = []
+        var arguments: SQLArguments = []
         if let key = filter.partnership {
             sql += " WHERE p.key = ?"; arguments += [key]
         } else if let inspection = filter.inspection {
@@ -183,7 +183,7 @@ extension PlanStore {
         try read { db in
             if let partnership { _ = try Lookup.partnershipID(db, partnership) }
             let rows = try db.rows(sql: """
-                SELECT a.owner, count(*) AS actions, sum(a.status IN ('not-started', 'in-progress')) AS open
+                SELECT a.owner, count(*) AS actions, count(*) FILTER (WHERE a.status IN ('not-started', 'in-progress')) AS open
                 FROM action a JOIN inspection i ON i.id = a.inspection_id JOIN partnership p ON p.id = i.partnership_id
                 WHERE ? IS NULL OR p.key = ? GROUP BY a.owner
                 """, arguments: [partnership, partnership])
@@ -243,7 +243,7 @@ extension PlanStore {
     }
 
     /// Dated events of one partnership between two days (both included), in memory.
-    static func timeline(_ db: Database, partnership: String, from: CalendarDate?, to: CalendarDate,
+    static func timeline(_ db: any SQLConnection, partnership: String, from: CalendarDate?, to: CalendarDate,
                          inspection: Inspection?, plan: ActionPlan?) throws -> [TimelineEntry] {
         var entries: [TimelineEntry] = []
         try forEachTimelineEntry(db, partnership: partnership, from: from, to: to, inspection: inspection, plan: plan) { entries.append($0) }
@@ -260,7 +260,7 @@ extension PlanStore {
     /// at national scale) stream from their queries, merged with the few
     /// (plan and inspection events, reviews, sign-offs), so the timeline is
     /// never held whole.
-    static func forEachTimelineEntry(_ db: Database, partnership: String, from: CalendarDate?, to: CalendarDate,
+    static func forEachTimelineEntry(_ db: any SQLConnection, partnership: String, from: CalendarDate?, to: CalendarDate,
                                      inspection: Inspection?, plan: ActionPlan?, _ body: (TimelineEntry) throws -> Void) throws {
         let lower = from ?? CalendarDate(dayNumber: -719_162)  // 0001-01-01
         func inRange(_ date: CalendarDate?) -> Bool { date.map { $0 >= lower && $0 <= to } ?? false }
@@ -304,10 +304,10 @@ extension PlanStore {
             return ra != rb ? ra < rb : a.offset < b.offset
         }.map(\.element)
         // Each stream is in timeline order on its own (by day; one kind each), so a merge of the three is the whole in order.
-        let updates = try PositionalRows(db, sql: Select.update + """
+        let updates = try db.positional(sql: Select.update + """
              JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND u.on_date BETWEEN ? AND ? ORDER BY u.on_date, u.id
             """, arguments: [partnership, lower, to])
-        let extensions = try PositionalRows(db, sql: Select.extensionRow + """
+        let extensions = try db.positional(sql: Select.extensionRow + """
              JOIN partnership p ON p.id = i.partnership_id WHERE p.key = ? AND x.recorded_on BETWEEN ? AND ? ORDER BY x.recorded_on, x.id
             """, arguments: [partnership, lower, to])
         // Left mid-way when `body` throws: reset, so the cached statements hold nothing open.
@@ -371,7 +371,7 @@ struct ReportQuery: Sendable {
                                      inOrder: { ($0.due?.dayNumber ?? 0, $0.partnership, $0.id) < ($1.due?.dayNumber ?? 0, $1.partnership, $1.id) })
     static let stale = ReportQuery(condition: open + """
          AND max(a.created_on, coalesce(a.last_update_on, a.created_on)) < ?
-        """, orderBy: "max(a.created_on, coalesce(last_update, a.created_on)), p.key, a.id",
+        """, orderBy: "max(a.created_on, coalesce(a.last_update_on, a.created_on)), p.key, a.id",
         keep: { $0.has(.stale) },
         inOrder: { (-$0.daysSinceUpdate, $0.partnership, $0.id) < (-$1.daysSinceUpdate, $1.partnership, $1.id) })
     /// Every open action, by owner and agency (case-blind), soonest deadline first, for the owners' digest.
@@ -386,17 +386,17 @@ struct ReportQuery: Sendable {
 
     /// The whole statement for `filter`, with the filter's arguments (the
     /// condition's own come after them).
-    func sql(_ filter: ActionFilter) -> (sql: String, arguments: StatementArguments) {
+    func sql(_ filter: ActionFilter) -> (sql: String, arguments: SQLArguments) {
         let (clause, arguments) = filter.sql()
         let select = byPartnership
             ? ActionRowReader.reportColumnsByPartnership + " WHERE " + ActionRowReader.Column.partnershipJoin
-            : ActionRowReader.reportColumns + " WHERE 1"
+            : ActionRowReader.reportColumns + " WHERE true"
         return (select + clause + condition + " ORDER BY " + orderBy, arguments)
     }
 
     /// The statement as of the past day `asOf`: the filter's clause but its
     /// status (which is the status then, decided in Swift).
-    static func pastSQL(_ filter: ActionFilter, asOf: CalendarDate) -> (sql: String, arguments: StatementArguments) {
+    static func pastSQL(_ filter: ActionFilter, asOf: CalendarDate) -> (sql: String, arguments: SQLArguments) {
         var present = filter
         present.status = nil
         let (clause, arguments) = present.sql()

@@ -2,45 +2,86 @@ import GRDB
 import GRDBSQLite
 import ImprovementPlan
 
-/// A cached statement stepped by hand, its columns read by position with
-/// SQLite's own accessors.
+/// A statement's rows stepped by hand, their columns read by position.
 ///
-/// GRDB's `Row` looks each column up by name and decodes it through a
-/// generic path that instantiates `Optional` metadata on every call: about
-/// 16,000 instructions for one progress update's row, more than SQLite spent
+/// On SQLite: a cached statement, read with SQLite's own accessors. GRDB's
+/// `Row` looks each column up by name and decodes it through a generic path
+/// that instantiates `Optional` metadata on every call: about 16,000
+/// instructions for one progress update's row, more than SQLite spent
 /// finding it. Readers of many rows (reports, the timeline, verify) use this
 /// instead, with a SELECT list whose positions they own.
-struct PositionalRows {
-    private let statement: Statement
-    let handle: OpaquePointer
+///
+/// On another engine: the rows it returned, as values, read the same way
+/// (an integer read as text is its digits, as SQLite converts it).
+public struct PositionalRows {
+    private enum Source {
+        case sqlite(Statement, OpaquePointer)
+        case values(ValueRows)
+    }
 
-    init(_ db: Database, sql: String, arguments: StatementArguments) throws {
-        statement = try db.cachedStatement(sql: sql)
-        try statement.setArguments(arguments)
-        handle = statement.sqliteStatement
+    private let source: Source
+
+    init(_ db: Database, sql: String, arguments: SQLArguments) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        try statement.setArguments(arguments.statementArguments)
+        let handle = statement.sqliteStatement
         sqlite3_reset(handle)
+        source = .sqlite(statement, handle)
+    }
+
+    /// Rows another engine returned, in order.
+    public init(rows: [[DatabaseValue]]) {
+        source = .values(ValueRows(rows))
+    }
+
+    /// The SQLite statement (SQLite's engine reads a single value straight from it).
+    var sqliteHandle: OpaquePointer? {
+        if case let .sqlite(_, handle) = source { return handle }
+        return nil
     }
 
     /// Moves to the next row: false after the last (the statement is then reset).
     func step() throws -> Bool {
-        let code = sqlite3_step(handle)
-        if code == SQLITE_ROW { return true }
-        let message = code == SQLITE_DONE ? nil : String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
-        sqlite3_reset(handle)
-        if let message { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql) }
-        return false
+        switch source {
+        case let .sqlite(statement, handle):
+            let code = sqlite3_step(handle)
+            if code == SQLITE_ROW { return true }
+            let message = code == SQLITE_DONE ? nil : String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+            sqlite3_reset(handle)
+            if let message { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql) }
+            return false
+        case let .values(rows):
+            return rows.step()
+        }
     }
 
     /// Ends the statement before its last row (a caller that needs only the
     /// first, or one leaving on an error); harmless after the last.
-    func reset() { sqlite3_reset(handle) }
+    func reset() {
+        if case let .sqlite(_, handle) = source { sqlite3_reset(handle) }
+    }
 
-    func text(_ column: Int32) -> String? { PositionalRows.text(handle, column) }
-    func date(_ column: Int32) -> CalendarDate? { PositionalRows.date(handle, column) }
+    func text(_ column: Int32) -> String? {
+        switch source {
+        case let .sqlite(_, handle): return PositionalRows.text(handle, column)
+        case let .values(rows): return rows.text(Int(column))
+        }
+    }
+
+    func date(_ column: Int32) -> CalendarDate? {
+        switch source {
+        case let .sqlite(_, handle): return PositionalRows.date(handle, column)
+        case let .values(rows): return rows.text(Int(column)).flatMap(CalendarDate.init(iso:))
+        }
+    }
 
     /// An integer, nil when the column is NULL.
     func integer(_ column: Int32) -> Int64? {
-        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+        switch source {
+        case let .sqlite(_, handle):
+            return sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+        case let .values(rows): return rows.integer(Int(column))
+        }
     }
 
     /// A vocabulary word; nil when NULL, and an error naming `field` when the word is not the vocabulary's.
@@ -65,5 +106,44 @@ struct PositionalRows {
         guard let pointer = sqlite3_column_text(statement, column) else { return nil }
         let count = Int(sqlite3_column_bytes(statement, column))
         return CalendarDate(isoBytes: UnsafeBufferPointer(start: pointer, count: count))
+    }
+}
+
+/// Another engine's rows with a cursor, converted as SQLite converts a column
+/// read as text or as an integer.
+final class ValueRows {
+    private let rows: [[DatabaseValue]]
+    private var at = -1
+
+    init(_ rows: [[DatabaseValue]]) { self.rows = rows }
+
+    func step() -> Bool {
+        at += 1
+        return at < rows.count
+    }
+
+    private func value(_ column: Int) -> DatabaseValue.Storage {
+        guard at >= 0, at < rows.count, column < rows[at].count else { return .null }
+        return rows[at][column].storage
+    }
+
+    func text(_ column: Int) -> String? {
+        switch value(column) {
+        case .null: return nil
+        case let .string(text): return text
+        case let .int64(number): return String(number)
+        case let .double(number): return String(number)
+        case let .blob(data): return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    func integer(_ column: Int) -> Int64? {
+        switch value(column) {
+        case .null: return nil
+        case let .int64(number): return number
+        case let .double(number): return Int64(exactly: number.rounded(.towardZero)) ?? 0
+        case let .string(text): return Int64(text) ?? 0
+        case .blob: return 0
+        }
     }
 }

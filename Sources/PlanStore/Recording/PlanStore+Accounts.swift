@@ -30,7 +30,7 @@ extension PlanStore {
             try db.run(sql: """
                 INSERT INTO app_user (name, email, role, password_hash, password_set_at, disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)
                 """, arguments: [account.name, account.email, account.role, hash, hash == nil ? nil : audit.timestamp, audit.timestamp])
-            let uid = db.lastInsertedRowID
+            let uid = try db.lastInsertedID()
             for pid in Set(partnershipIDs) {
                 try db.run(sql: "INSERT INTO user_partnership (user_id, partnership_id) VALUES (?, ?)", arguments: [uid, pid])
             }
@@ -111,7 +111,7 @@ extension PlanStore {
             let uid = try PlanStore.userID(db, name)
             try db.run(sql: "INSERT INTO api_token (user_id, label, secret_hash, created_at) VALUES (?, ?, ?, ?)",
                        arguments: [uid, label, PlanStore.tokenHash(secret), audit.timestamp])
-            let token = try PlanStore.token(db, id: db.lastInsertedRowID)
+            let token = try PlanStore.token(db, id: db.lastInsertedID())
             try audit.record(db, .apiToken(token.id), before: APIToken?.none, after: token)
             return (token, secret)
         }
@@ -152,7 +152,7 @@ extension PlanStore {
 
     static func tokenHash(_ secret: String) -> String { AuditEntry.hex(SHA256.hash(data: Data(secret.utf8))) }
 
-    static func userID(_ db: Database, _ name: String) throws -> Int64 {
+    static func userID(_ db: any SQLConnection, _ name: String) throws -> Int64 {
         guard let id = try db.one(Int64.self, sql: "SELECT id FROM app_user WHERE name = ?", arguments: [name]) else {
             throw PlanError.notFound(entity: "user", key: name,
                                      closest: Suggestion.closest(to: name, among: try db.all(String.self, sql: "SELECT name FROM app_user")))
@@ -160,7 +160,7 @@ extension PlanStore {
         return id
     }
 
-    static func user(_ db: Database, name: String) throws -> UserAccount {
+    static func user(_ db: any SQLConnection, name: String) throws -> UserAccount {
         guard let row = try db.row(sql: Select.user + " WHERE u.name = ?", arguments: [name]) else {
             _ = try userID(db, name)  // throws the message, with the nearest name
             throw PlanError.notFound(entity: "user", key: name)
@@ -168,7 +168,7 @@ extension PlanStore {
         return try UserAccount(row: row)
     }
 
-    static func token(_ db: Database, id: Int64) throws -> APIToken {
+    static func token(_ db: any SQLConnection, id: Int64) throws -> APIToken {
         guard let row = try db.row(sql: Select.token + " WHERE t.id = ?", arguments: [id]) else {
             throw PlanError.notFound(entity: "token", key: String(id))
         }
@@ -181,7 +181,7 @@ extension Select {
     static let user = """
         SELECT u.name, u.email, u.role, u.disabled, u.password_set_at,
           (SELECT group_concat(key, ',') FROM (SELECT p.key FROM user_partnership up JOIN partnership p ON p.id = up.partnership_id
-             WHERE up.user_id = u.id ORDER BY p.key)) AS partnership_keys
+             WHERE up.user_id = u.id ORDER BY p.key) AS keys) AS partnership_keys
         FROM app_user u
         """
 
@@ -189,7 +189,7 @@ extension Select {
 }
 
 extension UserAccount {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         let keys: String? = row["partnership_keys"]
         self.init(name: try row.required("name"), email: try row.required("email"), role: try row.required("role"),
                   partnerships: keys.map { $0.split(separator: ",").map(String.init) } ?? [],
@@ -198,7 +198,7 @@ extension UserAccount {
 }
 
 extension APIToken {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(id: try row.required("id"), user: try row.required("user_name"), label: row["label"],
                   createdAt: try row.required("created_at"), revokedAt: row["revoked_at"])
     }

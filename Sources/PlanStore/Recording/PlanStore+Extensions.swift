@@ -20,7 +20,7 @@ extension PlanStore {
     }
 
     /// Records a request for `action` (id `id`) inside a write, by the audit's actor: one open request per action.
-    static func insertExtensionRequest(_ db: Database, _ audit: AuditWriter, action: Action, id: Int64, to newDue: CalendarDate,
+    static func insertExtensionRequest(_ db: any SQLConnection, _ audit: AuditWriter, action: Action, id: Int64, to newDue: CalendarDate,
                                        reason: String) throws -> ExtensionRequest {
         try ExtensionRequest.validate(to: newDue, current: action.due, reason: reason)
         if let open = try db.one(Int64.self, sql: "SELECT id FROM extension_request WHERE action_id = ? AND state = 'requested'", arguments: [id]) {
@@ -29,7 +29,7 @@ extension PlanStore {
         try db.run(sql: """
             INSERT INTO extension_request (action_id, from_due, to_due, reason, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [id, action.due, newDue, reason, audit.actor, audit.timestamp])
-        let stored = try PlanStore.extensionRequest(db, id: db.lastInsertedRowID)
+        let stored = try PlanStore.extensionRequest(db, id: db.lastInsertedID())
         try audit.record(db, .extensionRequest(action: id, id: stored.id), before: ExtensionRequest?.none, after: stored)
         return stored
     }
@@ -81,7 +81,7 @@ extension PlanStore {
         }
     }
 
-    static func extensionRequest(_ db: Database, id: Int64) throws -> ExtensionRequest {
+    static func extensionRequest(_ db: any SQLConnection, id: Int64) throws -> ExtensionRequest {
         guard let row = try db.row(sql: Select.extensionRequest + " WHERE x.id = ?", arguments: [id]) else {
             throw PlanError.notFound(entity: "extension request", key: String(id))
         }
@@ -100,7 +100,7 @@ extension Select {
 }
 
 extension ExtensionRequest {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(id: try row.required("id"), action: try row.required("action_id"), from: try row.required("from_due"), to: try row.required("to_due"),
                   reason: try row.required("reason"), requestedBy: try row.required("requested_by"), requestedAt: try row.required("requested_at"),
                   state: try row.required("state"), decidedBy: row["decided_by"], decidedAt: row["decided_at"], decisionNote: row["decision_note"])
@@ -108,7 +108,7 @@ extension ExtensionRequest {
 }
 
 extension PendingExtension {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         let inspection: String = try row.required("inspection_key")
         let ref: String = try row.required("action_ref")
         self.init(request: try ExtensionRequest(row: row), partnership: try row.required("partnership_key"), reference: inspection + "/" + ref,
@@ -138,7 +138,7 @@ extension PlanStore {
             }
             try db.run(sql: "INSERT INTO completion_signoff (action_id, completed, decision, note, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [id, completed, decision.rawValue, note?.trimmed, audit.actor, audit.timestamp])
-            let stored = try PlanStore.signOff(db, id: db.lastInsertedRowID)
+            let stored = try PlanStore.signOff(db, id: db.lastInsertedID())
             try audit.record(db, .completionSignOff(action: id, id: stored.id), before: CompletionSignOff?.none, after: stored)
             return stored
         }
@@ -166,7 +166,7 @@ extension PlanStore {
         }
     }
 
-    static func signOff(_ db: Database, id: Int64) throws -> CompletionSignOff {
+    static func signOff(_ db: any SQLConnection, id: Int64) throws -> CompletionSignOff {
         guard let row = try db.row(sql: Select.signOff + " WHERE s.id = ?", arguments: [id]) else {
             throw PlanError.notFound(entity: "sign-off", key: String(id))
         }
@@ -179,7 +179,7 @@ extension Select {
 }
 
 extension CompletionSignOff {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(id: try row.required("id"), action: try row.required("action_id"), completed: try row.required("completed"),
                   decision: try row.required("decision"), note: row["note"], decidedBy: try row.required("decided_by"),
                   decidedAt: try row.required("decided_at"))

@@ -18,7 +18,7 @@ extension PlanStore {
         try write { db, audit in try PlanStore.insertPartnership(db, audit, partnership) }
     }
 
-    static func insertPartnership(_ db: Database, _ audit: AuditWriter, _ p: Partnership) throws {
+    static func insertPartnership(_ db: any SQLConnection, _ audit: AuditWriter, _ p: Partnership) throws {
         try p.validate()
         if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM partnership WHERE key = ?)", arguments: [p.key]) == true {
             throw PlanError.duplicate(entity: "partnership", key: p.key)
@@ -37,7 +37,7 @@ extension PlanStore {
         }
     }
 
-    static func insertLink(_ db: Database, _ audit: AuditWriter, _ link: LinkAssignment) throws {
+    static func insertLink(_ db: any SQLConnection, _ audit: AuditWriter, _ link: LinkAssignment) throws {
         try link.validate()
         let pid = try Lookup.partnershipID(db, link.partnership)
         let rows = try db.rows(sql: Select.link + " WHERE l.partnership_id = ? ORDER BY l.from_date", arguments: [pid])
@@ -64,7 +64,7 @@ extension PlanStore {
         try write { db, audit in try PlanStore.insertQualityIndicator(db, audit, qi, skipExisting: false) }
     }
 
-    static func insertQualityIndicator(_ db: Database, _ audit: AuditWriter, _ qi: QualityIndicator, skipExisting: Bool) throws {
+    static func insertQualityIndicator(_ db: any SQLConnection, _ audit: AuditWriter, _ qi: QualityIndicator, skipExisting: Bool) throws {
         try qi.validate()
         let sameCode = try qi.code.map { try db.row(sql: Select.qi + " WHERE q.code = ?", arguments: [$0]) } ?? nil
         let sameName = try db.row(sql: Select.qi + " WHERE lower(q.name) = lower(?)", arguments: [qi.name])
@@ -83,7 +83,7 @@ extension PlanStore {
         try write { db, audit in try PlanStore.insertInspection(db, audit, inspection) }
     }
 
-    static func insertInspection(_ db: Database, _ audit: AuditWriter, _ i: Inspection) throws {
+    static func insertInspection(_ db: any SQLConnection, _ audit: AuditWriter, _ i: Inspection) throws {
         try i.validate()
         let pid = try Lookup.partnershipID(db, i.partnership)
         if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM inspection WHERE key = ?)", arguments: [i.key]) == true {
@@ -96,7 +96,7 @@ extension PlanStore {
             """, arguments: [i.key, pid, i.title, i.leadInspectorate, JSONColumn.encode(i.scrutinyPartners),
                              i.fieldworkStart, i.fieldworkEnd, i.published, i.planDue, i.confidence, i.escalation,
                              i.summary, i.source])
-        let inspectionID = db.lastInsertedRowID
+        let inspectionID = try db.lastInsertedID()
         try audit.record(db, .inspection(i.key), before: Inspection?.none, after: i)
         let plan = ActionPlan(inspection: i.key)
         try db.run(sql: "INSERT INTO action_plan (inspection_id, status) VALUES (?, 'draft')", arguments: [inspectionID])
@@ -108,7 +108,7 @@ extension PlanStore {
         try write { db, audit in try PlanStore.upsertEvaluation(db, audit, Evaluation(inspection: inspection, qi: qi, grade: grade)) }
     }
 
-    static func upsertEvaluation(_ db: Database, _ audit: AuditWriter, _ e: Evaluation) throws {
+    static func upsertEvaluation(_ db: any SQLConnection, _ audit: AuditWriter, _ e: Evaluation) throws {
         let iid = try Lookup.inspectionID(db, e.inspection)
         let qid = try Lookup.qiID(db, e.qi)
         let ref = try db.one(String.self, sql: "SELECT coalesce(code, name) FROM quality_indicator WHERE id = ?", arguments: [qid]) ?? e.qi
@@ -141,7 +141,7 @@ extension PlanStore {
         }
     }
 
-    static func insertFinding(_ db: Database, _ audit: AuditWriter, _ f: Finding) throws -> Finding {
+    static func insertFinding(_ db: any SQLConnection, _ audit: AuditWriter, _ f: Finding) throws -> Finding {
         try f.validate()
         let iid = try Lookup.inspectionID(db, f.inspection)
         let qid = try f.qi.map { try Lookup.qiID(db, $0) }
@@ -154,7 +154,7 @@ extension PlanStore {
         try db.run(sql: "INSERT INTO finding (inspection_id, number, kind, text, qi_id, themes) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [iid, f.number, f.kind, f.text, qid, JSONColumn.encode(f.themes)])
         var stored = f
-        stored.id = db.lastInsertedRowID
+        stored.id = try db.lastInsertedID()
         if let qid { stored.qi = try db.one(String.self, sql: "SELECT coalesce(code, name) FROM quality_indicator WHERE id = ?", arguments: [qid]) }
         try audit.record(db, .finding(inspection: f.inspection, number: f.number), before: Finding?.none, after: stored)
         return stored
@@ -224,7 +224,7 @@ extension PlanStore {
         }
     }
 
-    static func recordInspectionChange(_ db: Database, _ audit: AuditWriter, inspection key: String, on date: CalendarDate,
+    static func recordInspectionChange(_ db: any SQLConnection, _ audit: AuditWriter, inspection key: String, on date: CalendarDate,
                                        escalation: Escalation?, confidence: Confidence?, reason: String) throws -> InspectionChange {
         guard let row = try db.row(sql: Select.inspection + " WHERE i.key = ?", arguments: [key]) else {
             throw try Lookup.unknown(db, "inspection", key)
@@ -254,7 +254,7 @@ extension PlanStore {
         return change
     }
 
-    static func insertInspectionChange(_ db: Database, _ audit: AuditWriter, _ c: InspectionChange) throws {
+    static func insertInspectionChange(_ db: any SQLConnection, _ audit: AuditWriter, _ c: InspectionChange) throws {
         try c.validate()
         let iid = try Lookup.inspectionID(db, c.inspection)
         if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM inspection_change WHERE inspection_id = ? AND on_date = ?)",
@@ -269,13 +269,13 @@ extension PlanStore {
     }
 
     /// Writes an inspection's present escalation and confidence.
-    static func saveInspectionStanding(_ db: Database, _ audit: AuditWriter, before: Inspection, after: Inspection) throws {
+    static func saveInspectionStanding(_ db: any SQLConnection, _ audit: AuditWriter, before: Inspection, after: Inspection) throws {
         try db.run(sql: "UPDATE inspection SET escalation = ?, confidence = ? WHERE key = ?",
                    arguments: [after.escalation, after.confidence, after.key])
         try audit.record(db, .inspection(after.key), before: before, after: after)
     }
 
-    static func savePlan(_ db: Database, _ audit: AuditWriter, before: ActionPlan?, after: ActionPlan) throws {
+    static func savePlan(_ db: any SQLConnection, _ audit: AuditWriter, before: ActionPlan?, after: ActionPlan) throws {
         try after.validate()
         let iid = try Lookup.inspectionID(db, after.inspection)
         try db.run(sql: """

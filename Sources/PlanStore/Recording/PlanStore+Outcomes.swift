@@ -27,7 +27,7 @@ extension PlanStore {
     }
 
     @discardableResult
-    static func insertMeasure(_ db: Database, _ audit: AuditWriter, _ given: OutcomeMeasure) throws -> OutcomeMeasure {
+    static func insertMeasure(_ db: any SQLConnection, _ audit: AuditWriter, _ given: OutcomeMeasure) throws -> OutcomeMeasure {
         try given.validate()
         let pid = try Lookup.partnershipID(db, given.partnership)
         if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM outcome_measure WHERE key = ?)", arguments: [given.key]) == true {
@@ -61,7 +61,7 @@ extension PlanStore {
             """, arguments: [pid, measure.key, measure.name, measure.unit, measure.direction, measure.baseline.value, measure.baseline.date,
                              measure.target.value, measure.target.date, try TrajectoryColumn.encode(measure.trajectory), measure.period,
                              measure.source])
-        let mid = db.lastInsertedRowID
+        let mid = try db.lastInsertedID()
         for id in findingIDs { try db.run(sql: "INSERT INTO measure_finding (measure_id, finding_id) VALUES (?, ?)", arguments: [mid, id]) }
         for id in actionIDs { try db.run(sql: "INSERT INTO measure_action (measure_id, action_id) VALUES (?, ?)", arguments: [mid, id]) }
         // Stored as read back: findings and actions in the order the record reads them.
@@ -71,12 +71,12 @@ extension PlanStore {
     }
 
     /// A finding named `inspection#number`, or by its id: its id, its name and its partnership's id.
-    static func findingForMeasure(_ db: Database, _ reference: String) throws -> (Int64, String, Int64) {
+    static func findingForMeasure(_ db: any SQLConnection, _ reference: String) throws -> (Int64, String, Int64) {
         let trimmed = reference.trimmed
         let sql = """
             SELECT f.id, i.key || '#' || f.number AS name, i.partnership_id AS owner FROM finding f JOIN inspection i ON i.id = f.inspection_id
             """
-        let row: Row?
+        let row: SQLRow?
         if let id = Int64(trimmed) {
             row = try db.row(sql: sql + " WHERE f.id = ?", arguments: [id])
         } else if let hash = trimmed.lastIndex(of: "#"), let number = Int(trimmed[trimmed.index(after: hash)...]) {
@@ -122,7 +122,7 @@ extension PlanStore {
     }
 
     @discardableResult
-    static func insertReading(_ db: Database, _ audit: AuditWriter, _ reading: MeasureReading, today: CalendarDate) throws -> MeasureReading {
+    static func insertReading(_ db: any SQLConnection, _ audit: AuditWriter, _ reading: MeasureReading, today: CalendarDate) throws -> MeasureReading {
         let (mid, measure) = try measureNamed(db, reading.measure)
         try reading.validate(for: measure, today: today)
         let subject = AuditSubject.measureReading(measure: measure.key, on: reading.date)
@@ -148,7 +148,7 @@ extension PlanStore {
     }
 
     /// A measure by key, else not found with the nearest key offered.
-    static func measureNamed(_ db: Database, _ key: String) throws -> (Int64, OutcomeMeasure) {
+    static func measureNamed(_ db: any SQLConnection, _ key: String) throws -> (Int64, OutcomeMeasure) {
         guard let id = try db.one(Int64.self, sql: "SELECT id FROM outcome_measure WHERE key = ?", arguments: [key.trimmed]) else {
             throw PlanError.notFound(entity: "measure", key: key,
                                      closest: Suggestion.closest(to: key, among: try db.all(String.self, sql: "SELECT key FROM outcome_measure")))
@@ -156,7 +156,7 @@ extension PlanStore {
         return (id, try measure(db, id: id))
     }
 
-    static func measure(_ db: Database, id: Int64) throws -> OutcomeMeasure {
+    static func measure(_ db: any SQLConnection, id: Int64) throws -> OutcomeMeasure {
         guard let row = try db.row(sql: Select.measure + " WHERE m.id = ?", arguments: [id]) else {
             throw PlanError.notFound(entity: "measure", key: String(id))
         }
@@ -184,7 +184,7 @@ extension PlanStore {
         }
     }
 
-    static func record(_ db: Database, _ row: Row, asOf: CalendarDate?) throws -> MeasureRecord {
+    static func record(_ db: any SQLConnection, _ row: SQLRow, asOf: CalendarDate?) throws -> MeasureRecord {
         let id: Int64 = try row.required("id")
         let readings = try db.rows(sql: Select.reading + " WHERE r.measure_id = ? ORDER BY r.id", arguments: [id]).map(MeasureReading.init(row:))
         let actions = try db.all(Int64.self, sql: "SELECT action_id FROM measure_action WHERE measure_id = ? ORDER BY action_id", arguments: [id])
@@ -202,10 +202,10 @@ extension Select {
         SELECT m.*, p.key AS partnership_key,
                (SELECT json_group_array(name) FROM (SELECT i.key || '#' || f.number AS name FROM measure_finding mf
                   JOIN finding f ON f.id = mf.finding_id JOIN inspection i ON i.id = f.inspection_id
-                  WHERE mf.measure_id = m.id ORDER BY i.key, f.number)) AS finding_refs,
+                  WHERE mf.measure_id = m.id ORDER BY i.key, f.number) AS names) AS finding_refs,
                (SELECT json_group_array(name) FROM (SELECT i.key || '/' || a.ref AS name FROM measure_action ma
                   JOIN action a ON a.id = ma.action_id JOIN inspection i ON i.id = a.inspection_id
-                  WHERE ma.measure_id = m.id ORDER BY a.id)) AS action_refs
+                  WHERE ma.measure_id = m.id ORDER BY a.id) AS names) AS action_refs
         FROM outcome_measure m JOIN partnership p ON p.id = m.partnership_id
         """
 
@@ -231,7 +231,7 @@ enum TrajectoryColumn {
 }
 
 extension OutcomeMeasure {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(key: try row.required("key"), partnership: try row.required("partnership_key"), name: try row.required("name"),
                   unit: try row.required("unit"), direction: try row.required("direction"),
                   baseline: DatedValue(value: try row.required("baseline_value"), date: try row.required("baseline_on")),
@@ -242,7 +242,7 @@ extension OutcomeMeasure {
 }
 
 extension MeasureReading {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(measure: try row.required("measure_key"), date: try row.required("on_date"), value: try row.required("value"),
                   source: row["source"], note: row["note"], supersedes: (row["supersedes"] as Int64? ?? 0) != 0)
     }

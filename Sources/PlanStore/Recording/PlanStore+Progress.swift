@@ -62,7 +62,7 @@ extension PlanStore {
         }
     }
 
-    static func nextRef(_ db: Database, inspectionID: Int64) throws -> String {
+    static func nextRef(_ db: any SQLConnection, inspectionID: Int64) throws -> String {
         let count = try db.one(Int.self, sql: "SELECT count(*) FROM action WHERE inspection_id = ?", arguments: [inspectionID]) ?? 0
         return try nextRef(count: count) { ref in
             try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE inspection_id = ? AND ref = ?)",
@@ -78,7 +78,7 @@ extension PlanStore {
         return String(number)
     }
 
-    static func insertAction(_ db: Database, _ audit: AuditWriter, _ a: Action) throws -> Action {
+    static func insertAction(_ db: any SQLConnection, _ audit: AuditWriter, _ a: Action) throws -> Action {
         let iid = try Lookup.inspectionID(db, a.inspection)
         if try db.one(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM action WHERE inspection_id = ? AND ref = ?)", arguments: [iid, a.ref]) == true {
             throw PlanError.duplicate(entity: "action", key: a.qualifiedRef)
@@ -90,10 +90,10 @@ extension PlanStore {
     /// Writes a new action whose inspection and findings the caller has
     /// resolved and whose reference it has checked is free (a bulk import
     /// keeps them in memory rather than asking the database each row).
-    static func writeAction(_ db: Database, _ audit: AuditWriter, _ a: Action, inspectionID: Int64, findingIDs: [Int64]) throws -> Action {
+    static func writeAction(_ db: any SQLConnection, _ audit: AuditWriter, _ a: Action, inspectionID: Int64, findingIDs: [Int64]) throws -> Action {
         try a.validate()
         try ActionColumn.insert(db, a, inspectionID: inspectionID)
-        let id = db.lastInsertedRowID
+        let id = try db.lastInsertedID()
         for findingID in findingIDs {
             try db.insert(sql: "INSERT INTO action_finding (action_id, finding_id) VALUES (?, ?)") { row in
                 row.bind(id); row.bind(findingID)
@@ -105,14 +105,14 @@ extension PlanStore {
         return stored
     }
 
-    static func saveAction(_ db: Database, _ audit: AuditWriter, before: Action, after: Action) throws {
+    static func saveAction(_ db: any SQLConnection, _ audit: AuditWriter, before: Action, after: Action) throws {
         try after.validate()
         guard let id = after.id else { throw StoreError.corrupt("action without id") }
         try ActionColumn.update(db, id: id, before: before, after: after)
         try audit.record(db, .action(id), before: before, after: after)
     }
 
-    static func insertUpdate(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ u: PlanFile.Update, recordedAt: String,
+    static func insertUpdate(_ db: any SQLConnection, _ audit: AuditWriter, actionID: Int64, _ u: PlanFile.Update, recordedAt: String,
                              today: CalendarDate) throws {
         try u.validate(today: today)
         try UpdateColumn.insert(db, u, actionID: actionID, recordedAt: recordedAt)
@@ -161,7 +161,7 @@ extension PlanStore {
     }
 
     /// Records an extension of an open action to `newDue` and moves its deadline: `extend` and an agreed request both come here.
-    static func applyExtension(_ db: Database, _ audit: AuditWriter, actionID id: Int64, to newDue: CalendarDate, reason: String,
+    static func applyExtension(_ db: any SQLConnection, _ audit: AuditWriter, actionID id: Int64, to newDue: CalendarDate, reason: String,
                                agreedBy: String?, on date: CalendarDate) throws -> Action {
         let before = try Lookup.action(db, id: id)
         guard before.status.isOpen else {
@@ -182,7 +182,7 @@ extension PlanStore {
         return after
     }
 
-    static func insertExtension(_ db: Database, _ audit: AuditWriter, actionID: Int64, _ x: PlanFile.Extension) throws {
+    static func insertExtension(_ db: any SQLConnection, _ audit: AuditWriter, actionID: Int64, _ x: PlanFile.Extension) throws {
         try x.validate()
         try db.insert(sql: """
             INSERT INTO deadline_extension (action_id, from_due, to_due, reason, agreed_by, recorded_on) VALUES (?, ?, ?, ?, ?, ?)
@@ -246,7 +246,7 @@ extension PlanStore {
         }
     }
 
-    static func insertReview(_ db: Database, _ audit: AuditWriter, _ r: PlanFile.Review) throws -> LinkingReview {
+    static func insertReview(_ db: any SQLConnection, _ audit: AuditWriter, _ r: PlanFile.Review) throws -> LinkingReview {
         try r.validate()
         let pid = try Lookup.partnershipID(db, r.partnership)
         var stored = r
@@ -276,7 +276,7 @@ extension PlanStore {
             INSERT INTO linking_review (partnership_id, on_date, inspector, kind, summary, confidence, next_due)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [pid, r.date, stored.inspector, r.kind, r.summary, r.confidence, r.next])
-        let id = db.lastInsertedRowID
+        let id = try db.lastInsertedID()
         for action in actions {
             try db.run(sql: "INSERT INTO review_action (review_id, action_id) VALUES (?, ?)", arguments: [id, action.id])
         }

@@ -59,7 +59,7 @@ extension PlanStore {
     }
 
     /// Ends every session of an account: its password changed, or it was disabled.
-    static func endSessions(_ db: Database, user name: String) throws {
+    static func endSessions(_ db: any SQLConnection, user name: String) throws {
         try db.run(sql: "DELETE FROM web_session WHERE user_id = (SELECT id FROM app_user WHERE name = ?)", arguments: [name])
     }
 

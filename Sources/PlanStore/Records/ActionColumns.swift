@@ -68,7 +68,7 @@ enum ActionColumn: String, CaseIterable {
         + ", (SELECT i.partnership_id FROM inspection i WHERE i.id = ?))"
 
     /// Writes a new action row: every column, in the list's order, and its partnership.
-    static func insert(_ db: Database, _ a: Action, inspectionID: Int64) throws {
+    static func insert(_ db: any SQLConnection, _ a: Action, inspectionID: Int64) throws {
         try db.insert(sql: insertSQL) { row in
             for column in allCases { column.bind(a, inspectionID: inspectionID, into: &row) }
             row.bind(inspectionID)
@@ -78,7 +78,7 @@ enum ActionColumn: String, CaseIterable {
     /// Writes the columns in which `after` differs from `before` (none: no
     /// write), so an index is touched only when its column changes and a
     /// restore from the audit trail puts back every field it recorded.
-    static func update(_ db: Database, id: Int64, before: Action, after: Action) throws {
+    static func update(_ db: any SQLConnection, id: Int64, before: Action, after: Action) throws {
         let (old, new) = (values(of: before), values(of: after))
         let changed = allCases.indices.filter { old[$0] != new[$0] }.map { allCases[$0] }
         // The trail names an action's updates, extensions and reviews by its inspection and reference.
@@ -94,7 +94,7 @@ enum ActionColumn: String, CaseIterable {
     }
 }
 
-extension Row {
+extension SQLRow {
     subscript<T: DatabaseValueConvertible>(_ column: ActionColumn) -> T? { self[column.rawValue] }
 
     func required<T: DatabaseValueConvertible>(_ column: ActionColumn, _ type: T.Type = T.self) throws -> T {
@@ -126,7 +126,7 @@ enum UpdateColumn: String, CaseIterable {
         + Array(repeating: "?", count: allCases.count).joined(separator: ", ") + ")"
 
     /// Appends one update row: every column, in the list's order.
-    static func insert(_ db: Database, _ u: ProgressUpdate, actionID: Int64, recordedAt: String) throws {
+    static func insert(_ db: any SQLConnection, _ u: ProgressUpdate, actionID: Int64, recordedAt: String) throws {
         try db.insert(sql: insertSQL) { row in
             for column in allCases { column.bind(u, actionID: actionID, recordedAt: recordedAt, into: &row) }
         }
@@ -174,7 +174,7 @@ extension DeadlineExtension {
     }
 }
 
-extension Row {
+extension SQLRow {
     subscript<T: DatabaseValueConvertible>(_ column: UpdateColumn) -> T? { self[column.rawValue] }
 
     func required<T: DatabaseValueConvertible>(_ column: UpdateColumn, _ type: T.Type = T.self) throws -> T {

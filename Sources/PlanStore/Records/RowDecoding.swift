@@ -75,7 +75,7 @@ enum Select {
 }
 
 extension Partnership {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(key: try row.required("key"), name: try row.required("name"), council: row["council"],
                   healthBoard: row["health_board"], policeDivision: row["police_division"],
                   otherPartners: JSONColumn.decode(row["other_partners"]))
@@ -83,20 +83,20 @@ extension Partnership {
 }
 
 extension LinkAssignment {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(partnership: try row.required("partnership_key"), inspector: try row.required("inspector"),
                   from: try row.required("from_date"), to: row["to_date"])
     }
 }
 
 extension QualityIndicator {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(code: row["code"], name: try row.required("name"), framework: row["framework"])
     }
 }
 
 extension Inspection {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(key: try row.required("key"), partnership: try row.required("partnership_key"),
                   title: try row.required("title"), leadInspectorate: try row.required("lead_inspectorate"),
                   scrutinyPartners: JSONColumn.decode(row["scrutiny_partners"]),
@@ -109,7 +109,7 @@ extension Inspection {
 }
 
 extension Evaluation {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         let value: Int = try row.required("grade")
         guard let grade = Grade(value) else { throw StoreError.corrupt("grade \(value)") }
         self.init(inspection: try row.required("inspection_key"), qi: try row.required("qi_ref"), grade: grade)
@@ -117,7 +117,7 @@ extension Evaluation {
 }
 
 extension Finding {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(id: row["id"], inspection: try row.required("inspection_key"), number: try row.required("number"),
                   kind: try row.required("kind"), text: try row.required("text"), qi: row["qi_ref"],
                   themes: JSONColumn.decode(row["themes"]))
@@ -125,14 +125,14 @@ extension Finding {
 }
 
 extension ActionPlan {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(inspection: try row.required("inspection_key"), status: try row.required("status"),
                   submitted: row["submitted_on"], agreed: row["agreed_on"], agreedBy: row["agreed_by"], closed: row["closed_on"])
     }
 }
 
 extension InspectionChange {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(inspection: try row.required("inspection_key"), date: try row.required("on_date"),
                   escalation: row["escalation"], fromEscalation: row["from_escalation"],
                   confidence: row["confidence"], fromConfidence: row["from_confidence"], reason: try row.required("reason"))
@@ -142,7 +142,7 @@ extension InspectionChange {
 extension Action {
     /// An action from a row of `Select.action` (or `actionRow`): its columns
     /// by `ActionColumn`, its keys and finding numbers from the joins.
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(id: row["id"], inspection: try row.required("inspection_key"), ref: try row.required(ActionColumn.ref),
                   findings: JSONColumn.decodeInts(row["finding_numbers"]).sorted(), title: try row.required(ActionColumn.title),
                   description: row[ActionColumn.description], owner: try row.required(ActionColumn.owner),
@@ -159,7 +159,7 @@ extension Action {
 }
 
 extension PlanFile.Update {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(action: try row.required("action_ref"), date: try row.required(UpdateColumn.date),
                   author: try row.required(UpdateColumn.author), note: try row.required(UpdateColumn.note), status: row[UpdateColumn.status],
                   percent: row[UpdateColumn.percent], evidence: row[UpdateColumn.evidence])
@@ -167,7 +167,7 @@ extension PlanFile.Update {
 }
 
 extension PlanFile.Extension {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(action: try row.required("action_ref"), from: try row.required("from_due"),
                   to: try row.required("to_due"), reason: try row.required("reason"), agreedBy: row["agreed_by"],
                   recorded: try row.required("recorded_on"))
@@ -175,7 +175,7 @@ extension PlanFile.Extension {
 }
 
 extension LinkingReview {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(id: row["id"], partnership: try row.required("partnership_key"), date: try row.required("on_date"),
                   inspector: row["inspector"], kind: try row.required("kind"), summary: try row.required("summary"),
                   actions: JSONColumn.decodeInts(row["action_ids"]).map(Int64.init).sorted(),
@@ -185,7 +185,7 @@ extension LinkingReview {
 
 extension PlanFile.Review {
     /// A review as the plan file and the audit trail name it: actions by `inspection/ref`, sorted.
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         let review = try LinkingReview(row: row)
         let refs = try JSONDecoder().decode([String?].self, from: Data(((row["action_refs"] as String?) ?? "[]").utf8)).compactMap { $0 }
         self.init(partnership: review.partnership, date: review.date, inspector: review.inspector, kind: review.kind,
