@@ -53,10 +53,10 @@ struct BadInputTests {
         (["update", "1", "--note", ""], "note: a value is required"),
     ]
 
-    @Test("each bad input", arguments: 0..<BadInputTests.cases.count)
-    func badInput(index: Int) throws {
+    @Test("each bad input, on each engine", arguments: 0..<BadInputTests.cases.count, Engine.allCases)
+    func badInput(index: Int, engine: Engine) throws {
         let (arguments, expected) = BadInputTests.cases[index]
-        let h = try Harness()
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         try h.logged()
         try h.ok(["action", "add", "--inspection", "dundee-2021", "--title", "Withdrawn one", "--owner", "o", "--agency", "a"])

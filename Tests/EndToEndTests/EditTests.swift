@@ -4,9 +4,9 @@ import Testing
 /// `action edit` and `action reassign`: corrections as audited changes.
 @Suite("editing and reassigning actions", .serialized)
 struct EditTests {
-    @Test("an edit changes only the fields given, is in the history, verifies, and undo puts it back")
-    func edit() throws {
-        let h = try Harness()
+    @Test("an edit changes only the fields given, is in the history, verifies, and undo puts it back", arguments: Engine.allCases)
+    func edit(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         try h.logged()
         let before = try h.ok(["action", "show", "dundee-2021/2.1", "--format", "json"])
@@ -52,9 +52,9 @@ struct EditTests {
         #expect(try h.snapshot() == before)
     }
 
-    @Test("reassign hands over open actions by whole name, closed ones only when asked, and undo hands them back")
-    func reassign() throws {
-        let h = try Harness()
+    @Test("reassign hands over open actions by whole name, closed ones only when asked, and undo hands them back", arguments: Engine.allCases)
+    func reassign(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         try h.logged()
         try h.ok(["action", "add", "--finding", "1", "--ref", "2.2", "--title", "Drop-in", "--owner", "head of service,  education",

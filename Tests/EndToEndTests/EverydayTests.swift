@@ -18,8 +18,8 @@ private func json(_ text: String) throws -> Any { try JSONSerialization.jsonObje
 ///     2024-08-15  1.1 extended to 2024-12-31
 ///     2024-09-05  review 2 (progress review; not yet confident)
 ///     2024-10-01  1.1 60%
-private func typedPlan() throws -> Harness {
-    let h = try Harness()
+private func typedPlan(_ engine: Engine) throws -> Harness {
+    let h = try Harness(engine: engine)
     try h.ok(["init"])
     try h.ok(["partnership", "add", "fife", "--name", "Fife", "--council", "Fife Council"])
     try h.ok(["partnership", "link", "fife", "--inspector", "Link inspector (Fife)", "--from", "2024-01-01"])
@@ -59,9 +59,9 @@ private func standing(_ h: Harness, asOf: String) throws -> [String: [String]] {
 struct EverydayTests {
     // MARK: 1 and 2: a plan typed in by hand, replayed
 
-    @Test("stale counts from the day an action was logged: 90 days idle is not stale, 91 is")
-    func staleFromTheDateLogged() throws {
-        let h = try typedPlan()
+    @Test("stale counts from the day an action was logged: 90 days idle is not stale, 91 is", arguments: Engine.allCases)
+    func staleFromTheDateLogged(engine: Engine) throws {
+        let h = try typedPlan(engine)
         defer { h.cleanUp() }
         func stale(_ asOf: String) throws -> [(String, Int)] {
             let report = try json(try h.ok(["report", "stale", "--format", "json", "--as-of", asOf])) as? [String: Any]
@@ -78,9 +78,9 @@ struct EverydayTests {
         #expect(september.map(\.1) == [167, 128])
     }
 
-    @Test("--as-of is the plan as it stood: status, percent and deadline on three past days and either side of each event")
-    func asOfIsThePast() throws {
-        let h = try typedPlan()
+    @Test("--as-of is the plan as it stood: status, percent and deadline on three past days and either side of each event", arguments: Engine.allCases)
+    func asOfIsThePast(engine: Engine) throws {
+        let h = try typedPlan(engine)
         defer { h.cleanUp() }
         // 2024-05-01: nothing has happened yet; 1.3 counts from 2024-04-15.
         let may = try standing(h, asOf: "2024-05-01")
@@ -119,9 +119,9 @@ struct EverydayTests {
         #expect(fife?["followUpOverdue"] as? Bool == true)
     }
 
-    @Test("report changes between the two reviews: 1.1 extended, 1.3 completed late; the second review listed")
-    func changesBetweenReviews() throws {
-        let h = try typedPlan()
+    @Test("report changes between the two reviews: 1.1 extended, 1.3 completed late; the second review listed", arguments: Engine.allCases)
+    func changesBetweenReviews(engine: Engine) throws {
+        let h = try typedPlan(engine)
         defer { h.cleanUp() }
         func changes(_ arguments: [String]) throws -> (rows: [String: [String]], reviews: [String]) {
             let report = try json(try h.ok(["report", "changes", "--format", "json"] + arguments)) as? [String: Any]
@@ -149,9 +149,9 @@ struct EverydayTests {
 
     // MARK: 3: owners
 
-    @Test("owners: names kept trimmed, --owner matches part of a name, owner list shows spellings, the digest holds every open action")
-    func owners() throws {
-        let h = try typedPlan()
+    @Test("owners: names kept trimmed, --owner matches part of a name, owner list shows spellings, the digest holds every open action", arguments: Engine.allCases)
+    func owners(engine: Engine) throws {
+        let h = try typedPlan(engine)
         defer { h.cleanUp() }
         let spellings = try json(try h.ok(["owner", "list", "--format", "json"])) as? [[String: Any]] ?? []
         #expect(spellings.map { "\($0["owner"] ?? "")" } == ["Chief Social Work Officer", "Head of Nursing"])
@@ -181,9 +181,9 @@ struct EverydayTests {
 
     // MARK: 4: escalation and closing
 
-    @Test("escalation, a change of confidence and closing the plan are recorded, dated, in follow and the linking report")
-    func escalationAndClosing() throws {
-        let h = try typedPlan()
+    @Test("escalation, a change of confidence and closing the plan are recorded, dated, in follow and the linking report", arguments: Engine.allCases)
+    func escalationAndClosing(engine: Engine) throws {
+        let h = try typedPlan(engine)
         defer { h.cleanUp() }
         try h.ok(["review", "add", "fife", "--date", "2024-11-01", "--kind", "progress-review", "--summary", "Still slow",
                   "--escalation", "formal-monitoring"])
@@ -211,9 +211,9 @@ struct EverydayTests {
 
     // MARK: 5: values that start with a dash
 
-    @Test("values that start with '-' are values; a number out of range says its range")
-    func dashValues() throws {
-        let h = try typedPlan()
+    @Test("values that start with '-' are values; a number out of range says its range", arguments: Engine.allCases)
+    func dashValues(engine: Engine) throws {
+        let h = try typedPlan(engine)
         defer { h.cleanUp() }
         try h.ok(["update", "fife-2024/1.2", "--note", "- still recruiting", "--date", "2024-09-01"])
         try h.ok(["action", "add", "--finding", "1", "--title", "-2 FTE vacancy", "--owner", "Lead", "--agency", "Fife Council"])
@@ -227,9 +227,9 @@ struct EverydayTests {
 
     // MARK: 6: sheets and dates as councils write them
 
-    @Test("a tab-separated sheet with the dates councils write, RAG Blue as complete; the command line takes the same dates")
-    func councilSheets() throws {
-        let h = try Harness()
+    @Test("a tab-separated sheet with the dates councils write, RAG Blue as complete; the command line takes the same dates", arguments: Engine.allCases)
+    func councilSheets(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         try h.ok(["init"])
         try h.ok(["partnership", "add", "fife", "--name", "Fife"])
@@ -267,9 +267,9 @@ struct EverydayTests {
 
     // MARK: 7: output people read
 
-    @Test("tables fit the terminal: at 80 and 100 columns no line is wider, and what was left out is named")
-    func fitTheTerminal() throws {
-        let h = try Harness()
+    @Test("tables fit the terminal: at 80 and 100 columns no line is wider, and what was left out is named", arguments: Engine.allCases)
+    func fitTheTerminal(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         try h.ok(["demo", "--db", h.db])
         for width in [80, 100] {
@@ -291,9 +291,9 @@ struct EverydayTests {
         #expect(try h.ok(["report", "overdue", "--format", "csv"]).hasPrefix("id,partnership,ref,title,owner,agency,due,originalDue,daysOverdue"))
     }
 
-    @Test("Markdown shows stored markup as text")
-    func markdownEscapes() throws {
-        let h = try typedPlan()
+    @Test("Markdown shows stored markup as text", arguments: Engine.allCases)
+    func markdownEscapes(engine: Engine) throws {
+        let h = try typedPlan(engine)
         defer { h.cleanUp() }
         try h.ok(["action", "add", "--finding", "1", "--title", "*Urgent* review of <script> | pipes_and_underscores", "--owner", "Lead",
                   "--agency", "Fife Council", "--due", "2024-05-01", "--date", "2024-04-01"])
@@ -302,9 +302,9 @@ struct EverydayTests {
         #expect(!markdown.contains("<script>"))
     }
 
-    @Test("every command's help keeps each example command on one line, at any width")
-    func helpExamples() throws {
-        let h = try Harness()
+    @Test("every command's help keeps each example command on one line, at any width", arguments: Engine.allCases)
+    func helpExamples(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         // Every command, found from the help itself.
         var commands: [[String]] = [[]]
@@ -344,9 +344,9 @@ struct EverydayTests {
 
     // MARK: 8: JSON a script can rely on
 
-    @Test("every --format json output validates against docs/output.schema.json, today and in the past")
-    func jsonSchema() throws {
-        let h = try typedPlan()
+    @Test("every --format json output validates against docs/output.schema.json, today and in the past", arguments: Engine.allCases)
+    func jsonSchema(engine: Engine) throws {
+        let h = try typedPlan(engine)
         defer { h.cleanUp() }
         try h.ok(["review", "add", "fife", "--date", "2024-11-01", "--kind", "progress-review", "--summary", "Still slow",
                   "--escalation", "formal-monitoring", "--actions", "1,2"])
@@ -385,8 +385,8 @@ struct EverydayTests {
         }
     }
 
-    @Test("the JSON examples of docs/reports.md are valid outputs of their commands")
-    func reportDocs() throws {
+    @Test("the JSON examples of docs/reports.md are valid outputs of their commands", arguments: Engine.allCases)
+    func reportDocs(engine: Engine) throws {
         let text = try String(contentsOf: root.appendingPathComponent("docs/reports.md"), encoding: .utf8)
         let schema = root.appendingPathComponent("docs/output.schema.json").path
         let checker = root.appendingPathComponent("Tests/scripts/check_exports.py").path
@@ -407,9 +407,9 @@ struct EverydayTests {
                             "report changes", "report outcomes", "follow"])
     }
 
-    @Test("one name for one thing: actor and nextReview in every output and in the plan file; older files' author and next still read")
-    func sameNames() throws {
-        let h = try typedPlan()
+    @Test("one name for one thing: actor and nextReview in every output and in the plan file; older files' author and next still read", arguments: Engine.allCases)
+    func sameNames(engine: Engine) throws {
+        let h = try typedPlan(engine)
         defer { h.cleanUp() }
         let reviews = try json(try h.ok(["review", "list", "--format", "json"])) as? [[String: Any]] ?? []
         #expect(reviews.count == 2 && reviews.allSatisfy { $0["nextReview"] is String && $0["next"] == nil })
@@ -425,7 +425,7 @@ struct EverydayTests {
         let old = h.folder.appendingPathComponent("old.json")
         let older = exported.replacingOccurrences(of: "\"actor\"", with: "\"author\"").replacingOccurrences(of: "\"nextReview\"", with: "\"next\"")
         try Data(older.utf8).write(to: old)
-        let fresh = try Harness()
+        let fresh = try Harness(engine: engine)
         defer { fresh.cleanUp() }
         try fresh.ok(["init"])
         try fresh.ok(["import", old.path])
@@ -439,9 +439,9 @@ struct EverydayTests {
 
     // MARK: 9: mistakes
 
-    @Test("mistakes are met with what was meant: keys, commands, options, a folder as --db, dates before the start")
-    func mistakes() throws {
-        let h = try typedPlan()
+    @Test("mistakes are met with what was meant: keys, commands, options, a folder as --db, dates before the start", arguments: Engine.allCases)
+    func mistakes(engine: Engine) throws {
+        let h = try typedPlan(engine)
         defer { h.cleanUp() }
         let before = try h.snapshot()
         let cases: [([String], String)] = [

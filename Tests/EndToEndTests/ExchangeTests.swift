@@ -3,9 +3,9 @@ import Testing
 
 @Suite("plan files end to end", .serialized)
 struct ExchangeTests {
-    @Test("seed data: export, import into an empty database, export again is byte-identical")
-    func roundTrip() throws {
-        let h = try Harness()
+    @Test("seed data: export, import into an empty database, export again is byte-identical", arguments: Engine.allCases)
+    func roundTrip(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         let demo = h.folder.appendingPathComponent("demo.sqlite").path
         #expect(try h.run(["demo", "--db", demo]).status == 0)
@@ -22,9 +22,9 @@ struct ExchangeTests {
         #expect(try h.ok(["import", file.path, "--dry-run"]).hasPrefix("Would import nothing new"))
     }
 
-    @Test("a plan file is read from a pipe as from a file, a list before those it needs")
-    func fromPipe() throws {
-        let h = try Harness()
+    @Test("a plan file is read from a pipe as from a file, a list before those it needs", arguments: Engine.allCases)
+    func fromPipe(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         try h.ok(["init"])
         // Actions come first in the file, their partnership and inspection after: the importer reads them in order of need.
@@ -43,9 +43,9 @@ struct ExchangeTests {
         #expect(broken.status == 1 && broken.stderr == "planwatch: /dev/stdin: not valid JSON (expected a key in quotes at line 3, column 2)\n")
     }
 
-    @Test("dry run writes nothing")
-    func dryRun() throws {
-        let h = try Harness()
+    @Test("dry run writes nothing", arguments: Engine.allCases)
+    func dryRun(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         try h.ok(["init"])
         let file = h.folder.appendingPathComponent("p.json")
@@ -56,9 +56,9 @@ struct ExchangeTests {
         #expect(try h.ok(["partnership", "list", "--format", "csv"]) == "key,name,council,healthBoard,policeDivision\r\n")
     }
 
-    @Test("listings in each format")
-    func listings() throws {
-        let h = try Harness()
+    @Test("listings in each format", arguments: Engine.allCases)
+    func listings(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         try h.logged()
         try h.ok(["qi", "add", "--name", "Assessing and responding to risks and needs", "--framework", "2014"])

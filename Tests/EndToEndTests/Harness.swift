@@ -1,10 +1,19 @@
 import Foundation
 import Testing
 
-/// Runs the built `planwatch` binary as a user would, on a temporary database.
+/// The engine a test's database is on: the same tests run on each, with the same results.
+enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// Runs the built `planwatch` binary as a user would, on a temporary database:
+/// an SQLite file in a temporary folder, or a new database on the tests'
+/// throwaway PostgreSQL server.
 struct Harness {
     let folder: URL
-    var db: String { folder.appendingPathComponent("plan.sqlite").path }
+    let engine: Engine
+    let db: String
 
     struct Result {
         var status: Int32
@@ -12,9 +21,14 @@ struct Harness {
         var stderr: String
     }
 
-    init() throws {
+    init(engine: Engine = .sqlite) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("planwatch-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        self.engine = engine
+        switch engine {
+        case .sqlite: db = folder.appendingPathComponent("plan.sqlite").path
+        case .postgres: db = try PostgresServer.shared().newDatabase()
+        }
     }
 
     func cleanUp() { try? FileManager.default.removeItem(at: folder) }
@@ -72,16 +86,21 @@ struct Harness {
         return result.stdout
     }
 
-    /// The database file's bytes (and its WAL, if any).
+    /// The database file's bytes (and its WAL, if any); on PostgreSQL, a
+    /// logical dump: every table's rows and a digest of them, in key order.
     func snapshot() throws -> Data {
+        if engine == .postgres {
+            let dump = try PostgresServer.dump(db).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.rows) \($0.value.hash)" }
+            return Data(dump.joined(separator: "\n").utf8)
+        }
         var data = try Data(contentsOf: URL(fileURLWithPath: db))
         if let wal = FileManager.default.contents(atPath: db + "-wal") { data.append(wal) }
         return data
     }
 
     /// A new database with the partnership stirling and its inspection stirling-2023 (published 2023-06-01), no plan yet.
-    static func stirling() throws -> Harness {
-        let h = try Harness()
+    static func stirling(engine: Engine = .sqlite) throws -> Harness {
+        let h = try Harness(engine: engine)
         try h.ok(["init"])
         try h.ok(["partnership", "add", "stirling", "--name", "Stirling"])
         try h.ok(["inspection", "add", "stirling-2023", "--partnership", "stirling", "--title", "Services for children at risk of harm",
@@ -90,8 +109,8 @@ struct Harness {
     }
 
     /// A database with the five seed inspections (`planwatch demo`).
-    static func seeded() throws -> Harness {
-        let h = try Harness()
+    static func seeded(engine: Engine = .sqlite) throws -> Harness {
+        let h = try Harness(engine: engine)
         let result = try h.run(["demo", "--db", h.db, "--format", "csv"])
         #expect(result.status == 0, "\(result.stderr)")
         return h

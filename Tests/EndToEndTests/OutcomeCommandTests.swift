@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// A database with the logged plan and one measure (baseline 2022-03-31) with one reading.
-private func measured() throws -> Harness {
-    let h = try Harness()
+private func measured(_ engine: Engine) throws -> Harness {
+    let h = try Harness(engine: engine)
     try h.logged()
     try h.ok(["measure", "add", "dd-mh-wait", "--partnership", "dundee", "--name", "Weeks waiting for mental health support",
               "--unit", "weeks", "--direction", "lower", "--baseline", "18@2022-03-31", "--target", "8@2024-03-31",
@@ -38,10 +38,10 @@ struct OutcomeCommandTests {
         (["undo"], "never deleted; record a corrected one with --supersede"),
     ]
 
-    @Test("each bad input names its field, exits non-zero and writes nothing", arguments: 0..<OutcomeCommandTests.badCases.count)
-    func badInput(index: Int) throws {
+    @Test("each bad input names its field, exits non-zero and writes nothing", arguments: 0..<OutcomeCommandTests.badCases.count, Engine.allCases)
+    func badInput(index: Int, engine: Engine) throws {
         let (arguments, expected) = Self.badCases[index]
-        let h = try measured()
+        let h = try measured(engine)
         defer { h.cleanUp() }
         let before = try h.snapshot()
         let result = try h.run(arguments)
@@ -51,9 +51,9 @@ struct OutcomeCommandTests {
         #expect(try h.snapshot() == before, "database changed by planwatch \(arguments.joined(separator: " "))")
     }
 
-    @Test("a correction supersedes the reading of its date; both stay, the history shows the change, verify holds")
-    func supersede() throws {
-        let h = try measured()
+    @Test("a correction supersedes the reading of its date; both stay, the history shows the change, verify holds", arguments: Engine.allCases)
+    func supersede(engine: Engine) throws {
+        let h = try measured(engine)
         defer { h.cleanUp() }
         try h.ok(["measure", "reading", "dd-mh-wait", "--date", "2022-06-30", "--value", "16", "--supersede", "--note", "Late returns added"])
         let shown = try JSONSerialization.jsonObject(with: Data(try h.ok(["measure", "show", "dd-mh-wait", "--format", "json"]).utf8)) as? [String: Any]
@@ -66,9 +66,9 @@ struct OutcomeCommandTests {
         #expect(try h.ok(["verify"]).hasPrefix("ok"))
     }
 
-    @Test("a readings file: loose headings, many measures, all or nothing")
-    func readingsFile() throws {
-        let h = try measured()
+    @Test("a readings file: loose headings, many measures, all or nothing", arguments: Engine.allCases)
+    func readingsFile(engine: Engine) throws {
+        let h = try measured(engine)
         defer { h.cleanUp() }
         try h.ok(["measure", "add", "dd-views", "--partnership", "dundee", "--name", "Views heard", "--unit", "%", "--direction", "higher",
                   "--baseline", "40@2022-03-31", "--target", "70@2025-03-31"])
@@ -84,9 +84,9 @@ struct OutcomeCommandTests {
         #expect(list.contains("2022-09-30,45.5%"))
     }
 
-    @Test("one bad row among 1,000 stops the file: the row and field are named, nothing is written")
-    func oneBadRow() throws {
-        let h = try measured()
+    @Test("one bad row among 1,000 stops the file: the row and field are named, nothing is written", arguments: Engine.allCases)
+    func oneBadRow(engine: Engine) throws {
+        let h = try measured(engine)
         defer { h.cleanUp() }
         var csv = "measure,date,value,source\n"
         var day = 19_100  // days since 1970: 2022-04-18
@@ -113,16 +113,16 @@ struct OutcomeCommandTests {
         #expect(try h.snapshot() == before)
     }
 
-    @Test("the plan file carries measures and readings: exported, imported into an empty database, exported again, byte for byte")
-    func roundTrip() throws {
-        let h = try measured()
+    @Test("the plan file carries measures and readings: exported, imported into an empty database, exported again, byte for byte", arguments: Engine.allCases)
+    func roundTrip(engine: Engine) throws {
+        let h = try measured(engine)
         defer { h.cleanUp() }
         try h.ok(["measure", "reading", "dd-mh-wait", "--date", "2022-06-30", "--value", "16.5", "--supersede"])
         let first = try h.ok(["export", "--format", "json"])
         #expect(first.contains("\"measures\"") && first.contains("\"supersedes\" : true"))
         let file = h.folder.appendingPathComponent("plan.json")
         try Data(first.utf8).write(to: file)
-        let other = try Harness()
+        let other = try Harness(engine: engine)
         defer { other.cleanUp() }
         try other.ok(["init"])
         _ = try other.ok(["import", file.path])
@@ -131,9 +131,9 @@ struct OutcomeCommandTests {
         #expect(try other.ok(["import", file.path]).contains("nothing new"))
     }
 
-    @Test("report outcomes ties the measure to its action: all done and no improvement stands out")
-    func actionsDoneNoImpact() throws {
-        let h = try measured()
+    @Test("report outcomes ties the measure to its action: all done and no improvement stands out", arguments: Engine.allCases)
+    func actionsDoneNoImpact(engine: Engine) throws {
+        let h = try measured(engine)
         defer { h.cleanUp() }
         for (date, value) in [("2022-09-30", 18), ("2022-12-31", 17), ("2023-03-31", 19), ("2023-06-30", 18), ("2023-09-30", 17)] {
             try h.ok(["measure", "reading", "dd-mh-wait", "--date", date, "--value", String(value)])
@@ -151,9 +151,9 @@ struct OutcomeCommandTests {
         #expect(table.contains("Actions done, no impact yet (1)"))
     }
 
-    @Test("the sparkline is digits when piped or NO_COLOR, and its direction is shown")
-    func sparkline() throws {
-        let h = try measured()
+    @Test("the sparkline is digits when piped or NO_COLOR, and its direction is shown", arguments: Engine.allCases)
+    func sparkline(engine: Engine) throws {
+        let h = try measured(engine)
         defer { h.cleanUp() }
         try h.ok(["measure", "reading", "dd-mh-wait", "--date", "2022-09-30", "--value", "12"])
         let out = try h.ok(["report", "outcomes", "--as-of", "2022-10-31"])

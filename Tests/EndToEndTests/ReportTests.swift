@@ -17,17 +17,19 @@ struct ReportTests {
     ]
     static let formats = ["table", "json", "csv", "markdown", "html"]
 
-    /// Golden files pin each report in each format. Set PLANWATCH_UPDATE_GOLDEN=1 to rewrite them after a deliberate change.
-    @Test("each report in each format matches its golden file", arguments: reports)
-    func golden(report: [String]) throws {
-        let h = try Harness.seeded()
+    /// Golden files pin each report in each format, on both engines: the same
+    /// bytes from SQLite and from PostgreSQL. Set PLANWATCH_UPDATE_GOLDEN=1 to
+    /// rewrite them after a deliberate change.
+    @Test("each report in each format matches its golden file, on each engine", arguments: reports, Engine.allCases)
+    func golden(report: [String], engine: Engine) throws {
+        let h = try Harness.seeded(engine: engine)
         defer { h.cleanUp() }
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
         for format in ReportTests.formats {
             let output = try h.ok(report + ["--as-of", asOf, "--format", format])
             let name = report.filter { !$0.hasPrefix("--") && Int($0) == nil }.joined(separator: "-") + "." + format
             let file = folder.appendingPathComponent(name)
-            if ProcessInfo.processInfo.environment["PLANWATCH_UPDATE_GOLDEN"] == "1" {
+            if ProcessInfo.processInfo.environment["PLANWATCH_UPDATE_GOLDEN"] == "1", engine == .sqlite {
                 try Data(output.utf8).write(to: file)
                 continue
             }

@@ -8,8 +8,8 @@ struct ReturnTests {
     let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     /// A database holding return-plan.csv as the plan of stirling-2023, recorded on 2023-09-01.
-    func planned() throws -> Harness {
-        let h = try Harness.stirling()
+    func planned(_ engine: Engine) throws -> Harness {
+        let h = try Harness.stirling(engine: engine)
         try h.ok(["import", fixtures.appendingPathComponent("return-plan.csv").path, "--inspection", "stirling-2023", "--date", "2023-09-01"])
         return h
     }
@@ -28,9 +28,9 @@ struct ReturnTests {
         return words.firstIndex(of: "audit").flatMap { Int(words[$0 - 1]) } ?? -1
     }
 
-    @Test("a return's change list names exactly what changed; the import records exactly that, audited; the same return again changes nothing")
-    func returnReconciled() throws {
-        let h = try planned()
+    @Test("a return's change list names exactly what changed; the import records exactly that, audited; the same return again changes nothing", arguments: Engine.allCases)
+    func returnReconciled(engine: Engine) throws {
+        let h = try planned(engine)
         defer { h.cleanUp() }
         let file = fixtures.appendingPathComponent("return-q1.csv").path
         let entries = try auditEntries(h)
@@ -110,10 +110,10 @@ struct ReturnTests {
     ]
 
     @Test("a row that cannot be reconciled stops the whole return in one line naming row and column, the database byte for byte unchanged",
-          arguments: refusals.indices)
-    func refused(index: Int) throws {
+          arguments: refusals.indices, Engine.allCases)
+    func refused(index: Int, engine: Engine) throws {
         let case_ = Self.refusals[index]
-        let h = try planned()
+        let h = try planned(engine)
         defer { h.cleanUp() }
         let plan = try String(contentsOf: fixtures.appendingPathComponent("return-plan.csv"), encoding: .utf8)
         // The rest of the return is good: a changed note on another row must not land either.
@@ -130,9 +130,9 @@ struct ReturnTests {
         #expect(try h.snapshot() == before, "\(case_.name): the refused return wrote")
     }
 
-    @Test("a completed row needs evidence; the progress cell is taken as it; a withdrawn action's row may not reopen it")
-    func completionAndWithdrawal() throws {
-        let h = try planned()
+    @Test("a completed row needs evidence; the progress cell is taken as it; a withdrawn action's row may not reopen it", arguments: Engine.allCases)
+    func completionAndWithdrawal(engine: Engine) throws {
+        let h = try planned(engine)
         defer { h.cleanUp() }
         let file = h.folder.appendingPathComponent("return.csv")
         // 1.2 has no progress and no evidence column: complete is refused.
@@ -165,9 +165,9 @@ struct ReturnTests {
         #expect(try h.ok(["verify"]).hasPrefix("ok:"))
     }
 
-    @Test("rows without a reference are matched by title within their area; a reference the plan lacks is a new action")
-    func matchingByTitle() throws {
-        let h = try planned()
+    @Test("rows without a reference are matched by title within their area; a reference the plan lacks is a new action", arguments: Engine.allCases)
+    func matchingByTitle(engine: Engine) throws {
+        let h = try planned(engine)
         defer { h.cleanUp() }
         let file = h.folder.appendingPathComponent("return.csv")
         try Data("""
@@ -189,9 +189,9 @@ struct ReturnTests {
             .hasPrefix("9.9 new action: \"Roll out a single chronology template\"\n"))
     }
 
-    @Test("an Id column naming another inspection's action: named when it is the same partnership's, never another partnership's")
-    func idOfAnotherPlan() throws {
-        let h = try Harness.seeded()
+    @Test("an Id column naming another inspection's action: named when it is the same partnership's, never another partnership's", arguments: Engine.allCases)
+    func idOfAnotherPlan(engine: Engine) throws {
+        let h = try Harness.seeded(engine: engine)
         defer { h.cleanUp() }
         try ServerTests.submittedPlan(h)
         try h.ok(["finding", "add", "dundee-2026", "--kind", "improvement", "--text", "Plans were not reviewed"])

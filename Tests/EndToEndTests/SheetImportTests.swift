@@ -4,8 +4,8 @@ import Testing
 private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
 /// A database with partnership `dundee` and inspection `dundee-2021`, nothing else.
-private func empty() throws -> Harness {
-    let h = try Harness()
+private func empty(_ engine: Engine) throws -> Harness {
+    let h = try Harness(engine: engine)
     try h.ok(["init"])
     try h.ok(["partnership", "add", "dundee", "--name", "Dundee City"])
     try h.ok(["inspection", "add", "dundee-2021", "--partnership", "dundee", "--title", "Children at risk of harm", "--published", "2022-02-01"])
@@ -16,9 +16,9 @@ private func json(_ text: String) throws -> Any { try JSONSerialization.jsonObje
 
 @Suite("spreadsheet import and exports", .serialized)
 struct SheetImportTests {
-    @Test("the sample spreadsheet imports with every action, deadline, owner and progress note right")
-    func sample() throws {
-        let h = try empty()
+    @Test("the sample spreadsheet imports with every action, deadline, owner and progress note right", arguments: Engine.allCases)
+    func sample(engine: Engine) throws {
+        let h = try empty(engine)
         defer { h.cleanUp() }
         let file = fixtures.appendingPathComponent("action-plan-sample.csv").path
         let dry = try h.run(["import", file, "--inspection", "dundee-2021", "--date", "2023-01-15", "--dry-run"])
@@ -49,9 +49,9 @@ struct SheetImportTests {
         #expect(try h.snapshot() == before)
     }
 
-    @Test("real-world variety: loose headings, a title row, CRLF, Windows-1252, month-only and UK dates, merged areas")
-    func variety() throws {
-        let h = try empty()
+    @Test("real-world variety: loose headings, a title row, CRLF, Windows-1252, month-only and UK dates, merged areas", arguments: Engine.allCases)
+    func variety(engine: Engine) throws {
+        let h = try empty(engine)
         defer { h.cleanUp() }
         var text = "Dundee joint action plan 2022,,,,,,\r\n"
         text += " AREAS FOR IMPROVEMENT: ,Actions to be taken,Responsible Officer,Lead Agencies,Target Date,Current status,% complete\r\n"
@@ -94,9 +94,10 @@ struct SheetImportTests {
         ("", "the file is empty"),
         ("Action,Owner\u{0},Agency\nx,o,a\n", "it holds a NUL byte"),
         ("\u{1}\u{2}\u{3}binary\u{4}garbage", "not a text spreadsheet"),
-    ])
-    func badSheets(content: String, expected: String) throws {
-        let h = try empty()
+    ], Engine.allCases)
+    func badSheets(sheet: (content: String, expected: String), engine: Engine) throws {
+        let (content, expected) = sheet
+        let h = try empty(engine)
         defer { h.cleanUp() }
         let file = h.folder.appendingPathComponent("bad.csv")
         try Data(content.utf8).write(to: file)
@@ -108,9 +109,9 @@ struct SheetImportTests {
         #expect(try h.snapshot() == before)
     }
 
-    @Test("rows without a reference are numbered after the inspection's actions, skipping taken numbers, and matched by title when imported again")
-    func numbering() throws {
-        let h = try empty()
+    @Test("rows without a reference are numbered after the inspection's actions, skipping taken numbers, and matched by title when imported again", arguments: Engine.allCases)
+    func numbering(engine: Engine) throws {
+        let h = try empty(engine)
         defer { h.cleanUp() }
         try h.ok(["action", "add", "--inspection", "dundee-2021", "--ref", "2", "--title", "Existing", "--owner", "o", "--agency", "a",
                   "--due", "2025-01-01"])
@@ -125,9 +126,9 @@ struct SheetImportTests {
         #expect(try h.snapshot() == before)
     }
 
-    @Test("a 2 MB cell, random binary and a return moving a deadline earlier are refused, nothing written")
-    func hostileSheets() throws {
-        let h = try empty()
+    @Test("a 2 MB cell, random binary and a return moving a deadline earlier are refused, nothing written", arguments: Engine.allCases)
+    func hostileSheets(engine: Engine) throws {
+        let h = try empty(engine)
         defer { h.cleanUp() }
         let file = h.folder.appendingPathComponent("big.csv")
         try Data(("Action,Owner,Agency\n" + String(repeating: "x", count: 2_000_000) + ",o,a\n").utf8).write(to: file)
@@ -162,9 +163,9 @@ struct SheetImportTests {
         #expect(missing.stderr.contains("inspection (a spreadsheet is imported into one inspection: --inspection KEY)"))
     }
 
-    @Test("the CSV export re-imports to the same actions, with formulas neutralised")
-    func csvRoundTrip() throws {
-        let h = try empty()
+    @Test("the CSV export re-imports to the same actions, with formulas neutralised", arguments: Engine.allCases)
+    func csvRoundTrip(engine: Engine) throws {
+        let h = try empty(engine)
         defer { h.cleanUp() }
         try h.ok(["import", fixtures.appendingPathComponent("action-plan-sample.csv").path, "--inspection", "dundee-2021", "--date", "2023-01-15"])
         try h.ok(["action", "add", "--inspection", "dundee-2021", "--ref", "9.9", "--title", "=HYPERLINK(\"http://x\")", "--owner", "+Owner",
@@ -176,7 +177,7 @@ struct SheetImportTests {
         let file = h.folder.appendingPathComponent("export.csv")
         try Data(export.utf8).write(to: file)
 
-        let other = try empty()
+        let other = try empty(engine)
         defer { other.cleanUp() }
         let result = try other.run(["import", file.path, "--inspection", "dundee-2021", "--date", "2023-01-15"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -196,9 +197,9 @@ struct SheetImportTests {
     /// council would: references that look like numbers lose their trailing
     /// zeros (1.10 becomes 1.1), the neutralising apostrophe stays in the
     /// cell; saved with semicolons it is also how many locales write CSV.
-    @Test("an export opened and saved by LibreOffice, with commas or semicolons, re-imports as the same actions")
-    func libreOfficeRoundTrip() throws {
-        let h = try Harness()
+    @Test("an export opened and saved by LibreOffice, with commas or semicolons, re-imports as the same actions", arguments: Engine.allCases)
+    func libreOfficeRoundTrip(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         try h.ok(["init"])
         try h.ok(["partnership", "add", "fife", "--name", "Fife"])
@@ -229,7 +230,7 @@ struct SheetImportTests {
         }
         // Into another database the ids are not its own: the rows are read by their
         // references, and two rows now both 1.1 cannot be told apart. Refused, saying why.
-        let other = try Harness()
+        let other = try Harness(engine: engine)
         defer { other.cleanUp() }
         try other.ok(["init"])
         try other.ok(["partnership", "add", "fife", "--name", "Fife"])
@@ -241,9 +242,9 @@ struct SheetImportTests {
         #expect(try other.snapshot() == empty)
     }
 
-    @Test("the calendar export passes a real iCalendar parser, and exports validate against the JSON Schema")
-    func externalParsers() throws {
-        let h = try Harness()
+    @Test("the calendar export passes a real iCalendar parser, and exports validate against the JSON Schema", arguments: Engine.allCases)
+    func externalParsers(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         #expect(try h.run(["demo", "--db", h.db, "--format", "csv"]).status == 0)
         let ics = try h.ok(["export", "--format", "ics", "--as-of", "2025-01-31"])
@@ -263,9 +264,9 @@ struct SheetImportTests {
         }
     }
 
-    @Test("JSON round trip is byte-identical on a generated database of 10,000 actions")
-    func generatedRoundTrip() throws {
-        let h = try Harness()
+    @Test("JSON round trip is byte-identical on a generated database of 10,000 actions", arguments: Engine.allCases)
+    func generatedRoundTrip(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         let generated = h.folder.appendingPathComponent("national.json")
         #expect(FileManager.default.createFile(atPath: generated.path, contents: nil))

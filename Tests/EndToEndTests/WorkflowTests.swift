@@ -3,9 +3,9 @@ import Testing
 
 @Suite("planwatch end to end", .serialized)
 struct WorkflowTests {
-    @Test("the after-inspection flow, command by command")
-    func walkthrough() throws {
-        let h = try Harness()
+    @Test("the after-inspection flow, command by command", arguments: Engine.allCases)
+    func walkthrough(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         try h.logged()
         #expect(try h.ok(["update", "1", "--note", "Tender issued", "--status", "in-progress", "--percent", "40", "--date", "2023-01-10"])
@@ -64,9 +64,9 @@ struct WorkflowTests {
         #expect(try h.ok(["qi", "list"]).contains("Leadership of strategy and direction"))
     }
 
-    @Test("the demo loads the seeds once and reports overdue actions and partnerships")
-    func demo() throws {
-        let h = try Harness()
+    @Test("the demo loads the seeds once and reports overdue actions and partnerships", arguments: Engine.allCases)
+    func demo(engine: Engine) throws {
+        let h = try Harness(engine: engine)
         defer { h.cleanUp() }
         let first = try h.run(["demo", "--db", h.db, "--as-of", "2026-11-21"])
         #expect(first.status == 0, "\(first.stderr)")
