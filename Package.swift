@@ -80,7 +80,6 @@ let package = Package(
             name: "PlanPostgres",
             dependencies: [
                 "ImprovementPlan", "PlanStore", "Schema",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import ImprovementPlan
 import NIOCore
 import PlanStore
@@ -67,10 +66,14 @@ public final class PostgresEngine: StoreEngine, @unchecked Sendable {
     }
 
     public func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
-        try pool.with { session in
-            try session.transaction(isolation: "REPEATABLE READ", readOnly: true) {
-                try body(PostgresSQLConnection(session: session))
+        do {
+            return try pool.with { session in
+                try session.transaction(isolation: "REPEATABLE READ", readOnly: true) {
+                    try body(PostgresSQLConnection(session: session))
+                }
             }
+        } catch let error as PostgresStatementError {
+            throw error.storeError(location: location)
         }
     }
 
@@ -186,7 +189,7 @@ final class PostgresSQLConnection: SQLConnection {
         return statement
     }
 
-    private func execute(_ sql: String, _ values: [DatabaseValue]) throws -> ValueResult {
+    private func execute(_ sql: String, _ values: [SQLValue]) throws -> ValueResult {
         let (statement, parameters) = PostgresSQLConnection.postgres(sql)
         // Each of the statement's parameters takes the value of the store's parameter it stands for.
         let bound = parameters.count == values.count && parameters.elementsEqual(1..<(values.count + 1))
@@ -202,27 +205,27 @@ final class PostgresSQLConnection: SQLConnection {
     /// PLANWATCH_TRACE_SQL=1 prints each statement PostgreSQL refuses (for developers).
     static let traceFailures = ProcessInfo.processInfo.environment["PLANWATCH_TRACE_SQL"] == "1"
 
-    func run(sql: String, arguments: SQLArguments) throws {
-        _ = try execute(sql, arguments.values)
+    func run(sql: String, values: [SQLValue]) throws {
+        _ = try execute(sql, values)
     }
 
-    func row(sql: String, arguments: SQLArguments) throws -> SQLRow? {
-        let result = try execute(sql, arguments.values)
+    func firstRow(sql: String, values: [SQLValue]) throws -> SQLRow? {
+        let result = try execute(sql, values)
         return result.rows.first.map { SQLRow(columns: result.columns, values: $0) }
     }
 
-    func rows(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
-        let result = try execute(sql, arguments.values)
+    func rows(sql: String, values: [SQLValue]) throws -> [SQLRow] {
+        let result = try execute(sql, values)
         return result.rows.map { SQLRow(columns: result.columns, values: $0) }
     }
 
-    func forEachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
-        let result = try execute(sql, arguments.values)
-        for values in result.rows { try body(SQLRow(columns: result.columns, values: values)) }
+    func forEachRow(sql: String, values: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
+        let result = try execute(sql, values)
+        for row in result.rows { try body(SQLRow(columns: result.columns, values: row)) }
     }
 
-    func positional(sql: String, arguments: SQLArguments) throws -> PositionalRows {
-        PositionalRows(rows: try execute(sql, arguments.values).rows)
+    func positional(sql: String, values: [SQLValue]) throws -> PositionalRows {
+        PositionalRows(rows: try execute(sql, values).rows)
     }
 
     func insert(sql: String, _ bind: (inout Bindings) -> Void) throws {
@@ -232,33 +235,29 @@ final class PostgresSQLConnection: SQLConnection {
     }
 
     func lastInsertedID() throws -> Int64 {
-        try one(Int64.self, sql: "SELECT lastval()", arguments: []) ?? 0
+        try firstInteger(sql: "SELECT lastval()", values: []) ?? 0
     }
 
-    private func first(_ sql: String, _ arguments: SQLArguments) throws -> DatabaseValue? {
-        guard let value = try execute(sql, arguments.values).rows.first?.first, !value.isNull else { return nil }
+    private func first(_ sql: String, _ values: [SQLValue]) throws -> SQLValue? {
+        guard let value = try execute(sql, values).rows.first?.first, value != .null else { return nil }
         return value
     }
 
-    func one(_ type: Int64.Type, sql: String, arguments: SQLArguments) throws -> Int64? {
-        try first(sql, arguments).flatMap(Int64.fromDatabaseValue)
+    func firstInteger(sql: String, values: [SQLValue]) throws -> Int64? {
+        switch try first(sql, values) {
+        case nil, .null?: return nil
+        case let .integer(number)?: return number
+        case let .real(number)?: return Int64(exactly: number.rounded(.towardZero)) ?? 0
+        case let .text(text)?: return Int64(text) ?? 0
+        }
     }
 
-    func one(_ type: Int.Type, sql: String, arguments: SQLArguments) throws -> Int? {
-        try first(sql, arguments).flatMap(Int.fromDatabaseValue)
-    }
-
-    func one(_ type: Bool.Type, sql: String, arguments: SQLArguments) throws -> Bool? {
-        try first(sql, arguments).flatMap(Bool.fromDatabaseValue)
-    }
-
-    func one(_ type: String.Type, sql: String, arguments: SQLArguments) throws -> String? {
-        guard let value = try first(sql, arguments) else { return nil }
-        switch value.storage {
-        case let .string(text): return text
-        case let .int64(number): return String(number)
-        case let .double(number): return String(number)
-        default: return String.fromDatabaseValue(value)
+    func firstText(sql: String, values: [SQLValue]) throws -> String? {
+        switch try first(sql, values) {
+        case nil, .null?: return nil
+        case let .integer(number)?: return String(number)
+        case let .real(number)?: return String(number)
+        case let .text(text)?: return text
         }
     }
 }
@@ -266,7 +265,7 @@ final class PostgresSQLConnection: SQLConnection {
 /// A statement's rows as the store's values.
 struct ValueResult {
     var columns: SQLColumns
-    var rows: [[DatabaseValue]]
+    var rows: [[SQLValue]]
 }
 
 /// A value sent untyped (type 0) in text form: PostgreSQL infers its type
@@ -285,23 +284,22 @@ extension PostgresSession {
     /// Runs one statement with the store's values; its rows, each cell converted
     /// by its type as SQLite would hold it (integers and booleans as integers,
     /// dates as ISO text, JSON and text as text).
-    func values(_ sql: String, _ values: [DatabaseValue]) throws -> ValueResult {
+    func values(_ sql: String, _ values: [SQLValue]) throws -> ValueResult {
         var binds = PostgresBindings(capacity: values.count)
         for value in values {
-            switch value.storage {
+            switch value {
             case .null: binds.appendNull()
-            case let .int64(number): binds.append(UntypedText(text: String(number)))
-            case let .double(number): binds.append(UntypedText(text: String(number)))
-            case let .string(text): binds.append(UntypedText(text: text))
-            case let .blob(data): binds.append(UntypedText(text: String(decoding: data, as: UTF8.self)))
+            case let .integer(number): binds.append(UntypedText(text: String(number)))
+            case let .real(number): binds.append(UntypedText(text: String(number)))
+            case let .text(text): binds.append(UntypedText(text: text))
             }
         }
         let rows = try rawRows(PostgresQuery(unsafeSQL: sql, binds: binds))
         var columns: SQLColumns?
-        var result: [[DatabaseValue]] = []
+        var result: [[SQLValue]] = []
         result.reserveCapacity(rows.count)
         for row in rows {
-            var cells: [DatabaseValue] = []
+            var cells: [SQLValue] = []
             var names: [String] = []
             for cell in row {
                 if columns == nil { names.append(cell.columnName) }
@@ -316,36 +314,36 @@ extension PostgresSession {
     /// PostgreSQL's epoch (2000-01-01) in days after 1970-01-01.
     static let epochDays = 10_957
 
-    static func value(_ cell: PostgresCell) throws -> DatabaseValue {
+    static func value(_ cell: PostgresCell) throws -> SQLValue {
         guard var bytes = cell.bytes else { return .null }
         if cell.format == .text {
             let text = bytes.readString(length: bytes.readableBytes) ?? ""
             switch cell.dataType {
-            case .int2, .int4, .int8: return (Int64(text) ?? 0).databaseValue
-            case .bool: return Int64(text == "t" ? 1 : 0).databaseValue
-            default: return text.databaseValue
+            case .int2, .int4, .int8: return .integer(Int64(text) ?? 0)
+            case .bool: return .integer(text == "t" ? 1 : 0)
+            default: return .text(text)
             }
         }
         switch cell.dataType {
-        case .int2: return Int64(bytes.readInteger(as: Int16.self) ?? 0).databaseValue
-        case .int4: return Int64(bytes.readInteger(as: Int32.self) ?? 0).databaseValue
-        case .int8: return (bytes.readInteger(as: Int64.self) ?? 0).databaseValue
-        case .bool: return Int64(bytes.readInteger(as: UInt8.self) ?? 0 != 0 ? 1 : 0).databaseValue
-        case .float4: return Double(Float(bitPattern: bytes.readInteger(as: UInt32.self) ?? 0)).databaseValue
-        case .float8: return Double(bitPattern: bytes.readInteger(as: UInt64.self) ?? 0).databaseValue
+        case .int2: return .integer(Int64(bytes.readInteger(as: Int16.self) ?? 0))
+        case .int4: return .integer(Int64(bytes.readInteger(as: Int32.self) ?? 0))
+        case .int8: return .integer(bytes.readInteger(as: Int64.self) ?? 0)
+        case .bool: return .integer(bytes.readInteger(as: UInt8.self) ?? 0 != 0 ? 1 : 0)
+        case .float4: return .real(Double(Float(bitPattern: bytes.readInteger(as: UInt32.self) ?? 0)))
+        case .float8: return .real(Double(bitPattern: bytes.readInteger(as: UInt64.self) ?? 0))
         case .date:
             let days = Int(bytes.readInteger(as: Int32.self) ?? 0)
-            return CalendarDate(dayNumber: days + epochDays).iso.databaseValue
+            return .text(CalendarDate(dayNumber: days + epochDays).iso)
         case .numeric:
             let number = try cell.decode(Decimal.self)
             let double = NSDecimalNumber(decimal: number).doubleValue
-            if let whole = Int64(exactly: double) { return whole.databaseValue }
-            return double.databaseValue
+            if let whole = Int64(exactly: double) { return .integer(whole) }
+            return .real(double)
         case .jsonb:
             _ = bytes.readInteger(as: UInt8.self)  // the format version
-            return (bytes.readString(length: bytes.readableBytes) ?? "").databaseValue
+            return .text(bytes.readString(length: bytes.readableBytes) ?? "")
         case .text, .varchar, .name, .bpchar, .json, .unknown:
-            return (bytes.readString(length: bytes.readableBytes) ?? "").databaseValue
+            return .text(bytes.readString(length: bytes.readableBytes) ?? "")
         default:
             throw PostgresStatementError(sqlState: nil, message: "column \(cell.columnName) has a type planwatch does not read (\(cell.dataType))")
         }

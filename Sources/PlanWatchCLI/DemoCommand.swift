@@ -54,7 +54,7 @@ struct DemoCommand: ParsableCommand {
         let today = context.today
         let asOf = try list.date(today: today)
         if list.format.isDocument {
-            context.print((added == 0 ? "Seed data already loaded in \(database)" : "Loaded \(Seeds.files.count) seed inspections into \(database) (\(added) records)") + "\n\n")
+            context.print((added == 0 ? "Seed data already loaded in \(store.path)" : "Loaded \(Seeds.files.count) seed inspections into \(store.path) (\(added) records)") + "\n\n")
         }
         try ReportCommand.overdue(context: context, filter: ActionFilter(), asOf: asOf, format: list.format, thresholds: .standard)
         guard list.format.isDocument else { return }

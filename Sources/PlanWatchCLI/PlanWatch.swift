@@ -129,10 +129,10 @@ struct InitCommand: ParsableCommand {
         let existed = !store.createdNow
         try store.initialise()
         if existed {
-            print("\(path) is already a planwatch database (schema \(try store.schemaVersions().last ?? "?"))")
+            print("\(store.path) is already a planwatch database (schema \(try store.schemaVersions().last ?? "?"))")
             return
         }
-        print("Created \(path) with \(QualityIndicator.known.count) quality indicators")
+        print("Created \(store.path) with \(QualityIndicator.known.count) quality indicators")
     }
 }
 

@@ -1,29 +1,42 @@
 import GRDB
 import ImprovementPlan
 
-/// The values bound to a statement's parameters, in order.
-///
-/// The store's own type rather than GRDB's `StatementArguments`, whose values
-/// another engine cannot read. Written as an array literal at each call
-/// (`arguments: [key, id]`), as before.
-public struct SQLArguments: ExpressibleByArrayLiteral, Sendable {
-    public var values: [DatabaseValue]
+/// The values bound to a statement's parameters, in order, written as an
+/// array literal at each call (`arguments: [key, id]`). The store's own type
+/// (GRDB's `StatementArguments` does not let another engine read its values,
+/// and GRDB stays out of PlanStore's public interface): an engine is given
+/// the values as `SQLValue`s.
+struct SQLArguments: ExpressibleByArrayLiteral, Sendable {
+    var values: [SQLValue]
 
-    public init(values: [DatabaseValue] = []) { self.values = values }
+    init(values: [SQLValue] = []) { self.values = values }
 
-    public init(_ values: some Sequence<(any DatabaseValueConvertible)?>) {
-        self.values = values.map { $0?.databaseValue ?? .null }
+    init(_ values: some Sequence<(any DatabaseValueConvertible)?>) {
+        self.values = values.map { SQLValue($0?.databaseValue ?? .null) }
     }
 
-    public init(arrayLiteral elements: (any DatabaseValueConvertible)?...) {
-        values = elements.map { $0?.databaseValue ?? .null }
+    init(arrayLiteral elements: (any DatabaseValueConvertible)?...) {
+        values = elements.map { SQLValue($0?.databaseValue ?? .null) }
     }
 
-    public static func += (lhs: inout SQLArguments, rhs: SQLArguments) { lhs.values += rhs.values }
-    public static func + (lhs: SQLArguments, rhs: SQLArguments) -> SQLArguments { SQLArguments(values: lhs.values + rhs.values) }
+    static func += (lhs: inout SQLArguments, rhs: SQLArguments) { lhs.values += rhs.values }
+    static func + (lhs: SQLArguments, rhs: SQLArguments) -> SQLArguments { SQLArguments(values: lhs.values + rhs.values) }
 
-    /// GRDB's form of the same values (the SQLite engine).
-    var statementArguments: StatementArguments { StatementArguments(values) }
+    /// GRDB's form of the same values (tests of SQLite's query plans).
+    var statementArguments: StatementArguments { StatementArguments(values.map(\.databaseValue)) }
+}
+
+extension SQLValue {
+    /// A GRDB value as the store's (a BLOB, which planwatch never stores, as its bytes read as UTF-8 text).
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case let .int64(number): self = .integer(number)
+        case let .double(number): self = .real(number)
+        case let .string(text): self = .text(text)
+        case let .blob(data): self = .text(String(decoding: data, as: UTF8.self))
+        }
+    }
 }
 
 /// The column names of a statement's rows, shared by every row it returns.
@@ -44,23 +57,23 @@ public final class SQLColumns: Sendable {
 /// SELECT order, read by column name or position.
 public struct SQLRow: Sendable {
     public let columns: SQLColumns
-    public let values: [DatabaseValue]
+    public let values: [SQLValue]
 
-    public init(columns: SQLColumns, values: [DatabaseValue]) {
+    public init(columns: SQLColumns, values: [SQLValue]) {
         self.columns = columns; self.values = values
     }
 
     /// The value of the first column named `name`; nil when it is NULL, absent
     /// or not convertible to `T`.
-    public subscript<T: DatabaseValueConvertible>(_ name: String) -> T? {
+    subscript<T: DatabaseValueConvertible>(_ name: String) -> T? {
         guard let index = columns.index(of: name) else { return nil }
-        return T.fromDatabaseValue(values[index])
+        return T.fromDatabaseValue(values[index].databaseValue)
     }
 
     /// The value at `index` (from 0); nil when it is NULL, absent or not convertible to `T`.
-    public subscript<T: DatabaseValueConvertible>(_ index: Int) -> T? {
+    subscript<T: DatabaseValueConvertible>(_ index: Int) -> T? {
         guard values.indices.contains(index) else { return nil }
-        return T.fromDatabaseValue(values[index])
+        return T.fromDatabaseValue(values[index].databaseValue)
     }
 
     /// A required column; a NULL or unreadable value is a corrupt row, reported as such.
@@ -91,36 +104,48 @@ public enum SQLDialect: Sendable {
 public protocol SQLConnection: AnyObject {
     var dialect: SQLDialect { get }
     /// Runs a statement that returns no rows.
-    func run(sql: String, arguments: SQLArguments) throws
-    /// The first row, or nil.
-    func row(sql: String, arguments: SQLArguments) throws -> SQLRow?
+    func run(sql: String, values: [SQLValue]) throws
     /// Every row.
-    func rows(sql: String, arguments: SQLArguments) throws -> [SQLRow]
+    func rows(sql: String, values: [SQLValue]) throws -> [SQLRow]
     /// Each row in turn, without keeping them (a reader of many rows).
-    func forEachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws
+    func forEachRow(sql: String, values: [SQLValue], _ body: (SQLRow) throws -> Void) throws
+    /// The first row, or nil.
+    func firstRow(sql: String, values: [SQLValue]) throws -> SQLRow?
     /// The rows, read by position (the readers of many rows).
-    func positional(sql: String, arguments: SQLArguments) throws -> PositionalRows
+    func positional(sql: String, values: [SQLValue]) throws -> PositionalRows
     /// Runs a data-changing statement whose parameters `bind` sets in order.
     func insert(sql: String, _ bind: (inout Bindings) -> Void) throws
     /// The id of the row this connection inserted last.
     func lastInsertedID() throws -> Int64
     /// The first column of the first row: nil when there is no row or it is NULL.
-    func one(_ type: Int64.Type, sql: String, arguments: SQLArguments) throws -> Int64?
-    func one(_ type: Int.Type, sql: String, arguments: SQLArguments) throws -> Int?
-    func one(_ type: Bool.Type, sql: String, arguments: SQLArguments) throws -> Bool?
-    func one(_ type: String.Type, sql: String, arguments: SQLArguments) throws -> String?
+    func firstInteger(sql: String, values: [SQLValue]) throws -> Int64?
+    /// The first column of the first row as text (an integer as its digits): nil when there is no row or it is NULL.
+    func firstText(sql: String, values: [SQLValue]) throws -> String?
 }
 
+/// The store's calls, with their arguments written as literals.
 extension SQLConnection {
-    func run(sql: String) throws { try run(sql: sql, arguments: []) }
-    func row(sql: String) throws -> SQLRow? { try row(sql: sql, arguments: []) }
-    func rows(sql: String) throws -> [SQLRow] { try rows(sql: sql, arguments: []) }
-    func forEachRow(sql: String, _ body: (SQLRow) throws -> Void) throws { try forEachRow(sql: sql, arguments: [], body) }
-    func positional(sql: String) throws -> PositionalRows { try positional(sql: sql, arguments: []) }
-    func one(_ type: Int64.Type, sql: String) throws -> Int64? { try one(type, sql: sql, arguments: []) }
-    func one(_ type: Int.Type, sql: String) throws -> Int? { try one(type, sql: sql, arguments: []) }
-    func one(_ type: Bool.Type, sql: String) throws -> Bool? { try one(type, sql: sql, arguments: []) }
-    func one(_ type: String.Type, sql: String) throws -> String? { try one(type, sql: sql, arguments: []) }
+    func run(sql: String, arguments: SQLArguments = []) throws { try run(sql: sql, values: arguments.values) }
+    func row(sql: String, arguments: SQLArguments = []) throws -> SQLRow? { try firstRow(sql: sql, values: arguments.values) }
+    func rows(sql: String, arguments: SQLArguments = []) throws -> [SQLRow] { try rows(sql: sql, values: arguments.values) }
+    func forEachRow(sql: String, arguments: SQLArguments = [], _ body: (SQLRow) throws -> Void) throws {
+        try forEachRow(sql: sql, values: arguments.values, body)
+    }
+    func positional(sql: String, arguments: SQLArguments = []) throws -> PositionalRows {
+        try positional(sql: sql, values: arguments.values)
+    }
+    func one(_ type: Int64.Type, sql: String, arguments: SQLArguments = []) throws -> Int64? {
+        try firstInteger(sql: sql, values: arguments.values)
+    }
+    func one(_ type: Int.Type, sql: String, arguments: SQLArguments = []) throws -> Int? {
+        try firstInteger(sql: sql, values: arguments.values).map { Int($0) }
+    }
+    func one(_ type: Bool.Type, sql: String, arguments: SQLArguments = []) throws -> Bool? {
+        try firstInteger(sql: sql, values: arguments.values).map { $0 != 0 }
+    }
+    func one(_ type: String.Type, sql: String, arguments: SQLArguments = []) throws -> String? {
+        try firstText(sql: sql, values: arguments.values)
+    }
 
     /// The first column of the first row as any value type (a date, a word).
     func one<T: DatabaseValueConvertible>(_ type: T.Type, sql: String, arguments: SQLArguments = []) throws -> T? {

@@ -10,25 +10,27 @@ import ImprovementPlan
 extension Database: SQLConnection {
     public var dialect: SQLDialect { .sqlite }
 
-    public func run(sql: String, arguments: SQLArguments) throws {
-        try cachedStatement(sql: sql).execute(arguments: arguments.statementArguments)
+    public func run(sql: String, values: [SQLValue]) throws {
+        let rows = try positional(sql: sql, values: values)
+        defer { rows.reset() }
+        while try rows.step() {}
     }
 
-    public func row(sql: String, arguments: SQLArguments) throws -> SQLRow? {
-        let rows = try positional(sql: sql, arguments: arguments)
+    public func firstRow(sql: String, values: [SQLValue]) throws -> SQLRow? {
+        let rows = try positional(sql: sql, values: values)
         defer { rows.reset() }
         guard try rows.step(), let handle = rows.sqliteHandle else { return nil }
         return SQLRow(columns: Database.columns(of: handle), values: Database.values(handle))
     }
 
-    public func rows(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
+    public func rows(sql: String, values: [SQLValue]) throws -> [SQLRow] {
         var all: [SQLRow] = []
-        try forEachRow(sql: sql, arguments: arguments) { all.append($0) }
+        try forEachRow(sql: sql, values: values) { all.append($0) }
         return all
     }
 
-    public func forEachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
-        let rows = try positional(sql: sql, arguments: arguments)
+    public func forEachRow(sql: String, values: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
+        let rows = try positional(sql: sql, values: values)
         defer { rows.reset() }
         guard let handle = rows.sqliteHandle else { return }
         var columns: SQLColumns?
@@ -39,8 +41,8 @@ extension Database: SQLConnection {
         }
     }
 
-    public func positional(sql: String, arguments: SQLArguments) throws -> PositionalRows {
-        try PositionalRows(self, sql: sql, arguments: arguments)
+    public func positional(sql: String, values: [SQLValue]) throws -> PositionalRows {
+        try PositionalRows(self, sql: sql, values: values)
     }
 
     public func lastInsertedID() throws -> Int64 { lastInsertedRowID }
@@ -50,16 +52,13 @@ extension Database: SQLConnection {
         SQLColumns((0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) })
     }
 
-    /// The current row's values, each in its SQLite storage class.
-    private static func values(_ handle: OpaquePointer) -> [DatabaseValue] {
+    /// The current row's values, each in its SQLite storage class (a BLOB, which planwatch never stores, as text).
+    private static func values(_ handle: OpaquePointer) -> [SQLValue] {
         (0..<sqlite3_column_count(handle)).map { column in
             switch sqlite3_column_type(handle, column) {
-            case SQLITE_INTEGER: return sqlite3_column_int64(handle, column).databaseValue
-            case SQLITE_FLOAT: return sqlite3_column_double(handle, column).databaseValue
-            case SQLITE_TEXT: return (PositionalRows.text(handle, column) ?? "").databaseValue
-            case SQLITE_BLOB:
-                guard let bytes = sqlite3_column_blob(handle, column) else { return Data().databaseValue }
-                return Data(bytes: bytes, count: Int(sqlite3_column_bytes(handle, column))).databaseValue
+            case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
+            case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
+            case SQLITE_TEXT, SQLITE_BLOB: return .text(PositionalRows.text(handle, column) ?? "")
             default: return .null
             }
         }
@@ -71,24 +70,16 @@ extension Database: SQLConnection {
     // converted by SQLite), without the generic fetchOne around it: some
     // 15,000 instructions a call, several per record of an import.
 
-    public func one(_ type: Int64.Type, sql: String, arguments: SQLArguments) throws -> Int64? {
-        try first(sql, arguments) { sqlite3_column_int64($0, 0) }
+    public func firstInteger(sql: String, values: [SQLValue]) throws -> Int64? {
+        try first(sql, values) { sqlite3_column_int64($0, 0) }
     }
 
-    public func one(_ type: Int.Type, sql: String, arguments: SQLArguments) throws -> Int? {
-        try first(sql, arguments) { Int(sqlite3_column_int64($0, 0)) }
+    public func firstText(sql: String, values: [SQLValue]) throws -> String? {
+        try first(sql, values) { PositionalRows.text($0, 0) }
     }
 
-    public func one(_ type: Bool.Type, sql: String, arguments: SQLArguments) throws -> Bool? {
-        try first(sql, arguments) { sqlite3_column_int64($0, 0) != 0 }
-    }
-
-    public func one(_ type: String.Type, sql: String, arguments: SQLArguments) throws -> String? {
-        try first(sql, arguments) { PositionalRows.text($0, 0) }
-    }
-
-    private func first<T>(_ sql: String, _ arguments: SQLArguments, _ read: (OpaquePointer) -> T?) throws -> T? {
-        let rows = try PositionalRows(self, sql: sql, arguments: arguments)
+    private func first<T>(_ sql: String, _ values: [SQLValue], _ read: (OpaquePointer) -> T?) throws -> T? {
+        let rows = try PositionalRows(self, sql: sql, values: values)
         guard try rows.step(), let handle = rows.sqliteHandle else { return nil }
         let value = sqlite3_column_type(handle, 0) == SQLITE_NULL ? nil : read(handle)
         rows.reset()
@@ -119,7 +110,7 @@ public struct Bindings {
     private let handle: OpaquePointer?
     private var index: Int32 = 0
     /// The values bound, in order, when there is no SQLite statement.
-    public private(set) var values: [DatabaseValue] = []
+    public private(set) var values: [SQLValue] = []
 
     init(handle: OpaquePointer) { self.handle = handle }
 
@@ -135,8 +126,12 @@ public struct Bindings {
     }
 
     mutating func bind(_ value: String?) {
-        guard let handle else { values.append(value.databaseValue); return }
-        let position = next()
+        guard let handle else { values.append(value.map(SQLValue.text) ?? .null); return }
+        Bindings.bind(value, at: next(), to: handle)
+    }
+
+    /// Binds text at `position` (from 1); SQLite copies the bytes.
+    static func bind(_ value: String?, at position: Int32, to handle: OpaquePointer) {
         guard var value else { sqlite3_bind_null(handle, position); return }
         value.withUTF8 { utf8 in
             guard let base = utf8.baseAddress, !utf8.isEmpty else {
@@ -149,8 +144,22 @@ public struct Bindings {
         }
     }
 
+    /// Binds each value at its position (from 1), replacing what was bound before.
+    static func bind(_ values: [SQLValue], to handle: OpaquePointer) {
+        sqlite3_clear_bindings(handle)
+        for (index, value) in values.enumerated() {
+            let position = Int32(index + 1)
+            switch value {
+            case .null: sqlite3_bind_null(handle, position)
+            case let .integer(number): sqlite3_bind_int64(handle, position, number)
+            case let .real(number): sqlite3_bind_double(handle, position, number)
+            case let .text(text): bind(text, at: position, to: handle)
+            }
+        }
+    }
+
     mutating func bind(_ value: Int64?) {
-        guard let handle else { values.append(value.databaseValue); return }
+        guard let handle else { values.append(value.map(SQLValue.integer) ?? .null); return }
         let position = next()
         if let value { sqlite3_bind_int64(handle, position, value) } else { sqlite3_bind_null(handle, position) }
     }

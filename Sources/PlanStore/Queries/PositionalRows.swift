@@ -21,16 +21,20 @@ public struct PositionalRows {
 
     private let source: Source
 
-    init(_ db: Database, sql: String, arguments: SQLArguments) throws {
+    init(_ db: Database, sql: String, values: [SQLValue]) throws {
         let statement = try db.cachedStatement(sql: sql)
-        try statement.setArguments(arguments.statementArguments)
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard values.count == expected else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "wrong number of statement arguments: \(values.count), expected \(expected)", sql: sql)
+        }
+        Bindings.bind(values, to: handle)
         source = .sqlite(statement, handle)
     }
 
     /// Rows another engine returned, in order.
-    public init(rows: [[DatabaseValue]]) {
+    public init(rows: [[SQLValue]]) {
         source = .values(ValueRows(rows))
     }
 
@@ -112,38 +116,36 @@ public struct PositionalRows {
 /// Another engine's rows with a cursor, converted as SQLite converts a column
 /// read as text or as an integer.
 final class ValueRows {
-    private let rows: [[DatabaseValue]]
+    private let rows: [[SQLValue]]
     private var at = -1
 
-    init(_ rows: [[DatabaseValue]]) { self.rows = rows }
+    init(_ rows: [[SQLValue]]) { self.rows = rows }
 
     func step() -> Bool {
         at += 1
         return at < rows.count
     }
 
-    private func value(_ column: Int) -> DatabaseValue.Storage {
+    private func value(_ column: Int) -> SQLValue {
         guard at >= 0, at < rows.count, column < rows[at].count else { return .null }
-        return rows[at][column].storage
+        return rows[at][column]
     }
 
     func text(_ column: Int) -> String? {
         switch value(column) {
         case .null: return nil
-        case let .string(text): return text
-        case let .int64(number): return String(number)
-        case let .double(number): return String(number)
-        case let .blob(data): return String(decoding: data, as: UTF8.self)
+        case let .text(text): return text
+        case let .integer(number): return String(number)
+        case let .real(number): return String(number)
         }
     }
 
     func integer(_ column: Int) -> Int64? {
         switch value(column) {
         case .null: return nil
-        case let .int64(number): return number
-        case let .double(number): return Int64(exactly: number.rounded(.towardZero)) ?? 0
-        case let .string(text): return Int64(text) ?? 0
-        case .blob: return 0
+        case let .integer(number): return number
+        case let .real(number): return Int64(exactly: number.rounded(.towardZero)) ?? 0
+        case let .text(text): return Int64(text) ?? 0
         }
     }
 }
