@@ -128,12 +128,16 @@ let package = Package(
         ]),
         .testTarget(name: "ImprovementPlanTests", dependencies: ["ImprovementPlan"]),
         .testTarget(name: "PlanHTMLTests", dependencies: ["PlanHTML", "ImprovementPlan", "PlanFormats"]),
-        .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ImprovementPlan", .product(name: "GRDB", package: "GRDB.swift")],
+        // What the test suites share: the throwaway PostgreSQL server each engine's tests run against.
+        .target(name: "PlanTestSupport", dependencies: ["PlanPostgres", "PlanStore"], path: "Tests/Support"),
+        .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "ImprovementPlan", "PlanPostgres", "PlanTestSupport",
+                                                     .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "PlanFormatsTests", dependencies: ["PlanFormats", "ImprovementPlan", "PlanStore", "Seeds",
                                                       .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "PlanPostgresTests", dependencies: ["PlanPostgres", "Schema"]),
         .testTarget(name: "EndToEndTests", dependencies: ["planwatch", "planwatch-postgres", "ImprovementPlan", "PlanStore", "PlanPostgres",
+                                                     "PlanTestSupport",
                                                      .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden", "Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@_exported import PlanTestSupport
 
 /// The engine a test's database is on: the same tests run on each, with the same results.
 enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {

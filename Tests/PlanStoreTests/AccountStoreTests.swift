@@ -9,21 +9,21 @@ import Testing
 struct AccountStoreTests {
     static let password = "correct horse battery"
 
-    static func store() throws -> PlanStore {
-        let store = try PlanStore.inMemory(actor: "admin", command: "user add")
+    static func store(_ engine: StoreEngineKind = .sqlite) throws -> PlanStore {
+        let store = try engine.store(actor: "admin", command: "user add")
         try store.initialise()
         try store.addPartnership(Partnership(key: "dundee", name: "Dundee City"))
         try store.addPartnership(Partnership(key: "angus", name: "Angus"))
         return store
     }
 
-    @Test("a user is added with a bcrypt hash only, and logs in with the right password alone")
-    func authenticate() throws {
-        let store = try AccountStoreTests.store()
+    @Test("a user is added with a bcrypt hash only, and logs in with the right password alone", arguments: StoreEngineKind.allCases)
+    func authenticate(engine: StoreEngineKind) throws {
+        let store = try AccountStoreTests.store(engine)
         let added = try store.addUser(UserAccount(name: "a.smith", email: "a@dundee.gov.uk", role: .officer, partnerships: ["dundee"]),
                                       password: AccountStoreTests.password)
         #expect(added.partnerships == ["dundee"] && added.passwordSetAt != nil && !added.disabled)
-        let hash = try store.readSQLite { db in try String.fetchOne(db, sql: "SELECT password_hash FROM app_user") }
+        let hash = try store.read { db in try db.one(String.self, sql: "SELECT password_hash FROM app_user") }
         #expect(hash?.hasPrefix("$2b$12$") == true)
         #expect(hash?.contains(AccountStoreTests.password) == false)
         #expect(try store.authenticate(user: "a.smith", password: AccountStoreTests.password)?.name == "a.smith")
@@ -41,9 +41,9 @@ struct AccountStoreTests {
         #expect(try store.authenticate(user: "a.smith", password: "another long passphrase") != nil)
     }
 
-    @Test("an account without a password cannot log in with any")
-    func noPassword() throws {
-        let store = try AccountStoreTests.store()
+    @Test("an account without a password cannot log in with any", arguments: StoreEngineKind.allCases)
+    func noPassword(engine: StoreEngineKind) throws {
+        let store = try AccountStoreTests.store(engine)
         try store.addUser(UserAccount(name: "j.brown", email: "j@ci.gov.scot", role: .inspector, partnerships: ["angus", "dundee"]))
         #expect(try store.user(named: "j.brown").passwordSetAt == nil)
         #expect(try store.user(named: "j.brown").partnerships == ["angus", "dundee"])
@@ -51,11 +51,11 @@ struct AccountStoreTests {
         #expect(try store.authenticate(user: "j.brown", password: AccountStoreTests.password) == nil)
     }
 
-    @Test("refused accounts change nothing: duplicate, unknown partnership, bad role scope, short password")
-    func refused() throws {
-        let store = try AccountStoreTests.store()
+    @Test("refused accounts change nothing: duplicate, unknown partnership, bad role scope, short password", arguments: StoreEngineKind.allCases)
+    func refused(engine: StoreEngineKind) throws {
+        let store = try AccountStoreTests.store(engine)
         try store.addUser(UserAccount(name: "a.smith", email: "a@dundee.gov.uk", role: .officer, partnerships: ["dundee"]))
-        let entries = try store.readSQLite { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry") }
+        let entries = try store.read { db in try db.one(Int.self, sql: "SELECT count(*) FROM audit_entry") }
         #expect(throws: PlanError.duplicate(entity: "user", key: "a.smith")) {
             try store.addUser(UserAccount(name: "a.smith", email: "b@x.org", role: .officer, partnerships: ["dundee"]))
         }
@@ -68,18 +68,18 @@ struct AccountStoreTests {
         }
         #expect(throws: PlanError.notFound(entity: "user", key: "a.smyth", closest: "a.smith")) { try store.setPassword(user: "a.smyth", password: AccountStoreTests.password) }
         #expect(try store.users().map(\.name) == ["a.smith"])
-        #expect(try store.readSQLite { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry") } == entries)
+        #expect(try store.read { db in try db.one(Int.self, sql: "SELECT count(*) FROM audit_entry") } == entries)
     }
 
-    @Test("a token is shown once, stored as its SHA-256, acts for its user until revoked or the user is disabled")
-    func tokens() throws {
-        let store = try AccountStoreTests.store()
+    @Test("a token is shown once, stored as its SHA-256, acts for its user until revoked or the user is disabled", arguments: StoreEngineKind.allCases)
+    func tokens(engine: StoreEngineKind) throws {
+        let store = try AccountStoreTests.store(engine)
         try store.addUser(UserAccount(name: "a.smith", email: "a@dundee.gov.uk", role: .officer, partnerships: ["dundee"]))
         let (token, secret) = try store.createToken(user: "a.smith", label: "sync")
         #expect(secret.hasPrefix("pwt_") && secret.count == 68)
         let (_, second) = try store.createToken(user: "a.smith")
         #expect(second != secret)
-        let stored = try store.readSQLite { db in try String.fetchAll(db, sql: "SELECT secret_hash FROM api_token") }
+        let stored = try store.read { db in try db.all(String.self, sql: "SELECT secret_hash FROM api_token") }
         #expect(!stored.contains { $0.contains(secret.dropFirst(4)) })
         #expect(try store.account(forToken: secret)?.name == "a.smith")
         #expect(try store.account(forToken: secret.replacingOccurrences(of: "pwt_", with: "pwt-")) == nil)
@@ -97,31 +97,31 @@ struct AccountStoreTests {
         #expect(try store.tokens(user: "a.smith").map { $0.revokedAt != nil } == [true, false])
     }
 
-    @Test("the trail records accounts and tokens without hashes or secrets, and verify catches an account edited behind its back")
-    func audited() throws {
-        let store = try AccountStoreTests.store()
+    @Test("the trail records accounts and tokens without hashes or secrets, and verify catches an account edited behind its back", arguments: StoreEngineKind.allCases)
+    func audited(engine: StoreEngineKind) throws {
+        let store = try AccountStoreTests.store(engine)
         try store.addUser(UserAccount(name: "a.smith", email: "a@dundee.gov.uk", role: .officer, partnerships: ["dundee"]),
                           password: AccountStoreTests.password)
         let (_, secret) = try store.createToken(user: "a.smith")
         try store.setPassword(user: "a.smith", password: "another long passphrase")
-        let trail = try store.readSQLite { db in try String.fetchAll(db, sql: "SELECT coalesce(before, '') || coalesce(after, '') FROM audit_entry") }
+        let trail = try store.read { db in try db.all(String.self, sql: "SELECT coalesce(CAST(before AS TEXT), '') || coalesce(CAST(after AS TEXT), '') FROM audit_entry") }
             .joined()
-        let hash = try store.readSQLite { db in try String.fetchOne(db, sql: "SELECT password_hash FROM app_user") } ?? "?"
-        let tokenHash = try store.readSQLite { db in try String.fetchOne(db, sql: "SELECT secret_hash FROM api_token") } ?? "?"
+        let hash = try store.read { db in try db.one(String.self, sql: "SELECT password_hash FROM app_user") } ?? "?"
+        let tokenHash = try store.read { db in try db.one(String.self, sql: "SELECT secret_hash FROM api_token") } ?? "?"
         #expect(!trail.contains(hash) && !trail.contains("$2b$") && !trail.contains(secret) && !trail.contains(tokenHash))
         #expect(!trail.contains(AccountStoreTests.password))
         #expect(trail.contains("\"role\":\"officer\""))
-        #expect(try store.verify().ok)
+        #expect(try engine.verify(store).ok)
         // An officer made an admin by editing the file: verify names the account and the field.
-        try store.writer.write { db in try db.execute(sql: "UPDATE app_user SET role = 'admin'") }
-        let report = try store.verify()
+        try store.engine.write(dryRun: false, bulk: false) { db in try db.run(sql: "UPDATE app_user SET role = 'admin'") }
+        let report = try engine.verify(store)
         #expect(!report.ok)
         #expect(report.problems.contains { $0.contains("user a.smith") && $0.contains("role") }, "\(report.problems)")
     }
 
-    @Test("an account's changes are never undone")
-    func undo() throws {
-        let store = try AccountStoreTests.store()
+    @Test("an account's changes are never undone", arguments: StoreEngineKind.allCases)
+    func undo(engine: StoreEngineKind) throws {
+        let store = try AccountStoreTests.store(engine)
         try store.addUser(UserAccount(name: "a.smith", email: "a@dundee.gov.uk", role: .officer, partnerships: ["dundee"]))
         let error = #expect(throws: PlanError.self) { try store.undo(today: CalendarDate(year: 2025, month: 1, day: 1)!) }
         #expect(error?.description.contains("changed an account; use 'planwatch user' or 'planwatch token'") == true, "\(String(describing: error))")

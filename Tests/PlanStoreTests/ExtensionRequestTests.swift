@@ -11,8 +11,8 @@ struct ExtensionRequestTests {
     static let due = CalendarDate(iso: "2025-09-30")!
 
     /// Dundee with one open action due 2025-09-30, written as `officer`.
-    static func store() throws -> PlanStore {
-        var store = try PlanStore.inMemory(actor: "officer", command: "test")
+    static func store(_ engine: StoreEngineKind = .sqlite) throws -> PlanStore {
+        var store = try engine.store(actor: "officer", command: "test")
         try store.initialise()
         try store.addPartnership(Partnership(key: "dundee", name: "Dundee City"))
         try store.recordInspection(Inspection(key: "dundee-2021", partnership: "dundee", title: "Children at risk of harm"))
@@ -29,9 +29,9 @@ struct ExtensionRequestTests {
         return copy
     }
 
-    @Test("a request leaves the deadline; agreeing it moves the deadline with the inspector as agreed-by; verify passes")
-    func agree() throws {
-        let store = try ExtensionRequestTests.store()
+    @Test("a request leaves the deadline; agreeing it moves the deadline with the inspector as agreed-by; verify passes", arguments: StoreEngineKind.allCases)
+    func agree(engine: StoreEngineKind) throws {
+        let store = try ExtensionRequestTests.store(engine)
         let to = CalendarDate(iso: "2025-12-31")!
         let request = try store.requestExtension(action: "1", to: to, reason: "Recruitment delayed")
         #expect(request.state == .requested && request.from == ExtensionRequestTests.due && request.requestedBy == "officer")
@@ -53,15 +53,15 @@ struct ExtensionRequestTests {
         try store.forEachAuditEntry(HistoryFilter(action: "1")) { history.append($0) }
         #expect(history.filter { $0.entity == "extension_request" }.map(\.key) == ["1#1", "1#1"])
         try store.forEachAuditEntry(HistoryFilter(partnership: "dundee")) { _ in }
-        let report = try store.verify()
+        let report = try engine.verify(store)
         #expect(report.problems.isEmpty, "\(report.problems)")
         // Undo refuses a decision (two people's acts), naming why.
         #expect(throws: PlanError.self) { try store.undo(today: ExtensionRequestTests.today) }
     }
 
-    @Test("refusing needs a note and leaves the deadline; a decided request cannot be decided again")
-    func refuse() throws {
-        let store = try ExtensionRequestTests.store()
+    @Test("refusing needs a note and leaves the deadline; a decided request cannot be decided again", arguments: StoreEngineKind.allCases)
+    func refuse(engine: StoreEngineKind) throws {
+        let store = try ExtensionRequestTests.store(engine)
         let inspector = ExtensionRequestTests.inspector(store)
         let request = try store.requestExtension(action: "1", to: CalendarDate(iso: "2025-12-31")!, reason: "Recruitment delayed")
         #expect(throws: PlanError.refused("note: say why the extension is refused")) {
@@ -86,18 +86,19 @@ struct ExtensionRequestTests {
         ("2025-06-01", "Recruitment delayed", "to: 2025-06-01 is not after the current deadline 2025-09-30"),
         ("2025-10-01", "   ", "reason: a value is required"),
         ("2025-10-01", String(repeating: "x", count: 2001), "reason: at most 2000 characters (this one has 2001)"),
-    ])
-    func badRequests(to: String, reason: String, message: String) throws {
-        let store = try ExtensionRequestTests.store()
+    ], StoreEngineKind.allCases)
+    func badRequests(request: (to: String, reason: String, message: String), engine: StoreEngineKind) throws {
+        let (to, reason, message) = request
+        let store = try ExtensionRequestTests.store(engine)
         let before = try store.auditHead()
         let error = #expect(throws: PlanError.self) { try store.requestExtension(action: "1", to: CalendarDate(iso: to)!, reason: reason) }
         #expect(error?.description == message)
         #expect(try store.auditHead() == before)
     }
 
-    @Test("one open request per action; none for a complete action or an unknown one")
-    func oneOpen() throws {
-        let store = try ExtensionRequestTests.store()
+    @Test("one open request per action; none for a complete action or an unknown one", arguments: StoreEngineKind.allCases)
+    func oneOpen(engine: StoreEngineKind) throws {
+        let store = try ExtensionRequestTests.store(engine)
         try store.requestExtension(action: "1", to: CalendarDate(iso: "2025-12-31")!, reason: "Recruitment delayed")
         #expect(throws: PlanError.refused("action 1 (dundee-2021/2.1) already has extension request 1 awaiting an inspector's decision")) {
             try store.requestExtension(action: "1", to: CalendarDate(iso: "2026-01-31")!, reason: "Later still")
@@ -111,9 +112,9 @@ struct ExtensionRequestTests {
         #expect(try store.extensionRequest(id: 1).request.state == .requested)
     }
 
-    @Test("an inspector accepts or queries a completion once; a query needs a note; open actions cannot be signed off")
-    func signOff() throws {
-        let store = try ExtensionRequestTests.store()
+    @Test("an inspector accepts or queries a completion once; a query needs a note; open actions cannot be signed off", arguments: StoreEngineKind.allCases)
+    func signOff(engine: StoreEngineKind) throws {
+        let store = try ExtensionRequestTests.store(engine)
         let inspector = ExtensionRequestTests.inspector(store)
         #expect(throws: PlanError.refused("action 1 (dundee-2021/2.1) is not-started; only a completion can be signed off")) {
             try inspector.signOffCompletion(action: "1", .accepted, note: nil)
@@ -132,18 +133,18 @@ struct ExtensionRequestTests {
         let follow = try store.follow(partnership: "dundee", asOf: CalendarDate.today(), since: nil)
         #expect(follow.timeline.contains { $0.kind == .signOff && $0.action == "dundee-2021/2.1" })
         #expect(try store.actionDetail("1", asOf: ExtensionRequestTests.today).history.contains { $0.entity == "completion_signoff" })
-        #expect(try store.verify().problems.isEmpty)
+        #expect(try engine.verify(store).problems.isEmpty)
         #expect(throws: PlanError.self) { try store.undo(today: ExtensionRequestTests.today) }
     }
 
-    @Test("a session lives eight hours, ends at logout, and every session of an account ends when its password changes or it is disabled")
-    func sessions() throws {
-        let base = try ExtensionRequestTests.store()
+    @Test("a session lives eight hours, ends at logout, and every session of an account ends when its password changes or it is disabled", arguments: StoreEngineKind.allCases)
+    func sessions(engine: StoreEngineKind) throws {
+        let base = try ExtensionRequestTests.store(engine)
         try base.addUser(UserAccount(name: "a.smith", email: "a@dundee.gov.uk", role: .officer, partnerships: ["dundee"]), password: "correct horse battery")
         let start = Date(timeIntervalSince1970: 1_750_000_000)
         let (secret, session) = try base.withClock { start }.startSession(user: "a.smith")
         #expect(secret.hasPrefix("pws_") && secret.count == 68 && session.csrfToken.count == 64)
-        let stored = try base.readSQLite { db in try String.fetchAll(db, sql: "SELECT secret_hash FROM web_session") }
+        let stored = try base.read { db in try db.all(String.self, sql: "SELECT secret_hash FROM web_session") }
         #expect(stored.count == 1 && stored[0] != secret && !stored[0].contains(secret.dropFirst(4)))
         #expect(try base.withClock { start.addingTimeInterval(8 * 3600 - 1) }.session(forSecret: secret)?.user.name == "a.smith")
         #expect(try base.withClock { start.addingTimeInterval(8 * 3600) }.session(forSecret: secret) == nil)
@@ -164,6 +165,6 @@ struct ExtensionRequestTests {
         #expect(throws: PlanError.refused("user a.smith is disabled")) { try live.startSession(user: "a.smith") }
         // Sessions are not plan data: none is in the audit trail, and verify still passes.
         #expect(try live.auditEntries().allSatisfy { !($0.after ?? "").contains("csrf") })
-        #expect(try live.verify().problems.isEmpty)
+        #expect(try engine.verify(live).problems.isEmpty)
     }
 }

@@ -7,8 +7,8 @@ import Testing
 private let today = CalendarDate(year: 2025, month: 6, day: 1)!
 
 /// A store with one partnership, inspection, finding and action.
-private func seeded() throws -> (PlanStore, Action) {
-    let store = try PlanStore.inMemory()
+private func seeded(_ engine: StoreEngineKind = .sqlite) throws -> (PlanStore, Action) {
+    let store = try engine.store()
     try store.initialise()
     try store.addPartnership(Partnership(key: "dundee", name: "Dundee City"))
     try store.recordInspection(Inspection(key: "dundee-2021", partnership: "dundee", title: "Children at risk of harm",
@@ -99,9 +99,9 @@ struct StoreTests {
         try store.writer.write { db in try db.execute(sql: sql) }
     }
 
-    @Test("every change writes a chained audit entry in the same transaction")
-    func auditChain() throws {
-        let (store, action) = try seeded()
+    @Test("every change writes a chained audit entry in the same transaction", arguments: StoreEngineKind.allCases)
+    func auditChain(engine: StoreEngineKind) throws {
+        let (store, action) = try seeded(engine)
         let before = try store.auditEntries().count
         _ = try store.extendDeadline(action: String(action.id ?? 0), to: CalendarDate(iso: "2025-09-30")!, reason: "Recruitment",
                                      agreedBy: nil, on: today, today: today)
@@ -117,9 +117,9 @@ struct StoreTests {
         }
     }
 
-    @Test("a refused change writes nothing, audit included")
-    func refusedWritesNothing() throws {
-        let (store, action) = try seeded()
+    @Test("a refused change writes nothing, audit included", arguments: StoreEngineKind.allCases)
+    func refusedWritesNothing(engine: StoreEngineKind) throws {
+        let (store, action) = try seeded(engine)
         let entries = try store.auditEntries().count
         #expect(throws: PlanError.self) {
             try store.extendDeadline(action: String(action.id ?? 0), to: CalendarDate(iso: "2025-03-31")!, reason: "same day",
@@ -129,9 +129,9 @@ struct StoreTests {
         #expect(try store.auditEntries().count == entries)
     }
 
-    @Test("extension keeps the original deadline; completing late is slipped")
-    func extendAndComplete() throws {
-        let (store, action) = try seeded()
+    @Test("extension keeps the original deadline; completing late is slipped", arguments: StoreEngineKind.allCases)
+    func extendAndComplete(engine: StoreEngineKind) throws {
+        let (store, action) = try seeded(engine)
         let ref = String(action.id ?? 0)
         _ = try store.extendDeadline(action: ref, to: CalendarDate(iso: "2025-04-30")!, reason: "Delay", agreedBy: "COG", on: today, today: today)
         let done = try store.completeAction(ref, date: CalendarDate(iso: "2025-05-02")!, evidence: "Report", note: nil, today: today)
@@ -141,9 +141,9 @@ struct StoreTests {
         #expect(throws: PlanError.self) { try store.withdrawAction(ref, reason: "x", date: today, today: today) }
     }
 
-    @Test("withdrawn actions cannot be completed and are never overdue")
-    func withdrawn() throws {
-        let (store, action) = try seeded()
+    @Test("withdrawn actions cannot be completed and are never overdue", arguments: StoreEngineKind.allCases)
+    func withdrawn(engine: StoreEngineKind) throws {
+        let (store, action) = try seeded(engine)
         let ref = String(action.id ?? 0)
         _ = try store.withdrawAction(ref, reason: "Superseded", date: today, today: today)
         #expect(throws: PlanError.refused("action \(ref) (dundee-2021/2.1) is withdrawn; a withdrawn action cannot be completed")) {
@@ -154,16 +154,16 @@ struct StoreTests {
         #expect(overdue == 0)
     }
 
-    @Test("plan file: export, import into an empty database, export again is identical; importing twice adds nothing")
-    func roundTrip() throws {
-        let (store, action) = try seeded()
+    @Test("plan file: export, import into an empty database, export again is identical; importing twice adds nothing", arguments: StoreEngineKind.allCases)
+    func roundTrip(engine: StoreEngineKind) throws {
+        let (store, action) = try seeded(engine)
         let ref = String(action.id ?? 0)
         _ = try store.recordProgress(action: ref, date: today, note: "Going", status: .inProgress, percent: 40, today: today)
         try store.linkInspector(partnership: "dundee", inspector: "Link inspector", from: CalendarDate(iso: "2022-01-01")!)
         _ = try store.addReview(PlanFile.Review(partnership: "dundee", date: today, inspector: nil, kind: .meeting, summary: "ok",
                                                 actions: ["dundee-2021/2.1"], next: CalendarDate(iso: "2025-12-01")))
         let first = try store.exportPlanFile()
-        let copy = try PlanStore.inMemory()
+        let copy = try engine.store()
         let added = try copy.importPlanFile(first, today: today)
         #expect(added.totalAdded > 0)
         #expect(try copy.exportPlanFile() == first)
@@ -171,9 +171,9 @@ struct StoreTests {
         #expect(again.totalAdded == 0)
     }
 
-    @Test("plan file import refuses a conflicting record and writes nothing")
-    func conflict() throws {
-        let (store, _) = try seeded()
+    @Test("plan file import refuses a conflicting record and writes nothing", arguments: StoreEngineKind.allCases)
+    func conflict(engine: StoreEngineKind) throws {
+        let (store, _) = try seeded(engine)
         var file = try store.exportPlanFile()
         file.partnerships[0].name = "Dundee (renamed)"
         let entries = try store.auditEntries().count

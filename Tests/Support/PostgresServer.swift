@@ -1,7 +1,6 @@
 import Foundation
 import PlanPostgres
 import PlanStore
-import Testing
 
 /// A throwaway PostgreSQL server for the tests: `initdb` in a temporary
 /// folder, started on loopback on a free port, stopped when the test process
@@ -11,13 +10,13 @@ import Testing
 ///
 /// PostgreSQL refuses to run as root: under root (CI) the server runs as the
 /// `postgres` user that Debian's package makes.
-final class PostgresServer: @unchecked Sendable {
-    let port: Int
-    let folder: URL
+public final class PostgresServer: @unchecked Sendable {
+    public let port: Int
+    public let folder: URL
     /// The superuser made by initdb (administration only: making databases, tampering in tests).
-    static let admin = "planwatch_admin"
+    public static let admin = "planwatch_admin"
     /// The role planwatch connects as: it owns its databases and nothing else.
-    static let appRole = "planwatch_app"
+    public static let appRole = "planwatch_app"
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var started: Result<PostgresServer, any Error>?
@@ -27,7 +26,7 @@ final class PostgresServer: @unchecked Sendable {
     private init(port: Int, folder: URL) { self.port = port; self.folder = folder }
 
     /// The server, started on first use; a missing PostgreSQL fails the test with one line naming it.
-    static func shared() throws -> PostgresServer {
+    public static func shared() throws -> PostgresServer {
         lock.lock(); defer { lock.unlock() }
         if let started { return try started.get() }
         let result = Result { try start() }
@@ -36,7 +35,7 @@ final class PostgresServer: @unchecked Sendable {
     }
 
     /// A new empty database owned by the application role; its address.
-    func newDatabase() throws -> String {
+    public func newDatabase() throws -> String {
         PostgresServer.lock.lock()
         PostgresServer.databases += 1
         let name = "planwatch_test_\(getpid())_\(PostgresServer.databases)"
@@ -45,13 +44,13 @@ final class PostgresServer: @unchecked Sendable {
         return url(database: name)
     }
 
-    func url(database: String, user: String = PostgresServer.appRole) -> String {
+    public func url(database: String, user: String = PostgresServer.appRole) -> String {
         "postgres://\(user)@127.0.0.1:\(port)/\(database)?sslmode=disable"
     }
 
     /// Runs SQL as the superuser in `database` (the server's own `postgres` database by default).
     @discardableResult
-    func admin(_ sql: String, database: String = "postgres") throws -> [[SQLValue]] {
+    public func admin(_ sql: String, database: String = "postgres") throws -> [[SQLValue]] {
         let session = try PostgresSession.connect(try PostgresLocation(url(database: database, user: PostgresServer.admin)))
         var rows: [[SQLValue]] = []
         for statement in sqlStatements(sql) { rows = try session.query(statement) }
@@ -99,7 +98,7 @@ final class PostgresServer: @unchecked Sendable {
     }
 
     /// Every table of a PostgreSQL database, row by row in key order: a logical dump to compare before and after.
-    static func dump(_ url: String) throws -> [String: TableDigestValue] {
+    public static func dump(_ url: String) throws -> [String: TableDigestValue] {
         let store = try PostgresStore.connect(try PostgresLocation(url))
         var result: [String: TableDigestValue] = [:]
         try store.session.transaction(readOnly: true) {
@@ -112,10 +111,10 @@ final class PostgresServer: @unchecked Sendable {
         return result
     }
 
-    struct TableDigestValue: Equatable { var rows: Int; var hash: String }
+    public struct TableDigestValue: Equatable, Sendable { public var rows: Int; public var hash: String }
 
     /// PostgreSQL's server programs: Debian keeps them in /usr/lib/postgresql/VERSION/bin (the newest wins).
-    static func binFolder() -> String? {
+    public static func binFolder() -> String? {
         let root = "/usr/lib/postgresql"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
@@ -128,7 +127,7 @@ final class PostgresServer: @unchecked Sendable {
     }
 
     /// A port on loopback that nothing listens on now.
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -146,7 +145,7 @@ final class PostgresServer: @unchecked Sendable {
     /// inherit the descriptors Process watches for the child's end (and any
     /// pipe), so the wait would never finish. posix_spawn closes every other
     /// descriptor in the child, and waitpid waits for the child alone.
-    static func run(_ arguments: [String], what: String) throws {
+    public static func run(_ arguments: [String], what: String) throws {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("planwatch-pg-output-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         var actions = posix_spawn_file_actions_t()
@@ -177,21 +176,8 @@ final class PostgresServer: @unchecked Sendable {
 }
 
 /// An outside tool the tests need is missing or failed: one line naming it.
-struct ToolMissing: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct ToolMissing: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
-extension Harness {
-    /// A file in the test's folder.
-    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-
-    /// A seed database (`planwatch demo`) and its copy in a new database on the throwaway server.
-    func seededOnPostgres() throws -> (sqlite: String, pg: String) {
-        let sqlite = path("seed.sqlite")
-        try ok(["demo", "--db", sqlite, "--format", "csv"])
-        let pg = try PostgresServer.shared().newDatabase()
-        try ok(["copy", "--from", sqlite, "--to", pg])
-        return (sqlite, pg)
-    }
-}
