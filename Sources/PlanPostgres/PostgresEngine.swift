@@ -37,16 +37,10 @@ public final class PostgresEngine: StoreEngine, @unchecked Sendable {
     /// and its writer).
     public static func openStore(_ address: PostgresLocation, create: Bool, actor: String, command: String,
                                  connections: Int = 1) throws -> PlanStore {
-        let store = try PostgresStore.connect(address)
-        let created = try store.session.transaction(isolation: "READ COMMITTED") { () -> Bool in
-            try store.lockForWriting()
-            let wasEmpty = try store.tables().isEmpty
-            try store.migrateInTransaction(create: create)
-            return wasEmpty
-        }
+        let store = try PostgresStore.open(address, create: create)
         let engine = PostgresEngine(address: address, connections: connections)
         engine.pool.checkIn(store.session)
-        return PlanStore(engine: engine, actor: actor, command: command, createdNow: created)
+        return PlanStore(engine: engine, actor: actor, command: command, createdNow: store.createdNow)
     }
 
     /// Lets `PlanStore.open` open `postgres://` addresses in this program.
@@ -57,12 +51,7 @@ public final class PostgresEngine: StoreEngine, @unchecked Sendable {
     }
 
     public func schemaVersions() throws -> [String] {
-        try pool.with { session in
-            try session.query("SELECT identifier FROM \(PostgresStore.migrationTable) ORDER BY identifier").compactMap {
-                if case let .text(text)? = $0.first { return text }
-                return nil
-            }
-        }
+        try pool.with { session in try PostgresStore(session: session).schemaVersions() }
     }
 
     public func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
@@ -192,8 +181,10 @@ final class PostgresSQLConnection: SQLConnection {
     private func execute(_ sql: String, _ values: [SQLValue]) throws -> ValueResult {
         let (statement, parameters) = PostgresSQLConnection.postgres(sql)
         // Each of the statement's parameters takes the value of the store's parameter it stands for.
-        let bound = parameters.count == values.count && parameters.elementsEqual(1..<(values.count + 1))
-            ? values : parameters.map { $0 <= values.count ? values[$0 - 1] : .null }
+        guard (parameters.max() ?? 0) == values.count else {
+            throw PostgresStatementError(sqlState: nil, message: "wrong number of statement arguments: \(values.count), expected \(parameters.max() ?? 0)")
+        }
+        let bound = parameters.map { values[$0 - 1] }
         do {
             return try session.values(statement, bound)
         } catch let error as PostgresStatementError where PostgresSQLConnection.traceFailures {
@@ -238,28 +229,14 @@ final class PostgresSQLConnection: SQLConnection {
         try firstInteger(sql: "SELECT lastval()", values: []) ?? 0
     }
 
-    private func first(_ sql: String, _ values: [SQLValue]) throws -> SQLValue? {
-        guard let value = try execute(sql, values).rows.first?.first, value != .null else { return nil }
-        return value
+    /// The first column of the first row (NULL when there is no row).
+    private func first(_ sql: String, _ values: [SQLValue]) throws -> SQLValue {
+        try execute(sql, values).rows.first?.first ?? .null
     }
 
-    func firstInteger(sql: String, values: [SQLValue]) throws -> Int64? {
-        switch try first(sql, values) {
-        case nil, .null?: return nil
-        case let .integer(number)?: return number
-        case let .real(number)?: return Int64(exactly: number.rounded(.towardZero)) ?? 0
-        case let .text(text)?: return Int64(text) ?? 0
-        }
-    }
+    func firstInteger(sql: String, values: [SQLValue]) throws -> Int64? { try first(sql, values).asInteger }
 
-    func firstText(sql: String, values: [SQLValue]) throws -> String? {
-        switch try first(sql, values) {
-        case nil, .null?: return nil
-        case let .integer(number)?: return String(number)
-        case let .real(number)?: return String(number)
-        case let .text(text)?: return text
-        }
-    }
+    func firstText(sql: String, values: [SQLValue]) throws -> String? { try first(sql, values).asText }
 }
 
 /// A statement's rows as the store's values.

@@ -19,7 +19,10 @@ public final class PostgresStore: @unchecked Sendable {
     /// The table recording which PostgreSQL migrations have run.
     static let migrationTable = "planwatch_migration"
 
-    private init(session: PostgresSession) { self.session = session }
+    /// True when `open` gave an empty database planwatch's schema just now.
+    public private(set) var createdNow = false
+
+    init(session: PostgresSession) { self.session = session }
 
     /// Connects to the database at `location`. With `create`, a database with
     /// no tables gets planwatch's schema; without it, such a database is
@@ -27,9 +30,9 @@ public final class PostgresStore: @unchecked Sendable {
     /// schema, is refused untouched.
     public static func open(_ location: PostgresLocation, create: Bool) throws -> PostgresStore {
         let store = try connect(location)
-        try store.session.transaction(isolation: "READ COMMITTED") {
+        store.createdNow = try store.session.transaction(isolation: "READ COMMITTED") {
             try store.lockForWriting()
-            try store.migrateInTransaction(create: create)
+            return try store.migrateInTransaction(create: create)
         }
         return store
     }
@@ -59,8 +62,10 @@ public final class PostgresStore: @unchecked Sendable {
             """).compactMap { if case let .text(name)? = $0.first { return name }; return nil }
     }
 
-    /// Brings the schema up to date, inside the caller's transaction (holding the writer lock).
-    public func migrateInTransaction(create: Bool) throws {
+    /// Brings the schema up to date, inside the caller's transaction (holding
+    /// the writer lock); true when the database had no tables and was given the schema.
+    @discardableResult
+    public func migrateInTransaction(create: Bool) throws -> Bool {
         let known = Migrations.postgres.map(\.identifier)
         let tables = try tables()
         if tables.isEmpty {
@@ -82,6 +87,7 @@ public final class PostgresStore: @unchecked Sendable {
             for statement in sqlStatements(migration.sql) { try session.query(statement) }
             try session.query("INSERT INTO \(PostgresStore.migrationTable) (identifier) VALUES ($1)", [.text(migration.identifier)])
         }
+        return tables.isEmpty
     }
 
     /// planwatch's tables with their columns in order, the kind of each

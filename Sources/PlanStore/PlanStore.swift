@@ -37,7 +37,7 @@ public struct PlanStore: Sendable {
     /// snapshot, beside the one writer; otherwise one connection serves both.
     public static func open(path: String, create: Bool = false, actor: String, command: String, readers: Int = 0) throws -> PlanStore {
         if PlanStore.isPostgresAddress(path) {
-            guard let open = PlanStore.openPostgres else { throw StoreError.postgresNotYet }
+            guard let open = PlanStore.openPostgres else { throw StoreError.noPostgresEngine }
             return try open(path, create, actor, command, readers)
         }
         let manager = FileManager.default
@@ -107,9 +107,13 @@ public struct PlanStore: Sendable {
     /// The SQLite database behind this store, for what only SQLite's engine
     /// does (verify, backup, vacuum, copy); another engine's store is refused.
     var writer: any DatabaseWriter {
+        get throws { try sqlite.writer }
+    }
+
+    private var sqlite: SQLiteEngine {
         get throws {
             guard let sqlite = engine as? SQLiteEngine else { throw StoreError.sqliteOnly(path: path) }
-            return sqlite.writer
+            return sqlite
         }
     }
 
@@ -258,11 +262,7 @@ public struct PlanStore: Sendable {
 
     /// Runs `body` on SQLite's own connection (what only SQLite's engine does).
     func readSQLite<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try writer.read(body)
-        } catch let error as DatabaseError {
-            throw StoreError.from(error, path: path)
-        }
+        try sqlite.readDatabase(body)
     }
 
     /// The page cache of a bulk write, in SQLite's negative-KiB form.

@@ -21,7 +21,7 @@ public enum StoreError: Error, Equatable, Sendable, LocalizedError, CustomString
     /// Another planwatch held the database for longer than a command waits.
     case busy(path: String)
     /// A PostgreSQL address given to a program built without the PostgreSQL engine.
-    case postgresNotYet
+    case noPostgresEngine
     /// Something only SQLite's engine does (verify, backup, vacuum, copy in the store), asked of another engine's store.
     case sqliteOnly(path: String)
 
@@ -43,7 +43,7 @@ public enum StoreError: Error, Equatable, Sendable, LocalizedError, CustomString
             return "cannot read or write '\(path)' (\(problem))"
         case let .busy(path):
             return "'\(path)' is still being written by another planwatch after an hour of waiting; nothing was changed (try again when it has finished)"
-        case .postgresNotYet:
+        case .noPostgresEngine:
             return "this program opens SQLite databases only; a PostgreSQL database (postgres://…) is opened by planwatch-postgres, which planwatch runs (see docs/server.md, 'Running on PostgreSQL')"
         case let .sqliteOnly(path):
             return "'\(path)' is not an SQLite database, and this works on an SQLite file only (PostgreSQL has its own: see docs/server.md, 'Running on PostgreSQL')"

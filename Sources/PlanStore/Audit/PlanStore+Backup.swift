@@ -223,7 +223,7 @@ extension StoreError {
         case let .io(path, problem): return .io(path: swap(path), problem: problem)
         case let .busy(path): return .busy(path: swap(path))
         case let .sqliteOnly(path): return .sqliteOnly(path: swap(path))
-        case .corrupt, .cannotWrite, .postgresNotYet: return error
+        case .corrupt, .cannotWrite, .noPostgresEngine: return error
         }
     }
 }

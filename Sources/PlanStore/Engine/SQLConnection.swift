@@ -27,6 +27,27 @@ struct SQLArguments: ExpressibleByArrayLiteral, Sendable {
 }
 
 extension SQLValue {
+    /// The value read as text, as SQLite reads a column as text: NULL is nil, a number its digits.
+    public var asText: String? {
+        switch self {
+        case .null: return nil
+        case let .text(text): return text
+        case let .integer(number): return String(number)
+        case let .real(number): return String(number)
+        }
+    }
+
+    /// The value read as an integer, as SQLite reads a column as one: NULL is
+    /// nil, a real is truncated, text that is not a whole number is 0.
+    public var asInteger: Int64? {
+        switch self {
+        case .null: return nil
+        case let .integer(number): return number
+        case let .real(number): return Int64(exactly: number.rounded(.towardZero)) ?? 0
+        case let .text(text): return Int64(text) ?? 0
+        }
+    }
+
     /// A GRDB value as the store's (a BLOB, which planwatch never stores, as its bytes read as UTF-8 text).
     init(_ value: DatabaseValue) {
         switch value.storage {

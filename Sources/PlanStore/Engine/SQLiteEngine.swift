@@ -8,16 +8,17 @@ struct SQLiteEngine: StoreEngine {
     let location: String
 
     func schemaVersions() throws -> [String] {
-        do {
-            return try writer.read { db in try PlanStore.migrator.appliedIdentifiers(db).sorted() }
-        } catch let error as DatabaseError {
-            throw StoreError.from(error, path: location)
-        }
+        try readDatabase { db in try PlanStore.migrator.appliedIdentifiers(db).sorted() }
     }
 
     func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        try readDatabase { db in try body(db) }
+    }
+
+    /// Runs `body` on a snapshot of GRDB's own connection, SQLite's errors told as the store's.
+    func readDatabase<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try writer.read { db in try body(db) }
+            return try writer.read(body)
         } catch let error as DatabaseError {
             throw StoreError.from(error, path: location)
         }

@@ -131,21 +131,7 @@ final class ValueRows {
         return rows[at][column]
     }
 
-    func text(_ column: Int) -> String? {
-        switch value(column) {
-        case .null: return nil
-        case let .text(text): return text
-        case let .integer(number): return String(number)
-        case let .real(number): return String(number)
-        }
-    }
+    func text(_ column: Int) -> String? { value(column).asText }
 
-    func integer(_ column: Int) -> Int64? {
-        switch value(column) {
-        case .null: return nil
-        case let .integer(number): return number
-        case let .real(number): return Int64(exactly: number.rounded(.towardZero)) ?? 0
-        case let .text(text): return Int64(text) ?? 0
-        }
-    }
+    func integer(_ column: Int) -> Int64? { value(column).asInteger }
 }
