@@ -86,12 +86,16 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// The stored form, `YYYY-MM-DD`.
     public var iso: String {
         guard (0...9999).contains(year) else { return String(year) + "-" + String(month) + "-" + String(day) }
-        let bytes: [UInt8] = [
-            UInt8(48 + year / 1000), UInt8(48 + year / 100 % 10), UInt8(48 + year / 10 % 10), UInt8(48 + year % 10),
-            UInt8(ascii: "-"), UInt8(48 + month / 10), UInt8(48 + month % 10),
-            UInt8(ascii: "-"), UInt8(48 + day / 10), UInt8(48 + day % 10),
-        ]
-        return String(decoding: bytes, as: UTF8.self)
+        // Written straight into the string's own storage: ten bytes make a small string, so no allocation at all
+        // (a report prints several dates a row, at national scale millions).
+        let (year, month, day) = (self.year, self.month, self.day)
+        return String(unsafeUninitializedCapacity: 10) { bytes in
+            bytes[0] = UInt8(48 + year / 1000); bytes[1] = UInt8(48 + year / 100 % 10)
+            bytes[2] = UInt8(48 + year / 10 % 10); bytes[3] = UInt8(48 + year % 10)
+            bytes[4] = UInt8(ascii: "-"); bytes[5] = UInt8(48 + month / 10); bytes[6] = UInt8(48 + month % 10)
+            bytes[7] = UInt8(ascii: "-"); bytes[8] = UInt8(48 + day / 10); bytes[9] = UInt8(48 + day % 10)
+            return 10
+        }
     }
 
     public var description: String { iso }

@@ -32,7 +32,13 @@ public struct RowLayout: Sendable {
     static func date(_ date: CalendarDate?) -> String { date?.iso ?? "" }
     static func due(_ row: ActionRow) -> String { row.due?.iso ?? "no deadline" }
     static func flags(_ row: ActionRow, without: ActionFlag? = nil) -> String {
-        row.flags.filter { $0 != without }.map(\.rawValue).joined(separator: " ")
+        // Joined in place, with no arrays between (a cell of every row of a national report).
+        var text = ""
+        for flag in row.flags where flag != without {
+            if !text.isEmpty { text += " " }
+            text += flag.rawValue
+        }
+        return text
     }
 
     /// `action list`: every action with its RAG, the owner's own RAG, and flags.

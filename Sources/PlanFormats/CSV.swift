@@ -55,7 +55,8 @@ public enum CSV {
             || first == UInt8(ascii: "@") {
             return false
         }
-        return !utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }
+        let start = ByteScan.plainWords(utf8, excluding: UInt8(ascii: ","), UInt8(ascii: "\""))
+        return !utf8[start...].contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }
     }
 
     static func isPlainNumber(_ text: [UInt8]) -> Bool {

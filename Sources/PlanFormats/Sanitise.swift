@@ -52,7 +52,8 @@ public enum Sanitise {
         var copy = text
         return copy.withUTF8 { bytes in
             var plain = true, ascii = true
-            var index = 0
+            // Whole words of printable ASCII, as nearly every cell is whole; from the first that is not, byte by byte.
+            var index = ByteScan.plainWords(bytes)
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte < 0x20 || byte == 0x7F || byte == 0xC2 { plain = false }  // 0xC2 leads the C1 controls

@@ -32,15 +32,21 @@ public struct TableMeasure: Sendable {
 
     /// `row` with its cells as printed (`Sanitise.cell` of each), worked out once by a caller that keeps them.
     mutating func add(_ row: [String], cells: [(text: String, width: Int)]) {
-        count += 1
-        for index in columns.indices where index < row.count {
-            let (text, width) = cells[index]
-            widths[index] = max(widths[index], width)
-            guard measuresWords, columns[index].wrap else { continue }
-            givenWords[index] = max(givenWords[index], TableMeasure.longestWord(row[index]))
-            printedWords[index] = max(printedWords[index], TableMeasure.longestWord(text))
-        }
+        for index in columns.indices where index < row.count { add(cell: index, given: row[index], text: cells[index].text, width: cells[index].width) }
+        countRow()
     }
+
+    /// One cell of the row being added: as given, and as printed with its width.
+    @inline(__always)
+    mutating func add(cell index: Int, given: String, text: String, width: Int) {
+        if width > widths[index] { widths[index] = width }
+        guard measuresWords, columns[index].wrap else { return }
+        givenWords[index] = max(givenWords[index], TableMeasure.longestWord(given))
+        printedWords[index] = max(printedWords[index], TableMeasure.longestWord(text))
+    }
+
+    /// Counts the row whose cells were added one by one.
+    mutating func countRow() { count += 1 }
 
     static func longestWord(_ text: String) -> Int {
         // ASCII text (nearly all): words are the runs between spaces, each as wide as its bytes.
@@ -96,6 +102,8 @@ public struct TextTableWriter {
     /// The last line, naming the columns left out to fit the terminal (nil: none were).
     let note: String?
     private let columns: [Table.Column]
+    /// Per kept column: whether it is aligned right (read once a cell, so kept apart from the columns).
+    private let alignsRight: [Bool]
 
     public init(_ measure: TableMeasure, style: TextStyle) {
         self.style = style
@@ -124,6 +132,7 @@ public struct TextTableWriter {
             }
         }
         self.kept = kept; self.widths = widths; self.note = note; self.columns = columns
+        alignsRight = columns.map(\.alignRight)
     }
 
     /// The heading line.
@@ -148,23 +157,47 @@ public struct TextTableWriter {
     /// from the buffer's bytes, without sanitising or making a string again,
     /// unless a cell must be wrapped or coloured.
     func row(_ row: RowBuffer.Row, into output: inout [UInt8]) {
-        let fits = kept.indices.allSatisfy { k in (kept[k] < row.count ? row.width(kept[k]) : 0) <= widths[k] }
-        guard fits, !style.color else {
-            let cells = kept.map { $0 < row.count ? row.text($0) : "" }
-            return printed(cells, widths: kept.map { $0 < row.count ? row.width($0) : 0 }, into: &output)
-        }
+        if !style.color, written(row, into: &output) { return }
+        let cells = kept.map { $0 < row.count ? row.text($0) : "" }
+        printed(cells, widths: kept.map { $0 < row.count ? row.width($0) : 0 }, into: &output)
+    }
+
+    /// The row as one line straight from the buffer's bytes; false, with
+    /// nothing written, when a cell is wider than its column (it must be wrapped).
+    private func written(_ row: RowBuffer.Row, into output: inout [UInt8]) -> Bool {
         let space = UInt8(ascii: " ")
         let start = output.count
-        for (k, index) in kept.enumerated() {
-            if k > 0 { output.append(space); output.append(space) }
-            let width = index < row.count ? row.width(index) : 0
+        for k in kept.indices {
+            let index = kept[k]
+            let present = index < row.count
+            let width = present ? row.width(index) : 0
             let padding = widths[k] - width
-            if columns[k].alignRight { output.append(contentsOf: repeatElement(space, count: padding)) }
-            if index < row.count { row.withBytes(index) { output.append(contentsOf: $0) } }
-            if !columns[k].alignRight { output.append(contentsOf: repeatElement(space, count: padding)) }
+            guard padding >= 0 else {
+                output.removeSubrange(start...)
+                return false
+            }
+            if k > 0 { output.append(space); output.append(space) }
+            let right = alignsRight[k]
+            if right { TextTableWriter.pad(padding, into: &output) }
+            if present { output.append(contentsOf: row.bytes(index)) }
+            if !right { TextTableWriter.pad(padding, into: &output) }
         }
         while output.count > start, output.last == space { output.removeLast() }
         output.append(UInt8(ascii: "\n"))
+        return true
+    }
+
+    /// Spaces enough for any cell's padding, appended from one buffer: `repeatElement` went a generic element at a time.
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 256)
+
+    @inline(__always)
+    private static func pad(_ count: Int, into output: inout [UInt8]) {
+        var left = count
+        while left > 0 {
+            let chunk = min(left, spaces.count)
+            spaces.withUnsafeBufferPointer { output.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<chunk])) }
+            left -= chunk
+        }
     }
 
     /// A row whose kept cells are as printed, with their widths: a line, or several when a cell is wrapped.
@@ -197,9 +230,10 @@ public struct TextTableWriter {
             let padding = max(0, widths[index] - (known?[index] ?? Sanitise.width(cell)))
             let colour = !style.color ? nil : header ? "\u{1B}[1m" : column.isRAG ? TextStyle.colour(for: cell) : nil
             if let colour { output.append(contentsOf: colour.utf8) }
-            if column.alignRight { output.append(contentsOf: repeatElement(space, count: padding)) }
-            output.append(contentsOf: cell.utf8)
-            if !column.alignRight { output.append(contentsOf: repeatElement(space, count: padding)) }
+            if column.alignRight { TextTableWriter.pad(padding, into: &output) }
+            var cell = cell
+            cell.withUTF8 { output.append(contentsOf: $0) }
+            if !column.alignRight { TextTableWriter.pad(padding, into: &output) }
             if colour != nil { output.append(contentsOf: TextStyle.reset.utf8) }
         }
         while output.count > start, output.last == space { output.removeLast() }
@@ -231,19 +265,28 @@ struct RowBuffer: Sendable {
 
     /// Keeps a row of cells as printed, unless that would pass the limit: then nothing is kept, from now on.
     mutating func append(_ cells: [(text: String, width: Int)]) {
+        for cell in cells { append(cell: cell.text, width: cell.width) }
+        endRow()
+    }
+
+    /// One cell of the row being kept (`endRow` ends it).
+    mutating func append(cell: String, width: Int) {
         guard !overflowed else { return }
-        let size = cells.reduce(0) { $0 + $1.text.utf8.count }
-        guard bytes.count + size <= limit else {
+        // Through the string's own contiguous bytes: appending its UTF8View went through the generic path, a call per cell far dearer.
+        var text = cell
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+        cellEnds.append(UInt32(truncatingIfNeeded: bytes.count))
+        cellWidths.append(UInt32(clamping: width))
+    }
+
+    /// Ends the row whose cells were appended; if it took the buffer past
+    /// its limit, nothing is kept, from now on.
+    mutating func endRow() {
+        guard !overflowed else { return }
+        guard bytes.count <= limit else {
             overflowed = true
             bytes = []; cellEnds = []; cellWidths = []; rowEnds = []
             return
-        }
-        for cell in cells {
-            // Through the string's own contiguous bytes: appending its UTF8View went through the generic path, a call per cell far dearer.
-            var text = cell.text
-            text.withUTF8 { bytes.append(contentsOf: $0) }
-            cellEnds.append(UInt32(bytes.count))
-            cellWidths.append(UInt32(clamping: cell.width))
         }
         rowEnds.append(UInt32(cellEnds.count))
     }
@@ -252,32 +295,36 @@ struct RowBuffer: Sendable {
     /// into the buffer, so it is valid only inside the `forEach` that gives it.
     struct Row {
         fileprivate let buffer: UnsafeBufferPointer<UInt8>
-        fileprivate let ends: ArraySlice<UInt32>
-        fileprivate let widths: ArraySlice<UInt32>
+        /// Where each of the row's cells ends in `buffer`, and its width.
+        fileprivate let ends: UnsafeBufferPointer<UInt32>
+        fileprivate let widths: UnsafeBufferPointer<UInt32>
         fileprivate let start: Int
 
         var count: Int { ends.count }
 
         private func range(_ cell: Int) -> Range<Int> {
-            let index = ends.startIndex + cell
-            let from = cell == 0 ? start : Int(ends[index - 1])
-            return from..<Int(ends[index])
+            (cell == 0 ? start : Int(ends[cell - 1]))..<Int(ends[cell])
         }
 
-        func width(_ cell: Int) -> Int { Int(widths[widths.startIndex + cell]) }
-        func text(_ cell: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: buffer[range(cell)]), as: UTF8.self) }
-        func withBytes(_ cell: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) { body(UnsafeBufferPointer(rebasing: buffer[range(cell)])) }
+        func width(_ cell: Int) -> Int { Int(widths[cell]) }
+        func text(_ cell: Int) -> String { String(decoding: bytes(cell), as: UTF8.self) }
+        func bytes(_ cell: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buffer[range(cell)]) }
     }
 
     /// The rows kept, in order (none once `overflowed`).
     func forEach(_ body: (Row) throws -> Void) rethrows {
         try bytes.withUnsafeBufferPointer { buffer in
-            var cell = 0, start = 0
-            for rowEnd in rowEnds {
-                let end = Int(rowEnd)
-                try body(Row(buffer: buffer, ends: cellEnds[cell..<end], widths: cellWidths[cell..<end], start: start))
-                if end > cell { start = Int(cellEnds[end - 1]) }
-                cell = end
+            try cellEnds.withUnsafeBufferPointer { ends in
+                try cellWidths.withUnsafeBufferPointer { widths in
+                    var cell = 0, start = 0
+                    for rowEnd in rowEnds {
+                        let end = Int(rowEnd)
+                        try body(Row(buffer: buffer, ends: UnsafeBufferPointer(rebasing: ends[cell..<end]),
+                                     widths: UnsafeBufferPointer(rebasing: widths[cell..<end]), start: start))
+                        if end > cell { start = Int(ends[end - 1]) }
+                        cell = end
+                    }
+                }
             }
         }
     }
@@ -302,9 +349,15 @@ public struct StreamedTable {
 
     public mutating func add(_ row: [String]) {
         if first == nil { first = row }
-        let cells = row.map(Sanitise.cell)
-        measure.add(row, cells: cells)
-        buffer.append(cells)
+        // A cell at a time, measured and kept as printed, with no array of the row's printed cells in between.
+        let measured = measure.columns.count
+        for (index, given) in row.enumerated() {
+            let (text, width) = Sanitise.cell(given)
+            if index < measured { measure.add(cell: index, given: given, text: text, width: width) }
+            buffer.append(cell: text, width: width)
+        }
+        measure.countRow()
+        buffer.endRow()
     }
 
     /// Prints the rows added, heading first, in pieces of about 64 kB

@@ -12,10 +12,18 @@ public enum TimelineWords {
         case .planClosed(let inspection): return "Action plan for \(inspection) closed"
         case .inspectionChange(let change): return "Inspection \(change.inspection): \(change.summary) (\(change.reason))"
         case .update(let update):
-            var changes: [String] = []
-            if let status = update.status { changes.append(status.rawValue) }
-            if let percent = update.percent { changes.append("\(percent)%") }
-            return update.note + (changes.isEmpty ? "" : " [\(changes.joined(separator: ", "))]")
+            // "note [status, percent%]", either part left out when not changed (built in place: tens of thousands a timeline).
+            guard update.status != nil || update.percent != nil else { return update.note }
+            var text = update.note
+            text += " ["
+            if let status = update.status { text += status.rawValue }
+            if let percent = update.percent {
+                if update.status != nil { text += ", " }
+                text += String(percent)
+                text += "%"
+            }
+            text += "]"
+            return text
         case .extension(let x):
             return "Deadline \(x.from) → \(x.to): \(x.reason)" + (x.agreedBy.map { " (agreed by \($0))" } ?? "")
         case .signOff(_, let s):

@@ -154,4 +154,47 @@ struct TableMeasureTests {
         }
         }
     }
+
+    @Test("the eight-byte scan answers as a byte-by-byte look does, for every byte at every place in a word")
+    func byteScan() {
+        func word(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } }
+        let filler: [UInt8] = Array("abcdefgh".utf8)
+        for value in 0...255 {
+            for place in 0..<8 {
+                var bytes = filler
+                bytes[place] = UInt8(value)
+                let w = word(bytes)
+                #expect(ByteScan.printable(w) == (0x20...0x7E).contains(value), "byte \(value) at \(place)")
+                #expect(ByteScan.has(w, UInt8(ascii: ",")) == (value == 0x2C), "byte \(value) at \(place)")
+                #expect(ByteScan.has(w, 0) == (value == 0), "byte \(value) at \(place)")
+            }
+        }
+        // Words of mixed bytes (a fixed seed): the scan's answers are a byte-by-byte look's.
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<20_000 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            var bytes: [UInt8] = []
+            for place in 0..<8 {
+                let byte = UInt8(truncatingIfNeeded: seed >> UInt64(place * 8))
+                bytes.append(byte % 3 == 0 ? byte : byte & 0x7F)
+            }
+            let w = word(bytes)
+            #expect(ByteScan.printable(w) == bytes.allSatisfy { (0x20...0x7E).contains($0) })
+            #expect(ByteScan.has(w, 0x22) == bytes.contains(0x22))
+        }
+    }
+
+    @Test("a cell's printed text and width, and whether CSV writes it as it is, do not depend on where in the cell a special byte falls")
+    func wordScanPlaces() {
+        for special in ["\u{1B}", "\n", "\u{7F}", "\u{85}", "\u{202E}", ",", "\"", "é", "日"] {
+            for place in 0...20 {
+                let text = String(repeating: "a", count: place) + special + String(repeating: "b", count: 20 - place)
+                let (printed, width) = Sanitise.cell(text)
+                #expect(printed == Sanitise.line(text) && width == Sanitise.width(printed), "\(special.debugDescription) at \(place)")
+                var copy = text
+                let plain = copy.withUTF8 { CSV.isPlain($0) }
+                #expect(plain == ![",", "\"", "\n", "\u{1B}", "\u{7F}", "\u{85}"].contains(special), "\(special.debugDescription) at \(place)")
+            }
+        }
+    }
 }

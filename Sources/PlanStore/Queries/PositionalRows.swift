@@ -103,7 +103,8 @@ public struct PositionalRows {
 
     static func text(_ statement: OpaquePointer, _ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(statement, column) else { return nil }
-        return String(cString: pointer)
+        // SQLite knows the length: decoding that many bytes spares the scan for the terminator `String(cString:)` makes.
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self)
     }
 
     static func date(_ statement: OpaquePointer, _ column: Int32) -> CalendarDate? {
