@@ -36,4 +36,14 @@ enum ByteScan {
         }
         return index
     }
+
+    /// How many leading bytes of `bytes`, in whole words of eight, are ASCII (under 0x80).
+    @inline(__always)
+    static func asciiWords(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        while index + 8 <= bytes.count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & highs == 0 { index += 8 }
+        return index
+    }
 }

@@ -70,7 +70,10 @@ public final class PlanFileStream: PlanFileRecords {
             try scanner.skipValue()
             let record: Record
             do {
-                record = try source.withBytes(start..<scanner.position) { try decoder.decode(Record.self, from: $0) }
+                record = try source.withBytes(start..<scanner.position) { data in
+                    // The common record through the quick decoder; anything it is not sure of, and every error, through JSONDecoder.
+                    try data.withUnsafeBytes { RecordDecoder.decode(Record.self, from: $0) } ?? decoder.decode(Record.self, from: data)
+                }
             } catch let error as DecodingError {
                 throw refused(PlanFileStream.describe(error, at: "\(section.key)[\(index)]"))
             }

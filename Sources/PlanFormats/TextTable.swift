@@ -165,7 +165,6 @@ public struct TextTableWriter {
     /// The row as one line straight from the buffer's bytes; false, with
     /// nothing written, when a cell is wider than its column (it must be wrapped).
     private func written(_ row: RowBuffer.Row, into output: inout [UInt8]) -> Bool {
-        let space = UInt8(ascii: " ")
         let start = output.count
         for k in kept.indices {
             let index = kept[k]
@@ -176,15 +175,24 @@ public struct TextTableWriter {
                 output.removeSubrange(start...)
                 return false
             }
-            if k > 0 { output.append(space); output.append(space) }
+            if k > 0 { TextTableWriter.pad(2, into: &output) }
             let right = alignsRight[k]
             if right { TextTableWriter.pad(padding, into: &output) }
             if present { output.append(contentsOf: row.bytes(index)) }
-            if !right { TextTableWriter.pad(padding, into: &output) }
+            // The last column's padding would only be trimmed again.
+            if !right, k < kept.count - 1 { TextTableWriter.pad(padding, into: &output) }
         }
-        while output.count > start, output.last == space { output.removeLast() }
+        TextTableWriter.trimSpaces(&output, after: start)
         output.append(UInt8(ascii: "\n"))
         return true
+    }
+
+    /// Drops the spaces that end the line begun at `start`, in one step.
+    @inline(__always)
+    private static func trimSpaces(_ output: inout [UInt8], after start: Int) {
+        var end = output.count
+        while end > start, output[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        if end < output.count { output.removeSubrange(end...) }
     }
 
     /// Spaces enough for any cell's padding, appended from one buffer: `repeatElement` went a generic element at a time.
@@ -236,7 +244,7 @@ public struct TextTableWriter {
             if !column.alignRight { TextTableWriter.pad(padding, into: &output) }
             if colour != nil { output.append(contentsOf: TextStyle.reset.utf8) }
         }
-        while output.count > start, output.last == space { output.removeLast() }
+        TextTableWriter.trimSpaces(&output, after: start)
         output.append(UInt8(ascii: "\n"))
     }
 }

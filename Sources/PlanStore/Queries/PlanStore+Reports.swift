@@ -322,19 +322,31 @@ extension PlanStore {
             let x = try DeadlineExtension(extensions)
             return TimelineEntry(date: x.recorded, event: .extension(x))
         }
+        // Each head's rank worked out once, as it is read; entries are handed on, never copied to compare
+        // (a partnership's timeline holds tens of thousands of updates at national scale).
+        let fewRanks = few.map(rank)
+        let updateKind = timelineOrder.firstIndex(of: .update) ?? 0, extensionKind = timelineOrder.firstIndex(of: .extension) ?? 0
         var fewIndex = 0
         var update = try nextUpdate(), ext = try nextExtension()
         while true {
-            var best: TimelineEntry? = fewIndex < few.count ? few[fewIndex] : nil
-            var source = 0
-            if let candidate = ext, best.map({ rank(candidate) < rank($0) }) ?? true { best = candidate; source = 1 }
-            if let candidate = update, best.map({ rank(candidate) < rank($0) }) ?? true { best = candidate; source = 2 }
-            guard let entry = best else { return }
-            try body(entry)
+            // The least rank first; on a tie the few, then extensions, then updates (a later source must be strictly less).
+            var source = -1
+            var best: (CalendarDate, Int)?
+            if fewIndex < fewRanks.count { source = 0; best = fewRanks[fewIndex] }
+            if let date = ext?.date, best.map({ (date, extensionKind) < $0 }) ?? true { source = 1; best = (date, extensionKind) }
+            if let date = update?.date, best.map({ (date, updateKind) < $0 }) ?? true { source = 2; best = (date, updateKind) }
             switch source {
-            case 0: fewIndex += 1
-            case 1: ext = try nextExtension()
-            default: update = try nextUpdate()
+            case 0:
+                try body(few[fewIndex])
+                fewIndex += 1
+            case 1:
+                if let entry = ext { try body(entry) }
+                ext = try nextExtension()
+            case 2:
+                if let entry = update { try body(entry) }
+                update = try nextUpdate()
+            default:
+                return
             }
         }
     }
