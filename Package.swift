@@ -64,10 +64,12 @@ let package = Package(
             ]
         ),
         .target(name: "ImprovementPlan"),
+        // SQLite's process-wide settings that only C can make (sqlite3_config is variadic).
+        .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "PlanStore",
             dependencies: [
-                "ImprovementPlan", "Schema",
+                "ImprovementPlan", "Schema", "CSQLiteTuning",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

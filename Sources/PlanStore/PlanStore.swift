@@ -1,3 +1,4 @@
+import CSQLiteTuning
 import Foundation
 import GRDB
 import ImprovementPlan
@@ -25,6 +26,11 @@ public struct PlanStore: Sendable {
     public let createdNow: Bool
     /// The clock for audit timestamps (UTC instants).
     var now: @Sendable () -> Date
+
+    /// SQLite set up for this process before its first database is opened
+    /// (afterwards SQLite refuses, harmlessly): no count of the memory it
+    /// holds, whose lock every allocation took (`CSQLiteTuning`).
+    static let sqliteConfigured: Void = { _ = planwatch_sqlite_without_memory_count() }()
 
     /// Opens the database at `path`. With `create` (`init`, `demo`), a missing
     /// or empty file is made a new database, readable by its owner only;
@@ -69,6 +75,7 @@ public struct PlanStore: Sendable {
         // WAL is set once, when the file is made: the mode is stored in the file.
         // (GRDB's `journalMode = .wal` would also write to the file on every open,
         // so a refused command would not leave the file byte-for-byte as it was.)
+        _ = PlanStore.sqliteConfigured
         var config = Configuration()
         config.busyMode = .callback(PlanStore.waitWhileBusy(path: path))
         config.foreignKeysEnabled = true

@@ -51,7 +51,8 @@ enum Lookup {
             }
             throw PlanError.notFound(entity: "action", key: trimmed)
         }
-        if let slash = trimmed.firstIndex(of: "/") {
+        // Found among the bytes: "/" is ASCII, so its index splits the text as well (a search by Character costs a grapheme walk).
+        if let slash = trimmed.utf8.firstIndex(of: UInt8(ascii: "/")) {
             let inspection = String(trimmed[..<slash]), ref = String(trimmed[trimmed.index(after: slash)...])
             if let id = try db.one(Int64.self, sql: """
                 SELECT a.id FROM action a JOIN inspection i ON i.id = a.inspection_id WHERE i.key = ? AND a.ref = ?
