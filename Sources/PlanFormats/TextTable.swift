@@ -164,25 +164,39 @@ public struct TextTableWriter {
 
     /// The row as one line straight from the buffer's bytes; false, with
     /// nothing written, when a cell is wider than its column (it must be wrapped).
+    /// The line is laid down as spaces in one append, then each cell's bytes
+    /// copied into its place: appending cell by cell and pad by pad cost more
+    /// than SQLite spent reading the row.
     private func written(_ row: RowBuffer.Row, into output: inout [UInt8]) -> Bool {
-        let start = output.count
+        var total = 1  // the line's end
         for k in kept.indices {
             let index = kept[k]
             let present = index < row.count
             let width = present ? row.width(index) : 0
-            let padding = widths[k] - width
-            guard padding >= 0 else {
-                output.removeSubrange(start...)
-                return false
-            }
-            if k > 0 { TextTableWriter.pad(2, into: &output) }
-            let right = alignsRight[k]
-            if right { TextTableWriter.pad(padding, into: &output) }
-            if present { output.append(contentsOf: row.bytes(index)) }
-            // The last column's padding would only be trimmed again.
-            if !right, k < kept.count - 1 { TextTableWriter.pad(padding, into: &output) }
+            guard width <= widths[k] else { return false }
+            total += (k > 0 ? 2 : 0) + widths[k] - width + (present ? row.bytes(index).count : 0)
         }
-        TextTableWriter.trimSpaces(&output, after: start)
+        let start = output.count
+        TextTableWriter.pad(total, into: &output)
+        var end = output.withUnsafeMutableBufferPointer { line -> Int in
+            guard let base = line.baseAddress else { return start }
+            var at = start
+            for k in kept.indices {
+                let index = kept[k]
+                if k > 0 { at += 2 }
+                guard index < row.count else { at += widths[k]; continue }
+                let bytes = row.bytes(index)
+                let padding = widths[k] - row.width(index)
+                if alignsRight[k] { at += padding }
+                if let from = bytes.baseAddress, !bytes.isEmpty { (base + at).update(from: from, count: bytes.count) }
+                at += bytes.count
+                if !alignsRight[k] { at += padding }
+            }
+            return at
+        }
+        // Spaces that end the line are dropped (the last column's padding, empty cells at the end).
+        while end > start, output[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        output.removeSubrange(end...)
         output.append(UInt8(ascii: "\n"))
         return true
     }

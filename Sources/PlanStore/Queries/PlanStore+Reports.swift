@@ -110,10 +110,18 @@ extension PlanStore {
             }
             return partnerships
         }
+        // The rows come a partnership at a time: its line is counted in place and put back when the next begins,
+        // rather than looked up by its key for every row (a national report reads a million).
+        var current: (key: String, line: PartnershipProgress?)?
         try forEachActionRow(filter, asOf: asOf, thresholds: thresholds, ReportQuery.all) { row in
-            lines[row.partnership]?.add(row)
+            if current?.key != row.partnership {
+                if let done = current { lines[done.key] = done.line }
+                current = (row.partnership, lines[row.partnership])
+            }
+            current?.line?.add(row)
             each?(row)
         }
+        if let done = current { lines[done.key] = done.line }
         // Measures belong to the partnership, whatever the actions' filter.
         for outcome in try outcomeRows(partnership: filter.partnership, asOf: asOf) {
             if outcome.flags.contains(.staleData) { lines[outcome.partnership]?.measuresNoData += 1 }
