@@ -86,4 +86,18 @@ struct RecordDecoderTests {
         let (quick, standard) = both(ProgressUpdate.self, json)
         #expect(quick != nil && quick == standard)
     }
+
+    private struct Reading: Decodable, Equatable {
+        let value: Double
+        let count: Int64?
+    }
+
+    @Test("decimal numbers read to the same Double as JSONDecoder reads (correctly rounded both ways)", arguments: [
+        "12.5", "0.1", "1e-3", "2E+2", "123456789.123456789", "-0", "5", "0.30000000000000004", "1.7976931348623157e308", "4.9e-324",
+    ])
+    func doubles(text: String) {
+        let (quick, standard) = both(Reading.self, "{\"value\": \(text), \"count\": 3}")
+        #expect(quick != nil && quick == standard)
+        #expect(quick.map { $0.value.bitPattern } == standard.map { $0.value.bitPattern })
+    }
 }

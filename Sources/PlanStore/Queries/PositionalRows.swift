@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import ImprovementPlan
@@ -103,8 +104,11 @@ public struct PositionalRows {
 
     static func text(_ statement: OpaquePointer, _ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(statement, column) else { return nil }
-        // SQLite knows the length: decoding that many bytes spares the scan for the terminator `String(cString:)` makes.
-        return String(decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self)
+        // SQLite knows the length, so the text is decoded from that many bytes; up to a NUL inside them
+        // (a blob read as text), as `String(cString:)` and GRDB read it.
+        var count = Int(sqlite3_column_bytes(statement, column))
+        if let nul = memchr(pointer, 0, count) { count = UnsafeRawPointer(nul) - UnsafeRawPointer(pointer) }
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
     static func date(_ statement: OpaquePointer, _ column: Int32) -> CalendarDate? {
