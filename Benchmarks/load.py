@@ -283,7 +283,7 @@ def write_docs(s, binary):
         "|---|---:|---:|---:|---:|---:|---:|---:|",
         *[rows[key] for key in sorted(rows, key=lambda k: (k[0] != "SQLite", k[1]))],
         "",
-        "Regenerate: `swift build -c release --static-swift-stdlib && Benchmarks/load.py` (SQLite), and",
+        "Regenerate: `for p in planwatch planwatch-serve; do swift build -c release --static-swift-stdlib --product $p; done && Benchmarks/load.py` (SQLite), and",
         "`Benchmarks/load.py --postgres postgres://USER@127.0.0.1:PORT/EMPTY_DATABASE --servers 2` (PostgreSQL).",
         END,
     ])

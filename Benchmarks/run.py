@@ -10,7 +10,7 @@ from /usr/bin/time -v. Writes docs/benchmarks.md.
     Benchmarks/run.py                         # 10,000 / 100,000 / 1,000,000 actions, writes docs/benchmarks.md
     Benchmarks/run.py --sizes 10000 --runs 2 --smoke   # the CI smoke test: runs everything once, writes nothing
 
-Needs: the release build README.md installs (swift build -c release --static-swift-stdlib;
+Needs: the release build README.md installs (swift build -c release --static-swift-stdlib --product planwatch;
 a plain release build works and is named as such on the page), hyperfine, sqlite3, taskwarrior
 (Debian packages), python3.
 """
@@ -158,7 +158,7 @@ def build_kind(binary):
     libraries = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
     if "libswiftCore" in libraries:
         return "`swift build -c release` (Swift runtime and Foundation loaded as shared libraries)"
-    return "`swift build -c release --static-swift-stdlib` (Swift runtime and Foundation linked in, as README.md installs it)"
+    return "`swift build -c release --static-swift-stdlib --product planwatch` (Swift runtime and Foundation linked in, as README.md installs it)"
 
 
 def spreadsheet(path, rows, seed):
@@ -336,7 +336,7 @@ def main():
             raise SystemExit(f"{tool} is missing: apt-get install hyperfine sqlite3 taskwarrior")
     pw = args.bin
     if not os.path.exists(pw):
-        raise SystemExit(f"{pw} is missing: swift build -c release --static-swift-stdlib")
+        raise SystemExit(f"{pw} is missing: swift build -c release --static-swift-stdlib --product planwatch")
     work = args.keep or tempfile.mkdtemp(prefix="planwatch-bench-")
     os.makedirs(work, exist_ok=True)
     results = {"sizes": {}, "machine": machine(), "build": build_kind(pw), "date": dt.date.today().isoformat(), "runs": args.runs}
@@ -474,7 +474,7 @@ def write_docs(r, sizes):
         f"- Machine: {r['machine']}",
         f"- Run on {r['date']}, {r['runs']} timed runs per command; reports as of {AS_OF}.",
         f"- Binary: {r['build']}",
-        "- Regenerate this page: `swift build -c release --static-swift-stdlib && apt-get install hyperfine sqlite3 taskwarrior && Benchmarks/run.py`",
+        "- Regenerate this page: `swift build -c release --static-swift-stdlib --product planwatch && apt-get install hyperfine sqlite3 taskwarrior && Benchmarks/run.py`",
         "",
         "## Overdue report against the physical limit",
         "",
