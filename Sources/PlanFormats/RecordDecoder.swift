@@ -90,19 +90,33 @@ enum RecordDecoder {
             at += count
         }
 
-        private mutating func nested() throws {
+        /// Enters an object or a list at its opening byte: true when it is empty (closed at once).
+        private mutating func entered(closedBy closer: UInt8) throws -> Bool {
             depth += 1
             guard depth <= 64 else { throw Refused() }
+            at += 1
+            skipSpace()
+            guard at < bytes.count, bytes[at] == closer else { return false }
+            at += 1
+            return true
+        }
+
+        /// After a member or an item: true at the closing byte, false at a comma (another follows); anything else is refused.
+        private mutating func ended(by closer: UInt8) throws -> Bool {
+            skipSpace()
+            guard at < bytes.count else { throw Refused() }
+            let next = bytes[at]
+            at += 1
+            if next == closer { return true }
+            guard next == UInt8(ascii: ",") else { throw Refused() }
+            return false
         }
 
         private mutating func object() throws -> Value {
-            try nested()
             defer { depth -= 1 }
-            at += 1
             var members: [Member] = []
-            skipSpace()
-            if at < bytes.count, bytes[at] == UInt8(ascii: "}") { at += 1; return .object(members) }
-            while true {
+            if try entered(closedBy: UInt8(ascii: "}")) { return .object(members) }
+            repeat {
                 skipSpace()
                 guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw Refused() }
                 let key = try string()
@@ -113,31 +127,18 @@ enum RecordDecoder {
                 guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw Refused() }
                 at += 1
                 members.append(Member(key: key, tag: tag, value: try value()))
-                skipSpace()
-                guard at < bytes.count else { throw Refused() }
-                let next = bytes[at]
-                at += 1
-                if next == UInt8(ascii: "}") { return .object(members) }
-                guard next == UInt8(ascii: ",") else { throw Refused() }
-            }
+            } while try !ended(by: UInt8(ascii: "}"))
+            return .object(members)
         }
 
         private mutating func array() throws -> Value {
-            try nested()
             defer { depth -= 1 }
-            at += 1
             var items: [Value] = []
-            skipSpace()
-            if at < bytes.count, bytes[at] == UInt8(ascii: "]") { at += 1; return .array(items) }
-            while true {
+            if try entered(closedBy: UInt8(ascii: "]")) { return .array(items) }
+            repeat {
                 items.append(try value())
-                skipSpace()
-                guard at < bytes.count else { throw Refused() }
-                let next = bytes[at]
-                at += 1
-                if next == UInt8(ascii: "]") { return .array(items) }
-                guard next == UInt8(ascii: ",") else { throw Refused() }
-            }
+            } while try !ended(by: UInt8(ascii: "]"))
+            return .array(items)
         }
 
         /// A string: the bytes between the quotes, escapes resolved; not valid UTF-8, or a lone surrogate, is refused.
