@@ -27,12 +27,10 @@ public struct TableMeasure: Sendable {
     }
 
     public mutating func add(_ row: [String]) {
-        add(row, cells: row.map(Sanitise.cell))
-    }
-
-    /// `row` with its cells as printed (`Sanitise.cell` of each), worked out once by a caller that keeps them.
-    mutating func add(_ row: [String], cells: [(text: String, width: Int)]) {
-        for index in columns.indices where index < row.count { add(cell: index, given: row[index], text: cells[index].text, width: cells[index].width) }
+        for index in columns.indices where index < row.count {
+            let (text, width) = Sanitise.cell(row[index])
+            add(cell: index, given: row[index], text: text, width: width)
+        }
         countRow()
     }
 
@@ -283,12 +281,6 @@ struct RowBuffer: Sendable {
     init(limit: Int = 16 << 20) {
         // Offsets are UInt32: a limit beyond 4 GB would wrap them.
         self.limit = min(limit, Int(UInt32.max))
-    }
-
-    /// Keeps a row of cells as printed, unless that would pass the limit: then nothing is kept, from now on.
-    mutating func append(_ cells: [(text: String, width: Int)]) {
-        for cell in cells { append(cell: cell.text, width: cell.width) }
-        endRow()
     }
 
     /// One cell of the row being kept (`endRow` ends it).
