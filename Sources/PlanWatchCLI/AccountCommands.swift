@@ -10,7 +10,7 @@ struct UserCommand: ParsableCommand {
         commandName: "user",
         abstract: "Accounts for the shared plan (planwatch serve): who may log in, their role and their partnerships.",
         discussion: """
-            Roles: officer (reports on the plans of their partnerships), inspector (follows the partnerships assigned
+            Roles: officer (reports on the plans of their partnerships), inspector (follows the partnerships assigned \
             to them: reviews, extensions, plans, escalation), admin (accounts, partnerships, inspections).
             Passwords are read from standard input, never from the command line; only a bcrypt hash is kept.
             Example:

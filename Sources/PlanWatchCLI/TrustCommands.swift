@@ -10,8 +10,8 @@ struct VerifyCommand: StoreCommand {
         commandName: "verify",
         abstract: "Check the database: SQLite's integrity and foreign keys, the schema, the audit chain end to end, and every record against its history.",
         discussion: """
-            Prints the trail's head (SEQ:HASH). Whoever can write the file could rebuild the whole
-            chain; note the head down elsewhere (or keep a backup, or sign checkpoints), and a later
+            Prints the trail's head (SEQ:HASH). Whoever can write the file could rebuild the whole \
+            chain; note the head down elsewhere (or keep a backup, or sign checkpoints), and a later \
             verify shows whether the trail still passes through it.
             Exit status 0 when everything holds; otherwise 1, with the problems found, the first one first.
             A PostgreSQL database (--db postgres://...) is checked in one snapshot, copied to a temporary SQLite file and verified there by the same code, with PostgreSQL's own append-only triggers and, where amcheck is installed, its indexes (docs/server.md).
@@ -65,9 +65,9 @@ struct CheckpointCommand: StoreCommand {
         commandName: "checkpoint",
         abstract: "Sign the audit trail's head with a key kept outside the database, so a rebuilt trail can be told from this one.",
         discussion: """
-            The private key file is made on first use (readable by you only), with the public key
-            beside it as FILE.pub: give that to whoever checks, and keep the private key off the
-            machine that holds the database if you can. `planwatch verify --key FILE.pub` then
+            The private key file is made on first use (readable by you only), with the public key \
+            beside it as FILE.pub: give that to whoever checks, and keep the private key off the \
+            machine that holds the database if you can. `planwatch verify --key FILE.pub` then \
             checks every checkpoint.
             Example:
               planwatch checkpoint --key ~/keys/planwatch-checkpoint.key
@@ -142,7 +142,7 @@ struct UndoCommand: StoreCommand {
         commandName: "undo",
         abstract: "Revert your most recent change, as a new audited change (history is never deleted).",
         discussion: """
-            The change is the last command you (--actor) ran that has not been undone. Refused, with the reason, when
+            The change is the last command you (--actor) ran that has not been undone. Refused, with the reason, when \
             someone else has changed the same records since, or when other records now depend on what it added.
             A progress update is never deleted: undoing one adds a correcting update.
             Example:
@@ -187,7 +187,7 @@ struct VacuumCommand: StoreCommand {
         commandName: "vacuum",
         abstract: "Rebuild the database file without its free pages (SQLite's VACUUM); records and the audit trail are unchanged.",
         discussion: """
-            Safe beside a running planwatch serve: readers see the database before or after, a writer waits. It needs free
+            Safe beside a running planwatch serve: readers see the database before or after, a writer waits. It needs free \
             disk space about the size of the database while it runs.
             Example:
               planwatch vacuum
@@ -213,8 +213,8 @@ struct RestoreCommand: StoreCommand {
         commandName: "restore",
         abstract: "Replace the database with a backup, only after the backup verifies and is an earlier state of this database.",
         discussion: """
-            Changes recorded after the backup was taken are lost by a restore: planwatch lists them
-            and restores only with --discard-later-changes. A backup whose audit trail is not the
+            Changes recorded after the backup was taken are lost by a restore: planwatch lists them \
+            and restores only with --discard-later-changes. A backup whose audit trail is not the \
             beginning of this database's (another database, or a rewritten trail) needs --force.
             The restore is recorded in the trail, with the head it replaced.
             On PostgreSQL (--db postgres://...) a pg_dump backup is restored into an empty database (made with createdb) with pg_restore in one transaction, then verified; one that does not verify is dropped again (docs/server.md).

@@ -302,7 +302,7 @@ struct EverydayTests {
         #expect(!markdown.contains("<script>"))
     }
 
-    @Test("every command's help keeps each example command on one line, at any width", arguments: Engine.allCases)
+    @Test("every command's help keeps each example command on one line, at any width, and no sentence broken in the source", arguments: Engine.allCases)
     func helpExamples(engine: Engine) throws {
         let h = try Harness(engine: engine)
         defer { h.cleanUp() }
@@ -338,6 +338,16 @@ struct EverydayTests {
                 #expect(next.isEmpty || next.hasPrefix("planwatch ") || next.hasPrefix("$ planwatch"), "\(command): '\(line)' continues as '\(next)'")
                 // Quotes balance: nothing of it went onto another line.
                 #expect(line.filter { $0 == "\"" }.count % 2 == 0, "\(command): \(line)")
+            }
+            // On a terminal wide enough that nothing is wrapped, no sentence of the text is
+            // broken across lines: a break there is in the source and shows at every width.
+            let wide = try h.run(command + ["--help"], env: ["COLUMNS": "1000"]).stdout
+            let prose = wide.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.hasPrefix("USAGE:") }
+                .filter { !$0.hasPrefix(" ") && !$0.isEmpty }
+            for (line, next) in zip(prose, prose.dropFirst()) {
+                let ends = line.last.map { $0.isLowercase || $0 == "," } ?? false
+                let continues = next.first.map { $0.isLowercase || $0 == "(" } ?? false
+                #expect(!(ends && continues), "\(command): a sentence broken in the source: '\(line.suffix(40))' / '\(next.prefix(40))'")
             }
         }
     }
