@@ -74,6 +74,49 @@ struct OutputStream<Item: Encodable> {
     }
 }
 
+/// Aligned text tables of action rows, one per group, each row measured and
+/// kept as it will be printed the moment it arrives: a national report's
+/// tables hold tens of thousands of rows, and keeping each as an `ActionRow`,
+/// grouping those, and making them a `Table` of strings before printing
+/// cost more than reading them. Prints exactly what `Table.renderText`
+/// prints for the same rows. Only for a text table on standard output
+/// (nil for any other format, which goes through `RowStream`).
+struct GroupedTextTables {
+    private let context: Context
+    private let layout: RowLayout
+    private var tables: [StreamedTable] = []
+    private var index: [String: Int] = [:]
+    private var last: (group: String, at: Int)?
+
+    init?(context: Context, format: OutputFormat, layout: RowLayout) {
+        guard format == .table, !context.html.active else { return nil }
+        self.context = context
+        self.layout = layout
+    }
+
+    mutating func add(_ row: ActionRow, group: String) {
+        let at: Int
+        if let last, last.group == group {
+            at = last.at
+        } else if let known = index[group] {
+            at = known
+        } else {
+            at = tables.count
+            // Kept whole (no limit): the rows cannot be asked for again.
+            tables.append(StreamedTable(columns: layout.columns, style: context.style, bufferLimit: .max))
+            index[group] = at
+        }
+        last = (group, at)
+        tables[at].add(layout.cells(row))
+    }
+
+    /// Prints a group's table, or "(none)" as an empty table prints.
+    func write(group: String) {
+        guard let at = index[group] else { return context.print("(none)\n") }
+        tables[at].write(rows: { _ in }) { context.output.write(bytes: $0) }
+    }
+}
+
 /// A report's stream of action rows, in the envelope.
 struct RowStream {
     private var stream: OutputStream<ActionRow>
@@ -122,20 +165,25 @@ struct ReportCommand: ParsableCommand {
     static func overdue(context: Context, filter: ActionFilter, asOf: CalendarDate, format: OutputFormat, thresholds: Thresholds) throws {
         var stream = RowStream(context: context, format: format, layout: .overdue, report: "overdue", asOf: asOf, thresholds: thresholds)
         var totals = OverdueTotals()
+        let layout = RowLayout.overdue.without("partnership")
+        var tables = GroupedTextTables(context: context, format: format, layout: layout)
         try context.store.forEachOverdue(filter, asOf: asOf, thresholds: thresholds) { row in
             totals.add(row)
-            try stream.add(row)
+            if tables != nil { tables?.add(row, group: row.partnership) } else { try stream.add(row) }
         }
         try stream.finishJSON(totals: totals)
         guard format.isDocument else { return }
         context.heading("Overdue actions as of \(asOf): \(totals.total)", format: format)
         guard totals.total > 0 else { return }
-        let byPartnership = Dictionary(grouping: stream.rows, by: \.partnership)
-        let layout = RowLayout.overdue.without("partnership")
+        let byPartnership = tables == nil ? Dictionary(grouping: stream.rows, by: \.partnership) : [:]
         for group in totals.partnerships {
             context.print("\n")
             context.heading("\(group.partnership): \(group.total) overdue", format: format)
-            context.emit(layout.table(byPartnership[group.partnership] ?? []), format: format)
+            if let tables {
+                tables.write(group: group.partnership)
+            } else {
+                context.emit(layout.table(byPartnership[group.partnership] ?? []), format: format)
+            }
         }
         context.print("\n")
         context.heading("Days overdue", format: format)
@@ -148,15 +196,17 @@ struct ReportCommand: ParsableCommand {
                         thresholds: Thresholds, title: (Int) -> String,
                         produce: ((ActionRow) throws -> Void) throws -> Void) throws {
         var stream = RowStream(context: context, format: format, layout: layout, report: report, asOf: asOf, thresholds: thresholds)
+        var tables = GroupedTextTables(context: context, format: format, layout: layout)
         var total = 0
         try produce { row in
             total += 1
-            try stream.add(row)
+            if tables != nil { tables?.add(row, group: "") } else { try stream.add(row) }
         }
         try stream.finishJSON(totals: CountTotals(count: total))
         guard format.isDocument else { return }
         context.heading(title(total), format: format)
-        if total > 0 { context.emit(layout.table(stream.rows), format: format) }
+        guard total > 0 else { return }
+        if let tables { tables.write(group: "") } else { context.emit(layout.table(stream.rows), format: format) }
     }
 
     struct DueSoon: StoreCommand {
