@@ -167,9 +167,10 @@ struct ReportCommand: ParsableCommand {
         var totals = OverdueTotals()
         let layout = RowLayout.overdue.without("partnership")
         var tables = GroupedTextTables(context: context, format: format, layout: layout)
+        let tabled = tables != nil  // decided once: reading the optional in the loop copied it for every row
         try context.store.forEachOverdue(filter, asOf: asOf, thresholds: thresholds) { row in
             totals.add(row)
-            if tables != nil { tables?.add(row, group: row.partnership) } else { try stream.add(row) }
+            if tabled { tables?.add(row, group: row.partnership) } else { try stream.add(row) }
         }
         try stream.finishJSON(totals: totals)
         guard format.isDocument else { return }
@@ -197,10 +198,11 @@ struct ReportCommand: ParsableCommand {
                         produce: ((ActionRow) throws -> Void) throws -> Void) throws {
         var stream = RowStream(context: context, format: format, layout: layout, report: report, asOf: asOf, thresholds: thresholds)
         var tables = GroupedTextTables(context: context, format: format, layout: layout)
+        let tabled = tables != nil
         var total = 0
         try produce { row in
             total += 1
-            if tables != nil { tables?.add(row, group: "") } else { try stream.add(row) }
+            if tabled { tables?.add(row, group: "") } else { try stream.add(row) }
         }
         try stream.finishJSON(totals: CountTotals(count: total))
         guard format.isDocument else { return }
