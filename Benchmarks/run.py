@@ -149,8 +149,9 @@ def hyperfine(commands, runs, work, name, prepare=None, shell=True):
     cmd = ["hyperfine", "--warmup", "1" if prepare is None else "0", "--runs", str(runs), "--export-json", out, "--style", "none"]
     if not shell:
         cmd += ["--shell=none"]
-    if prepare:
-        cmd += ["--prepare", prepare]
+    # One preparation for every command, or a list of one per command.
+    for each in ([prepare] if isinstance(prepare, str) else prepare or []):
+        cmd += ["--prepare", each]
     run(cmd + commands, stdout=subprocess.DEVNULL)
     with open(out) as f:
         return [r["median"] for r in json.load(f)["results"]]
@@ -434,20 +435,16 @@ def main():
     t_import, t_dot = hyperfine(
         [f"{pw} import {sheet} --inspection area-01-2024 --date 2026-11-01 --db {target}",
          f"sqlite3 {bare} '.import --csv {sheet} bare'"],
-        max(2, args.runs // 2), work, "csv-import", prepare=f"rm -f {target} {target}-wal {target}-shm {bare} && cp {base} {target}")
+        max(2, args.runs // 2), work, "csv-import",
+        # Each command resets only its own file: planwatch's last import is still there afterwards, to count.
+        prepare=[f"rm -f {target} {target}-wal {target}-shm && cp {base} {target}", f"rm -f {bare}"])
     # The floor set by planwatch's own schema: the shell inserting the same actions, findings and
     # updates into planwatch's tables (every constraint and index) in one statement each, with no
     # audit trail, validation or per-row work at all.
     t_floor = shell_script(work, "sheet-floor", SHEET_FLOOR_SQL.replace(":sheet", sheet), max(2, args.runs // 2), start_from=base)
     t_stripped = shell_script(work, "sheet-stripped", SHEET_STRIPPED_SQL.replace(":sheet", sheet), max(2, args.runs // 2))
     t_audited = shell_script(work, "sheet-audited", SHEET_AUDITED_SQL.replace(":sheet", sheet), max(2, args.runs // 2), start_from=base)
-    # The floor wrote an audit row for each record planwatch audited, no more and no fewer (counted on an
-    # import of its own: the timed runs' database is reset before each command).
-    for suffix in ["", "-wal", "-shm"]:
-        if os.path.exists(target + suffix):
-            os.remove(target + suffix)
-    shutil.copy(base, target)
-    run([pw, "import", sheet, "--inspection", "area-01-2024", "--date", "2026-11-01", "--db", target], stdout=subprocess.DEVNULL)
+    # The floor wrote an audit row for each record planwatch audited, no more and no fewer.
     audit_rows = "SELECT count(*) FROM audit_entry"
     counts = [subprocess.run(["sqlite3", db, audit_rows], capture_output=True, text=True, check=True).stdout.strip()
               for db in [target, os.path.join(work, "sheet-audited.sqlite")]]

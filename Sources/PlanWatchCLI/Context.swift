@@ -157,14 +157,20 @@ public struct Context {
             var table = StreamedTable(columns: columns, style: style)
             try rows { table.add($0) }
             before(table.first)
-            guard table.measure.count > 0 else { return print(empty + "\n") }
-            try table.write(rows: rows) { output.write(bytes: $0) }
+            try print(table, empty: empty, rows: rows)
         default:
             var table = Table(columns: columns)
             try rows { table.append($0) }
             before(table.rows.first)
             emit(table, format: format, empty: empty)
         }
+    }
+
+    /// Prints a measured text table, or `empty` when it has no rows (as
+    /// `Table.renderText` does); `rows` gives them again if its buffer could not keep them.
+    func print(_ table: StreamedTable, empty: String = "(none)", rows: (([String]) -> Void) throws -> Void) rethrows {
+        guard table.measure.count > 0 else { return print(empty + "\n") }
+        try table.write(rows: rows) { output.write(bytes: $0) }
     }
 
     /// Prints a value as JSON, or a table built from it otherwise.

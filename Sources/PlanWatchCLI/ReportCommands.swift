@@ -110,10 +110,10 @@ struct GroupedTextTables {
         tables[at].add(layout.cells(row))
     }
 
-    /// Prints a group's table, or "(none)" as an empty table prints.
+    /// Prints a group's table (a group with no rows prints as an empty table does).
     func write(group: String) {
-        guard let at = index[group] else { return context.print("(none)\n") }
-        tables[at].write(rows: { _ in }) { context.output.write(bytes: $0) }
+        // Every row was kept (no buffer limit), so none is asked for again.
+        context.print(index[group].map { tables[$0] } ?? StreamedTable(columns: layout.columns, style: context.style), rows: { _ in })
     }
 }
 
