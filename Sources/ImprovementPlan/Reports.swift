@@ -25,15 +25,25 @@ public struct ActionRow: Codable, Hashable, Sendable {
 
     public init(action: Action, id: Int64, partnership: String, lastUpdate: CalendarDate?,
                 asOf: CalendarDate, thresholds: Thresholds) {
-        let facts = ActionFacts(action, lastUpdate: lastUpdate)
+        self.init(id: id, ref: action.ref, partnership: partnership, inspection: action.inspection, title: action.title,
+                  owner: action.owner, agency: action.agency, selfAssessment: action.selfAssessment,
+                  facts: ActionFacts(action, lastUpdate: lastUpdate), lastUpdate: lastUpdate, asOf: asOf, thresholds: thresholds)
+    }
+
+    /// The row from the action's names and the facts the rules read: what a
+    /// report reads from each of its rows, with no whole `Action` built,
+    /// copied and released for every row on the way (a national report reads a million).
+    package init(id: Int64, ref: String, partnership: String, inspection: String, title: String, owner: String, agency: String,
+                 selfAssessment: SelfAssessment?, facts: ActionFacts, lastUpdate: CalendarDate?,
+                 asOf: CalendarDate, thresholds: Thresholds) {
         let c = Rules.classify(facts, asOf: asOf, thresholds: thresholds)
-        self.id = id; self.ref = action.ref; self.partnership = partnership; self.inspection = action.inspection
-        self.title = action.title; self.owner = action.owner; self.agency = action.agency; self.due = action.due
-        self.originalDue = action.originalDue; self.status = action.status; self.percent = action.percent
+        self.id = id; self.ref = ref; self.partnership = partnership; self.inspection = inspection
+        self.title = title; self.owner = owner; self.agency = agency; self.due = facts.due
+        self.originalDue = facts.originalDue; self.status = facts.status; self.percent = facts.percent
         self.rag = c.rag; self.daysOverdue = c.daysOverdue; self.ageing = c.bucket; self.flags = c.flags
-        if action.status.isOpen, let due = action.due, due >= asOf { self.daysLeft = asOf.days(until: due) }
+        if facts.status.isOpen, let due = facts.due, due >= asOf { self.daysLeft = asOf.days(until: due) }
         self.lastUpdate = lastUpdate; self.daysSinceUpdate = max(0, facts.lastActivity.days(until: asOf))
-        self.selfAssessment = action.selfAssessment
+        self.selfAssessment = selfAssessment
     }
 
     public func has(_ flag: ActionFlag) -> Bool { flags.contains(flag) }

@@ -82,6 +82,14 @@ public enum ActionFlag: String, Codable, CaseIterable, Sendable {
     case stale
     case behindSchedule = "behind-schedule"
     case noDeadline = "no-deadline"
+
+    /// An open action that is not overdue is amber when it has one of these (the RAG rule, docs/rules.md).
+    var makesAmber: Bool {
+        switch self {
+        case .dueSoon, .slipped, .stale, .behindSchedule: return true
+        case .overdue, .completedLate, .noDeadline: return false
+        }
+    }
 }
 
 /// The facts about an action that the rules read.
@@ -188,7 +196,7 @@ public enum Rules {
         case .notStarted, .inProgress:
             if overdue != nil {
                 rag = .red
-            } else if flags.contains(where: { [.dueSoon, .slipped, .stale, .behindSchedule].contains($0) }) {
+            } else if flags.contains(where: { $0.makesAmber }) {
                 rag = .amber
             } else {
                 rag = .green

@@ -116,18 +116,23 @@ enum ActionRowReader {
                   let inspection = text(.inspection), let partnership = text(.partnership)
             else { throw StoreError.corrupt("action \(integer(.id)) has an unreadable field") }
             let id = integer(.id)
-            var action = Action(id: id, inspection: inspection, ref: ref, title: title, owner: owner, agency: agency,
-                                start: date(.start), originalDue: date(.originalDue), due: date(.due), status: status,
-                                percent: Int(integer(.percent)), completed: date(.completed),
-                                selfAssessment: text(.selfAssessment).flatMap(SelfAssessment.init(rawValue:)), created: created)
-            if past, let since = date(.since) { action.created = since }
-            if past, integer(.changed) != 0 {
-                let state = History.state(present: ActionState(action), created: action.created,
-                                          changes: try stateChanges(db, action: id), asOf: asOf)
-                action.status = state.status; action.percent = state.percent; action.completed = state.completed
+            let originalDue = date(.originalDue), lastUpdate = date(.lastUpdate)
+            var facts = ActionFacts(status: status, percent: Int(integer(.percent)), start: date(.start), originalDue: originalDue,
+                                    due: date(.due) ?? originalDue, completed: date(.completed),
+                                    lastActivity: max(created, lastUpdate ?? created))
+            if past {
+                // As the plan stood: counted from the day it began, its status replayed from its updates when any came later.
+                let since = date(.since) ?? created
+                facts.lastActivity = max(since, lastUpdate ?? since)
+                if integer(.changed) != 0 {
+                    let state = History.state(present: ActionState(status: facts.status, percent: facts.percent, completed: facts.completed),
+                                              created: since, changes: try stateChanges(db, action: id), asOf: asOf)
+                    facts.status = state.status; facts.percent = state.percent; facts.completed = state.completed
+                }
             }
-            try body(ActionRow(action: action, id: id, partnership: partnership, lastUpdate: date(.lastUpdate),
-                               asOf: asOf, thresholds: thresholds))
+            try body(ActionRow(id: id, ref: ref, partnership: partnership, inspection: inspection, title: title, owner: owner,
+                               agency: agency, selfAssessment: text(.selfAssessment).flatMap(SelfAssessment.init(rawValue:)),
+                               facts: facts, lastUpdate: lastUpdate, asOf: asOf, thresholds: thresholds))
         }
     }
 }
