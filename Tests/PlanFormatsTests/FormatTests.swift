@@ -187,7 +187,7 @@ struct TableMeasureTests {
         }
     }
 
-    @Test("a cell's printed text and width, and whether CSV writes it as it is, do not depend on where in the cell a special byte falls")
+    @Test("a cell's printed text and width, and whether CSV writes it as it is, do not depend on where in the cell a special byte falls, nor on the cell's length")
     func wordScanPlaces() {
         // Each special character as a terminal cell shows it, and the columns it takes: written out here, not
         // worked out by the code under test (whose plain-text test is the scan itself).
@@ -196,20 +196,28 @@ struct TableMeasureTests {
             ",": (",", 1), "\"": ("\"", 1), "é": ("é", 1), "日": ("日", 2),
         ]
         for special in ["\u{1B}", "\n", "\u{7F}", "\u{85}", "\u{202E}", ",", "\"", "é", "日"] {
+            // Every place in a word, and after it every length of the last, part-filled word (the scan pads it).
             for place in 0...20 {
-                let text = String(repeating: "a", count: place) + special + String(repeating: "b", count: 20 - place)
-                let (printed, width) = Sanitise.cell(text)
-                if let (middle, columns) = shown[special] {
-                    let expected = String(repeating: "a", count: place) + middle + String(repeating: "b", count: 20 - place)
-                    #expect(printed == expected && width == 20 + columns, "\(special.debugDescription) at \(place)")
-                } else {
-                    // An escape: it is gone, with whatever it swallowed; nothing left is a control character.
-                    #expect(!printed.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } && width == printed.count,
-                            "\(special.debugDescription) at \(place)")
+                for after in Array(0...9) + [20] {
+                    let text = String(repeating: "a", count: place) + special + String(repeating: "b", count: after)
+                    let at = "\(special.debugDescription) at \(place) of \(place + after + 1)"
+                    let (printed, width) = Sanitise.cell(text)
+                    if let (middle, columns) = shown[special] {
+                        let expected = String(repeating: "a", count: place) + middle + String(repeating: "b", count: after)
+                        #expect(printed == expected && width == place + after + columns, "\(at)")
+                    } else {
+                        // An escape: it is gone, with whatever it swallowed; nothing left is a control character.
+                        #expect(!printed.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } && width == printed.count, "\(at)")
+                    }
+                    var copy = text
+                    let plain = copy.withUTF8 { CSV.isPlain($0) }
+                    #expect(plain == ![",", "\"", "\n", "\u{1B}", "\u{7F}", "\u{85}"].contains(special), "\(at)")
                 }
-                var copy = text
-                let plain = copy.withUTF8 { CSV.isPlain($0) }
-                #expect(plain == ![",", "\"", "\n", "\u{1B}", "\u{7F}", "\u{85}"].contains(special), "\(special.debugDescription) at \(place)")
+            }
+            // Plain cells of every length, none of them a whole number of words: written as they are.
+            for length in 0...25 {
+                var copy = String(repeating: "x", count: length)
+                #expect(copy.withUTF8 { CSV.isPlain($0) } && Sanitise.cell(copy) == (copy, length), "\(length) plain bytes")
             }
         }
     }
