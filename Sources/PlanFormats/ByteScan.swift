@@ -20,31 +20,19 @@ enum ByteScan {
         return below | above == 0
     }
 
-    /// How many leading bytes of `bytes` are printable ASCII and neither `a`
-    /// nor `b`, looked at in whole words of eight: all of them when every word
-    /// is, the last few bytes read as one word padded with spaces (the caller
-    /// looks at the rest one by one, from the first word that is not).
+    /// How many leading bytes of `bytes`, in whole words of eight, are
+    /// printable ASCII and neither `a` nor `b` (the caller looks at the rest one by one).
     @inline(__always)
     static func plainWords(_ bytes: UnsafeBufferPointer<UInt8>, excluding a: UInt8? = nil, _ b: UInt8? = nil) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         let raw = UnsafeRawPointer(base)
-        @inline(__always) func plain(_ word: UInt64) -> Bool {
-            guard printable(word) else { return false }
-            if let a, has(word, a) { return false }
-            if let b, has(word, b) { return false }
-            return true
-        }
         var index = 0
         while index + 8 <= bytes.count {
-            guard plain(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) else { return index }
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            guard printable(word) else { break }
+            if let a, has(word, a) { break }
+            if let b, has(word, b) { break }
             index += 8
-        }
-        // Most cells end part-way through a word: its bytes, padded with spaces (plain, unless `a` or `b`
-        // is a space: then the caller looks at them one by one), in one test rather than a test a byte.
-        if index < bytes.count {
-            var word = ones &* 0x20
-            withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: UnsafeRawBufferPointer(start: raw + index, count: bytes.count - index)) }
-            if plain(word) { return bytes.count }
         }
         return index
     }
