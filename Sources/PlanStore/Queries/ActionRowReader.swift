@@ -7,7 +7,7 @@ import ImprovementPlan
 /// Reports stream up to a million rows; going through GRDB's `Row` (a
 /// column-name lookup and a generic decode for every field) cost more than
 /// the query. This reader knows the column order of `Column`
-/// and builds each `Action` with one C call per field.
+/// and builds each `ActionRow` with one C call per field, and no `Action` on the way.
 enum ActionRowReader {
     /// The columns the reader reads, by position: the SELECT lists below are
     /// built from this one list, so a position can never drift from its column.
