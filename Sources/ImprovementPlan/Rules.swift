@@ -110,9 +110,16 @@ public struct ActionFacts: Hashable, Sendable {
     }
 
     public init(_ action: Action, lastUpdate: CalendarDate?) {
-        self.init(status: action.status, percent: action.percent, start: action.start,
-                  originalDue: action.originalDue, due: action.due, completed: action.completed,
-                  lastActivity: max(action.created, lastUpdate ?? action.created))
+        self.init(ActionState(action), start: action.start, originalDue: action.originalDue, due: action.due,
+                  created: action.created, lastUpdate: lastUpdate)
+    }
+
+    /// The facts of an action in `state`, counted from `created`: its last
+    /// activity is its latest update, or that day when it has none.
+    package init(_ state: ActionState, start: CalendarDate?, originalDue: CalendarDate?, due: CalendarDate?,
+                 created: CalendarDate, lastUpdate: CalendarDate?) {
+        self.init(status: state.status, percent: state.percent, start: start, originalDue: originalDue, due: due,
+                  completed: state.completed, lastActivity: max(created, lastUpdate ?? created))
     }
 }
 

@@ -196,7 +196,7 @@ struct TableMeasureTests {
             ",": (",", 1), "\"": ("\"", 1), "é": ("é", 1), "日": ("日", 2),
         ]
         for special in ["\u{1B}", "\n", "\u{7F}", "\u{85}", "\u{202E}", ",", "\"", "é", "日"] {
-            // Every place in a word, and after it every length of the last, part-filled word (the scan pads it).
+            // Every place in a word, and after it every length of the last, part-filled word (looked at byte by byte).
             for place in 0...20 {
                 for after in Array(0...9) + [20] {
                     let text = String(repeating: "a", count: place) + special + String(repeating: "b", count: after)
@@ -214,11 +214,11 @@ struct TableMeasureTests {
                     #expect(plain == ![",", "\"", "\n", "\u{1B}", "\u{7F}", "\u{85}"].contains(special), "\(at)")
                 }
             }
-            // Plain cells of every length, none of them a whole number of words: written as they are.
-            for length in 0...25 {
-                var copy = String(repeating: "x", count: length)
-                #expect(copy.withUTF8 { CSV.isPlain($0) } && Sanitise.cell(copy) == (copy, length), "\(length) plain bytes")
-            }
+        }
+        // Plain cells of every length, whole words and part-filled ones: written as they are.
+        for length in 0...25 {
+            var copy = String(repeating: "x", count: length)
+            #expect(copy.withUTF8 { CSV.isPlain($0) } && Sanitise.cell(copy) == (copy, length), "\(length) plain bytes")
         }
     }
 }

@@ -116,20 +116,15 @@ enum ActionRowReader {
                   let inspection = text(.inspection), let partnership = text(.partnership)
             else { throw StoreError.corrupt("action \(integer(.id)) has an unreadable field") }
             let id = integer(.id)
-            let originalDue = date(.originalDue), lastUpdate = date(.lastUpdate)
-            var facts = ActionFacts(status: status, percent: Int(integer(.percent)), start: date(.start), originalDue: originalDue,
-                                    due: date(.due) ?? originalDue, completed: date(.completed),
-                                    lastActivity: max(created, lastUpdate ?? created))
-            if past {
-                // As the plan stood: counted from the day it began, its status replayed from its updates when any came later.
-                let since = date(.since) ?? created
-                facts.lastActivity = max(since, lastUpdate ?? since)
-                if integer(.changed) != 0 {
-                    let state = History.state(present: ActionState(status: facts.status, percent: facts.percent, completed: facts.completed),
-                                              created: since, changes: try stateChanges(db, action: id), asOf: asOf)
-                    facts.status = state.status; facts.percent = state.percent; facts.completed = state.completed
-                }
+            // In the past the action counts from the day it began, and its status is replayed from its updates when any came later.
+            let since = past ? date(.since) ?? created : created
+            var state = ActionState(status: status, percent: Int(integer(.percent)), completed: date(.completed))
+            if past, integer(.changed) != 0 {
+                state = History.state(present: state, created: since, changes: try stateChanges(db, action: id), asOf: asOf)
             }
+            let originalDue = date(.originalDue), lastUpdate = date(.lastUpdate)
+            let facts = ActionFacts(state, start: date(.start), originalDue: originalDue, due: date(.due) ?? originalDue,
+                                    created: since, lastUpdate: lastUpdate)
             try body(ActionRow(id: id, ref: ref, partnership: partnership, inspection: inspection, title: title, owner: owner,
                                agency: agency, selfAssessment: text(.selfAssessment).flatMap(SelfAssessment.init(rawValue:)),
                                facts: facts, lastUpdate: lastUpdate, asOf: asOf, thresholds: thresholds))
