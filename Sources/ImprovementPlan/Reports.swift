@@ -17,7 +17,7 @@ public struct ActionRow: Codable, Hashable, Sendable {
     /// Days from the report date to the current deadline, for open actions not yet overdue.
     public var daysLeft: Int?
     public var ageing: AgeingBucket?
-    public var flags: [ActionFlag]
+    public var flags: ActionFlags
     public var lastUpdate: CalendarDate?
     /// Days since the latest update (or since the action was recorded).
     public var daysSinceUpdate: Int

@@ -84,11 +84,86 @@ public enum ActionFlag: String, Codable, CaseIterable, Sendable {
     case noDeadline = "no-deadline"
 
     /// An open action that is not overdue is amber when it has one of these (the RAG rule, docs/rules.md).
-    var makesAmber: Bool {
-        switch self {
-        case .dueSoon, .slipped, .stale, .behindSchedule: return true
-        case .overdue, .completedLate, .noDeadline: return false
+    static let makeAmber: ActionFlags = [.dueSoon, .slipped, .stale, .behindSchedule]
+}
+
+/// The flags of one action: a set, listed in the order of `ActionFlag`'s
+/// cases (the order the rules give them in). Kept in one byte, not an array:
+/// every row of a national report is classified, and an array of flags for
+/// each cost an allocation and a release a row. In JSON, an array of the names.
+public struct ActionFlags: Sequence, Hashable, Sendable, Codable, ExpressibleByArrayLiteral {
+    private var bits: UInt8 = 0
+
+    public init() {}
+
+    public init(arrayLiteral flags: ActionFlag...) {
+        for flag in flags { insert(flag) }
+    }
+
+    public init<S: Sequence>(_ flags: S) where S.Element == ActionFlag {
+        for flag in flags { insert(flag) }
+    }
+
+    @inline(__always)
+    private static func bit(_ flag: ActionFlag) -> UInt8 {
+        switch flag {
+        case .overdue: return 1 << 0
+        case .dueSoon: return 1 << 1
+        case .slipped: return 1 << 2
+        case .completedLate: return 1 << 3
+        case .stale: return 1 << 4
+        case .behindSchedule: return 1 << 5
+        case .noDeadline: return 1 << 6
         }
+    }
+
+    /// The flag of bit `position` (the inverse of `bit`).
+    @inline(__always)
+    private static func flag(at position: Int) -> ActionFlag {
+        switch position {
+        case 0: return .overdue
+        case 1: return .dueSoon
+        case 2: return .slipped
+        case 3: return .completedLate
+        case 4: return .stale
+        case 5: return .behindSchedule
+        default: return .noDeadline
+        }
+    }
+
+    /// Whether any of `flags` is here.
+    func containsAny(of flags: ActionFlags) -> Bool { bits & flags.bits != 0 }
+
+    public mutating func insert(_ flag: ActionFlag) { bits |= ActionFlags.bit(flag) }
+    public mutating func remove(_ flag: ActionFlag) { bits &= ~ActionFlags.bit(flag) }
+    public func contains(_ flag: ActionFlag) -> Bool { bits & ActionFlags.bit(flag) != 0 }
+    public var isEmpty: Bool { bits == 0 }
+    public var count: Int { bits.nonzeroBitCount }
+
+    /// The flags in the rules' order.
+    public struct Iterator: IteratorProtocol {
+        fileprivate let bits: UInt8
+        fileprivate var position = 0
+
+        public mutating func next() -> ActionFlag? {
+            while position < 7 {
+                let position = self.position
+                self.position += 1
+                if bits & (1 << position) != 0 { return ActionFlags.flag(at: position) }
+            }
+            return nil
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(bits: bits) }
+    public var underestimatedCount: Int { count }
+
+    public init(from decoder: Decoder) throws {
+        self.init(try [ActionFlag](from: decoder) as [ActionFlag])
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try Array(self).encode(to: encoder)
     }
 }
 
@@ -128,7 +203,7 @@ public struct Classification: Hashable, Sendable {
     public var isOpen: Bool
     public var daysOverdue: Int?
     public var bucket: AgeingBucket?
-    public var flags: [ActionFlag]
+    public var flags: ActionFlags
     public var rag: RAG
 
     public var isOverdue: Bool { daysOverdue != nil }
@@ -185,16 +260,16 @@ public enum Rules {
 
     /// Classifies one action on one day.
     public static func classify(_ facts: ActionFacts, asOf: CalendarDate, thresholds: Thresholds = .standard) -> Classification {
-        var flags: [ActionFlag] = []
+        var flags = ActionFlags()
         let open = facts.status.isOpen
         let overdue = daysOverdue(facts, asOf: asOf)
-        if overdue != nil { flags.append(.overdue) }
-        if isDueSoon(facts, asOf: asOf, within: thresholds.dueSoonDays) { flags.append(.dueSoon) }
-        if isSlipped(facts) { flags.append(.slipped) }
-        if isCompletedLate(facts) { flags.append(.completedLate) }
-        if isStale(facts, asOf: asOf, days: thresholds.staleDays) { flags.append(.stale) }
-        if isBehindSchedule(facts, asOf: asOf, margin: thresholds.behindMargin) { flags.append(.behindSchedule) }
-        if facts.due == nil && facts.status != .withdrawn { flags.append(.noDeadline) }
+        if overdue != nil { flags.insert(.overdue) }
+        if isDueSoon(facts, asOf: asOf, within: thresholds.dueSoonDays) { flags.insert(.dueSoon) }
+        if isSlipped(facts) { flags.insert(.slipped) }
+        if isCompletedLate(facts) { flags.insert(.completedLate) }
+        if isStale(facts, asOf: asOf, days: thresholds.staleDays) { flags.insert(.stale) }
+        if isBehindSchedule(facts, asOf: asOf, margin: thresholds.behindMargin) { flags.insert(.behindSchedule) }
+        if facts.due == nil && facts.status != .withdrawn { flags.insert(.noDeadline) }
 
         let rag: RAG
         switch facts.status {
@@ -203,7 +278,7 @@ public enum Rules {
         case .notStarted, .inProgress:
             if overdue != nil {
                 rag = .red
-            } else if flags.contains(where: { $0.makesAmber }) {
+            } else if flags.containsAny(of: ActionFlag.makeAmber) {
                 rag = .amber
             } else {
                 rag = .green

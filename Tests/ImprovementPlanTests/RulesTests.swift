@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ImprovementPlan
 
@@ -99,5 +100,34 @@ struct RulesTests {
         #expect(!Rules.isFollowUpOverdue(nextReview: d("2025-06-01"), lastReview: d("2025-01-01"), asOf: d("2025-06-01")))
         #expect(Rules.isFollowUpOverdue(nextReview: d("2025-06-01"), lastReview: d("2025-01-01"), asOf: d("2025-06-02")))
         #expect(!Rules.isFollowUpOverdue(nextReview: d("2025-06-01"), lastReview: d("2025-06-01"), asOf: d("2025-07-01")))
+    }
+
+    @Test("a set of flags holds each flag alone, lists any mix in the rules' order, and is an array of names in JSON")
+    func flagSet() throws {
+        for flag in ActionFlag.allCases {
+            let one: ActionFlags = [flag]
+            #expect(Array(one) == [flag] && one.count == 1 && one.contains(flag))
+            #expect(ActionFlag.allCases.filter { one.contains($0) } == [flag])
+            var all = ActionFlags(ActionFlag.allCases)
+            all.remove(flag)
+            #expect(Array(all) == ActionFlag.allCases.filter { $0 != flag } && !all.contains(flag))
+        }
+        // Every subset of the seven, inserted in reverse, comes back in the order of the cases.
+        for mask in 0..<(1 << ActionFlag.allCases.count) {
+            let chosen = ActionFlag.allCases.indices.filter { mask & (1 << $0) != 0 }.map { ActionFlag.allCases[$0] }
+            let set = ActionFlags(chosen.reversed())
+            #expect(Array(set) == chosen && set.count == chosen.count && set.isEmpty == chosen.isEmpty)
+        }
+        let encoder = JSONEncoder()
+        let json = String(decoding: try encoder.encode(ActionFlags([.stale, .overdue])), as: UTF8.self)
+        #expect(json == #"["overdue","stale"]"#)
+        #expect(try JSONDecoder().decode(ActionFlags.self, from: Data(json.utf8)) == [.overdue, .stale])
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(ActionFlags.self, from: Data(#"["late"]"#.utf8)) }
+    }
+
+    @Test("amber comes from due-soon, slipped, stale or behind-schedule, and from no other flag", arguments: ActionFlag.allCases)
+    func amberFlags(flag: ActionFlag) {
+        let amber: Set<ActionFlag> = [.dueSoon, .slipped, .stale, .behindSchedule]
+        #expect(ActionFlag.makeAmber.contains(flag) == amber.contains(flag))
     }
 }
