@@ -77,13 +77,24 @@ public enum CSV {
     /// copied straight in, with no string built for the cell or the line.
     public static func append(line cells: [String], to bytes: inout [UInt8]) {
         for (index, value) in cells.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
             var value = value
-            value.withUTF8 { utf8 in
-                if isPlain(utf8) { bytes.append(contentsOf: utf8) } else { appendEscaped(utf8, to: &bytes) }
-            }
+            value.withUTF8 { append(cell: $0, first: index == 0, to: &bytes) }
         }
         bytes.append(13)
         bytes.append(10)
+    }
+
+    /// The same for a row written by a `RowLayout`, straight from its bytes.
+    public static func append(line cells: RowCells, to bytes: inout [UInt8]) {
+        cells.forEachCell { index, utf8 in append(cell: utf8, first: index == 0, to: &bytes) }
+        bytes.append(13)
+        bytes.append(10)
+    }
+
+    /// One cell of a record, after a comma unless it is the first.
+    @inline(__always)
+    private static func append(cell utf8: UnsafeBufferPointer<UInt8>, first: Bool, to bytes: inout [UInt8]) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        if isPlain(utf8) { bytes.append(contentsOf: utf8) } else { appendEscaped(utf8, to: &bytes) }
     }
 }

@@ -43,8 +43,27 @@ public struct TableMeasure: Sendable {
         printedWords[index] = max(printedWords[index], TableMeasure.longestWord(text))
     }
 
+    /// One cell of printable ASCII, as given and as printed (they are the same), as wide as its bytes.
+    @inline(__always)
+    mutating func add(cell index: Int, ascii bytes: UnsafeBufferPointer<UInt8>) {
+        if bytes.count > widths[index] { widths[index] = bytes.count }
+        guard measuresWords, columns[index].wrap else { return }
+        let longest = TableMeasure.longestWord(ascii: bytes)
+        givenWords[index] = max(givenWords[index], longest)
+        printedWords[index] = max(printedWords[index], longest)
+    }
+
     /// Counts the row whose cells were added one by one.
     mutating func countRow() { count += 1 }
+
+    /// The longest space-separated word of printable ASCII bytes (each as wide as a byte).
+    static func longestWord(ascii bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var run = 0, longest = 0
+        for byte in bytes {
+            if byte == 0x20 { longest = max(longest, run); run = 0 } else { run += 1 }
+        }
+        return max(longest, run)
+    }
 
     static func longestWord(_ text: String) -> Int {
         // ASCII text (nearly all): words are the runs between spaces, each as wide as its bytes.
@@ -207,6 +226,18 @@ public struct TextTableWriter {
         if end < output.count { output.removeSubrange(end...) }
     }
 
+    /// Whether every byte is printable ASCII, 0x20–0x7E: such a cell is printed as it is, as wide as its bytes.
+    @inline(__always)
+    static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = ByteScan.plainWords(bytes)
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte >= 0x20, byte < 0x7F else { return false }
+            index += 1
+        }
+        return true
+    }
+
     /// Spaces enough for any cell's padding, appended from one buffer: `repeatElement` went a generic element at a time.
     private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 256)
 
@@ -293,6 +324,14 @@ struct RowBuffer: Sendable {
         cellWidths.append(UInt32(clamping: width))
     }
 
+    /// One cell of the row being kept, from bytes already as printed.
+    mutating func append(cell utf8: UnsafeBufferPointer<UInt8>, width: Int) {
+        guard !overflowed else { return }
+        bytes.append(contentsOf: utf8)
+        cellEnds.append(UInt32(truncatingIfNeeded: bytes.count))
+        cellWidths.append(UInt32(clamping: width))
+    }
+
     /// Ends the row whose cells were appended; if it took the buffer past
     /// its limit, nothing is kept, from now on.
     mutating func endRow() {
@@ -369,6 +408,28 @@ public struct StreamedTable {
             let (text, width) = Sanitise.cell(given)
             if index < measured { measure.add(cell: index, given: given, text: text, width: width) }
             buffer.append(cell: text, width: width)
+        }
+        measure.countRow()
+        buffer.endRow()
+    }
+
+    /// The same for a row written by a `RowLayout`: a cell of printable
+    /// ASCII (nearly every one) is measured and kept straight from its bytes,
+    /// as it is printed as it is and is as wide as its bytes; any other is made a
+    /// string and goes the way of `add(_: [String])`.
+    public mutating func add(_ row: RowCells) {
+        if first == nil { first = row.strings }
+        let measured = measure.columns.count
+        row.forEachCell { index, utf8 in
+            if TextTableWriter.isPrintableASCII(utf8) {
+                if index < measured { measure.add(cell: index, ascii: utf8) }
+                buffer.append(cell: utf8, width: utf8.count)
+            } else {
+                let given = String(decoding: utf8, as: UTF8.self)
+                let (text, width) = Sanitise.cell(given)
+                if index < measured { measure.add(cell: index, given: given, text: text, width: width) }
+                buffer.append(cell: text, width: width)
+            }
         }
         measure.countRow()
         buffer.endRow()

@@ -145,8 +145,7 @@ struct ActionCommand: ParsableCommand {
             var filter = filters.filter
             filter.status = try status?.value()
             // CSV and JSON stream row by row; tables collect the rows to size their columns.
-            var stream = OutputStream<ActionRow>(context: context, format: list.format, header: RowLayout.list.columns.map(\.key),
-                                                 shape: .array, cells: RowLayout.list.cells)
+            var stream = OutputStream(context: context, format: list.format, layout: .list, shape: .array)
             try context.store.forEachActionRow(filter, asOf: try list.date(today: context.today), thresholds: thresholds.thresholds) { row in
                 guard ragFilter == nil || row.rag == ragFilter else { return }
                 try stream.add(row)

@@ -51,6 +51,11 @@ final class OutputBuffer {
         if buffer.count >= limit { flush() }
     }
 
+    func writeCSV(_ cells: RowCells) {
+        CSV.append(line: cells, to: &buffer)
+        if buffer.count >= limit { flush() }
+    }
+
     func flush() {
         guard !buffer.isEmpty else { return }
         if failure == nil {
@@ -99,6 +104,10 @@ public struct Context {
 
     /// Prints one CSV record (cells quoted and neutralised as `CSV.cell` does).
     func printCSV(_ cells: [String]) {
+        output.writeCSV(cells)
+    }
+
+    func printCSV(_ cells: RowCells) {
         output.writeCSV(cells)
     }
 

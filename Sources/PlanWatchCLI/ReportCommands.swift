@@ -29,11 +29,20 @@ struct OutputStream<Item: Encodable> {
     let format: OutputFormat
     let shape: JSONShape
     let cells: (Item) -> [String]
+    /// Writes an item's cells as bytes, for CSV (nil: from `cells`).
+    private let write: ((Item, RowCells) -> Void)?
+    /// The cells of the item being written, used again for the next.
+    private let row = RowCells()
     private var collected: [Item] = []
     private var count = 0
 
     init(context: Context, format: OutputFormat, header: [String], shape: JSONShape, cells: @escaping (Item) -> [String]) {
-        self.context = context; self.format = format; self.shape = shape; self.cells = cells
+        self.init(context: context, format: format, header: header, shape: shape, cells: cells, write: nil)
+    }
+
+    private init(context: Context, format: OutputFormat, header: [String], shape: JSONShape, cells: @escaping (Item) -> [String],
+                 write: ((Item, RowCells) -> Void)?) {
+        self.context = context; self.format = format; self.shape = shape; self.cells = cells; self.write = write
         switch (format, shape) {
         case (.csv, _): context.printCSV(header)
         case (.json, .array): context.print("[")
@@ -47,7 +56,13 @@ struct OutputStream<Item: Encodable> {
 
     mutating func add(_ item: Item) throws {
         switch format {
-        case .csv: context.printCSV(cells(item))
+        case .csv:
+            if let write {
+                write(item, row)
+                context.printCSV(row)
+            } else {
+                context.printCSV(cells(item))
+            }
         case .json: context.print((count == 0 ? "\n" : ",\n") + String(repeating: " ", count: indent) + (try JSONOutput.fragment(item, indent: indent)))
         case .table, .markdown, .html: collected.append(item)
         }
@@ -74,6 +89,14 @@ struct OutputStream<Item: Encodable> {
     }
 }
 
+extension OutputStream where Item == ActionRow {
+    /// A stream of action rows in `layout`, their CSV written from the layout's bytes.
+    init(context: Context, format: OutputFormat, layout: RowLayout, shape: JSONShape) {
+        self.init(context: context, format: format, header: layout.columns.map(\.key), shape: shape, cells: layout.cells,
+                  write: { row, cells in layout.write(row, into: cells) })
+    }
+}
+
 /// Aligned text tables of action rows, one per group, each row measured and
 /// kept as it will be printed the moment it arrives: a national report's
 /// tables hold tens of thousands of rows, and keeping each as an `ActionRow`,
@@ -87,6 +110,8 @@ struct GroupedTextTables {
     private var tables: [StreamedTable] = []
     private var index: [String: Int] = [:]
     private var last: (group: String, at: Int)?
+    /// The cells of the row being added, used again for the next.
+    private let cells = RowCells()
 
     init?(context: Context, format: OutputFormat, layout: RowLayout) {
         guard format == .table, !context.html.active else { return nil }
@@ -107,7 +132,8 @@ struct GroupedTextTables {
             index[group] = at
         }
         last = (group, at)
-        tables[at].add(layout.cells(row))
+        layout.write(row, into: cells)
+        tables[at].add(cells)
     }
 
     /// Prints a group's table (a group with no rows prints as an empty table does).
@@ -123,8 +149,7 @@ struct RowStream {
     let thresholds: Thresholds
 
     init(context: Context, format: OutputFormat, layout: RowLayout, report: String, asOf: CalendarDate, thresholds: Thresholds) {
-        stream = OutputStream(context: context, format: format, header: layout.columns.map(\.key),
-                              shape: .envelope(report: report, asOf: asOf), cells: layout.cells)
+        stream = OutputStream(context: context, format: format, layout: layout, shape: .envelope(report: report, asOf: asOf))
         self.thresholds = thresholds
     }
 

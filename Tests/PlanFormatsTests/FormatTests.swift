@@ -1,5 +1,6 @@
 import Testing
 @testable import PlanFormats
+import ImprovementPlan
 
 @Suite("Formats")
 struct FormatTests {
@@ -220,5 +221,105 @@ struct TableMeasureTests {
             var copy = String(repeating: "x", count: length)
             #expect(copy.withUTF8 { CSV.isPlain($0) } && Sanitise.cell(copy) == (copy, length), "\(length) plain bytes")
         }
+    }
+}
+
+@Suite("Row cells written as bytes")
+struct RowCellsTests {
+    @Test("a number is written as String(value) writes it, at every boundary", arguments: [
+        0, 1, -1, 9, 10, -9, -10, 99, 100, 1_000_000, -1_000_000, Int64.max, Int64.min, Int64.max - 1, Int64.min + 1,
+    ] as [Int64])
+    func numbers(value: Int64) {
+        let cells = RowCells()
+        cells.start(leavingOut: 0)
+        cells.number(value)
+        cells.number(Int(truncatingIfNeeded: value))
+        cells.number(nil as Int?)
+        cells.number(Int(exactly: value))
+        #expect(cells.strings == [String(value), String(Int(truncatingIfNeeded: value)), "", Int(exactly: value).map(String.init) ?? ""])
+    }
+
+    @Test("cells past the first buffer's room and count come back whole; a row written over the last leaves nothing of it")
+    func growth() {
+        let cells = RowCells()
+        let long = (0..<40).map { "cell \($0) " + String(repeating: "é", count: $0 * 7) }
+        cells.start(leavingOut: 0)
+        for text in long { cells.text(text) }
+        #expect(cells.strings == long && cells.count == 40)
+        cells.start(leavingOut: 0)
+        cells.text("one"); cells.date(nil, none: "never"); cells.date(CalendarDate(iso: "2024-02-29")); cells.flags([.stale, .overdue])
+        cells.flags([.overdue], without: .overdue); cells.flags([])
+        #expect(cells.strings == ["one", "never", "2024-02-29", "overdue stale", "", ""])
+    }
+
+    /// Rows of every kind of cell: plain ASCII, commas and quotes, formulas, tabs, escapes and breaks, accents, wide characters.
+    static let rows: [[String]] = (0..<60).map { n in
+        ["\(n)", n % 4 == 0 ? "Head of Service, Education" : "Owner \(n)", n % 5 == 0 ? "=SUM(A\(n))" : "-\(n)",
+         String(repeating: "word\(n) ", count: n % 7) + (n % 6 == 0 ? "\u{1B}[31mred\tline\nbreak 日本" : "Éilidh \"Ness\""),
+         n % 9 == 0 ? "" : "2024-01-\(10 + n % 20)", "\u{202E}rtl\(n)"]
+    }
+
+    @Test("CSV of a row's bytes is the CSV of its strings, cell for cell")
+    func csv() {
+        let cells = RowCells()
+        for row in RowCellsTests.rows {
+            cells.start(leavingOut: 0)
+            for text in row { cells.text(text) }
+            var bytes: [UInt8] = []
+            CSV.append(line: cells, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == CSV.line(row))
+        }
+    }
+
+    @Test("a table of rows' bytes prints what the table of their strings prints", arguments: [nil, 30, 70])
+    func table(width: Int?) {
+        let columns: [Table.Column] = [.init("n", alignRight: true), .init("owner", wrap: true), .init("formula", drop: 1),
+                                       .init("what", wrap: true, minWidth: 10), .init("due"), .init("mark", drop: 2)]
+        for colour in [false, true] {
+            let style = TextStyle(color: colour, terminal: width != nil, width: width)
+            var fromStrings = StreamedTable(columns: columns, style: style)
+            var fromBytes = StreamedTable(columns: columns, style: style)
+            let cells = RowCells()
+            for row in RowCellsTests.rows {
+                fromStrings.add(row)
+                cells.start(leavingOut: 0)
+                for text in row { cells.text(text) }
+                fromBytes.add(cells)
+            }
+            var expected: [UInt8] = [], printed: [UInt8] = []
+            fromStrings.write(rows: { _ in }) { expected += $0 }
+            fromBytes.write(rows: { _ in }) { printed += $0 }
+            #expect(printed == expected && !printed.isEmpty)
+            #expect(fromBytes.first == RowCellsTests.rows.first)
+        }
+    }
+
+    @Test("a layout without a column, or two in either order, writes the row less those cells")
+    func without() throws {
+        let date = try #require(CalendarDate(iso: "2024-03-01"))
+        let facts = ActionFacts(status: .inProgress, percent: 40, start: nil, originalDue: date, due: date.adding(days: 30),
+                                completed: nil, lastActivity: date)
+        let row = ActionRow(id: 12, ref: "2.1", partnership: "dundee", inspection: "dundee-2021", title: "Counselling, for all",
+                            owner: "Head of Service", agency: "Council", selfAssessment: nil, facts: facts, lastUpdate: nil,
+                            asOf: date.adding(days: 200), thresholds: .standard)
+        for layout in [RowLayout.overdue, .list, .dueSoon, .stale, .ownerOverdue, .ownerOpen, .ownerCSV] {
+            let all = layout.cells(row)
+            #expect(all.count == layout.columns.count)
+            let keys = layout.columns.map(\.key)
+            for first in keys.indices {
+                let one = layout.without(keys[first])
+                var expected = all
+                expected.remove(at: first)
+                #expect(one.cells(row) == expected && one.columns.map(\.key) == keys.filter { $0 != keys[first] })
+                for second in keys.indices where second != first {
+                    let two = one.without(keys[second])
+                    #expect(two.cells(row) == all.indices.filter { $0 != first && $0 != second }.map { all[$0] })
+                }
+            }
+            #expect(layout.without("no such column").cells(row) == all)
+        }
+        let overdue = RowLayout.overdue.cells(row)
+        #expect(overdue == ["12", "dundee", "2.1", "Counselling, for all", "Head of Service", "Council", "2024-03-31", "2024-03-01",
+                            "170", "91-180", "", "slipped stale"])
     }
 }
