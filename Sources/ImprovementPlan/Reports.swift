@@ -50,40 +50,93 @@ public struct ActionRow: Codable, Hashable, Sendable {
 }
 
 /// Totals of the overdue report per ageing bucket, overall and per
-/// partnership, counted from the rows as they stream past.
+/// partnership. Counted in arrays by bucket (`AgeingBucket.allCases`
+/// order), not in dictionaries by name: every overdue row of a national
+/// report is counted twice, and hashing the bucket's name for each cost as
+/// much as classifying the row. `totals` gives them by name, as JSON shows them.
 public struct OverdueTotals: Codable, Hashable, Sendable {
     /// Overdue actions of one partnership, per bucket.
     public struct Group: Codable, Hashable, Sendable {
         public var partnership: String
         public var total: Int
-        public var totals: [String: Int]
+        /// Per bucket, in `AgeingBucket.allCases` order.
+        fileprivate var counts: [Int]
+
+        /// Per bucket's name (every bucket, none missed).
+        public var totals: [String: Int] { OverdueTotals.named(counts) }
 
         enum CodingKeys: String, CodingKey { case partnership, total = "count", totals = "byAgeing" }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            partnership = try c.decode(String.self, forKey: .partnership)
+            total = try c.decode(Int.self, forKey: .total)
+            counts = OverdueTotals.counts(try c.decode([String: Int].self, forKey: .totals))
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(partnership, forKey: .partnership)
+            try c.encode(total, forKey: .total)
+            try c.encode(totals, forKey: .totals)
+        }
+
+        fileprivate init(partnership: String) {
+            self.partnership = partnership
+            total = 0
+            counts = OverdueTotals.none
+        }
     }
 
     public var total = 0
-    public var totals: [String: Int] = OverdueTotals.emptyBuckets
-    public var partnerships: [Group] = []
+    /// Per bucket, in `AgeingBucket.allCases` order.
+    private var counts = OverdueTotals.none
+    public private(set) var partnerships: [Group] = []
+
+    /// Per bucket's name (every bucket, none missed).
+    public var totals: [String: Int] { OverdueTotals.named(counts) }
 
     /// In JSON: `count`, `byAgeing` (bucket → count) and `byPartnership`.
     enum CodingKeys: String, CodingKey { case total = "count", totals = "byAgeing", partnerships = "byPartnership" }
 
-    static var emptyBuckets: [String: Int] {
-        Dictionary(uniqueKeysWithValues: AgeingBucket.allCases.map { ($0.rawValue, 0) })
+    private static let none = [Int](repeating: 0, count: AgeingBucket.allCases.count)
+
+    private static func named(_ counts: [Int]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: zip(AgeingBucket.allCases.map(\.rawValue), counts))
+    }
+
+    private static func counts(_ named: [String: Int]) -> [Int] {
+        AgeingBucket.allCases.map { named[$0.rawValue] ?? 0 }
     }
 
     public init() {}
 
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        total = try c.decode(Int.self, forKey: .total)
+        counts = OverdueTotals.counts(try c.decode([String: Int].self, forKey: .totals))
+        partnerships = try c.decode([Group].self, forKey: .partnerships)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(total, forKey: .total)
+        try c.encode(totals, forKey: .totals)
+        try c.encode(partnerships, forKey: .partnerships)
+    }
+
     /// Counts one overdue row. Rows arrive grouped by partnership.
     public mutating func add(_ row: ActionRow) {
         guard let bucket = row.ageing else { return }
+        let index = bucket.index
         total += 1
-        totals[bucket.rawValue, default: 0] += 1
+        counts[index] += 1
         if partnerships.last?.partnership != row.partnership {
-            partnerships.append(Group(partnership: row.partnership, total: 0, totals: OverdueTotals.emptyBuckets))
+            partnerships.append(Group(partnership: row.partnership))
         }
-        partnerships[partnerships.count - 1].total += 1
-        partnerships[partnerships.count - 1].totals[bucket.rawValue, default: 0] += 1
+        let last = partnerships.count - 1
+        partnerships[last].total += 1
+        partnerships[last].counts[index] += 1
     }
 }
 

@@ -63,6 +63,16 @@ public enum AgeingBucket: String, Codable, CaseIterable, Sendable {
     case upTo180 = "91-180"
     case over180 = "over 180"
 
+    /// The bucket's place in `allCases`.
+    var index: Int {
+        switch self {
+        case .upTo30: return 0
+        case .upTo90: return 1
+        case .upTo180: return 2
+        case .over180: return 3
+        }
+    }
+
     public init(daysOverdue: Int) {
         switch daysOverdue {
         case ...30: self = .upTo30

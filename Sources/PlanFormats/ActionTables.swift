@@ -24,6 +24,9 @@ public final class RowCells {
     @exclusivity(unchecked) private var leftOut: UInt64 = 0
     /// The position of the next cell written, kept or not.
     @exclusivity(unchecked) private var position = 0
+    /// The cells (by index, the first 64) known to be plain: printable ASCII with no comma, quote or
+    /// leading formula character (a number of no sign, a day, the flags), which CSV and the table need not look at.
+    @exclusivity(unchecked) private var plain: UInt64 = 0
 
     public init() {
         byteCapacity = 512
@@ -43,6 +46,7 @@ public final class RowCells {
         count = 0
         self.leftOut = leftOut
         position = 0
+        plain = 0
     }
 
     /// Whether the next cell is kept; moves past it.
@@ -79,9 +83,10 @@ public final class RowCells {
         byteCount += 1
     }
 
-    /// Ends the cell whose bytes were appended.
+    /// Ends the cell whose bytes were appended, known to be plain (see `plain`) or not.
     @inline(__always)
-    private func end() {
+    private func end(plain known: Bool = false) {
+        if known, count < 64 { plain |= 1 << UInt64(count) }
         if count == endCapacity {
             let grown = UnsafeMutablePointer<Int>.allocate(capacity: endCapacity * 2)
             grown.update(from: ends, count: count)
@@ -104,7 +109,8 @@ public final class RowCells {
     /// A whole number, as `String(value)` writes it.
     public func number(_ value: Int64) {
         guard keeps() else { return }
-        if value < 0 { append(UInt8(ascii: "-")) }
+        let negative = value < 0
+        if negative { append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         // The digits, last first, at the end of twenty bytes (enough for any UInt64), then copied in order.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
@@ -116,7 +122,7 @@ public final class RowCells {
             } while magnitude > 0
             append(UnsafeBufferPointer(rebasing: digits[at...]))
         }
-        end()
+        end(plain: !negative)
     }
 
     /// A whole number, as `String(value)` writes it.
@@ -129,7 +135,15 @@ public final class RowCells {
 
     /// A day as `CalendarDate.iso` writes it, or `none` for no day.
     public func date(_ value: CalendarDate?, none: String = "") {
-        text(value?.iso ?? none)
+        guard let value else { return text(none) }
+        guard keeps() else { return }
+        var iso = value.iso
+        // Digits and dashes: plain unless the year is before year 0 and the day begins with its minus.
+        let plain = iso.withUTF8 { utf8 in
+            append(utf8)
+            return utf8.first != UInt8(ascii: "-")
+        }
+        end(plain: plain)
     }
 
     /// The flags' names, a space between each (`without` left out).
@@ -142,15 +156,16 @@ public final class RowCells {
             var name = flag.rawValue
             name.withUTF8 { append($0) }
         }
-        end()
+        // Lower-case words joined by dashes and spaces: plain.
+        end(plain: true)
     }
 
-    /// Every cell's bytes in turn (valid only inside `body`).
-    func forEachCell(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+    /// Every cell's bytes in turn (valid only inside `body`), and whether it is known to be plain (see `plain`).
+    func forEachCell(_ body: (Int, UnsafeBufferPointer<UInt8>, Bool) throws -> Void) rethrows {
         var start = 0
         for index in 0..<count {
             let end = ends[index]
-            try body(index, UnsafeBufferPointer(start: bytes + start, count: end - start))
+            try body(index, UnsafeBufferPointer(start: bytes + start, count: end - start), index < 64 && plain & (1 << UInt64(index)) != 0)
             start = end
         }
     }
@@ -159,7 +174,7 @@ public final class RowCells {
     public var strings: [String] {
         var cells: [String] = []
         cells.reserveCapacity(count)
-        forEachCell { _, bytes in cells.append(String(decoding: bytes, as: UTF8.self)) }
+        forEachCell { _, bytes, _ in cells.append(String(decoding: bytes, as: UTF8.self)) }
         return cells
     }
 }

@@ -23,29 +23,40 @@ public enum CSV {
 
     /// Appends the cell `utf8` as `cell` writes it, byte by byte (no string
     /// built): controls dropped, a formula neutralised, quoted when it must be.
-    static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var text: [UInt8] = []
-        text.reserveCapacity(utf8.count)
-        var index = 0
-        while index < utf8.count {
-            let byte = utf8[index]
-            // C1 controls are U+0080–U+009F: 0xC2 then 0x80–0x9F in UTF-8.
-            if byte == 0xC2, index + 1 < utf8.count, (0x80...0x9F).contains(utf8[index + 1]) { index += 2; continue }
-            if !(byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) && byte != 0x7F { text.append(byte) }
-            index += 1
+    static func appendEscaped<Output: ByteOutput>(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout Output) {
+        // The cell without its controls, in memory borrowed for the call (on the stack when short).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(utf8.count, 1)) { kept in
+            var count = 0
+            var index = 0
+            while index < utf8.count {
+                let byte = utf8[index]
+                // C1 controls are U+0080–U+009F: 0xC2 then 0x80–0x9F in UTF-8.
+                if byte == 0xC2, index + 1 < utf8.count, (0x80...0x9F).contains(utf8[index + 1]) { index += 2; continue }
+                if !(byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) && byte != 0x7F { kept[count] = byte; count += 1 }
+                index += 1
+            }
+            let text = UnsafeBufferPointer(rebasing: kept[..<count])
+            let needsQuotes = text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+            if needsQuotes { out.put(UInt8(ascii: "\"")) }
+            if let first = text.first, isFormulaStart(first), !isPlainNumber(text) {
+                // A plain negative number or an ISO date is data, not a formula.
+                out.put(UInt8(ascii: "'"))
+            }
+            for byte in text {
+                if byte == UInt8(ascii: "\"") { out.put(byte) }
+                out.put(byte)
+            }
+            if needsQuotes { out.put(UInt8(ascii: "\"")) }
         }
-        let needsQuotes = text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        if needsQuotes { out.append(UInt8(ascii: "\"")) }
-        if let first = text.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first),
-           !isPlainNumber(text) {
-            // A plain negative number or an ISO date is data, not a formula.
-            out.append(UInt8(ascii: "'"))
+    }
+
+    /// A first byte that makes a spreadsheet read the cell as a formula: = + - @, tab or carriage return.
+    @inline(__always)
+    static func isFormulaStart(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return true
+        default: return false
         }
-        for byte in text {
-            if byte == UInt8(ascii: "\"") { out.append(byte) }
-            out.append(byte)
-        }
-        if needsQuotes { out.append(UInt8(ascii: "\"")) }
     }
 
     /// A cell written as it is: no leading formula character, nothing to
@@ -59,7 +70,7 @@ public enum CSV {
         return !utf8[start...].contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }
     }
 
-    static func isPlainNumber(_ text: [UInt8]) -> Bool {
+    static func isPlainNumber<Bytes: Collection>(_ text: Bytes) -> Bool where Bytes.Element == UInt8 {
         guard text.first == UInt8(ascii: "-") || text.first == UInt8(ascii: "+") else { return false }
         let rest = text.dropFirst()
         return !rest.isEmpty && rest.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: ".") }
@@ -76,25 +87,48 @@ public enum CSV {
     /// streams hundreds of thousands of rows, so plain cells (nearly all) are
     /// copied straight in, with no string built for the cell or the line.
     public static func append(line cells: [String], to bytes: inout [UInt8]) {
-        for (index, value) in cells.enumerated() {
-            var value = value
-            value.withUTF8 { append(cell: $0, first: index == 0, to: &bytes) }
-        }
-        bytes.append(13)
-        bytes.append(10)
+        append(line: cells, into: &bytes)
+    }
+
+    /// The same into a `ByteBuffer`.
+    public static func append(line cells: [String], to buffer: ByteBuffer) {
+        var buffer = buffer
+        append(line: cells, into: &buffer)
     }
 
     /// The same for a row written by a `RowLayout`, straight from its bytes.
     public static func append(line cells: RowCells, to bytes: inout [UInt8]) {
-        cells.forEachCell { index, utf8 in append(cell: utf8, first: index == 0, to: &bytes) }
-        bytes.append(13)
-        bytes.append(10)
+        append(line: cells, into: &bytes)
+    }
+
+    /// The same into a `ByteBuffer`.
+    public static func append(line cells: RowCells, to buffer: ByteBuffer) {
+        var buffer = buffer
+        append(line: cells, into: &buffer)
+    }
+
+    private static func append<Output: ByteOutput>(line cells: [String], into out: inout Output) {
+        for (index, value) in cells.enumerated() {
+            var value = value
+            value.withUTF8 { append(cell: $0, first: index == 0, to: &out) }
+        }
+        out.put(13)
+        out.put(10)
+    }
+
+    private static func append<Output: ByteOutput>(line cells: RowCells, into out: inout Output) {
+        cells.forEachCell { index, utf8, plain in
+            if index > 0 { out.put(UInt8(ascii: ",")) }
+            if plain || isPlain(utf8) { out.put(utf8) } else { appendEscaped(utf8, to: &out) }
+        }
+        out.put(13)
+        out.put(10)
     }
 
     /// One cell of a record, after a comma unless it is the first.
     @inline(__always)
-    private static func append(cell utf8: UnsafeBufferPointer<UInt8>, first: Bool, to bytes: inout [UInt8]) {
-        if !first { bytes.append(UInt8(ascii: ",")) }
-        if isPlain(utf8) { bytes.append(contentsOf: utf8) } else { appendEscaped(utf8, to: &bytes) }
+    private static func append<Output: ByteOutput>(cell utf8: UnsafeBufferPointer<UInt8>, first: Bool, to out: inout Output) {
+        if !first { out.put(UInt8(ascii: ",")) }
+        if isPlain(utf8) { out.put(utf8) } else { appendEscaped(utf8, to: &out) }
     }
 }

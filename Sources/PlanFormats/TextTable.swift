@@ -420,8 +420,8 @@ public struct StreamedTable {
     public mutating func add(_ row: RowCells) {
         if first == nil { first = row.strings }
         let measured = measure.columns.count
-        row.forEachCell { index, utf8 in
-            if TextTableWriter.isPrintableASCII(utf8) {
+        row.forEachCell { index, utf8, plain in
+            if plain || TextTableWriter.isPrintableASCII(utf8) {
                 if index < measured { measure.add(cell: index, ascii: utf8) }
                 buffer.append(cell: utf8, width: utf8.count)
             } else {

@@ -28,48 +28,45 @@ final class HTMLCollector {
 /// Standard output with a buffer, so a report of a million rows is not a
 /// million system calls. Flushed when full and when the command ends.
 final class OutputBuffer {
-    private var buffer: [UInt8] = []
+    private let buffer = ByteBuffer(capacity: 1 << 17)
     private let limit = 1 << 16
     /// The error of the first write that failed (a full disk, a closed pipe):
     /// later output is dropped and the command ends with an error, not status 0.
     private(set) var failure: Int32?
 
-    init() { buffer.reserveCapacity(limit) }
-
     func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
+        buffer.append(text)
         if buffer.count >= limit { flush() }
     }
 
     func write(bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
+        buffer.append(bytes)
         if buffer.count >= limit { flush() }
     }
 
     func writeCSV(_ cells: [String]) {
-        CSV.append(line: cells, to: &buffer)
+        CSV.append(line: cells, to: buffer)
         if buffer.count >= limit { flush() }
     }
 
     func writeCSV(_ cells: RowCells) {
-        CSV.append(line: cells, to: &buffer)
+        CSV.append(line: cells, to: buffer)
         if buffer.count >= limit { flush() }
     }
 
     func flush() {
-        guard !buffer.isEmpty else { return }
+        guard buffer.count > 0 else { return }
         if failure == nil {
-            buffer.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let written = Foundation.write(STDOUT_FILENO, raw.baseAddress?.advanced(by: offset), raw.count - offset)
-                    if written < 0, errno == EINTR { continue }
-                    if written <= 0 { failure = written < 0 ? errno : EIO; break }
-                    offset += written
-                }
+            let raw = buffer.bytes()
+            var offset = 0
+            while offset < raw.count {
+                let written = Foundation.write(STDOUT_FILENO, raw.baseAddress?.advanced(by: offset), raw.count - offset)
+                if written < 0, errno == EINTR { continue }
+                if written <= 0 { failure = written < 0 ? errno : EIO; break }
+                offset += written
             }
         }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll()
     }
 
     /// Writes what is left and says whether everything written reached standard output.

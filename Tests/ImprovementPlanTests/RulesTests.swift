@@ -130,4 +130,34 @@ struct RulesTests {
         let amber: Set<ActionFlag> = [.dueSoon, .slipped, .stale, .behindSchedule]
         #expect(ActionFlag.makeAmber.contains(flag) == amber.contains(flag))
     }
+
+    @Test("overdue totals count each row in its bucket, overall and per partnership, and are bucket names to counts in JSON")
+    func overdueTotals() throws {
+        #expect(AgeingBucket.allCases.map(\.index) == Array(AgeingBucket.allCases.indices))
+        let asOf = d("2025-12-31")
+        func row(_ partnership: String, daysOverdue: Int) -> ActionRow {
+            let due = asOf.adding(days: -daysOverdue)
+            return ActionRow(id: 1, ref: "1", partnership: partnership, inspection: "i", title: "t", owner: "o", agency: "a",
+                             selfAssessment: nil, facts: ActionFacts(status: .inProgress, percent: 0, start: nil, originalDue: due, due: due,
+                                                                     completed: nil, lastActivity: due),
+                             lastUpdate: nil, asOf: asOf, thresholds: .standard)
+        }
+        var totals = OverdueTotals()
+        let empty = ["1-30": 0, "31-90": 0, "91-180": 0, "over 180": 0]
+        #expect(totals.total == 0 && totals.totals == empty && totals.partnerships.isEmpty)
+        for (partnership, days) in [("a", 1), ("a", 30), ("a", 31), ("b", 181), ("b", 91), ("c", 90)] {
+            totals.add(row(partnership, daysOverdue: days))
+        }
+        totals.add(row("c", daysOverdue: 0))  // due today: not overdue, not counted
+        #expect(totals.total == 6 && totals.totals == ["1-30": 2, "31-90": 2, "91-180": 1, "over 180": 1])
+        #expect(totals.partnerships.map(\.partnership) == ["a", "b", "c"] && totals.partnerships.map(\.total) == [3, 2, 1])
+        #expect(totals.partnerships.map(\.totals) == [["1-30": 2, "31-90": 1, "91-180": 0, "over 180": 0],
+                                                       ["1-30": 0, "31-90": 0, "91-180": 1, "over 180": 1],
+                                                       ["1-30": 0, "31-90": 1, "91-180": 0, "over 180": 0]])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(totals), as: UTF8.self)
+        #expect(json.hasPrefix(#"{"byAgeing":{"1-30":2,"31-90":2,"91-180":1,"over 180":1},"byPartnership":[{"byAgeing":{"1-30":2,"31-90":1,"91-180":0,"over 180":0},"count":3,"partnership":"a"}"#))
+        #expect(try JSONDecoder().decode(OverdueTotals.self, from: Data(json.utf8)) == totals)
+    }
 }

@@ -271,6 +271,34 @@ struct RowCellsTests {
         }
     }
 
+    @Test("numbers, days and flags written as bytes make the CSV and the table their strings make, signs and far years included")
+    func typedCells() {
+        let days: [CalendarDate?] = [nil, CalendarDate(iso: "2024-02-29"), CalendarDate(dayNumber: -800_000), CalendarDate(dayNumber: 3_000_000)]
+        let numbers: [Int] = [0, 7, -5, Int.max, Int.min]
+        let cells = RowCells()
+        var fromStrings = StreamedTable(columns: [.init("n", alignRight: true), .init("day"), .init("flags", wrap: true)], style: .plain)
+        var fromBytes = fromStrings
+        for (index, number) in numbers.enumerated() {
+            cells.start(leavingOut: 0)
+            cells.number(number)
+            cells.date(days[index % days.count], none: index % 2 == 0 ? "never" : "-")
+            cells.flags(index % 2 == 0 ? [.overdue, .behindSchedule] : [])
+            let strings = [String(number), days[index % days.count]?.iso ?? (index % 2 == 0 ? "never" : "-"),
+                           index % 2 == 0 ? "overdue behind-schedule" : ""]
+            #expect(cells.strings == strings)
+            var bytes: [UInt8] = []
+            CSV.append(line: cells, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == CSV.line(strings))
+            fromStrings.add(strings)
+            fromBytes.add(cells)
+        }
+        var expected: [UInt8] = [], printed: [UInt8] = []
+        fromStrings.write(rows: { _ in }) { expected += $0 }
+        fromBytes.write(rows: { _ in }) { printed += $0 }
+        #expect(printed == expected)
+        #expect(CalendarDate(dayNumber: -800_000).iso.hasPrefix("-"))
+    }
+
     @Test("a table of rows' bytes prints what the table of their strings prints", arguments: [nil, 30, 70])
     func table(width: Int?) {
         let columns: [Table.Column] = [.init("n", alignRight: true), .init("owner", wrap: true), .init("formula", drop: 1),
