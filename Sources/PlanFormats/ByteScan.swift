@@ -12,6 +12,12 @@ enum ByteScan {
         return (x &- ones) & ~x & highs != 0
     }
 
+    /// Whether some byte of `word` is a control character, under 0x20 (exact).
+    @inline(__always)
+    static func hasControl(_ word: UInt64) -> Bool {
+        (word &- ones &* 0x20) & ~word & highs != 0
+    }
+
     /// Whether every byte of `word` is printable ASCII, 0x20–0x7E.
     @inline(__always)
     static func printable(_ word: UInt64) -> Bool {

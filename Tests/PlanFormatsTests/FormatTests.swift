@@ -171,6 +171,7 @@ struct TableMeasureTests {
                 #expect(ByteScan.printable(w) == (0x20...0x7E).contains(value), "byte \(value) at \(place)")
                 #expect(ByteScan.has(w, UInt8(ascii: ",")) == (value == 0x2C), "byte \(value) at \(place)")
                 #expect(ByteScan.has(w, 0) == (value == 0), "byte \(value) at \(place)")
+                #expect(ByteScan.hasControl(w) == (value < 0x20), "byte \(value) at \(place)")
             }
         }
         // Words of mixed bytes (a fixed seed): the scan's answers are a byte-by-byte look's.
@@ -185,6 +186,7 @@ struct TableMeasureTests {
             let w = word(bytes)
             #expect(ByteScan.printable(w) == bytes.allSatisfy { (0x20...0x7E).contains($0) })
             #expect(ByteScan.has(w, 0x22) == bytes.contains(0x22))
+            #expect(ByteScan.hasControl(w) == bytes.contains { $0 < 0x20 })
         }
     }
 

@@ -128,6 +128,34 @@ struct PlanFileStreamTests {
         #expect(throws: PlanError.refused("f: actions: expected a list")) { try stream.forEach(.actions) { _, _ in } }
     }
 
+    @Test("a string is skipped to its closing quote whatever its length and wherever an escape, a control or a quote falls, through any window")
+    func stringsSkipped() throws {
+        // Each special piece: whether the text is still valid JSON with it inside.
+        let pieces: [([UInt8], Bool)] = [(Array(#"\""#.utf8), true), (Array(#"\\"#.utf8), true), (Array(#"\n"#.utf8), true),
+                                         (Array(#"\u00e9"#.utf8), true), (Array("é".utf8), true), ([0x01], false), ([0x09], false),
+                                         ([0x1F], false), ([0x7F], true), (Array(#"\x"#.utf8), false)]
+        for length in 0..<20 {
+            for place in 0...length {
+                for (piece, valid) in pieces {
+                    var text = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    text.insert(contentsOf: piece, at: place)
+                    let bytes = [UInt8(ascii: "\"")] + text + [UInt8(ascii: "\"")]
+                    // The value is followed by more bytes, so the scan must stop at the closing quote.
+                    let file = bytes + Array(" , 1".utf8)
+                    for chunk in [nil, 1, 5, 8, 64] as [Int?] {
+                        var scanner = JSONScanner(ByteWindow(bytes: file, chunk: chunk), at: 0)
+                        if valid {
+                            try scanner.skipValue()
+                            #expect(scanner.position == bytes.count, "length \(length), \(piece) at \(place), window \(String(describing: chunk))")
+                        } else {
+                            #expect(throws: (any Error).self) { try scanner.skipValue() }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a missing file or a folder is refused as no file")
     func missing() throws {
         #expect(throws: PlanError.notFound(entity: "file", key: "/nonexistent/plan.json")) { _ = try PlanFileStream(path: "/nonexistent/plan.json") }
