@@ -8,15 +8,12 @@ import ImprovementPlan
 /// `strings` gives them as strings for everything else. A buffer, so a
 /// class: one is made for a stream of rows and each row is written over the last.
 public final class RowCells {
-    /// The cells' bytes, one after another, in memory of its own that grows by
-    /// doubling (appending to an array checked its uniqueness and capacity by
-    /// the generic path, dearer than the copy); `ends[i]` is where cell `i` ends.
+    /// The cells' bytes, one after another; `ends[i]` is where cell `i` ends,
+    /// in memory of its own that doubles (as the bytes' `ByteBuffer`).
     /// Not checked for exclusive access at run time (a check on every append
     /// cost a tenth of a report's row): a `RowCells` is written and read by one
     /// caller at a time, inside one call, and never shared.
-    @exclusivity(unchecked) private var bytes: UnsafeMutablePointer<UInt8>
-    @exclusivity(unchecked) private var byteCount = 0
-    @exclusivity(unchecked) private var byteCapacity: Int
+    private let bytes = ByteBuffer()
     @exclusivity(unchecked) private var ends: UnsafeMutablePointer<Int>
     @exclusivity(unchecked) public private(set) var count = 0
     @exclusivity(unchecked) private var endCapacity: Int
@@ -29,20 +26,15 @@ public final class RowCells {
     @exclusivity(unchecked) private var plain: UInt64 = 0
 
     public init() {
-        byteCapacity = 512
-        bytes = .allocate(capacity: byteCapacity)
         endCapacity = 16
         ends = .allocate(capacity: endCapacity)
     }
 
-    deinit {
-        bytes.deallocate()
-        ends.deallocate()
-    }
+    deinit { ends.deallocate() }
 
     /// Empties the buffer for a row whose cells at the positions in `leftOut` are left out.
     func start(leavingOut leftOut: UInt64) {
-        byteCount = 0
+        bytes.removeAll()
         count = 0
         self.leftOut = leftOut
         position = 0
@@ -56,32 +48,11 @@ public final class RowCells {
         return position >= 64 || leftOut & (1 << UInt64(position)) == 0
     }
 
-    /// Room for `more` bytes past those written.
     @inline(__always)
-    private func reserve(_ more: Int) {
-        guard byteCount + more > byteCapacity else { return }
-        var capacity = byteCapacity * 2
-        while capacity < byteCount + more { capacity *= 2 }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.update(from: bytes, count: byteCount)
-        bytes.deallocate()
-        bytes = grown
-        byteCapacity = capacity
-    }
+    private func append(_ utf8: UnsafeBufferPointer<UInt8>) { bytes.append(utf8) }
 
     @inline(__always)
-    private func append(_ utf8: UnsafeBufferPointer<UInt8>) {
-        reserve(utf8.count)
-        if let from = utf8.baseAddress, !utf8.isEmpty { (bytes + byteCount).update(from: from, count: utf8.count) }
-        byteCount += utf8.count
-    }
-
-    @inline(__always)
-    private func append(_ byte: UInt8) {
-        reserve(1)
-        bytes[byteCount] = byte
-        byteCount += 1
-    }
+    private func append(_ byte: UInt8) { bytes.append(byte) }
 
     /// Ends the cell whose bytes were appended, known to be plain (see `plain`) or not.
     @inline(__always)
@@ -94,7 +65,7 @@ public final class RowCells {
             ends = grown
             endCapacity *= 2
         }
-        ends[count] = byteCount
+        ends[count] = bytes.count
         count += 1
     }
 
@@ -162,10 +133,11 @@ public final class RowCells {
 
     /// Every cell's bytes in turn (valid only inside `body`), and whether it is known to be plain (see `plain`).
     func forEachCell(_ body: (Int, UnsafeBufferPointer<UInt8>, Bool) throws -> Void) rethrows {
+        guard let base = bytes.bytes().baseAddress else { return }
         var start = 0
         for index in 0..<count {
             let end = ends[index]
-            try body(index, UnsafeBufferPointer(start: bytes + start, count: end - start), index < 64 && plain & (1 << UInt64(index)) != 0)
+            try body(index, UnsafeBufferPointer(start: base + start, count: end - start), index < 64 && plain & (1 << UInt64(index)) != 0)
             start = end
         }
     }
