@@ -174,6 +174,29 @@ public struct Context {
 
     /// Prints a measured text table, or `empty` when it has no rows (as
     /// `Table.renderText` does); `rows` gives them again if its buffer could not keep them.
+    /// Action rows held in memory, in `layout`, as `emitStreamed` prints them: the CSV and the
+    /// text table written from the layout's bytes (`RowCells`), the other formats from its strings.
+    func emitRows(_ rows: [ActionRow], layout: RowLayout, format: OutputFormat, empty: String) {
+        let cells = RowCells()
+        switch format {
+        case .csv where !html.active:
+            printCSV(layout.columns.map(\.key))
+            for row in rows {
+                layout.write(row, into: cells)
+                printCSV(cells)
+            }
+        case .table where !html.active:
+            var table = StreamedTable(columns: layout.columns, style: style)
+            for row in rows {
+                layout.write(row, into: cells)
+                table.add(cells)
+            }
+            print(table, empty: empty) { each in for row in rows { each(layout.cells(row)) } }
+        default:
+            emitStreamed(layout.columns, format: format, empty: empty) { each in for row in rows { each(layout.cells(row)) } }
+        }
+    }
+
     func print(_ table: StreamedTable, empty: String = "(none)", rows: (([String]) -> Void) throws -> Void) rethrows {
         guard table.measure.count > 0 else { return print(empty + "\n") }
         try table.write(rows: rows) { output.write(bytes: $0) }

@@ -99,12 +99,10 @@ struct FollowCommand: StoreCommand {
         }
         context.print("\n")
         context.heading("Red: overdue (\(view.red.count))", format: format)
-        let red = RowLayout.overdue.without("partnership")
-        context.emitStreamed(red.columns, format: format, empty: "None.") { each in for row in view.red { each(red.cells(row)) } }
+        context.emitRows(view.red, layout: RowLayout.overdue.without("partnership"), format: format, empty: "None.")
         context.print("\n")
         context.heading("Amber (\(view.amber.count))", format: format)
-        let amber = RowLayout.list.without("partnership")
-        context.emitStreamed(amber.columns, format: format, empty: "None.") { each in for row in view.amber { each(amber.cells(row)) } }
+        context.emitRows(view.amber, layout: RowLayout.list.without("partnership"), format: format, empty: "None.")
         context.print("\n")
         try context.store.readTimeline(of: view, since: since) { forEach in
             try context.emitStreamed(ReportTables.timelineColumns, format: format, empty: "Nothing recorded in this period.",
