@@ -117,18 +117,16 @@ public enum CSV {
     }
 
     private static func append<Output: ByteOutput>(line cells: RowCells, into out: inout Output) {
-        cells.forEachCell { index, utf8, plain in
-            if index > 0 { out.put(UInt8(ascii: ",")) }
-            if plain || isPlain(utf8) { out.put(utf8) } else { appendEscaped(utf8, to: &out) }
-        }
+        cells.forEachCell { index, utf8, plain in append(cell: utf8, first: index == 0, knownPlain: plain, to: &out) }
         out.put(13)
         out.put(10)
     }
 
-    /// One cell of a record, after a comma unless it is the first.
+    /// One cell of a record, after a comma unless it is the first; one known to be plain is not looked at.
     @inline(__always)
-    private static func append<Output: ByteOutput>(cell utf8: UnsafeBufferPointer<UInt8>, first: Bool, to out: inout Output) {
+    private static func append<Output: ByteOutput>(cell utf8: UnsafeBufferPointer<UInt8>, first: Bool, knownPlain: Bool = false,
+                                                   to out: inout Output) {
         if !first { out.put(UInt8(ascii: ",")) }
-        if isPlain(utf8) { out.put(utf8) } else { appendEscaped(utf8, to: &out) }
+        if knownPlain || isPlain(utf8) { out.put(utf8) } else { appendEscaped(utf8, to: &out) }
     }
 }

@@ -50,27 +50,30 @@ public enum Sanitise {
     /// character, line break or reordering mark), and all ASCII (width = bytes).
     private static func look(_ text: String) -> (plain: Bool, ascii: Bool) {
         var copy = text
-        return copy.withUTF8 { bytes in
-            var plain = true, ascii = true
-            // Whole words of printable ASCII, as nearly every cell is whole; from the first that is not, byte by byte.
-            var index = ByteScan.plainWords(bytes)
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte < 0x20 || byte == 0x7F || byte == 0xC2 { plain = false }  // 0xC2 leads the C1 controls
-                if byte >= 0x80 {
-                    ascii = false
-                    // U+061C (D8 9C), U+200E/F, U+2028–U+202E (E2 80 ..), U+2066–U+2069 (E2 81 A6–A9).
-                    if byte == 0xD8, index + 1 < bytes.count, bytes[index + 1] == 0x9C { plain = false }
-                    if byte == 0xE2, index + 2 < bytes.count {
-                        let second = bytes[index + 1], third = bytes[index + 2]
-                        if second == 0x80, third == 0x8E || third == 0x8F || (0xA8...0xAE).contains(third) { plain = false }
-                        if second == 0x81, (0xA6...0xA9).contains(third) { plain = false }
-                    }
+        return copy.withUTF8 { look($0) }
+    }
+
+    /// The same look at a cell's UTF-8 bytes.
+    static func look(_ bytes: UnsafeBufferPointer<UInt8>) -> (plain: Bool, ascii: Bool) {
+        var plain = true, ascii = true
+        // Whole words of printable ASCII, as nearly every cell is whole; from the first that is not, byte by byte.
+        var index = ByteScan.plainWords(bytes)
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == 0x7F || byte == 0xC2 { plain = false }  // 0xC2 leads the C1 controls
+            if byte >= 0x80 {
+                ascii = false
+                // U+061C (D8 9C), U+200E/F, U+2028–U+202E (E2 80 ..), U+2066–U+2069 (E2 81 A6–A9).
+                if byte == 0xD8, index + 1 < bytes.count, bytes[index + 1] == 0x9C { plain = false }
+                if byte == 0xE2, index + 2 < bytes.count {
+                    let second = bytes[index + 1], third = bytes[index + 2]
+                    if second == 0x80, third == 0x8E || third == 0x8F || (0xA8...0xAE).contains(third) { plain = false }
+                    if second == 0x81, (0xA6...0xA9).contains(third) { plain = false }
                 }
-                index += 1
             }
-            return (plain, ascii)
+            index += 1
         }
+        return (plain, ascii)
     }
 
     /// Text for one table cell (as `line`) and the columns a terminal

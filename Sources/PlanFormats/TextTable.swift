@@ -56,7 +56,7 @@ public struct TableMeasure: Sendable {
     /// Counts the row whose cells were added one by one.
     mutating func countRow() { count += 1 }
 
-    /// The longest space-separated word of printable ASCII bytes (each as wide as a byte).
+    /// The longest space-separated word of ASCII bytes (each as wide as a byte).
     static func longestWord(ascii bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var run = 0, longest = 0
         for byte in bytes {
@@ -67,13 +67,9 @@ public struct TableMeasure: Sendable {
 
     static func longestWord(_ text: String) -> Int {
         // ASCII text (nearly all): words are the runs between spaces, each as wide as its bytes.
-        var run = 0, longest = 0, ascii = true
-        for byte in text.utf8 {
-            if byte >= 0x80 { ascii = false; break }
-            if byte == 0x20 { longest = max(longest, run); run = 0 } else { run += 1 }
-        }
-        if ascii { return max(longest, run) }
-        longest = 0
+        var copy = text
+        if let ascii = copy.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } ? longestWord(ascii: bytes) : nil }) { return ascii }
+        var longest = 0
         for word in text.split(separator: " ") { longest = max(longest, Sanitise.width(String(word))) }
         return longest
     }
@@ -226,18 +222,6 @@ public struct TextTableWriter {
         if end < output.count { output.removeSubrange(end...) }
     }
 
-    /// Whether every byte is printable ASCII, 0x20–0x7E: such a cell is printed as it is, as wide as its bytes.
-    @inline(__always)
-    static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = ByteScan.plainWords(bytes)
-        while index < bytes.count {
-            let byte = bytes[index]
-            guard byte >= 0x20, byte < 0x7F else { return false }
-            index += 1
-        }
-        return true
-    }
-
     /// Spaces enough for any cell's padding, appended from one buffer: `repeatElement` went a generic element at a time.
     private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 256)
 
@@ -316,12 +300,9 @@ struct RowBuffer: Sendable {
 
     /// One cell of the row being kept (`endRow` ends it).
     mutating func append(cell: String, width: Int) {
-        guard !overflowed else { return }
         // Through the string's own contiguous bytes: appending its UTF8View went through the generic path, a call per cell far dearer.
         var text = cell
-        text.withUTF8 { bytes.append(contentsOf: $0) }
-        cellEnds.append(UInt32(truncatingIfNeeded: bytes.count))
-        cellWidths.append(UInt32(clamping: width))
+        text.withUTF8 { append(cell: $0, width: width) }
     }
 
     /// One cell of the row being kept, from bytes already as printed.
@@ -403,32 +384,31 @@ public struct StreamedTable {
     public mutating func add(_ row: [String]) {
         if first == nil { first = row }
         // A cell at a time, measured and kept as printed, with no array of the row's printed cells in between.
-        let measured = measure.columns.count
-        for (index, given) in row.enumerated() {
-            let (text, width) = Sanitise.cell(given)
-            if index < measured { measure.add(cell: index, given: given, text: text, width: width) }
-            buffer.append(cell: text, width: width)
-        }
+        for (index, given) in row.enumerated() { add(cell: index, given: given) }
         measure.countRow()
         buffer.endRow()
     }
 
-    /// The same for a row written by a `RowLayout`: a cell of printable
-    /// ASCII (nearly every one) is measured and kept straight from its bytes,
-    /// as it is printed as it is and is as wide as its bytes; any other is made a
-    /// string and goes the way of `add(_: [String])`.
+    /// One cell of the row being added: measured and kept as `Sanitise.cell` prints it.
+    private mutating func add(cell index: Int, given: String) {
+        let (text, width) = Sanitise.cell(given)
+        if index < measure.columns.count { measure.add(cell: index, given: given, text: text, width: width) }
+        buffer.append(cell: text, width: width)
+    }
+
+    /// The same for a row written by a `RowLayout`: a cell of plain ASCII
+    /// (nearly every one; `Sanitise.look`) is measured and kept straight from
+    /// its bytes, as it is printed as it is and is as wide as its bytes; any
+    /// other is made a string and goes the way of `add(_: [String])`.
     public mutating func add(_ row: RowCells) {
         if first == nil { first = row.strings }
         let measured = measure.columns.count
         row.forEachCell { index, utf8, plain in
-            if plain || TextTableWriter.isPrintableASCII(utf8) {
+            if plain || Sanitise.look(utf8) == (plain: true, ascii: true) {
                 if index < measured { measure.add(cell: index, ascii: utf8) }
                 buffer.append(cell: utf8, width: utf8.count)
             } else {
-                let given = String(decoding: utf8, as: UTF8.self)
-                let (text, width) = Sanitise.cell(given)
-                if index < measured { measure.add(cell: index, given: given, text: text, width: width) }
-                buffer.append(cell: text, width: width)
+                add(cell: index, given: String(decoding: utf8, as: UTF8.self))
             }
         }
         measure.countRow()

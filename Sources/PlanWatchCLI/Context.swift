@@ -172,8 +172,6 @@ public struct Context {
         }
     }
 
-    /// Prints a measured text table, or `empty` when it has no rows (as
-    /// `Table.renderText` does); `rows` gives them again if its buffer could not keep them.
     /// Action rows held in memory, in `layout`, as `emitStreamed` prints them: the CSV and the
     /// text table written from the layout's bytes (`RowCells`), the other formats from its strings.
     func emitRows(_ rows: [ActionRow], layout: RowLayout, format: OutputFormat, empty: String) {
@@ -197,6 +195,8 @@ public struct Context {
         }
     }
 
+    /// Prints a measured text table, or `empty` when it has no rows (as
+    /// `Table.renderText` does); `rows` gives them again if its buffer could not keep them.
     func print(_ table: StreamedTable, empty: String = "(none)", rows: (([String]) -> Void) throws -> Void) rethrows {
         guard table.measure.count > 0 else { return print(empty + "\n") }
         try table.write(rows: rows) { output.write(bytes: $0) }
