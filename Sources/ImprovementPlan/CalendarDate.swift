@@ -88,14 +88,33 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         guard (0...9999).contains(year) else { return String(year) + "-" + String(month) + "-" + String(day) }
         // Written straight into the string's own storage: ten bytes make a small string, so no allocation at all
         // (a report prints several dates a row, at national scale millions).
-        let (year, month, day) = (self.year, self.month, self.day)
         return String(unsafeUninitializedCapacity: 10) { bytes in
-            bytes[0] = UInt8(48 + year / 1000); bytes[1] = UInt8(48 + year / 100 % 10)
-            bytes[2] = UInt8(48 + year / 10 % 10); bytes[3] = UInt8(48 + year % 10)
-            bytes[4] = UInt8(ascii: "-"); bytes[5] = UInt8(48 + month / 10); bytes[6] = UInt8(48 + month % 10)
-            bytes[7] = UInt8(ascii: "-"); bytes[8] = UInt8(48 + day / 10); bytes[9] = UInt8(48 + day % 10)
+            writeISO(into: bytes)
             return 10
         }
+    }
+
+    /// The stored form's bytes, as `iso` writes them, handed to `body` with
+    /// no string made: what a report writes straight into its row.
+    public func withISO(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard (0...9999).contains(year) else {
+            var text = iso
+            return text.withUTF8(body)
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { bytes in
+            writeISO(into: bytes)
+            body(UnsafeBufferPointer(rebasing: bytes[0..<10]))
+        }
+    }
+
+    /// `YYYY-MM-DD` into the first ten of `bytes`, for a year from 0 to 9999.
+    @inline(__always)
+    private func writeISO(into bytes: UnsafeMutableBufferPointer<UInt8>) {
+        let (year, month, day) = (self.year, self.month, self.day)
+        bytes[0] = UInt8(48 + year / 1000); bytes[1] = UInt8(48 + year / 100 % 10)
+        bytes[2] = UInt8(48 + year / 10 % 10); bytes[3] = UInt8(48 + year % 10)
+        bytes[4] = UInt8(ascii: "-"); bytes[5] = UInt8(48 + month / 10); bytes[6] = UInt8(48 + month % 10)
+        bytes[7] = UInt8(ascii: "-"); bytes[8] = UInt8(48 + day / 10); bytes[9] = UInt8(48 + day % 10)
     }
 
     public var description: String { iso }

@@ -14,9 +14,9 @@ public final class RowCells {
     /// cost a tenth of a report's row): a `RowCells` is written and read by one
     /// caller at a time, inside one call, and never shared.
     private let bytes = ByteBuffer()
-    @exclusivity(unchecked) private var ends: UnsafeMutablePointer<Int>
-    @exclusivity(unchecked) public private(set) var count = 0
-    @exclusivity(unchecked) private var endCapacity: Int
+    @exclusivity(unchecked) private var ends = PlainArray<Int>()
+    /// How many cells the row has.
+    public var count: Int { ends.count }
     /// The positions (as the whole layout numbers its cells) left out: `RowLayout.without`.
     @exclusivity(unchecked) private var leftOut: UInt64 = 0
     /// The position of the next cell written, kept or not.
@@ -25,17 +25,14 @@ public final class RowCells {
     /// leading formula character (a number of no sign, a day, the flags), which CSV and the table need not look at.
     @exclusivity(unchecked) private var plain: UInt64 = 0
 
-    public init() {
-        endCapacity = 16
-        ends = .allocate(capacity: endCapacity)
-    }
+    public init() {}
 
-    deinit { ends.deallocate() }
+    deinit { ends.release() }
 
     /// Empties the buffer for a row whose cells at the positions in `leftOut` are left out.
     func start(leavingOut leftOut: UInt64) {
         bytes.removeAll()
-        count = 0
+        ends.removeAll()
         self.leftOut = leftOut
         position = 0
         plain = 0
@@ -58,15 +55,7 @@ public final class RowCells {
     @inline(__always)
     private func end(plain known: Bool = false) {
         if known, count < 64 { plain |= 1 << UInt64(count) }
-        if count == endCapacity {
-            let grown = UnsafeMutablePointer<Int>.allocate(capacity: endCapacity * 2)
-            grown.update(from: ends, count: count)
-            ends.deallocate()
-            ends = grown
-            endCapacity *= 2
-        }
-        ends[count] = bytes.count
-        count += 1
+        ends.append(bytes.count)
     }
 
     /// A cell of text, as it is.
@@ -108,11 +97,11 @@ public final class RowCells {
     public func date(_ value: CalendarDate?, none: String = "") {
         guard let value else { return text(none) }
         guard keeps() else { return }
-        var iso = value.iso
         // Digits and dashes: plain unless the year is before year 0 and the day begins with its minus.
-        let plain = iso.withUTF8 { utf8 in
+        var plain = true
+        value.withISO { utf8 in
             append(utf8)
-            return utf8.first != UInt8(ascii: "-")
+            plain = utf8.first != UInt8(ascii: "-")
         }
         end(plain: plain)
     }
@@ -136,7 +125,7 @@ public final class RowCells {
         guard let base = bytes.bytes().baseAddress else { return }
         var start = 0
         for index in 0..<count {
-            let end = ends[index]
+            let end = ends.base[index]
             try body(index, UnsafeBufferPointer(start: base + start, count: end - start), index < 64 && plain & (1 << UInt64(index)) != 0)
             start = end
         }

@@ -283,30 +283,39 @@ public struct TextTableWriter {
 /// limit it empties itself for good (`overflowed`) and the caller reads its
 /// source again: a timeline of one partnership fits; a national report at a
 /// million actions does not, and is never held.
-struct RowBuffer: Sendable {
+///
+/// A class holding its memory (`PlainArray`, freed with it): a table's rows
+/// grow to megabytes, and growing them in place touches each page once.
+/// Its stored properties are not checked for exclusive access at run time:
+/// a buffer is filled and then read by the one table that made it.
+final class RowBuffer {
     /// The most bytes of cell text kept.
     let limit: Int
-    private var bytes: [UInt8] = []
+    @exclusivity(unchecked) private var bytes = PlainArray<UInt8>(capacity: 4096)
     /// Where each cell ends in `bytes`, and its printed width; `rowEnds` where each row ends in `cellEnds`.
-    private var cellEnds: [UInt32] = []
-    private var cellWidths: [UInt32] = []
-    private var rowEnds: [UInt32] = []
-    private(set) var overflowed = false
+    @exclusivity(unchecked) private var cellEnds = PlainArray<UInt32>(capacity: 512)
+    @exclusivity(unchecked) private var cellWidths = PlainArray<UInt32>(capacity: 512)
+    @exclusivity(unchecked) private var rowEnds = PlainArray<UInt32>(capacity: 64)
+    @exclusivity(unchecked) private(set) var overflowed = false
 
     init(limit: Int = 16 << 20) {
         // Offsets are UInt32: a limit beyond 4 GB would wrap them.
         self.limit = min(limit, Int(UInt32.max))
     }
 
+    deinit {
+        bytes.release(); cellEnds.release(); cellWidths.release(); rowEnds.release()
+    }
+
     /// One cell of the row being kept (`endRow` ends it).
-    mutating func append(cell: String, width: Int) {
+    func append(cell: String, width: Int) {
         // Through the string's own contiguous bytes: appending its UTF8View went through the generic path, a call per cell far dearer.
         var text = cell
         text.withUTF8 { append(cell: $0, width: width) }
     }
 
     /// One cell of the row being kept, from bytes already as printed.
-    mutating func append(cell utf8: UnsafeBufferPointer<UInt8>, width: Int) {
+    func append(cell utf8: UnsafeBufferPointer<UInt8>, width: Int) {
         guard !overflowed else { return }
         bytes.append(contentsOf: utf8)
         cellEnds.append(UInt32(truncatingIfNeeded: bytes.count))
@@ -315,11 +324,12 @@ struct RowBuffer: Sendable {
 
     /// Ends the row whose cells were appended; if it took the buffer past
     /// its limit, nothing is kept, from now on.
-    mutating func endRow() {
+    func endRow() {
         guard !overflowed else { return }
         guard bytes.count <= limit else {
             overflowed = true
-            bytes = []; cellEnds = []; cellWidths = []; rowEnds = []
+            bytes.removeAll(keepingCapacity: false); cellEnds.removeAll(keepingCapacity: false)
+            cellWidths.removeAll(keepingCapacity: false); rowEnds.removeAll(keepingCapacity: false)
             return
         }
         rowEnds.append(UInt32(cellEnds.count))
@@ -347,19 +357,14 @@ struct RowBuffer: Sendable {
 
     /// The rows kept, in order (none once `overflowed`).
     func forEach(_ body: (Row) throws -> Void) rethrows {
-        try bytes.withUnsafeBufferPointer { buffer in
-            try cellEnds.withUnsafeBufferPointer { ends in
-                try cellWidths.withUnsafeBufferPointer { widths in
-                    var cell = 0, start = 0
-                    for rowEnd in rowEnds {
-                        let end = Int(rowEnd)
-                        try body(Row(buffer: buffer, ends: UnsafeBufferPointer(rebasing: ends[cell..<end]),
-                                     widths: UnsafeBufferPointer(rebasing: widths[cell..<end]), start: start))
-                        if end > cell { start = Int(ends[end - 1]) }
-                        cell = end
-                    }
-                }
-            }
+        let buffer = bytes.buffer, ends = cellEnds.buffer, widths = cellWidths.buffer
+        var cell = 0, start = 0
+        for rowEnd in rowEnds.buffer {
+            let end = Int(rowEnd)
+            try body(Row(buffer: buffer, ends: UnsafeBufferPointer(rebasing: ends[cell..<end]),
+                         widths: UnsafeBufferPointer(rebasing: widths[cell..<end]), start: start))
+            if end > cell { start = Int(ends[end - 1]) }
+            cell = end
         }
     }
 }

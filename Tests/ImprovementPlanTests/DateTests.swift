@@ -6,6 +6,20 @@ import Testing
 struct DateTests {
     let today = CalendarDate(year: 2025, month: 3, day: 31)!
 
+    @Test("a day's bytes are its stored form, for every year a day number reaches: before year 0, four digits and past 9999")
+    func isoBytes() {
+        // -800,000 days is before year 0; 3,000,000 is past year 9999.
+        for number in Array(stride(from: -800_000, through: 3_000_000, by: 991)) + [-719_528, -719_529, -719_162, 2_932_896, 2_932_897] {
+            let date = CalendarDate(dayNumber: number)
+            var bytes: [UInt8] = []
+            date.withISO { bytes = Array($0) }
+            #expect(String(decoding: bytes, as: UTF8.self) == date.iso, "day \(number)")
+        }
+        var first: [UInt8] = []
+        CalendarDate(year: 1, month: 1, day: 1)!.withISO { first = Array($0) }
+        #expect(first == Array("0001-01-01".utf8))
+    }
+
     @Test("day numbers round-trip across leap years and centuries")
     func dayNumbers() {
         for number in stride(from: -800_000, through: 800_000, by: 997) {

@@ -109,12 +109,12 @@ struct TableMeasureTests {
     @Test("a row buffer gives its cells back as given, with their widths, until its limit; past it, none")
     func rowBuffer() {
         let rows = [["2024-01-02", "update", "", "Éilidh: 50%"], ["", "", "", ""], ["a", "日本", "x y"]]
-        func keep(_ row: [String], in buffer: inout RowBuffer) {
+        func keep(_ row: [String], in buffer: RowBuffer) {
             for cell in row { buffer.append(cell: cell, width: Sanitise.width(cell)) }
             buffer.endRow()
         }
-        var buffer = RowBuffer(limit: 64)
-        for row in rows { keep(row, in: &buffer) }
+        let buffer = RowBuffer(limit: 64)
+        for row in rows { keep(row, in: buffer) }
         var back: [[String]] = [], widths: [[Int]] = []
         buffer.forEach { row in
             back.append((0..<row.count).map(row.text))
@@ -124,15 +124,66 @@ struct TableMeasureTests {
         #expect(widths == rows.map { $0.map(Sanitise.width) } && widths[2] == [1, 4, 3])
         // Exactly at the limit it still keeps; one byte over, it keeps nothing from then on.
         let size = rows.joined().reduce(0) { $0 + $1.utf8.count }
-        var exact = RowBuffer(limit: size)
-        for row in rows { keep(row, in: &exact) }
+        let exact = RowBuffer(limit: size)
+        for row in rows { keep(row, in: exact) }
         #expect(!exact.overflowed)
-        var over = RowBuffer(limit: size - 1)
-        for row in rows { keep(row, in: &over) }
-        keep(["small"], in: &over)
+        let over = RowBuffer(limit: size - 1)
+        for row in rows { keep(row, in: over) }
+        keep(["small"], in: over)
         var none = 0
         over.forEach { _ in none += 1 }
         #expect(over.overflowed && none == 0)
+    }
+
+    @Test("a row buffer grown to megabytes, a page at a time past the allocator's own mappings, gives back every cell and width; past its limit it keeps nothing and takes no more")
+    func largeRowBuffer() {
+        let buffer = RowBuffer(limit: 8 << 20)
+        func row(_ n: Int) -> [String] { ["\(n)", String(repeating: "x", count: n % 97), n % 5 == 0 ? "" : "Éilidh \(n)"] }
+        let count = 60_000
+        for n in 0..<count {
+            for cell in row(n) { buffer.append(cell: cell, width: cell.count) }
+            buffer.endRow()
+        }
+        var read = 0, wrong = 0
+        buffer.forEach { kept in
+            let expected = row(read)
+            if kept.count != expected.count || (0..<kept.count).contains(where: { kept.text($0) != expected[$0] || kept.width($0) != expected[$0].count }) {
+                wrong += 1
+            }
+            read += 1
+        }
+        #expect(!buffer.overflowed && read == count && wrong == 0)
+        // Over the limit: nothing kept, and nothing taken after.
+        let small = RowBuffer(limit: 1 << 20)
+        for n in 0..<count {
+            for cell in row(n) { small.append(cell: cell, width: cell.count) }
+            small.endRow()
+        }
+        var left = 0
+        small.forEach { _ in left += 1 }
+        #expect(small.overflowed && left == 0)
+    }
+
+    @Test("plain values appended one by one and in runs come back in order across every doubling; emptied, the memory is used again")
+    func plainArray() {
+        var numbers = PlainArray<UInt32>(), bytes = PlainArray<UInt8>(capacity: 1)
+        for n in 0..<300_000 { numbers.append(UInt32(n)) }
+        #expect(numbers.count == 300_000 && numbers.buffer.enumerated().allSatisfy { UInt32($0.offset) == $0.element })
+        let run: [UInt8] = Array(0...250)
+        for length in [0, 1, 15, 16, 17, 251] + Array(repeating: 251, count: 2_000) {
+            run.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<length])) }
+        }
+        var expected: [UInt8] = []
+        for length in [0, 1, 15, 16, 17, 251] + Array(repeating: 251, count: 2_000) { expected += run[0..<length] }
+        #expect(Array(bytes.buffer) == expected)
+        for keeping in [true, false] {
+            numbers.removeAll(keepingCapacity: keeping)
+            #expect(numbers.count == 0)
+            for n in 0..<1_000 { numbers.append(UInt32(n * 3)) }
+            #expect(Array(numbers.buffer) == (0..<1_000).map { UInt32($0 * 3) })
+        }
+        numbers.release()
+        bytes.release()
     }
 
     @Test("a streamed table prints what the whole table prints, from its buffer or read again", arguments: [nil, 30, 60])

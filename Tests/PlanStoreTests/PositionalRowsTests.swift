@@ -69,6 +69,62 @@ struct PositionalRowsTests {
     }
 }
 
+@Suite("repeated text read by position")
+struct RepeatedTextTests {
+    /// A column that goes from text to the same text, to NULL and back, to empty, and to text that is a prefix of the last.
+    static let column: [String?] = ["dundee", "dundee", nil, nil, "", "", "dundee", "dunde", "dundee", "Éilidh", "Éilidh", nil]
+
+    /// Each row's text and whether it changed, as `RepeatedText` reads them from `rows`.
+    static func read(_ rows: PositionalRows) throws -> [(String?, Bool)] {
+        var text = RepeatedText(), seen: [(String?, Bool)] = []
+        while try rows.step() {
+            let changed = text.read(rows, 0)
+            seen.append((text.value, changed))
+        }
+        return seen
+    }
+
+    /// What it must give: every row's own text, and a change exactly where the text is not the row before's (the first row after none read counts as NULL before it).
+    static let expected: [(String?, Bool)] = column.indices.map { index in
+        (column[index], column[index] != (index == 0 ? nil : column[index - 1]))
+    }
+
+    @Test("each row's text is its own, and it changes exactly where the text does, NULL and empty text included, from SQLite and from another engine's rows")
+    func sameAsReadingEachRow() throws {
+        let fromValues = try Self.read(PositionalRows(rows: Self.column.map { [$0.map(SQLValue.text) ?? .null] }))
+        let queue = try DatabaseQueue()
+        let fromSQLite = try queue.read { db in
+            let values = Self.column.map { $0.map { "'" + $0 + "'" } ?? "NULL" }
+            let sql = values.enumerated().map { "SELECT \($0.offset) AS n, \($0.element) AS t" }.joined(separator: " UNION ALL ")
+            return try Self.read(PositionalRows(db, sql: "SELECT t FROM (" + sql + ") ORDER BY n", values: []))
+        }
+        for seen in [fromValues, fromSQLite] {
+            #expect(seen.map(\.0) == Self.expected.map(\.0))
+            #expect(seen.map(\.1) == Self.expected.map(\.1))
+        }
+    }
+
+    @Test("an action whose status was written behind planwatch's back as a word it does not know is refused, first row or after one read well",
+          arguments: [1, 2, 3])
+    func tamperedStatus(action: Int) throws {
+        let store = try DerivedStateTests.store(actions: 3)
+        try store.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: "UPDATE action SET status = 'finished' WHERE id = ?", arguments: [action])
+            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+        }
+        for read in [{ try store.forEachActionRow(ActionFilter(), asOf: PositionalRowsTests.today) { _ in } },
+                     { try store.forEachOverdue(ActionFilter(), asOf: CalendarDate(iso: "2026-01-01")!) { _ in } }] {
+            #expect {
+                try read()
+            } throws: { error in
+                guard case StoreError.corrupt(let what) = error else { return false }
+                return what == "action \(action) has an unreadable field"
+            }
+        }
+    }
+}
+
 @Suite("single values read by position")
 struct SingleValueTests {
     /// Each lookup type's own reader gives what GRDB's generic fetchOne gives, for every storage class and none.

@@ -107,13 +107,19 @@ enum ActionRowReader {
                         past: Bool = false, _ body: (ActionRow) throws -> Void) throws {
         let rows = try db.positional(sql: sql, arguments: arguments)
         defer { rows.reset() }
+        // Columns that repeat from row to row: made strings (and the status parsed) only when they change.
+        var statusText = RepeatedText(), inspectionKey = RepeatedText(), partnershipKey = RepeatedText()
+        var status: ActionStatus?
         while try rows.step() {
             func text(_ column: Column) -> String? { rows.text(column.rawValue) }
             func date(_ column: Column) -> CalendarDate? { rows.date(column.rawValue) }
             func integer(_ column: Column) -> Int64 { rows.integer(column.rawValue) ?? 0 }
+            if statusText.read(rows, Column.status.rawValue) { status = statusText.value.flatMap(ActionStatus.init(rawValue:)) }
+            _ = inspectionKey.read(rows, Column.inspection.rawValue)
+            _ = partnershipKey.read(rows, Column.partnership.rawValue)
             guard let ref = text(.ref), let title = text(.title), let owner = text(.owner), let agency = text(.agency),
-                  let statusText = text(.status), let status = ActionStatus(rawValue: statusText), let created = date(.created),
-                  let inspection = text(.inspection), let partnership = text(.partnership)
+                  let status, let created = date(.created),
+                  let inspection = inspectionKey.value, let partnership = partnershipKey.value
             else { throw StoreError.corrupt("action \(integer(.id)) has an unreadable field") }
             let id = integer(.id)
             // In the past the action counts from the day it began, and its status is replayed from its updates when any came later.

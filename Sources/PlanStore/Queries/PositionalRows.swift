@@ -102,19 +102,64 @@ public struct PositionalRows {
         return value
     }
 
+    /// A column's text as `text` reads it, handed to `body` as bytes (nil when NULL), with no string made.
+    func withText<R>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+        switch source {
+        case let .sqlite(_, handle): return try body(PositionalRows.textBytes(handle, column))
+        case let .values(rows):
+            guard var text = rows.text(Int(column)) else { return try body(nil) }
+            return try text.withUTF8 { try body($0) }
+        }
+    }
+
     static func text(_ statement: OpaquePointer, _ column: Int32) -> String? {
+        textBytes(statement, column).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether two runs of bytes are the same.
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
+    }
+
+    /// A column's text as bytes, valid until the statement moves on.
+    static func textBytes(_ statement: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8>? {
         guard let pointer = sqlite3_column_text(statement, column) else { return nil }
         // SQLite knows the length, so the text is decoded from that many bytes; up to a NUL inside them
         // (a blob read as text), as `String(cString:)` and GRDB read it.
         var count = Int(sqlite3_column_bytes(statement, column))
         if let nul = memchr(pointer, 0, count) { count = UnsafeRawPointer(nul) - UnsafeRawPointer(pointer) }
-        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+        return UnsafeBufferPointer(start: pointer, count: count)
     }
 
     static func date(_ statement: OpaquePointer, _ column: Int32) -> CalendarDate? {
         guard let pointer = sqlite3_column_text(statement, column) else { return nil }
         let count = Int(sqlite3_column_bytes(statement, column))
         return CalendarDate(isoBytes: UnsafeBufferPointer(start: pointer, count: count))
+    }
+}
+
+/// One column's text from one row to the next, made a string only when it
+/// is not the row before's. A report in partnership order reads the same
+/// partnership and inspection key, and one of four statuses, row after row:
+/// comparing a few bytes costs far less than decoding them into a new string
+/// (and parsing the status again) on every row.
+struct RepeatedText {
+    /// The column's text in the last row read (nil: NULL, or none read yet).
+    private(set) var value: String?
+
+    /// Reads `column` of the current row: true when its text is not the last row's (`value` is then the new text).
+    mutating func read(_ rows: PositionalRows, _ column: Int32) -> Bool {
+        rows.withText(column) { bytes in
+            guard let bytes else {
+                defer { value = nil }
+                return value != nil
+            }
+            if var last = value, last.withUTF8({ PositionalRows.same($0, bytes) }) { return false }
+            value = String(decoding: bytes, as: UTF8.self)
+            return true
+        }
     }
 }
 
