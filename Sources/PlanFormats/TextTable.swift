@@ -424,7 +424,10 @@ public struct StreamedTable {
     /// handed to `output`; `rows` gives them again, in the same order, if the buffer could not keep them.
     public func write(rows: (([String]) -> Void) throws -> Void, _ output: ([UInt8]) -> Void) rethrows {
         let writer = TextTableWriter(measure, style: style)
+        // Room for a piece and the line that takes it past (a line wider than that still grows it):
+        // grown from nothing by doubling, each table's first piece cost ten copies.
         var bytes: [UInt8] = []
+        bytes.reserveCapacity((1 << 16) + (1 << 12))
         writer.header(into: &bytes)
         // `output` runs only within `rows`'s body, which it cannot outlive.
         try withoutActuallyEscaping(output) { output in
