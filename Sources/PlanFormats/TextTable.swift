@@ -372,7 +372,9 @@ final class RowBuffer {
 /// An aligned text table of rows read from a source that can give them
 /// again (a query), never held whole: `add` measures each row and keeps it
 /// in a `RowBuffer`; `write` prints them from the buffer, or reads the
-/// source a second time when they did not fit in it.
+/// source a second time when they did not fit in it. The buffer is a
+/// class: a copy of a table shares the rows kept, so rows are added to one
+/// table value (a copy is for printing).
 public struct StreamedTable {
     public private(set) var measure: TableMeasure
     private var buffer: RowBuffer
