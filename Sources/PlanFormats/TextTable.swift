@@ -285,7 +285,7 @@ public struct TextTableWriter {
 /// million actions does not, and is never held.
 ///
 /// A class holding its memory (`PlainArray`, freed with it): a table's rows
-/// grow to megabytes, and growing them in place touches each page once.
+/// grow to megabytes, and growing them in place copies nothing.
 /// Its stored properties are not checked for exclusive access at run time:
 /// a buffer is filled and then read by the one table that made it.
 final class RowBuffer {
