@@ -176,6 +176,8 @@ public struct Context {
     /// text table written from the layout's bytes (`RowCells`), the other formats from its strings.
     func emitRows(_ rows: [ActionRow], layout: RowLayout, format: OutputFormat, empty: String) {
         let cells = RowCells()
+        // The rows as strings: every other format, and the table's second read if its buffer could not keep them.
+        let strings = { (each: ([String]) -> Void) in for row in rows { each(layout.cells(row)) } }
         switch format {
         case .csv where !html.active:
             printCSV(layout.columns.map(\.key))
@@ -189,9 +191,9 @@ public struct Context {
                 layout.write(row, into: cells)
                 table.add(cells)
             }
-            print(table, empty: empty) { each in for row in rows { each(layout.cells(row)) } }
+            print(table, empty: empty, rows: strings)
         default:
-            emitStreamed(layout.columns, format: format, empty: empty) { each in for row in rows { each(layout.cells(row)) } }
+            emitStreamed(layout.columns, format: format, empty: empty, rows: strings)
         }
     }
 
